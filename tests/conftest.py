@@ -1,0 +1,66 @@
+"""Shared fixtures: a throwaway database on SQLite and (when configured) on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tpi_desk.clinical.catalog import Catalog, load_catalog
+from tpi_desk.models import Database, normalize_url, open_database
+from tpi_desk.paths import resource_path
+
+POSTGRES_URL_ENV = "TPI_DESK_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The shipped catalog (muscles, drugs, codes, payer rules)."""
+    return load_catalog(resource_path("catalog"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file that does not exist yet, in a folder that does not exist yet either."""
+    return f"sqlite:///{tmp_path / 'data' / 'tpi-desk.sqlite3'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
+    server_url = os.environ.get(POSTGRES_URL_ENV)
+    if not server_url:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{POSTGRES_URL_ENV} is not set; CI must run the PostgreSQL tests")
+        pytest.skip(f"{POSTGRES_URL_ENV} is not set")
+    server = normalize_url(server_url)
+    name = f"tpi_desk_test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """An open database migrated to head; its connections are closed at teardown."""
+    opened = open_database(database_url)
+    yield opened
+    opened.dispose()

@@ -1,0 +1,128 @@
+"""Draft sessions on SQLite and PostgreSQL: every value round-trips; stale saves conflict."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from tests.services.conftest import Services, lidocaine, two_site_entry
+from tpi_desk.clinical.record import NoteStatus, ProcedureKind, Side, SiteEntry
+from tpi_desk.services.dto import PatientRecord, ProviderRecord
+from tpi_desk.services.errors import ConflictError, LockedNoteError, NotFound, ValidationFailed
+
+
+def test_a_two_site_draft_reads_back_with_every_value(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    entry = two_site_entry()
+
+    created = services.drafts.create(patient.id, physician.id, entry)
+    loaded = services.queries.load(created.id)
+
+    assert loaded.entry == entry
+    assert loaded.entry.performed_at.utcoffset() == entry.performed_at.utcoffset()
+    assert loaded.status is NoteStatus.DRAFT
+    assert loaded.patient.facts == patient.facts
+    assert loaded.provider.facts.username == "ihartley"
+    assert loaded.entry.sites[0].medications[1].volume_ml == Decimal("0.5")
+
+
+def test_saving_replaces_sites_and_bumps_the_version(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    created = services.drafts.create(patient.id, physician.id, two_site_entry())
+    fewer_sites = replace(
+        created.entry,
+        sites=(SiteEntry("rhomboid_major", Side.RIGHT, medications=(lidocaine("1.5"),)),),
+        diagnoses=("M79.18",),
+        pain_after=3,
+    )
+
+    saved = services.drafts.save(created.id, created.version, fewer_sites)
+
+    assert saved.version > created.version
+    assert services.queries.load(created.id).entry == fewer_sites
+
+
+def test_a_stale_save_is_a_conflict_and_overwrites_nothing(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    created = services.drafts.create(patient.id, physician.id, two_site_entry())
+    elsewhere = services.drafts.save(
+        created.id, created.version, replace(created.entry, notes="Saved on workstation 2.")
+    )
+
+    with pytest.raises(ConflictError, match="Nothing was overwritten"):
+        services.drafts.save(
+            created.id, created.version, replace(created.entry, notes="Saved on workstation 1.")
+        )
+
+    assert services.queries.load(created.id).entry == elsewhere.entry
+
+
+def test_invalid_values_are_refused_by_field_and_nothing_is_written(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    created = services.drafts.create(patient.id, physician.id, two_site_entry())
+    bad_site = SiteEntry(
+        "upper_trapezius", Side.LEFT, medications=(replace(lidocaine("1"), volume_ml=Decimal(0)),)
+    )
+
+    with pytest.raises(ValidationFailed) as failure:
+        services.drafts.save(
+            created.id, created.version, replace(created.entry, pain_before=11, sites=(bad_site,))
+        )
+
+    lines = {str(problem) for problem in failure.value.problems}
+    assert "sites[0].medications[0].volume_ml: must be greater than 0" in lines
+    assert any(line.startswith("pain_before:") for line in lines)
+    assert services.queries.load(created.id).entry == created.entry
+
+
+def test_a_draft_can_be_partial(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    partial = replace(
+        two_site_entry(), sites=(), diagnoses=(), pain_before=None, pain_after=None, position=None
+    )
+
+    created = services.drafts.create(patient.id, physician.id, partial)
+
+    assert services.queries.load(created.id).entry == partial
+
+
+def test_a_dry_needling_draft_has_no_medications(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    needling = replace(
+        two_site_entry(),
+        kind=ProcedureKind.DRY_NEEDLING,
+        sites=(SiteEntry("gluteus_medius", Side.RIGHT, points=3),),
+    )
+
+    created = services.drafts.create(patient.id, physician.id, needling)
+
+    assert services.queries.load(created.id).entry.sites[0].medications == ()
+
+
+def test_a_signed_note_cannot_be_saved_as_a_draft(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    created = services.drafts.create(patient.id, physician.id, two_site_entry())
+    signed = services.signing.sign(created.id, created.version, physician.id)
+
+    with pytest.raises(LockedNoteError, match="addendum"):
+        services.drafts.save(signed.id, signed.version, replace(signed.entry, notes="changed"))
+
+    assert services.queries.load(created.id).entry == created.entry
+
+
+def test_unknown_patient_or_session_is_not_found(
+    services: Services, physician: ProviderRecord
+) -> None:
+    with pytest.raises(NotFound):
+        services.drafts.create(999, physician.id, two_site_entry())
+    with pytest.raises(NotFound):
+        services.queries.load(12345)

@@ -1,0 +1,84 @@
+"""Signing on SQLite and PostgreSQL: only a complete note signs, and then it is locked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from tests.services.conftest import NOW, Services, lidocaine, two_site_entry
+from tpi_desk.clinical.record import NoteStatus, Side, SiteEntry
+from tpi_desk.services.dto import PatientRecord, ProviderRecord
+from tpi_desk.services.errors import ConflictError, LockedNoteError, NotReadyToSign
+
+
+def test_signing_a_complete_note_records_who_and_when(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
+
+    signed = services.signing.sign(draft.id, draft.version, physician.id)
+
+    loaded = services.queries.load(draft.id)
+    assert loaded.status is NoteStatus.SIGNED
+    assert loaded.signed_at == NOW
+    assert loaded.signed_by == "Dr. Imogen Hartley"
+    assert loaded.content_hash is not None and len(loaded.content_hash) == 64
+    assert loaded.content_hash == signed.content_hash
+    assert loaded.entry == draft.entry
+
+
+def test_an_incomplete_note_is_refused_with_what_is_missing(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    draft = services.drafts.create(
+        patient.id,
+        physician.id,
+        replace(two_site_entry(), consent_obtained=False, diagnoses=(), pain_after=None),
+    )
+
+    with pytest.raises(NotReadyToSign) as refusal:
+        services.signing.sign(draft.id, draft.version, physician.id)
+
+    missing = " ".join(refusal.value.missing).lower()
+    assert "diagnosis" in missing
+    assert "consent" in missing
+    assert "pain" in missing
+    assert services.queries.load(draft.id).status is NoteStatus.DRAFT
+
+
+def test_an_expired_lot_blocks_signing(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    expired = SiteEntry(
+        "upper_trapezius", Side.LEFT, medications=(lidocaine("1", expires=date(2026, 1, 31)),)
+    )
+    draft = services.drafts.create(
+        patient.id, physician.id, replace(two_site_entry(), sites=(expired,))
+    )
+
+    with pytest.raises(NotReadyToSign):
+        services.signing.sign(draft.id, draft.version, physician.id)
+
+    assert services.queries.load(draft.id).status is NoteStatus.DRAFT
+
+
+def test_signing_what_was_not_reviewed_is_a_conflict(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
+    services.drafts.save(draft.id, draft.version, replace(draft.entry, pain_after=4))
+
+    with pytest.raises(ConflictError, match="Review it again"):
+        services.signing.sign(draft.id, draft.version, physician.id)
+
+
+def test_a_signed_note_cannot_be_signed_again(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
+    signed = services.signing.sign(draft.id, draft.version, physician.id)
+
+    with pytest.raises(LockedNoteError, match="already signed"):
+        services.signing.sign(signed.id, signed.version, physician.id)

@@ -1,0 +1,305 @@
+"""Structural reading of JSON fields: required keys, JSON types, numbers, dates, unknown keys."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
+
+from tpi_desk.clinical.problems import FieldProblem
+
+E = TypeVar("E", bound=StrEnum)
+
+DOCUMENT_PATH = "(document)"
+
+IS_REQUIRED = "is required"
+NOT_A_FIELD = "is not a field of this format"
+APPEARS_TWICE = "appears more than once"
+MUST_BE_OBJECT = "must be an object"
+MUST_BE_LIST = "must be a list"
+MUST_BE_TEXT = "must be text"
+MUST_BE_BOOLEAN = "must be true or false"
+MUST_BE_NUMBER = "must be a number"
+MUST_BE_WHOLE = "must be a whole number"
+TOO_LARGE = "is too large"
+MUST_BE_DATE = "must be a date like 2026-03-14"
+NOT_ON_CALENDAR = "is not a date on the calendar"
+MUST_BE_DATE_TIME = "must be a date and time like 2026-03-14T09:30:00-05:00"
+MUST_HAVE_OFFSET = "must include a UTC offset, e.g. 2026-03-14T09:30:00-05:00"
+
+# Whole numbers in the format are counts and sizes; anything this large is not one.
+_WHOLE_LIMIT = 10**9
+_NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*", re.DOTALL)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+# Placeholders returned for required values that could not be read; never reach a record,
+# because a part with any structural problem is not built.
+_NO_DATE = date.min
+_NO_MOMENT = datetime.min.replace(tzinfo=UTC)
+
+
+class JsonObject(dict[str, object]):
+    """A JSON object as read by ``from_json``: remembers keys that appeared more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def json_object_from_pairs(pairs: list[tuple[str, object]]) -> JsonObject:
+    """``object_pairs_hook`` for ``json.loads`` that keeps duplicate keys visible."""
+    result = JsonObject(pairs)
+    if len(result) < len(pairs):
+        counts = Counter(key for key, _ in pairs)
+        result.duplicates = tuple(key for key, count in counts.items() if count > 1)
+    return result
+
+
+def child_path(parent: str, key: object) -> str:
+    """The path of ``key`` inside the object at ``parent`` (``""`` is the document itself)."""
+    if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
+        return f"{parent}.{key}" if parent else key
+    quoted = '"' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{parent}[{quoted}]"
+
+
+def item_path(parent: str, index: int) -> str:
+    """The path of item ``index`` (zero-based) of the list at ``parent``."""
+    return f"{parent}[{index}]"
+
+
+def read_decimal(raw: object) -> Decimal | None:
+    """A finite Decimal from a JSON number or numeric text, else None (bools are not numbers)."""
+    if isinstance(raw, bool):
+        return None
+    value: Decimal
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int | float):
+        # str() keeps 0.1 as Decimal("0.1") instead of the float's binary expansion.
+        value = Decimal(str(raw))
+    elif isinstance(raw, str) and _NUMBER_TEXT.fullmatch(raw.strip()):
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            return None
+    else:
+        return None
+    return value if value.is_finite() else None
+
+
+class FieldReader:
+    """Collects every structural problem of a document while its parts are read."""
+
+    def __init__(self, label_for: Callable[[str], str]) -> None:
+        self._label_for = label_for
+        self.problems: list[FieldProblem] = []
+        self._blocking = 0
+
+    def report(self, path: str, message: str, *, blocking: bool = True) -> None:
+        """Record a problem; a blocking one stops the part that holds it from being built."""
+        label = "The whole document" if path == DOCUMENT_PATH else self._label_for(path)
+        self.problems.append(FieldProblem(path, label, message))
+        if blocking:
+            self._blocking += 1
+
+    def mark(self) -> int:
+        """A checkpoint for ``clean_since``."""
+        return self._blocking
+
+    def clean_since(self, mark: int) -> bool:
+        """Whether no blocking problem was recorded after ``mark``."""
+        return self._blocking == mark
+
+    def document(self, data: object, known: Sequence[str]) -> Fields | None:
+        """The document's top-level object."""
+        return self.as_fields(data, "", known, DOCUMENT_PATH)
+
+    def as_fields(
+        self, value: object, path: str, known: Sequence[str], shown_path: str | None = None
+    ) -> Fields | None:
+        """``value`` as an object with the ``known`` keys; unknown keys are reported."""
+        if not isinstance(value, Mapping):
+            self.report(shown_path or path, MUST_BE_OBJECT)
+            return None
+        for key in getattr(value, "duplicates", ()):
+            self.report(child_path(path, key), APPEARS_TWICE)
+        for key in value:
+            if key not in known:
+                self.report(child_path(path, key), NOT_A_FIELD, blocking=False)
+        return Fields(self, value, path)
+
+
+class Fields:
+    """The fields of one JSON object, read one by one with their type checks."""
+
+    def __init__(self, reader: FieldReader, values: Mapping[object, object], path: str) -> None:
+        self._reader = reader
+        self._values = values
+        self.path = path
+
+    def _raw(self, key: str, required: bool) -> object | None:
+        """The raw value of ``key``; absent and null both read as None."""
+        value = self._values.get(key)
+        if value is None and required:
+            self._reader.report(child_path(self.path, key), IS_REQUIRED)
+        return value
+
+    def _fail(self, key: str, message: str) -> None:
+        self._reader.report(child_path(self.path, key), message)
+
+    def value(self, key: str) -> object | None:
+        """The raw value of ``key``, unchecked (None when absent or null)."""
+        return self._values.get(key)
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        """Text (absent optional text reads as ""); blank text is left to validation."""
+        raw = self._raw(key, required)
+        if raw is None:
+            return ""
+        if not isinstance(raw, str):
+            self._fail(key, MUST_BE_TEXT)
+            return ""
+        return raw
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of texts (absent: empty)."""
+        items = self._list(key)
+        result: list[str] = []
+        for index, item in enumerate(items):
+            if isinstance(item, str):
+                result.append(item)
+            else:
+                self._reader.report(item_path(child_path(self.path, key), index), MUST_BE_TEXT)
+        return tuple(result)
+
+    def flag(self, key: str) -> bool:
+        """true or false (absent: false)."""
+        raw = self._raw(key, required=False)
+        if raw is None:
+            return False
+        if not isinstance(raw, bool):
+            self._fail(key, MUST_BE_BOOLEAN)
+            return False
+        return raw
+
+    def number(self, key: str) -> Decimal | None:
+        """An optional exact number."""
+        raw = self._raw(key, required=False)
+        return None if raw is None else self._decimal(key, raw)
+
+    def required_number(self, key: str) -> Decimal:
+        """A required exact number."""
+        raw = self._raw(key, required=True)
+        value = None if raw is None else self._decimal(key, raw)
+        return Decimal(0) if value is None else value
+
+    def _decimal(self, key: str, raw: object) -> Decimal | None:
+        value = read_decimal(raw)
+        if value is None:
+            self._fail(key, MUST_BE_NUMBER)
+        return value
+
+    def whole(self, key: str) -> int | None:
+        """An optional whole number (2, 2.0 and "2" all read as 2)."""
+        raw = self._raw(key, required=False)
+        if raw is None:
+            return None
+        value = read_decimal(raw)
+        if value is None or value != value.to_integral_value():
+            self._fail(key, MUST_BE_WHOLE)
+            return None
+        if abs(value) >= _WHOLE_LIMIT:
+            self._fail(key, TOO_LARGE)
+            return None
+        return int(value)
+
+    def day(self, key: str) -> date | None:
+        """An optional calendar date, written 2026-03-14."""
+        raw = self._raw(key, required=False)
+        return None if raw is None else self._date(key, raw)
+
+    def required_day(self, key: str) -> date:
+        """A required calendar date."""
+        raw = self._raw(key, required=True)
+        value = None if raw is None else self._date(key, raw)
+        return _NO_DATE if value is None else value
+
+    def _date(self, key: str, raw: object) -> date | None:
+        if not isinstance(raw, str) or not _DATE_TEXT.fullmatch(raw):
+            self._fail(key, MUST_BE_DATE)
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self._fail(key, NOT_ON_CALENDAR)
+            return None
+
+    def moment(self, key: str) -> datetime:
+        """A required ISO 8601 date and time with a UTC offset."""
+        raw = self._raw(key, required=True)
+        if raw is None:
+            return _NO_MOMENT
+        if not isinstance(raw, str) or not _DATE_TIME_TEXT.fullmatch(raw):
+            self._fail(key, MUST_BE_DATE_TIME)
+            return _NO_MOMENT
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            self._fail(key, MUST_BE_DATE_TIME)
+            return _NO_MOMENT
+        if value.utcoffset() is None:
+            self._fail(key, MUST_HAVE_OFFSET)
+            return _NO_MOMENT
+        return value
+
+    def choice(self, key: str, allowed: type[E], default: E) -> E:
+        """One of an enum's values; absent reads as ``default``."""
+        raw = self._raw(key, required=False)
+        return default if raw is None else self._member(key, raw, allowed, default)
+
+    def optional_choice(self, key: str, allowed: type[E]) -> E | None:
+        """One of an enum's values, or None when absent."""
+        raw = self._raw(key, required=False)
+        return None if raw is None else self._member(key, raw, allowed, None)
+
+    def required_choice(self, key: str, allowed: type[E]) -> E:
+        """One of an enum's values, required."""
+        raw = self._raw(key, required=True)
+        first = next(iter(allowed))
+        return first if raw is None else self._member(key, raw, allowed, first)
+
+    def _member(self, key: str, raw: object, allowed: type[E], fallback: E | None) -> E:
+        values = [member.value for member in allowed]
+        if isinstance(raw, str) and raw in values:
+            return allowed(raw)
+        self._fail(key, "must be one of: " + ", ".join(values))
+        return fallback if fallback is not None else next(iter(allowed))
+
+    def child(self, key: str, known: Sequence[str], *, required: bool = False) -> Fields | None:
+        """A nested object, or None when absent (or not an object: then reported)."""
+        raw = self._raw(key, required)
+        if raw is None:
+            return None
+        return self._reader.as_fields(raw, child_path(self.path, key), known)
+
+    def children(self, key: str, known: Sequence[str]) -> Iterator[Fields]:
+        """The objects of a list of objects (items that are not objects are reported)."""
+        list_path = child_path(self.path, key)
+        for index, item in enumerate(self._list(key)):
+            fields = self._reader.as_fields(item, item_path(list_path, index), known)
+            if fields is not None:
+                yield fields
+
+    def _list(self, key: str) -> list[object]:
+        raw = self._raw(key, required=False)
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self._fail(key, MUST_BE_LIST)
+            return []
+        return raw

@@ -1,0 +1,383 @@
+"""The "tpi-desk/session@1" JSON document: parse, check, and write one session exactly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
+
+from tpi_desk.clinical.document_fields import (
+    DOCUMENT_PATH,
+    FieldReader,
+    Fields,
+    json_object_from_pairs,
+)
+from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.record import (
+    Indication,
+    MedicationEntry,
+    PatientFacts,
+    Position,
+    ProcedureKind,
+    ProviderFacts,
+    SessionEntry,
+    Sex,
+    Side,
+    SiteEntry,
+)
+from tpi_desk.clinical.validation import (
+    field_label,
+    validate_entry,
+    validate_patient,
+    validate_provider,
+)
+
+if TYPE_CHECKING:
+    from tpi_desk.clinical.catalog import Catalog
+
+FORMAT = "tpi-desk/session@1"
+_FORMAT_FAMILY = "tpi-desk/session@"
+
+T = TypeVar("T")
+
+# The keys of each object, in the order the canonical document writes them.
+DOCUMENT_KEYS = (
+    "format",
+    "patient",
+    "provider",
+    "performed_at",
+    "kind",
+    "position",
+    "ultrasound",
+    "consent_obtained",
+    "time_out_performed",
+    "pain_before",
+    "pain_after",
+    "diagnoses",
+    "indication",
+    "sites",
+    "side_effects",
+    "complications",
+    "notes",
+    "instructions",
+    "follow_up",
+)
+PATIENT_KEYS = (
+    "mrn",
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "sex",
+    "weight_kg",
+    "allergies",
+)
+PROVIDER_KEYS = ("username", "display_name", "credentials", "npi")
+ULTRASOUND_KEYS = ("guided", "image_retained", "device")
+INDICATION_KEYS = ("conservative_care_tried", "ongoing_care")
+SITE_KEYS = (
+    "muscle",
+    "side",
+    "points",
+    "needle_gauge",
+    "needle_length_mm",
+    "twitch_response",
+    "medications",
+)
+MEDICATION_KEYS = ("drug", "concentration_mg_per_ml", "volume_ml", "lot", "expires")
+
+# Record attributes whose document key differs (a validator may name the attribute).
+_RECORD_TO_DOCUMENT_SUFFIX = (
+    ("muscle_id", "muscle"),
+    ("drug_id", "drug"),
+    ("ultrasound_guided", "ultrasound.guided"),
+    ("ultrasound_image_retained", "ultrasound.image_retained"),
+    ("ultrasound_device", "ultrasound.device"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDocument:
+    """One session with the patient and provider it belongs to, as the document carries it."""
+
+    patient: PatientFacts
+    provider: ProviderFacts
+    session: SessionEntry
+
+
+class DocumentInvalid(ValueError):
+    """A session document that cannot be accepted; ``problems`` names every field at fault."""
+
+    def __init__(self, problems: Iterable[FieldProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def parse_session_document(data: object, catalog: Catalog) -> SessionDocument:
+    """Read a decoded JSON document, reporting every problem at once (``DocumentInvalid``)."""
+    reader = FieldReader(field_label)
+    root = reader.document(data, DOCUMENT_KEYS)
+    if root is None:
+        raise DocumentInvalid(reader.problems)
+    _check_format(reader, root)
+    patient = _read_part(reader, lambda: _read_patient(root))
+    provider = _read_part(reader, lambda: _read_provider(root))
+    session = _read_part(reader, lambda: _read_session(root))
+
+    problems = list(reader.problems)
+    if patient is not None:
+        problems += validate_patient(patient)
+    if provider is not None:
+        problems += validate_provider(provider)
+    if session is not None:
+        problems += (_at_document_path(problem) for problem in validate_entry(session, catalog))
+    if problems or patient is None or provider is None or session is None:
+        raise DocumentInvalid(problems)
+    return SessionDocument(patient=patient, provider=provider, session=session)
+
+
+def from_json(text: str, catalog: Catalog) -> SessionDocument:
+    """Parse a document's JSON text; numbers are read as exact decimals."""
+    try:
+        data = json.loads(
+            text.removeprefix("\ufeff"),
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=Decimal,
+            object_pairs_hook=json_object_from_pairs,
+        )
+    except json.JSONDecodeError as error:
+        message = (
+            f"is not valid JSON: {error.msg[:1].lower()}{error.msg[1:]} "
+            f"at line {error.lineno}, column {error.colno}"
+        )
+        raise DocumentInvalid([_document_problem(message)]) from None
+    except RecursionError:
+        raise DocumentInvalid([_document_problem("is nested too deeply to read")]) from None
+    return parse_session_document(data, catalog)
+
+
+def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:
+    """The canonical document: every key, in the documented order; numbers stay Decimal."""
+    patient, provider, session = doc.patient, doc.provider, doc.session
+    if session.performed_at.utcoffset() is None:
+        raise ValueError("performed_at needs a UTC offset to be written to a session document")
+    return {
+        "format": FORMAT,
+        "patient": {
+            "mrn": patient.mrn,
+            "family_name": patient.family_name,
+            "given_name": patient.given_name,
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "sex": patient.sex.value,
+            "weight_kg": patient.weight_kg,
+            "allergies": list(patient.allergies),
+        },
+        "provider": {
+            "username": provider.username,
+            "display_name": provider.display_name,
+            "credentials": provider.credentials,
+            "npi": provider.npi,
+        },
+        "performed_at": session.performed_at.isoformat(),
+        "kind": session.kind.value,
+        "position": None if session.position is None else session.position.value,
+        "ultrasound": {
+            "guided": session.ultrasound_guided,
+            "image_retained": session.ultrasound_image_retained,
+            "device": session.ultrasound_device,
+        },
+        "consent_obtained": session.consent_obtained,
+        "time_out_performed": session.time_out_performed,
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "diagnoses": list(session.diagnoses),
+        "indication": {
+            "conservative_care_tried": list(session.indication.conservative_care_tried),
+            "ongoing_care": list(session.indication.ongoing_care),
+        },
+        "sites": [_site_to_dict(site) for site in session.sites],
+        "side_effects": list(session.side_effects),
+        "complications": list(session.complications),
+        "notes": session.notes,
+        "instructions": session.instructions,
+        "follow_up": session.follow_up,
+    }
+
+
+def to_json(doc: SessionDocument) -> str:
+    """The canonical document as JSON text (UTF-8 friendly, decimals written exactly)."""
+    return _json_text(session_document_to_dict(doc), "") + "\n"
+
+
+def _document_problem(message: str) -> FieldProblem:
+    return FieldProblem(DOCUMENT_PATH, "The whole document", message)
+
+
+def _read_part(reader: FieldReader, read: Callable[[], T]) -> T | None:
+    """The value ``read`` builds, or None when reading it met a structural problem."""
+    mark = reader.mark()
+    value = read()
+    return value if reader.clean_since(mark) else None
+
+
+def _at_document_path(problem: FieldProblem) -> FieldProblem:
+    """``problem`` addressed by its document key where the record's attribute name differs."""
+    path = problem.path
+    for attribute, key in _RECORD_TO_DOCUMENT_SUFFIX:
+        if path == attribute or path.endswith("." + attribute):
+            path = path[: len(path) - len(attribute)] + key
+            break
+    return problem if path == problem.path else FieldProblem(path, problem.label, problem.message)
+
+
+def _check_format(reader: FieldReader, root: Fields) -> None:
+    value = root.value("format")
+    if value == FORMAT:
+        return
+    if value is None:
+        reader.report("format", "is required")
+    elif isinstance(value, str) and value.startswith(_FORMAT_FAMILY):
+        reader.report("format", f"is a version this app cannot read; it reads {FORMAT}")
+    else:
+        reader.report("format", f'must be "{FORMAT}"')
+
+
+def _read_patient(root: Fields) -> PatientFacts | None:
+    fields = root.child("patient", PATIENT_KEYS, required=True)
+    if fields is None:
+        return None
+    return PatientFacts(
+        mrn=fields.text("mrn", required=True),
+        family_name=fields.text("family_name", required=True),
+        given_name=fields.text("given_name", required=True),
+        date_of_birth=fields.required_day("date_of_birth"),
+        sex=fields.choice("sex", Sex, Sex.UNKNOWN),
+        weight_kg=fields.number("weight_kg"),
+        allergies=fields.texts("allergies"),
+    )
+
+
+def _read_provider(root: Fields) -> ProviderFacts | None:
+    fields = root.child("provider", PROVIDER_KEYS, required=True)
+    if fields is None:
+        return None
+    return ProviderFacts(
+        username=fields.text("username", required=True),
+        display_name=fields.text("display_name", required=True),
+        credentials=fields.text("credentials", required=True),
+        npi=fields.text("npi"),
+    )
+
+
+def _read_session(root: Fields) -> SessionEntry:
+    performed_at = root.moment("performed_at")
+    kind = root.required_choice("kind", ProcedureKind)
+    position = root.optional_choice("position", Position)
+    ultrasound = root.child("ultrasound", ULTRASOUND_KEYS)
+    indication = root.child("indication", INDICATION_KEYS)
+    return SessionEntry(
+        performed_at=performed_at,
+        kind=kind,
+        position=position,
+        ultrasound_guided=ultrasound.flag("guided") if ultrasound else False,
+        ultrasound_image_retained=ultrasound.flag("image_retained") if ultrasound else False,
+        ultrasound_device=ultrasound.text("device") if ultrasound else "",
+        consent_obtained=root.flag("consent_obtained"),
+        time_out_performed=root.flag("time_out_performed"),
+        pain_before=root.whole("pain_before"),
+        pain_after=root.whole("pain_after"),
+        diagnoses=root.texts("diagnoses"),
+        indication=Indication(
+            conservative_care_tried=indication.texts("conservative_care_tried"),
+            ongoing_care=indication.texts("ongoing_care"),
+        )
+        if indication
+        else Indication(),
+        sites=tuple(_read_site(site) for site in root.children("sites", SITE_KEYS)),
+        side_effects=root.texts("side_effects"),
+        complications=root.texts("complications"),
+        notes=root.text("notes"),
+        instructions=root.text("instructions"),
+        follow_up=root.text("follow_up"),
+    )
+
+
+def _read_site(fields: Fields) -> SiteEntry:
+    points = fields.whole("points")
+    return SiteEntry(
+        muscle_id=fields.text("muscle", required=True),
+        side=fields.required_choice("side", Side),
+        points=1 if points is None else points,
+        needle_gauge=fields.whole("needle_gauge"),
+        needle_length_mm=fields.number("needle_length_mm"),
+        twitch_response=fields.flag("twitch_response"),
+        medications=tuple(
+            _read_medication(medication)
+            for medication in fields.children("medications", MEDICATION_KEYS)
+        ),
+    )
+
+
+def _read_medication(fields: Fields) -> MedicationEntry:
+    return MedicationEntry(
+        drug_id=fields.text("drug", required=True),
+        concentration_mg_per_ml=fields.required_number("concentration_mg_per_ml"),
+        volume_ml=fields.required_number("volume_ml"),
+        lot=fields.text("lot"),
+        expires=fields.day("expires"),
+    )
+
+
+def _site_to_dict(site: SiteEntry) -> dict[str, object]:
+    return {
+        "muscle": site.muscle_id,
+        "side": site.side.value,
+        "points": site.points,
+        "needle_gauge": site.needle_gauge,
+        "needle_length_mm": site.needle_length_mm,
+        "twitch_response": site.twitch_response,
+        "medications": [
+            {
+                "drug": medication.drug_id,
+                "concentration_mg_per_ml": medication.concentration_mg_per_ml,
+                "volume_ml": medication.volume_ml,
+                "lot": medication.lot,
+                "expires": None if medication.expires is None else medication.expires.isoformat(),
+            }
+            for medication in site.medications
+        ],
+    }
+
+
+def _json_text(value: object, indent: str) -> str:
+    """JSON for the canonical dict: two-space indent, lists of plain values on one line."""
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        members = (
+            f"{inner}{_json_text(key, inner)}: {_json_text(item, inner)}"
+            for key, item in value.items()
+        )
+        return "{\n" + ",\n".join(members) + "\n" + indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if not any(isinstance(item, dict | list) for item in value):
+            return "[" + ", ".join(_json_text(item, inner) for item in value) + "]"
+        items = (inner + _json_text(item, inner) for item in value)
+        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _decimal_text(value: Decimal) -> str:
+    """A Decimal's exact value as a JSON number, in plain notation unless that would be huge."""
+    if not value.is_finite():
+        raise ValueError(f"{value} cannot be written as a JSON number")
+    if -30 <= value.adjusted() <= 30:
+        return format(value, "f")
+    return str(value)

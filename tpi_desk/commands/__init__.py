@@ -1,0 +1,1 @@
+"""The `tpi-desk` subcommands, each in its own module."""

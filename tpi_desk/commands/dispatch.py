@@ -1,0 +1,64 @@
+"""Runs one subcommand and turns every failure into a plain message and an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import traceback
+from typing import TextIO
+
+from tpi_desk.models.errors import DatabaseOpenError
+from tpi_desk.paths import data_dir
+from tpi_desk.services.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+def run_command(command: str, url: str, args: argparse.Namespace, *, stdout: TextIO,
+                stderr: TextIO) -> int:
+    """Run ``command``; user-facing failures print one clear message and return 1."""
+    try:
+        if command == "import":
+            from tpi_desk.commands.import_sessions import import_sessions
+
+            return import_sessions(url, args.files, as_json=args.json, stdout=stdout,
+                                   stderr=stderr)
+        if command == "demo-data":
+            from tpi_desk.commands.demo_data import demo_data
+
+            return demo_data(url, patients=args.patients, sessions=args.sessions,
+                             seed=args.seed, stdout=stdout, stderr=stderr)
+        from tpi_desk.ui.app import run_app
+
+        return run_app(url)
+    except (UserError, DatabaseOpenError) as error:
+        print(f"tpi-desk: {error}", file=stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away; what was asked for has been written.
+        return 0
+    except KeyboardInterrupt:
+        print("tpi-desk: interrupted; nothing more was written.", file=stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: no traceback for users
+        report = _write_crash_report()
+        print(
+            "tpi-desk: an internal error stopped the command; nothing more was written. "
+            f"Details were saved to {report} for support.",
+            file=stderr,
+        )
+        return 2
+
+
+def _write_crash_report() -> str:
+    details = traceback.format_exc()
+    try:
+        folder = data_dir() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(details + "\n")
+        return str(path)
+    except OSError:
+        log.error(details)
+        return "the log"

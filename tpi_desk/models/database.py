@@ -1,0 +1,159 @@
+"""Open a database safely: probe read-only, refuse newer or foreign files, then migrate."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tpi_desk.models.engine import create_database_engine, is_sqlite, normalize_url, sqlite_file
+from tpi_desk.models.errors import (
+    DatabaseNeedsUpgradeError,
+    DatabaseOpenError,
+    DatabaseTooNewError,
+)
+from tpi_desk.models.migration import (
+    current_revision,
+    head_revision,
+    known_revisions,
+    upgrade_to_head,
+)
+
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """An open database: its engine, a session factory, and its URL.
+
+    Use one transaction per user action (``with db.session_factory.begin() as s:``). On
+    SQLite a transaction that reads, waits while another process commits, then writes fails
+    with "database is locked" (``OperationalError``) rather than overwrite anything; short
+    transactions make that rare, and a service can report it as a conflict.
+    """
+
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    url: URL
+
+    def dispose(self) -> None:
+        """Close every pooled connection (call when the app or a test is done with it)."""
+        self.engine.dispose()
+
+
+def open_database(url: str | URL, *, upgrade: bool = True) -> Database:
+    """Open ``url``; create or upgrade its schema to head, or raise a ``DatabaseOpenError``.
+
+    A file that is not a TPI Desk database, or one written by a newer TPI Desk, is refused
+    after a read-only look, so it is left byte-for-byte untouched. A database already at
+    head is not modified.
+    """
+    parsed = normalize_url(url)
+    path = sqlite_file(parsed) if is_sqlite(parsed) else None
+    revision = _probe_sqlite_file(path) if path is not None else None
+    engine = create_database_engine(parsed)
+    try:
+        if path is None:
+            revision = _probe_server(engine, parsed)
+        _bring_to_head(engine, revision, upgrade=upgrade, place=_describe(parsed))
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, sessionmaker(engine, expire_on_commit=False), parsed)
+
+
+def _bring_to_head(engine: Engine, revision: str | None, *, upgrade: bool, place: str) -> None:
+    head = head_revision()
+    if revision == head:
+        return
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseTooNewError(revision)
+    if not upgrade:
+        raise DatabaseNeedsUpgradeError(revision, head)
+    try:
+        upgrade_to_head(engine)
+    except SQLAlchemyError as error:
+        raise DatabaseOpenError(
+            f"The database {place} could not be prepared for this version of TPI Desk "
+            f"({_first_line(error)})."
+        ) from error
+
+
+def _probe_sqlite_file(path: Path) -> str | None:
+    """The revision stamped in an existing file, read without writing anything to it."""
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise DatabaseOpenError(f"{path} is a folder or device, not a TPI Desk database file.")
+    if not (os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise DatabaseOpenError(
+            f"The database file {path} (or its folder) is read-only or not readable; "
+            "TPI Desk needs to write to both. The file was not changed."
+        )
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise DatabaseOpenError(f"The database file {path} cannot be opened ({error}).") from error
+    try:
+        tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            return None
+        if VERSION_TABLE not in tables:
+            raise DatabaseOpenError(
+                f"{path} is a SQLite database but not a TPI Desk one; it was not changed."
+            )
+        rows = probe.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseOpenError(
+            f"{path} is not a TPI Desk database, or it is damaged or unreadable ({error}). "
+            "The file was not changed."
+        ) from error
+    finally:
+        probe.close()
+    return _single_revision(rows, str(path))
+
+
+def _probe_server(engine: Engine, url: URL) -> str | None:
+    """The revision of a server database; refuses a database full of someone else's tables."""
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            if not tables:
+                return None
+            if VERSION_TABLE not in tables:
+                raise DatabaseOpenError(
+                    f"The database {_describe(url)} holds tables that are not TPI Desk's; "
+                    "it was not changed."
+                )
+            return current_revision(connection)
+    except SQLAlchemyError as error:
+        raise DatabaseOpenError(
+            f"The database server {_describe(url)} cannot be reached or refused the "
+            f"connection ({_first_line(error)})."
+        ) from error
+
+
+def _single_revision(rows: list[tuple[str]], place: str) -> str | None:
+    if len(rows) > 1:
+        revisions = ", ".join(sorted(row[0] for row in rows))
+        raise DatabaseOpenError(f"{place} has several schema revisions ({revisions}).")
+    return rows[0][0] if rows else None
+
+
+def _describe(url: URL) -> str:
+    """Where the database is, for messages (never the password)."""
+    if is_sqlite(url):
+        return str(url.database or "in memory")
+    port = f":{url.port}" if url.port else ""
+    return f"{url.database or ''} on {url.host or 'localhost'}{port}"
+
+
+def _first_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None)
+    return str(orig or error).strip().splitlines()[0] if str(orig or error).strip() else ""

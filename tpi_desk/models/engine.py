@@ -1,0 +1,84 @@
+"""Engine factory: durable SQLite settings, or a pooled PostgreSQL (psycopg 3) connection.
+
+SQLite transactions: Python's sqlite3 driver only emits BEGIN before INSERT/UPDATE/DELETE,
+so plain SELECTs and DDL would run outside any transaction (no snapshot for reads, migrations
+half-applied on error). As the SQLAlchemy docs recommend, we switch the driver's own
+transaction handling off and emit BEGIN ourselves when SQLAlchemy begins a transaction.
+That BEGIN is DEFERRED: a save that reads and then writes while another process has just
+committed can fail with "database is locked" instead of waiting. One workstation runs one
+app, so we accept that rather than serialise every read behind a write lock; a connection
+can ask for ``BEGIN IMMEDIATE`` with the execution option ``sqlite_begin="IMMEDIATE"``
+(the migration runner does, so two apps upgrading one file queue instead of failing).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+# Durable commits: WAL with synchronous=NORMAL can lose the last commits on power loss;
+# FULL syncs the WAL on every commit, so a save the app acknowledged survives.
+_SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+)
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse ``url``; plain ``postgresql://`` (or ``postgres://``) URLs use psycopg 3."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The database file of a SQLite URL, or None for an in-memory database."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def create_database_engine(url: str | URL) -> Engine:
+    """An engine for ``url``: SQLite files get their folder and pragmas, PostgreSQL a pool."""
+    parsed = normalize_url(url)
+    if is_sqlite(parsed):
+        return _create_sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _create_sqlite_engine(url: URL) -> Engine:
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module docstring
+    for pragma in _SQLITE_PRAGMAS:
+        dbapi_connection.execute(pragma)
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+    if mode not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
+        raise ValueError(f"unknown SQLite transaction mode {mode!r}")
+    connection.exec_driver_sql(f"BEGIN {mode}")

@@ -1,0 +1,78 @@
+"""Users (clinicians, billing staff, admins) and patients."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, String, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
+
+from tpi_desk.clinical.record import Role, Sex
+from tpi_desk.clinical.text_folding import fold
+from tpi_desk.models.base import (
+    Base,
+    CreatedAt,
+    IntPk,
+    Str32,
+    Str64,
+    Str128,
+    TextList,
+    UpdatedAt,
+    Version,
+    str_enum,
+)
+from tpi_desk.models.column_types import ExactDecimal
+
+
+class User(Base):
+    """Someone who logs in: a clinician who documents and signs, or billing/admin staff."""
+
+    __tablename__ = "users"
+
+    id: Mapped[IntPk]
+    username: Mapped[Str64] = mapped_column(unique=True)
+    display_name: Mapped[Str128]
+    credentials: Mapped[Str32] = mapped_column(default="")
+    npi: Mapped[str] = mapped_column(String(10), default="")
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[CreatedAt]
+    version: Mapped[Version] = mapped_column()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+def patient_search_text(family_name: str, given_name: str, mrn: str) -> str:
+    """The folded text that patient search matches against; bulk inserts must fill it."""
+    return fold(f"{family_name} {given_name} {mrn}")
+
+
+class Patient(Base):
+    """A patient; ``search_text`` is kept in step by the ORM (see ``patient_search_text``)."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[IntPk]
+    mrn: Mapped[Str32] = mapped_column(unique=True)
+    family_name: Mapped[Str128]
+    given_name: Mapped[Str128]
+    search_text: Mapped[str] = mapped_column(index=True)
+    date_of_birth: Mapped[date]
+    sex: Mapped[Sex] = mapped_column(str_enum(Sex, "sex"), default=Sex.UNKNOWN)
+    weight_kg: Mapped[Decimal | None] = mapped_column(ExactDecimal(6, 2))
+    allergies: Mapped[TextList]
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+    version: Mapped[Version] = mapped_column()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+@event.listens_for(Patient, "before_insert")
+@event.listens_for(Patient, "before_update")
+def _refresh_search_text(mapper: Mapper[Any], connection: Connection, patient: Patient) -> None:
+    """Keep ``search_text`` in step with the name and MRN on every ORM insert or update."""
+    patient.search_text = patient_search_text(patient.family_name, patient.given_name, patient.mrn)

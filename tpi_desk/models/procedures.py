@@ -1,0 +1,251 @@
+"""A procedure session and its children: diagnoses, sites, medications, findings, addenda."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, UniqueConstraint, inspect
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+
+from tpi_desk.clinical.record import NoteStatus, Position, ProcedureKind, Side
+from tpi_desk.models.base import (
+    Base,
+    CreatedAt,
+    Dose,
+    Hash64,
+    IntPk,
+    Str10,
+    Str40,
+    Str64,
+    Str128,
+    TextList,
+    UpdatedAt,
+    Version,
+    str_enum,
+)
+from tpi_desk.models.column_types import ExactDecimal, UtcDateTime, utc_now
+from tpi_desk.models.people import Patient, User
+
+
+class FindingKind(StrEnum):
+    SIDE_EFFECT = "side_effect"
+    COMPLICATION = "complication"
+
+
+def _children(target: str, back: str) -> Mapped[list[Any]]:
+    """A child collection: ordered and numbered by ``position``, deleted with its parent."""
+    return relationship(
+        target,
+        back_populates=back,
+        order_by=f"{target}.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class ProcedureSession(Base):
+    """One TPI or dry-needling session: a draft, then signed (immutable), or entered in error."""
+
+    __tablename__ = "procedure_sessions"
+
+    id: Mapped[IntPk] = mapped_column()
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    performed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    performed_at_offset_minutes: Mapped[int] = mapped_column(SmallInteger, default=0)
+    kind: Mapped[ProcedureKind] = mapped_column(str_enum(ProcedureKind, "kind"))
+    position: Mapped[Position | None] = mapped_column(str_enum(Position, "position"))
+    ultrasound_guided: Mapped[bool] = mapped_column(default=False)
+    ultrasound_image_retained: Mapped[bool] = mapped_column(default=False)
+    ultrasound_device: Mapped[Str128] = mapped_column(default="")
+    consent_obtained: Mapped[bool] = mapped_column(default=False)
+    time_out_performed: Mapped[bool] = mapped_column(default=False)
+    pain_before: Mapped[int | None] = mapped_column(SmallInteger)
+    pain_after: Mapped[int | None] = mapped_column(SmallInteger)
+    conservative_care_tried: Mapped[TextList]
+    ongoing_care: Mapped[TextList]
+    notes: Mapped[str] = mapped_column(default="")
+    instructions: Mapped[str] = mapped_column(default="")
+    follow_up: Mapped[str] = mapped_column(default="")
+    status: Mapped[NoteStatus] = mapped_column(
+        str_enum(NoteStatus, "status"), default=NoteStatus.DRAFT
+    )
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    content_hash: Mapped[Hash64]
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+    version: Mapped[Version] = mapped_column()
+
+    patient: Mapped[Patient] = relationship()
+    provider: Mapped[User] = relationship(foreign_keys=[provider_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    diagnoses: Mapped[list[SessionDiagnosis]] = _children("SessionDiagnosis", "session")
+    sites: Mapped[list[InjectionSite]] = _children("InjectionSite", "session")
+    findings: Mapped[list[SessionFinding]] = _children("SessionFinding", "session")
+    addenda: Mapped[list[Addendum]] = relationship(
+        back_populates="session", order_by=lambda: (Addendum.created_at, Addendum.id)
+    )
+
+    __table_args__ = (
+        Index("ix_procedure_sessions_newest", performed_at.desc(), id.desc()),
+        Index("ix_procedure_sessions_patient_performed", patient_id, performed_at),
+        Index("ix_procedure_sessions_provider_performed", provider_id, performed_at),
+        Index("ix_procedure_sessions_status_performed", status, performed_at),
+        CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_range"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_range"),
+    )
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def local_performed_at(self) -> datetime:
+        """``performed_at`` on the clinician's clock when the session was recorded."""
+        offset = timezone(timedelta(minutes=self.performed_at_offset_minutes))
+        return self.performed_at.astimezone(offset)
+
+    def set_performed_at(self, when: datetime) -> None:
+        """Store the instant in UTC and remember the offset of the clock that gave it."""
+        offset = when.utcoffset()
+        if offset is None:
+            raise ValueError(f"naive datetime {when.isoformat()} refused: give it a time zone")
+        self.performed_at = when
+        self.performed_at_offset_minutes = int(offset.total_seconds() // 60)
+
+    @property
+    def side_effects(self) -> tuple[str, ...]:
+        return tuple(f.text for f in self.findings if f.kind == FindingKind.SIDE_EFFECT)
+
+    @property
+    def complications(self) -> tuple[str, ...]:
+        return tuple(f.text for f in self.findings if f.kind == FindingKind.COMPLICATION)
+
+
+class SessionDiagnosis(Base):
+    """An ICD-10-CM code of a session, in the order the clinician listed it."""
+
+    __tablename__ = "session_diagnoses"
+
+    id: Mapped[IntPk]
+    session_id: Mapped[int] = mapped_column(ForeignKey("procedure_sessions.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    code: Mapped[Str10]
+
+    session: Mapped[ProcedureSession] = relationship(back_populates="diagnoses")
+
+    __table_args__ = (UniqueConstraint("session_id", "position"),)
+
+
+class InjectionSite(Base):
+    """One muscle on one side, with its needle and (for injections) its medications."""
+
+    __tablename__ = "injection_sites"
+
+    id: Mapped[IntPk]
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    muscle_id: Mapped[Str64]
+    side: Mapped[Side] = mapped_column(str_enum(Side, "side"))
+    points: Mapped[int] = mapped_column(default=1)
+    needle_gauge: Mapped[int | None]
+    needle_length_mm: Mapped[Decimal | None] = mapped_column(ExactDecimal(6, 1))
+    twitch_response: Mapped[bool] = mapped_column(default=False)
+
+    session: Mapped[ProcedureSession] = relationship(back_populates="sites")
+    medications: Mapped[list[MedicationLine]] = _children("MedicationLine", "site")
+
+
+class MedicationLine(Base):
+    """One drug given at one site; mg = concentration x volume (computed, not stored)."""
+
+    __tablename__ = "medication_lines"
+
+    id: Mapped[IntPk]
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("injection_sites.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    drug_id: Mapped[Str64]
+    concentration_mg_per_ml: Mapped[Dose]
+    volume_ml: Mapped[Decimal] = mapped_column(ExactDecimal(8, 3))
+    lot: Mapped[Str40] = mapped_column(default="")
+    expires: Mapped[date | None]
+
+    site: Mapped[InjectionSite] = relationship(back_populates="medications")
+
+
+class SessionFinding(Base):
+    """A side effect or complication noted during or after the session."""
+
+    __tablename__ = "session_findings"
+
+    id: Mapped[IntPk]
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_sessions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[FindingKind] = mapped_column(str_enum(FindingKind, "kind"))
+    position: Mapped[int]
+    text: Mapped[str]
+
+    session: Mapped[ProcedureSession] = relationship(back_populates="findings")
+
+
+class Addendum(Base):
+    """A dated, authored amendment to a signed note; the note itself never changes."""
+
+    __tablename__ = "addenda"
+
+    id: Mapped[IntPk]
+    session_id: Mapped[int] = mapped_column(ForeignKey("procedure_sessions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[CreatedAt]
+    text: Mapped[str]
+    signed_at: Mapped[datetime | None]
+    version: Mapped[Version] = mapped_column()
+
+    session: Mapped[ProcedureSession] = relationship(back_populates="addenda")
+    author: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+def replace_children(
+    parent: ProcedureSession | InjectionSite, attribute: str, new: Sequence[object]
+) -> None:
+    """Replace a child collection of a draft: old rows are deleted before the new ones go in.
+
+    Use it for every change to ``diagnoses`` (whose positions are unique): the unit of work
+    inserts and renumbers before it deletes, so the old rows are flushed away first. The
+    session row is touched so its version check (and ``updated_at``) applies even when only
+    children changed; it is written once, at the next flush, however many collections change.
+    """
+    db_session = object_session(parent)
+    if db_session is None:
+        getattr(parent, attribute)[:] = new
+        return
+    with db_session.no_autoflush:
+        collection = getattr(parent, attribute)
+        stored = [row for row in collection if inspect(row).persistent]
+        for row in stored:
+            db_session.delete(row)  # cascades to the children already in memory
+        collection.clear()  # rows never flushed are simply dropped
+        if stored:
+            db_session.flush(objects=list(_with_loaded_descendants(stored)))
+        collection.extend(new)
+    owner = parent.session if isinstance(parent, InjectionSite) else parent
+    owner.updated_at = utc_now()
+
+
+def _with_loaded_descendants(rows: Sequence[object]) -> Iterator[object]:
+    """The rows and their children already in memory (the database cascades the rest)."""
+    for row in rows:
+        yield row
+        if isinstance(row, InjectionSite) and "medications" in inspect(row).dict:
+            yield from row.medications

@@ -1,0 +1,45 @@
+"""Where the app finds its shipped resources and keeps its data (one place, overridable)."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "TPI Desk"
+DATA_DIR_ENV = "TPI_DESK_DATA_DIR"
+DATABASE_URL_ENV = "TPI_DESK_DATABASE_URL"
+
+
+def resource_root() -> Path:
+    """The `resources/` folder: inside the installed package, or at the checkout's root."""
+    packaged = resources.files("tpi_desk") / "resources"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("TPI Desk's resources folder is missing; reinstall the app.")
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under `resources/`, e.g. ``resource_path("catalog", "muscles.toml")``."""
+    return resource_root().joinpath(*parts)
+
+
+def data_dir() -> Path:
+    """The user's data folder (``TPI_DESK_DATA_DIR`` overrides it, e.g. in tests)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_url() -> str:
+    """``TPI_DESK_DATABASE_URL`` if set, else a SQLite file in the data folder."""
+    configured = os.environ.get(DATABASE_URL_ENV)
+    if configured:
+        return configured
+    return f"sqlite:///{data_dir() / 'tpi-desk.sqlite3'}"

@@ -1,0 +1,1 @@
+"""PDF notes, batch export and CSV from plain data."""

@@ -1,0 +1,97 @@
+"""Plain data the services hand to the UI, reports and CLI (never an ORM object)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tpi_desk.clinical.record import (
+    NoteStatus,
+    PatientFacts,
+    ProcedureKind,
+    ProviderFacts,
+    Role,
+    SessionEntry,
+    Sex,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSummary:
+    """One row of the patient list."""
+
+    id: int
+    mrn: str
+    family_name: str
+    given_name: str
+    date_of_birth: date
+    sex: Sex
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRecord:
+    """A patient with everything the editor shows, and the version to save against."""
+
+    id: int
+    version: int
+    facts: PatientFacts
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRecord:
+    id: int
+    role: Role
+    active: bool
+    facts: ProviderFacts
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One row of a session list: enough to show, nothing to edit."""
+
+    id: int
+    patient_id: int
+    patient_name: str
+    mrn: str
+    provider_name: str
+    performed_at: datetime
+    kind: ProcedureKind
+    status: NoteStatus
+    muscle_ids: tuple[str, ...]
+    pain_before: int | None
+    pain_after: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A whole session as stored, with the version a later save must match."""
+
+    id: int
+    version: int
+    status: NoteStatus
+    patient: PatientRecord
+    provider: ProviderRecord
+    entry: SessionEntry
+    created_at: datetime
+    updated_at: datetime
+    signed_at: datetime | None = None
+    signed_by: str | None = None
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCursor:
+    """Where the next page of a newest-first list starts (keyset paging)."""
+
+    performed_at: datetime
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    rows: tuple[SessionSummary, ...]
+    next_cursor: SessionCursor | None

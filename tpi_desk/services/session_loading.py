@@ -1,0 +1,79 @@
+"""Loads a whole session row with its children, and a patient's prior sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from tpi_desk.clinical.record import NoteStatus, PriorSession, ProcedureKind
+from tpi_desk.models.procedures import InjectionSite, ProcedureSession
+from tpi_desk.services.dto import SessionRecord
+from tpi_desk.services.errors import NotFound
+from tpi_desk.services.record_mapping import patient_record, provider_record, session_entry
+
+# Payer rules look back a rolling year; a little more covers leap years and time zones.
+HISTORY_WINDOW = timedelta(days=367)
+
+_WHOLE_SESSION = (
+    joinedload(ProcedureSession.patient),
+    joinedload(ProcedureSession.provider),
+    joinedload(ProcedureSession.signed_by),
+    selectinload(ProcedureSession.diagnoses),
+    selectinload(ProcedureSession.findings),
+    selectinload(ProcedureSession.sites).selectinload(InjectionSite.medications),
+)
+
+
+def load_session_row(db: Session, session_id: int) -> ProcedureSession:
+    row = db.scalar(
+        select(ProcedureSession).where(ProcedureSession.id == session_id).options(*_WHOLE_SESSION)
+    )
+    if row is None:
+        raise NotFound(f"Session #{session_id} does not exist.")
+    return row
+
+
+def session_record(row: ProcedureSession) -> SessionRecord:
+    return SessionRecord(
+        id=row.id,
+        version=row.version,
+        status=row.status,
+        patient=patient_record(row.patient),
+        provider=provider_record(row.provider),
+        entry=session_entry(row),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        signed_at=row.signed_at,
+        signed_by=row.signed_by.display_name if row.signed_by is not None else None,
+        content_hash=row.content_hash,
+    )
+
+
+def prior_sessions(
+    db: Session, patient_id: int, before: datetime, *, exclude_session_id: int | None
+) -> tuple[PriorSession, ...]:
+    """The patient's sessions in the year before ``before`` (not entered in error)."""
+    query = (
+        select(ProcedureSession.id, ProcedureSession.performed_at, ProcedureSession.kind,
+               ProcedureSession.status, InjectionSite.muscle_id)
+        .outerjoin(InjectionSite, InjectionSite.session_id == ProcedureSession.id)
+        .where(
+            ProcedureSession.patient_id == patient_id,
+            ProcedureSession.performed_at >= before - HISTORY_WINDOW,
+            ProcedureSession.performed_at < before,
+            ProcedureSession.status != NoteStatus.ENTERED_IN_ERROR,
+        )
+    )
+    if exclude_session_id is not None:
+        query = query.where(ProcedureSession.id != exclude_session_id)
+    sessions: dict[int, tuple[datetime, ProcedureKind, NoteStatus, set[str]]] = {}
+    for session_id, performed_at, kind, status, muscle_id in db.execute(query):
+        found = sessions.setdefault(session_id, (performed_at, kind, status, set()))
+        if muscle_id is not None:
+            found[3].add(muscle_id)
+    return tuple(
+        PriorSession(performed_at=at, kind=kind, muscle_ids=frozenset(muscles), status=status)
+        for at, kind, status, muscles in sorted(sessions.values(), key=lambda s: s[0])
+    )

@@ -1,0 +1,1 @@
+"""PySide6 widgets, item models and dialogs."""
