@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# GUI tests run without a display (CI has none); a developer can override it.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from sqlalchemy import create_engine, text
 
 from tpi_desk.clinical.catalog import Catalog, load_catalog

@@ -71,7 +71,10 @@ def test_a_bad_document_is_rejected_whole_and_the_database_is_unchanged(
 
     assert run.status == 1
     lines = run.stderr.splitlines()
-    assert f"{tmp_path / 'bad.json'}: sites[1].medications[0].volume_ml: must be greater than 0" in lines
+    assert (
+        f"{tmp_path / 'bad.json'}: sites[1].medications[0].volume_ml: must be greater than 0"
+        in lines
+    )
     assert any("sites[0].side: must be one of: left, right, bilateral, midline" in x for x in lines)
     assert any(": pain_before: must be a whole number" in line for line in lines)
     assert lines[-1].startswith("Nothing was imported: 3 problem(s) in 1 of 2 file(s)")
@@ -86,7 +89,9 @@ def test_unreadable_inputs_get_plain_messages(tpi_desk: TpiDesk, tmp_path: Path)
     latin1 = tmp_path / "latin1.json"
     latin1.write_bytes('{"family_name": "Ñúñez"}'.encode("latin-1"))
 
-    run = tpi_desk("import", "missing.json", str(not_json), str(latin1), str(tmp_path), database=url)
+    run = tpi_desk(
+        "import", "missing.json", str(not_json), str(latin1), str(tmp_path), database=url
+    )
 
     assert run.status == 1
     assert "missing.json: (file): no such file" in run.stderr
@@ -117,7 +122,9 @@ def test_demo_data_fills_a_database_that_import_can_then_use(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
 
-    run = tpi_desk("demo-data", "--patients", "30", "--sessions", "120", "--seed", "7", database=url)
+    run = tpi_desk(
+        "demo-data", "--patients", "30", "--sessions", "120", "--seed", "7", database=url
+    )
 
     assert run.status == 0, run.stderr
     assert "Added 30 synthetic patients and 120 sessions" in run.stdout

@@ -245,7 +245,7 @@ def test_ultrasound_guidance_is_not_covered(complete_entry: SessionEntry, catalo
         AlertSeverity.WARNING,
         "Ultrasound guidance (76942) is not covered for trigger point injections under the "
         "Medicare LCDs (L34211, L36859, L39656)",
-        "ultrasound_guided",
+        "ultrasound.guided",
     )
     assert AlertCode.ULTRASOUND_IMAGE_NOT_RETAINED not in codes(alerts)
 
@@ -259,7 +259,7 @@ def test_ultrasound_without_a_retained_image(
         AlertSeverity.WARNING,
         "Ultrasound guidance (76942) needs a permanent recorded image to be billed; "
         "no image is retained",
-        "ultrasound_image_retained",
+        "ultrasound.image_retained",
     )
 
 
@@ -278,7 +278,7 @@ def test_pneumothorax_reminder_once_per_muscle(
         AlertSeverity.INFO,
         "Anterior scalene is a pneumothorax-risk site: include pneumothorax in the consent "
         "and tell the patient to seek care for shortness of breath or chest pain",
-        "sites[1].muscle_id",
+        "sites[1].muscle",
     )
 
 
@@ -320,7 +320,7 @@ def test_same_muscle_within_six_weeks(complete_entry: SessionEntry, catalog: Cat
         AlertSeverity.WARNING,
         "Levator scapulae was treated 41 days earlier (2026-01-28); payers expect at least "
         "42 days between sessions at the same muscle",
-        "sites[1].muscle_id",
+        "sites[1].muscle",
     )
 
 
@@ -368,3 +368,182 @@ def test_payer_and_ultrasound_checks_skip_dry_needling(
 @pytest.mark.parametrize("code", list(AlertCode))
 def test_alert_codes_are_stable_snake_case(code: AlertCode) -> None:
     assert code.value == code.name.lower()
+
+
+# --- allergies -----------------------------------------------------------------------------
+
+
+def allergy_alerts(
+    entry: SessionEntry, catalog: Catalog, *allergies: str
+) -> list[tuple[str, str | None]]:
+    found = session_alerts(entry, catalog, weight_kg=SEVENTY, today=TODAY, allergies=allergies)
+    return [(a.message, a.path) for a in found if a.code == AlertCode.ALLERGY_CONFLICT]
+
+
+def test_an_allergy_to_the_drug_itself_warns(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    alerts = session_alerts(
+        complete_entry,
+        catalog,
+        weight_kg=SEVENTY,
+        today=TODAY,
+        allergies=("Penicillin", "LIDOCAÏNE"),
+    )
+    assert only(alerts, AlertCode.ALLERGY_CONFLICT) == Alert(
+        "allergy_conflict",
+        AlertSeverity.WARNING,
+        'Lidocaine conflicts with the recorded allergy "LIDOCAÏNE": it contains lidocaine',
+        "sites[0].medications[0].drug",
+    )
+
+
+def test_an_allergy_class_matches_every_drug_of_that_class(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    entry = with_sites(
+        complete_entry,
+        SiteEntry(
+            "upper_trapezius", Side.LEFT, medications=(med("triamcinolone_acetonide", "40", "0.5"),)
+        ),
+        SiteEntry(
+            "levator_scapulae",
+            Side.LEFT,
+            medications=(med("lidocaine", "10", "2"), med("bupivacaine", "2.5", "2")),
+        ),
+    )
+    assert allergy_alerts(entry, catalog, "Amide-type local anaesthetics") == [
+        (
+            'Lidocaine conflicts with the recorded allergy "Amide-type local anaesthetics": '
+            "it is in the amide class",
+            "sites[1].medications[0].drug",
+        ),
+        (
+            'Bupivacaine conflicts with the recorded allergy "Amide-type local anaesthetics": '
+            "it is in the amide class",
+            "sites[1].medications[1].drug",
+        ),
+    ]
+    assert allergy_alerts(entry, catalog, "amides") == [
+        (
+            'Lidocaine conflicts with the recorded allergy "amides": it is in the amide class',
+            "sites[1].medications[0].drug",
+        ),
+        (
+            'Bupivacaine conflicts with the recorded allergy "amides": it is in the amide class',
+            "sites[1].medications[1].drug",
+        ),
+    ]
+
+
+def test_one_warning_per_drug_at_its_first_line(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    # complete_entry gives lidocaine at both sites
+    assert allergy_alerts(complete_entry, catalog, "bupivacaine") == []
+    assert allergy_alerts(complete_entry, catalog, "lidocaine", "amide local anesthetics") == [
+        (
+            'Lidocaine conflicts with the recorded allergy "lidocaine": it contains lidocaine',
+            "sites[0].medications[0].drug",
+        ),
+        (
+            'Lidocaine conflicts with the recorded allergy "amide local anesthetics": '
+            "it is in the amide class",
+            "sites[0].medications[0].drug",
+        ),
+    ]
+
+
+def test_an_ingredient_of_a_combined_drug_warns(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    entry = with_sites(
+        complete_entry,
+        SiteEntry(
+            "levator_scapulae",
+            Side.LEFT,
+            medications=(med("lidocaine_with_epinephrine", "10", "2"),),
+        ),
+    )
+    assert allergy_alerts(entry, catalog, "Epinephrine") == [
+        (
+            'Lidocaine with epinephrine conflicts with the recorded allergy "Epinephrine": '
+            "it contains epinephrine",
+            "sites[0].medications[0].drug",
+        )
+    ]
+
+
+def test_local_anaesthetics_in_general_and_corticosteroids(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    entry = with_sites(
+        complete_entry,
+        SiteEntry(
+            "levator_scapulae",
+            Side.LEFT,
+            medications=(
+                med("bupivacaine", "5", "2"),
+                med("methylprednisolone_acetate", "40", "1"),
+            ),
+        ),
+    )
+    assert allergy_alerts(entry, catalog, "local anesthetics", "Corticosteroids") == [
+        (
+            'Bupivacaine conflicts with the recorded allergy "local anesthetics": '
+            "it is a local anaesthetic",
+            "sites[0].medications[0].drug",
+        ),
+        (
+            'Methylprednisolone acetate conflicts with the recorded allergy "Corticosteroids": '
+            "it is a corticosteroid",
+            "sites[0].medications[1].drug",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "allergy",
+    [
+        "latex",
+        "penicillin",
+        "Penicillins and cephalosporins",
+        "ester local anaesthetics",  # lidocaine and bupivacaine are amides
+        "sodium lauryl sulfate",  # "sodium" of a salt name is not an allergen
+        "general anaesthetic",
+        "",
+        "  ",
+    ],
+)
+def test_unrelated_allergies_do_not_warn(
+    complete_entry: SessionEntry, catalog: Catalog, allergy: str
+) -> None:
+    meds = (
+        med("lidocaine", "10", "1"),
+        med("bupivacaine", "5", "1"),
+        med("dexamethasone_sodium_phosphate", "4", "1"),
+        med("sodium_chloride_0_9", "9", "1"),
+    )
+    entry = with_sites(complete_entry, SiteEntry("levator_scapulae", Side.LEFT, medications=meds))
+    assert allergy_alerts(entry, catalog, allergy) == []
+
+
+def test_no_allergies_no_allergy_warnings(complete_entry: SessionEntry, catalog: Catalog) -> None:
+    assert AlertCode.ALLERGY_CONFLICT not in codes(alerts_for(complete_entry, catalog))
+
+
+def test_a_drug_outside_the_catalog_is_matched_by_its_id(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    entry = with_sites(
+        complete_entry,
+        SiteEntry("levator_scapulae", Side.LEFT, medications=(med("procaine", "10", "1"),)),
+    )
+    assert allergy_alerts(entry, catalog, "Procaine (Novocain)") == [
+        (
+            'procaine conflicts with the recorded allergy "Procaine (Novocain)": '
+            "it contains procaine",
+            "sites[0].medications[0].drug",
+        )
+    ]
+    assert allergy_alerts(entry, catalog, "latex") == []

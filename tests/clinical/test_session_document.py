@@ -310,13 +310,37 @@ def test_validation_problems_use_document_paths(example: Document, catalog: Cata
     ]
 
 
-def test_a_part_with_structural_problems_is_not_validated_again(
+def test_one_pass_names_structural_and_range_problems_in_the_same_part(
     example: Document, catalog: Catalog
 ) -> None:
     example["sites"][0]["points"] = "four"
     example["sites"][1]["medications"][0]["volume_ml"] = 0  # a range problem in the same part
 
-    assert problem_lines(example, catalog) == ["sites[0].points: must be a whole number"]
+    assert problem_lines(example, catalog) == [
+        "sites[0].points: must be a whole number",
+        "sites[1].medications[0].volume_ml: must be greater than 0",
+    ]
+
+
+def test_a_field_with_a_structural_problem_is_not_reported_twice(
+    example: Document, catalog: Catalog
+) -> None:
+    example["sites"][0]["muscle"] = 42
+    example["pain_before"] = "severe"
+
+    assert problem_lines(example, catalog) == [
+        "pain_before: must be a whole number",
+        "sites[0].muscle: must be text",
+    ]
+
+
+def test_a_part_that_lost_a_list_item_is_not_range_checked(
+    example: Document, catalog: Catalog
+) -> None:
+    example["sites"][0] = "upper trapezius"  # later sites would shift their indices
+    example["sites"][1]["medications"][0]["volume_ml"] = 0
+
+    assert problem_lines(example, catalog) == ["sites[0]: must be an object"]
 
 
 def test_other_parts_are_still_validated(example: Document, catalog: Catalog) -> None:

@@ -58,12 +58,22 @@ def medication_with(**changes: Any) -> MedicationEntry:
         ),
         ("sites[0].medications", "Site 1: medications"),
         ("sites[3].needle_length_mm", "Site 4: needle length (mm)"),
-        ("sites[0].muscle_id", "Site 1: muscle"),
+        ("sites[0].muscle", "Site 1: muscle"),
+        ("sites[1].muscle", "Site 2: muscle"),
+        ("sites[1].medications[0].drug", "Site 2, medication 1: drug"),
+        ("sites[1].medications[0]", "Site 2, medication 1"),
         ("diagnoses[0]", "Diagnosis 1"),
         ("pain_before", "Pain before (0-10)"),
         ("notes", "Notes"),
-        ("ultrasound_image_retained", "Ultrasound image retained"),
-        ("indication.conservative_care_tried[1]", "Indication, conservative care tried 2"),
+        ("format", "Document format"),
+        ("ultrasound", "Ultrasound"),
+        ("ultrasound.guided", "Ultrasound: guidance"),
+        ("ultrasound.image_retained", "Ultrasound: image retained"),
+        ("ultrasound.device", "Ultrasound: device"),
+        ("indication.conservative_care_tried[0]", "Indication: conservative care tried 1"),
+        ("indication.conservative_care_tried[1]", "Indication: conservative care tried 2"),
+        ("indication.ongoing_care[0]", "Indication: ongoing care 1"),
+        ("patient.allergies[0]", "Patient: allergy 1"),
         ("patient.mrn", "Patient: MRN"),
         ("patient.weight_kg", "Patient: weight (kg)"),
         ("provider.npi", "Provider: NPI"),
@@ -115,7 +125,7 @@ def test_unknown_duplicated_and_unbillable_diagnoses(
     [
         (
             {"muscle_id": "paraspinals"},
-            "sites[0].muscle_id",
+            "sites[0].muscle",
             "'paraspinals' is not a muscle in the catalog",
         ),
         ({"points": 0}, "sites[0].points", "must be between 1 and 50"),
@@ -176,7 +186,7 @@ def test_dry_needling_sites_refuse_medications(
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"drug_id": "aspirin"}, "drug_id", "'aspirin' is not a drug in the catalog"),
+        ({"drug_id": "aspirin"}, "drug", "'aspirin' is not a drug in the catalog"),
         (
             {"concentration_mg_per_ml": Decimal(0)},
             "concentration_mg_per_ml",
@@ -223,26 +233,31 @@ def test_image_retained_needs_ultrasound_guidance(
     entry = replace(complete_entry, ultrasound_image_retained=True)
     assert problems_of(entry, catalog) == [
         (
-            "ultrasound_image_retained",
-            "Ultrasound image retained",
+            "ultrasound.image_retained",
+            "Ultrasound: image retained",
             "cannot be set without ultrasound guidance",
         )
     ]
 
 
 @pytest.mark.parametrize(
-    ("field", "limit"),
-    [("notes", 20_000), ("instructions", 5_000), ("follow_up", 2_000), ("ultrasound_device", 200)],
+    ("field", "path", "limit"),
+    [
+        ("notes", "notes", 20_000),
+        ("instructions", "instructions", 5_000),
+        ("follow_up", "follow_up", 2_000),
+        ("ultrasound_device", "ultrasound.device", 200),
+    ],
 )
 def test_text_length_limits(
-    complete_entry: SessionEntry, catalog: Catalog, field: str, limit: int
+    complete_entry: SessionEntry, catalog: Catalog, field: str, path: str, limit: int
 ) -> None:
     at_limit: dict[str, Any] = {field: "é" * limit}
     over_limit: dict[str, Any] = {field: "é" * (limit + 1)}
     assert validate_entry(replace(complete_entry, **at_limit), catalog) == ()
     entry = replace(complete_entry, **over_limit)
     assert problems_of(entry, catalog) == [
-        (field, field_label(field), f"must be at most {limit:,} characters (it has {limit + 1:,})")
+        (path, field_label(path), f"must be at most {limit:,} characters (it has {limit + 1:,})")
     ]
 
 
@@ -260,10 +275,10 @@ def test_list_items_must_be_filled_and_short(
         ("complications[0]", "Complication 1", "must be at most 200 characters (it has 201)"),
         (
             "indication.conservative_care_tried[1]",
-            "Indication, conservative care tried 2",
+            "Indication: conservative care tried 2",
             "is required",
         ),
-        ("indication.ongoing_care[0]", "Indication, ongoing care 1", "is required"),
+        ("indication.ongoing_care[0]", "Indication: ongoing care 1", "is required"),
     ]
 
 

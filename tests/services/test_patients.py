@@ -73,7 +73,12 @@ def test_invalid_fields_are_all_named_and_nothing_is_saved(services: Services) -
         services.patients.create(bad)
 
     paths = {p.path for p in failure.value.problems}
-    assert {"patient.mrn", "patient.family_name", "patient.date_of_birth", "patient.weight_kg"} <= paths
+    assert {
+        "patient.mrn",
+        "patient.family_name",
+        "patient.date_of_birth",
+        "patient.weight_kg",
+    } <= paths
     assert "MRN" in str(failure.value)
     assert services.patients.search("") == []
 

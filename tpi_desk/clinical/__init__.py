@@ -1,1 +1,1 @@
-"""Pure clinical domain: catalog, coding rules, dose math, validation, payer checks (stdlib only)."""
+"""Pure clinical domain: catalog, coding, dose math, validation, payer checks (stdlib only)."""

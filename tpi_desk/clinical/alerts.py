@@ -1,7 +1,8 @@
-"""Warnings and blocking alerts for a session: doses, lots, ultrasound, payer limits."""
+"""Warnings and blocking alerts for a session: doses, lots, allergies, ultrasound, payers."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from tpi_desk.clinical.dosing import (
     medications,
 )
 from tpi_desk.clinical.record import PriorSession, SessionEntry
+from tpi_desk.clinical.text_folding import fold
 from tpi_desk.clinical.validation import describe_site
 
 
@@ -33,6 +35,7 @@ class AlertCode(StrEnum):
     """Stable machine ids of alerts (stored, exported, tested); messages may change."""
 
     LOT_EXPIRED = "lot_expired"
+    ALLERGY_CONFLICT = "allergy_conflict"
     PERFORMED_IN_FUTURE = "performed_in_future"
     DOSE_OVER_MAXIMUM = "dose_over_maximum"
     STEROID_OVER_MAXIMUM = "steroid_over_maximum"
@@ -60,6 +63,17 @@ class Alert:
 
 _SEVERITY_ORDER = {AlertSeverity.BLOCKING: 0, AlertSeverity.WARNING: 1, AlertSeverity.INFO: 2}
 
+# Words of drug names that name a salt, a diluent or a link, never an allergen on their own.
+_NOT_ALLERGEN_WORDS = frozenset(
+    {"with", "and", "sodium", "chloride", "phosphate", "acetate", "acetonide", "hydrochloride"}
+)
+_ANAESTHETIC_WORDS = frozenset({"anaesthetic", "anesthetic"})
+# Local anaesthetic allergy classes, known even when the catalog has no drug of one of them,
+# so that "ester local anaesthetics" is never read as every local anaesthetic.
+_ANAESTHETIC_ALLERGY_CLASSES = frozenset({"amide", "ester"})
+_CORTICOSTEROID_WORDS = frozenset({"corticosteroid", "steroid"})
+_WORD = re.compile(r"[a-z0-9]+")
+
 
 def session_alerts(
     entry: SessionEntry,
@@ -68,10 +82,16 @@ def session_alerts(
     weight_kg: Decimal | None,
     history: Sequence[PriorSession] = (),
     today: date,
+    allergies: Sequence[str] = (),
 ) -> tuple[Alert, ...]:
-    """Every alert for ``entry``, blocking first; never changes or caps a value."""
+    """Every alert for ``entry``, blocking first; never changes or caps a value.
+
+    ``allergies`` are the patient's recorded allergies as free text ("lidocaine",
+    "amide local anaesthetics"); each drug of the session is checked against them.
+    """
     alerts = [
         *_lot_alerts(entry, catalog),
+        *_allergy_alerts(entry, catalog, allergies),
         *_date_alerts(entry, today),
         *_dose_alerts(entry, catalog, weight_kg),
         *_ultrasound_alerts(entry, catalog),
@@ -106,6 +126,82 @@ def _lot_alerts(entry: SessionEntry, catalog: Catalog) -> Iterator[Alert]:
             f"{session_date.isoformat()}",
             f"sites[{site_index}].medications[{medication_index}].expires",
         )
+
+
+def _allergy_alerts(
+    entry: SessionEntry, catalog: Catalog, allergies: Sequence[str]
+) -> Iterator[Alert]:
+    """One warning per drug and conflicting allergy, at the drug's first medication line."""
+    allergy_words = [(allergy, _words_of(allergy)) for allergy in allergies]
+    classes = _ANAESTHETIC_ALLERGY_CLASSES | {
+        _allergy_class(drug) for drug in catalog.drugs.values() if drug.allergy_class
+    }
+    seen: set[str] = set()
+    for site_index, medication_index, medication in medications(entry):
+        if medication.drug_id in seen:
+            continue
+        seen.add(medication.drug_id)
+        drug = catalog.drugs.get(medication.drug_id)
+        for allergy, words in allergy_words:
+            reason = _allergy_reason(medication.drug_id, drug, words, classes)
+            if reason is None:
+                continue
+            yield Alert(
+                AlertCode.ALLERGY_CONFLICT,
+                AlertSeverity.WARNING,
+                f"{_drug_name(catalog, medication.drug_id)} conflicts with the recorded "
+                f'allergy "{allergy}": {reason}',
+                f"sites[{site_index}].medications[{medication_index}].drug",
+            )
+
+
+def _allergy_reason(
+    drug_id: str, drug: Drug | None, allergy: frozenset[str], classes: frozenset[str]
+) -> str | None:
+    """Why a drug conflicts with an allergy's (folded, singular) words, or None."""
+    shared = [word for word in _allergen_words(drug_id, drug) if word in allergy]
+    if shared:
+        return f"it contains {_join(shared)}"
+    if drug is None:
+        return None
+    named_classes = allergy & classes
+    if named_classes:
+        if _allergy_class(drug) in named_classes:
+            return f"it is in the {drug.allergy_class} class"
+        return None
+    if drug.is_local_anaesthetic and "local" in allergy and allergy & _ANAESTHETIC_WORDS:
+        return "it is a local anaesthetic"
+    if drug.is_corticosteroid and allergy & _CORTICOSTEROID_WORDS:
+        return "it is a corticosteroid"
+    return None
+
+
+def _allergy_class(drug: Drug) -> str:
+    return _singular(fold(drug.allergy_class or ""))
+
+
+def _allergen_words(drug_id: str, drug: Drug | None) -> list[str]:
+    """The words of a drug's name and id that can name an allergen, in order, each once."""
+    names = f"{drug.name} {drug_id}" if drug is not None else drug_id
+    words = dict.fromkeys(_word_list(names.replace("_", " ")))
+    return [
+        word
+        for word in words
+        if word.isalpha() and len(word) > 3 and word not in _NOT_ALLERGEN_WORDS
+    ]
+
+
+def _words_of(text: str) -> frozenset[str]:
+    """The accent- and case-folded words of ``text``, plurals made singular ("amides")."""
+    return frozenset(_word_list(text))
+
+
+def _word_list(text: str) -> list[str]:
+    return [_singular(word) for word in _WORD.findall(fold(text))]
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _date_alerts(entry: SessionEntry, today: date) -> Iterator[Alert]:
@@ -244,14 +340,14 @@ def _ultrasound_alerts(entry: SessionEntry, catalog: Catalog) -> Iterator[Alert]
             AlertSeverity.WARNING,
             f"{guidance} is not covered for trigger point injections under the Medicare LCDs "
             f"({', '.join(rules.lcd_ids)})",
-            "ultrasound_guided",
+            "ultrasound.guided",
         )
     if not entry.ultrasound_image_retained:
         yield Alert(
             AlertCode.ULTRASOUND_IMAGE_NOT_RETAINED,
             AlertSeverity.WARNING,
             f"{guidance} needs a permanent recorded image to be billed; no image is retained",
-            "ultrasound_image_retained",
+            "ultrasound.image_retained",
         )
 
 
@@ -267,7 +363,7 @@ def _pneumothorax_alerts(entry: SessionEntry, catalog: Catalog) -> Iterator[Aler
             AlertSeverity.INFO,
             f"{muscle.name} is a pneumothorax-risk site: include pneumothorax in the consent "
             "and tell the patient to seek care for shortness of breath or chest pain",
-            f"sites[{site_index}].muscle_id",
+            f"sites[{site_index}].muscle",
         )
 
 
@@ -294,7 +390,7 @@ def _payer_alerts(
             f"{name} was treated {repeated.days_since} days earlier "
             f"({repeated.previous_date.isoformat()}); payers expect at least "
             f"{rules.min_days_between_same_muscle} days between sessions at the same muscle",
-            f"sites[{repeated.site_index}].muscle_id",
+            f"sites[{repeated.site_index}].muscle",
         )
     regions = payer_checks.regions_in_session(entry, catalog)
     if len(regions) > rules.max_regions_per_session:

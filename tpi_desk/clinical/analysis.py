@@ -49,7 +49,14 @@ def analyse_session(
         weight = None
     problems = validate_entry(entry, catalog)
     totals = dose_totals(entry, catalog, weight)
-    alerts = session_alerts(entry, catalog, weight_kg=weight, history=history, today=today)
+    alerts = session_alerts(
+        entry,
+        catalog,
+        weight_kg=weight,
+        history=history,
+        today=today,
+        allergies=patient.allergies if patient is not None else (),
+    )
     checklist = signing_checklist(entry, catalog, alerts=alerts, patient=patient)
     return SessionAnalysis(
         coding=derive_codes(entry, catalog, settings or CodingSettings()),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
@@ -87,15 +87,6 @@ SITE_KEYS = (
 )
 MEDICATION_KEYS = ("drug", "concentration_mg_per_ml", "volume_ml", "lot", "expires")
 
-# Record attributes whose document key differs (a validator may name the attribute).
-_RECORD_TO_DOCUMENT_SUFFIX = (
-    ("muscle_id", "muscle"),
-    ("drug_id", "drug"),
-    ("ultrasound_guided", "ultrasound.guided"),
-    ("ultrasound_image_retained", "ultrasound.image_retained"),
-    ("ultrasound_device", "ultrasound.device"),
-)
-
 
 @dataclass(frozen=True, slots=True)
 class SessionDocument:
@@ -121,17 +112,22 @@ def parse_session_document(data: object, catalog: Catalog) -> SessionDocument:
     if root is None:
         raise DocumentInvalid(reader.problems)
     _check_format(reader, root)
-    patient = _read_part(reader, lambda: _read_patient(root))
-    provider = _read_part(reader, lambda: _read_provider(root))
-    session = _read_part(reader, lambda: _read_session(root))
+    patient, patient_clean = _read_part(reader, lambda: _read_patient(root))
+    provider, provider_clean = _read_part(reader, lambda: _read_provider(root))
+    session, session_clean = _read_part(reader, lambda: _read_session(root))
 
-    problems = list(reader.problems)
-    if patient is not None:
-        problems += validate_patient(patient)
-    if provider is not None:
-        problems += validate_provider(provider)
-    if session is not None:
-        problems += (_at_document_path(problem) for problem in validate_entry(session, catalog))
+    structural = tuple(reader.problems)
+    # Range checks run on what could be read, so one pass names every problem. A field that
+    # already has a structural problem is not reported again, and a part whose lists lost an
+    # item (so indices would no longer match the document) is not range-checked at all.
+    trusted = _positions_intact(structural)
+    problems = list(structural)
+    if patient is not None and (patient_clean or trusted):
+        problems += _not_covered(validate_patient(patient), structural)
+    if provider is not None and (provider_clean or trusted):
+        problems += _not_covered(validate_provider(provider), structural)
+    if session is not None and (session_clean or trusted):
+        problems += _not_covered(validate_entry(session, catalog), structural)
     if problems or patient is None or provider is None or session is None:
         raise DocumentInvalid(problems)
     return SessionDocument(patient=patient, provider=provider, session=session)
@@ -215,21 +211,43 @@ def _document_problem(message: str) -> FieldProblem:
     return FieldProblem(DOCUMENT_PATH, "The whole document", message)
 
 
-def _read_part(reader: FieldReader, read: Callable[[], T]) -> T | None:
-    """The value ``read`` builds, or None when reading it met a structural problem."""
+def _read_part(reader: FieldReader, read: Callable[[], T]) -> tuple[T, bool]:
+    """The value ``read`` builds, and whether reading it met no structural problem."""
     mark = reader.mark()
     value = read()
-    return value if reader.clean_since(mark) else None
+    return value, reader.clean_since(mark)
 
 
-def _at_document_path(problem: FieldProblem) -> FieldProblem:
-    """``problem`` addressed by its document key where the record's attribute name differs."""
-    path = problem.path
-    for attribute, key in _RECORD_TO_DOCUMENT_SUFFIX:
-        if path == attribute or path.endswith("." + attribute):
-            path = path[: len(path) - len(attribute)] + key
-            break
-    return problem if path == problem.path else FieldProblem(path, problem.label, problem.message)
+# Keys whose value is a list or an object: a structural problem there changes what the
+# parsed record's indices refer to.
+_CONTAINER_KEYS = frozenset(
+    {"patient", "provider", "ultrasound", "indication", "sites", "medications", "diagnoses",
+     "allergies", "side_effects", "complications", "conservative_care_tried", "ongoing_care"}
+)  # fmt: skip
+
+
+def _positions_intact(problems: Sequence[FieldProblem]) -> bool:
+    """True when no problem removed a list item or a whole object from what was read."""
+    for problem in problems:
+        last_key = problem.path.rsplit(".", 1)[-1]
+        if problem.path.endswith("]") or last_key in _CONTAINER_KEYS:
+            return False
+    return True
+
+
+def _not_covered(
+    found: Sequence[FieldProblem], structural: Sequence[FieldProblem]
+) -> list[FieldProblem]:
+    """``found`` without the problems at (or inside) a field that has a structural problem."""
+    taken = [problem.path for problem in structural]
+    return [
+        problem
+        for problem in found
+        if not any(
+            problem.path == path or problem.path.startswith((f"{path}.", f"{path}["))
+            for path in taken
+        )
+    ]
 
 
 def _check_format(reader: FieldReader, root: Fields) -> None:

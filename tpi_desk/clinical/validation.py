@@ -31,11 +31,12 @@ MAX_CREDENTIALS_LENGTH = 50
 MAX_LIST_ITEM_LENGTH = 200
 EARLIEST_BIRTH_YEAR = 1900
 WEIGHT_RANGE_KG = (Decimal("0.5"), Decimal(500))
+# Longest accepted free text, by document path.
 TEXT_LIMITS = {
     "notes": 20_000,
     "instructions": 5_000,
     "follow_up": 2_000,
-    "ultrasound_device": 200,
+    "ultrasound.device": 200,
 }
 MRN_PATTERN = re.compile(r"[A-Za-z0-9-]+")
 USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]{1,31}")
@@ -44,14 +45,18 @@ NPI_PATTERN = re.compile(r"[0-9]{10}")
 # prefix for US health applications).
 NPI_LUHN_PREFIX = "80840"
 
-# Plain words for the fields of the session document (and patient/provider facts).
+# Plain words for the keys of the session document (docs/session-document.md).
 _FIELD_WORDS = {
+    "format": "document format",
+    "patient": "patient",
+    "provider": "provider",
     "performed_at": "date and time",
     "kind": "procedure",
     "position": "position",
-    "ultrasound_guided": "ultrasound guidance",
-    "ultrasound_image_retained": "ultrasound image retained",
-    "ultrasound_device": "ultrasound device",
+    "ultrasound": "ultrasound",
+    "guided": "guidance",
+    "image_retained": "image retained",
+    "device": "device",
     "consent_obtained": "consent obtained",
     "time_out_performed": "time-out performed",
     "pain_before": "pain before (0-10)",
@@ -59,14 +64,14 @@ _FIELD_WORDS = {
     "notes": "notes",
     "instructions": "instructions",
     "follow_up": "follow-up",
-    "muscle_id": "muscle",
+    "muscle": "muscle",
     "side": "side",
     "points": "points",
     "needle_gauge": "needle gauge",
     "needle_length_mm": "needle length (mm)",
     "twitch_response": "twitch response",
     "medications": "medications",
-    "drug_id": "drug",
+    "drug": "drug",
     "concentration_mg_per_ml": "concentration (mg/mL)",
     "volume_ml": "volume (mL)",
     "lot": "lot number",
@@ -106,21 +111,27 @@ def _words(name: str, table: dict[str, str]) -> str:
 
 def field_label(path: str) -> str:
     """A document path in plain words: ``sites[1].medications[0].volume_ml`` ->
-    "Site 2, medication 1: volume (mL)"; ``diagnoses[0]`` -> "Diagnosis 1"."""
-    parts = []
+    "Site 2, medication 1: volume (mL)"; ``ultrasound.device`` -> "Ultrasound: device";
+    ``indication.ongoing_care[0]`` -> "Indication: ongoing care 1"; ``diagnoses[0]`` ->
+    "Diagnosis 1"; ``sites[1].medications[0]`` -> "Site 2, medication 1"."""
+    words: list[str] = []
+    is_item: list[bool] = []
     for segment in path.split("."):
         match = _SEGMENT.fullmatch(segment)
         if match is None:
-            parts.append(segment)
+            words.append(segment)
+            is_item.append(False)
         elif match["index"] is not None:
-            parts.append(f"{_words(match['name'], _ITEM_WORDS)} {int(match['index']) + 1}")
+            words.append(f"{_words(match['name'], _ITEM_WORDS)} {int(match['index']) + 1}")
+            is_item.append(True)
         else:
-            parts.append(_words(match["name"], _FIELD_WORDS))
-    last_is_item = path.endswith("]")
-    if len(parts) == 1 or last_is_item:
-        label = ", ".join(parts)
+            words.append(_words(match["name"], _FIELD_WORDS))
+            is_item.append(False)
+    # An item inside an item ("site 2, medication 1") names a thing, not a field of it.
+    if len(words) == 1 or (is_item[-1] and is_item[-2]):
+        label = ", ".join(words)
     else:
-        label = f"{', '.join(parts[:-1])}: {parts[-1]}"
+        label = f"{', '.join(words[:-1])}: {words[-1]}"
     return label[:1].upper() + label[1:]
 
 
@@ -177,8 +188,8 @@ def validate_entry(entry: SessionEntry, catalog: Catalog) -> tuple[FieldProblem,
         *_ultrasound_problems(entry),
         *(
             problem
-            for name, limit in TEXT_LIMITS.items()
-            for problem in _length(name, getattr(entry, name), limit)
+            for path, text in _texts(entry).items()
+            for problem in _length(path, text, TEXT_LIMITS[path])
         ),
         *_list_problems("side_effects", entry.side_effects),
         *_list_problems("complications", entry.complications),
@@ -187,6 +198,16 @@ def validate_entry(entry: SessionEntry, catalog: Catalog) -> tuple[FieldProblem,
         ),
         *_list_problems("indication.ongoing_care", entry.indication.ongoing_care),
     )
+
+
+def _texts(entry: SessionEntry) -> dict[str, str]:
+    """The entry's length-limited free texts, by document path."""
+    return {
+        "notes": entry.notes,
+        "instructions": entry.instructions,
+        "follow_up": entry.follow_up,
+        "ultrasound.device": entry.ultrasound_device,
+    }
 
 
 def _diagnosis_problems(entry: SessionEntry, catalog: Catalog) -> Iterator[FieldProblem]:
@@ -208,7 +229,7 @@ def _site_problems(
     kind: ProcedureKind, site: SiteEntry, path: str, catalog: Catalog
 ) -> Iterator[FieldProblem]:
     if site.muscle_id not in catalog.muscles:
-        yield _problem(f"{path}.muscle_id", f"{site.muscle_id!r} is not a muscle in the catalog")
+        yield _problem(f"{path}.muscle", f"{site.muscle_id!r} is not a muscle in the catalog")
     yield from _range(f"{path}.points", site.points, *POINTS_RANGE)
     yield from _range(f"{path}.needle_gauge", site.needle_gauge, *NEEDLE_GAUGE_RANGE)
     yield from _positive_at_most(
@@ -227,7 +248,7 @@ def _medication_problems(
     medication: MedicationEntry, path: str, catalog: Catalog
 ) -> Iterator[FieldProblem]:
     if medication.drug_id not in catalog.drugs:
-        yield _problem(f"{path}.drug_id", f"{medication.drug_id!r} is not a drug in the catalog")
+        yield _problem(f"{path}.drug", f"{medication.drug_id!r} is not a drug in the catalog")
     yield from _positive_at_most(
         f"{path}.concentration_mg_per_ml",
         medication.concentration_mg_per_ml,
@@ -239,7 +260,7 @@ def _medication_problems(
 
 def _ultrasound_problems(entry: SessionEntry) -> Iterator[FieldProblem]:
     if entry.ultrasound_image_retained and not entry.ultrasound_guided:
-        yield _problem("ultrasound_image_retained", "cannot be set without ultrasound guidance")
+        yield _problem("ultrasound.image_retained", "cannot be set without ultrasound guidance")
 
 
 def _list_problems(path: str, items: tuple[str, ...]) -> Iterator[FieldProblem]:

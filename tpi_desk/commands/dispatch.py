@@ -14,20 +14,26 @@ from tpi_desk.services.errors import UserError
 log = logging.getLogger(__name__)
 
 
-def run_command(command: str, url: str, args: argparse.Namespace, *, stdout: TextIO,
-                stderr: TextIO) -> int:
+def run_command(
+    command: str, url: str, args: argparse.Namespace, *, stdout: TextIO, stderr: TextIO
+) -> int:
     """Run ``command``; user-facing failures print one clear message and return 1."""
     try:
         if command == "import":
             from tpi_desk.commands.import_sessions import import_sessions
 
-            return import_sessions(url, args.files, as_json=args.json, stdout=stdout,
-                                   stderr=stderr)
+            return import_sessions(url, args.files, as_json=args.json, stdout=stdout, stderr=stderr)
         if command == "demo-data":
             from tpi_desk.commands.demo_data import demo_data
 
-            return demo_data(url, patients=args.patients, sessions=args.sessions,
-                             seed=args.seed, stdout=stdout, stderr=stderr)
+            return demo_data(
+                url,
+                patients=args.patients,
+                sessions=args.sessions,
+                seed=args.seed,
+                stdout=stdout,
+                stderr=stderr,
+            )
         from tpi_desk.ui.app import run_app
 
         return run_app(url)
@@ -40,7 +46,7 @@ def run_command(command: str, url: str, args: argparse.Namespace, *, stdout: Tex
     except KeyboardInterrupt:
         print("tpi-desk: interrupted; nothing more was written.", file=stderr)
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception:
         report = _write_crash_report()
         print(
             "tpi-desk: an internal error stopped the command; nothing more was written. "

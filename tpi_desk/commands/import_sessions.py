@@ -87,8 +87,7 @@ def _print_problems(
         print(f"{file_name}: {path}: {message}", file=stderr)
     bad_files = len({file_name for file_name, _, _ in problems})
     print(
-        f"Nothing was imported: {len(problems)} problem(s) in {bad_files} of {file_count} "
-        "file(s).",
+        f"Nothing was imported: {len(problems)} problem(s) in {bad_files} of {file_count} file(s).",
         file=stderr,
     )
 

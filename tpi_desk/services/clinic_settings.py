@@ -25,16 +25,20 @@ class ClinicSettingsService:
         self._session_factory = session_factory
 
     def coding_settings(self) -> CodingSettings:
-        with database_errors_as_user_errors("read the clinic settings"):
-            with self._session_factory() as db:
-                return coding_settings(db)
+        with (
+            database_errors_as_user_errors("read the clinic settings"),
+            self._session_factory() as db,
+        ):
+            return coding_settings(db)
 
     def set_value(self, key: str, value: Any, *, actor: Actor | None = None) -> None:
         authorize(actor, Action.MANAGE_SETTINGS)
-        with database_errors_as_user_errors("save the clinic settings"):
-            with self._session_factory.begin() as db:
-                row = db.get(ClinicSetting, key)
-                if row is None:
-                    db.add(ClinicSetting(key=key, value=value))
-                else:
-                    row.value = value
+        with (
+            database_errors_as_user_errors("save the clinic settings"),
+            self._session_factory.begin() as db,
+        ):
+            row = db.get(ClinicSetting, key)
+            if row is None:
+                db.add(ClinicSetting(key=key, value=value))
+            else:
+                row.value = value

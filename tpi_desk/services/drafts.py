@@ -29,10 +29,9 @@ class DraftService:
     ) -> SessionRecord:
         authorize(actor, Action.AUTHOR_SESSION)
         self._raise_if_invalid(entry)
-        with database_errors_as_user_errors("save the draft"):
-            with self._session_factory.begin() as db:
-                row = create_draft_row(db, patient_id, provider_id, entry)
-                return session_record(load_session_row(db, row.id))
+        with database_errors_as_user_errors("save the draft"), self._session_factory.begin() as db:
+            row = create_draft_row(db, patient_id, provider_id, entry)
+            return session_record(load_session_row(db, row.id))
 
     def save(
         self, session_id: int, version: int, entry: SessionEntry, *, actor: Actor | None = None
@@ -40,24 +39,23 @@ class DraftService:
         """Replace a draft's contents; ``version`` is the one the editor loaded."""
         authorize(actor, Action.AUTHOR_SESSION)
         self._raise_if_invalid(entry)
-        with database_errors_as_user_errors("save the draft"):
-            with self._session_factory.begin() as db:
-                row = load_session_row(db, session_id)
-                if row.status is not NoteStatus.DRAFT:
-                    raise LockedNoteError(
-                        f"Session #{session_id} is {row.status.value.replace('_', ' ')} and can "
-                        "no longer change; add an addendum instead."
-                    )
-                if row.version != version:
-                    raise ConflictError(
-                        "Could not save the draft: it was saved elsewhere after you opened it "
-                        "(another window or workstation). Nothing was overwritten; your text "
-                        "is still in the editor."
-                    )
-                apply_session_entry(row, entry)
-                db.flush()
-                db.expire(row)
-                return session_record(load_session_row(db, session_id))
+        with database_errors_as_user_errors("save the draft"), self._session_factory.begin() as db:
+            row = load_session_row(db, session_id)
+            if row.status is not NoteStatus.DRAFT:
+                raise LockedNoteError(
+                    f"Session #{session_id} is {row.status.value.replace('_', ' ')} and can "
+                    "no longer change; add an addendum instead."
+                )
+            if row.version != version:
+                raise ConflictError(
+                    "Could not save the draft: it was saved elsewhere after you opened it "
+                    "(another window or workstation). Nothing was overwritten; your text "
+                    "is still in the editor."
+                )
+            apply_session_entry(row, entry)
+            db.flush()
+            db.expire(row)
+            return session_record(load_session_row(db, session_id))
 
     def _raise_if_invalid(self, entry: SessionEntry) -> None:
         problems = validate_entry(entry, self._catalog)

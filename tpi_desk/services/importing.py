@@ -60,26 +60,28 @@ class ImportService:
             if problems:
                 raise ValidationFailed(problems)
         results = []
-        with database_errors_as_user_errors("import the sessions"):
-            with self._session_factory.begin() as db:
-                settings = coding_settings(db)
-                for document in documents:
-                    patient, created = _find_or_add_patient(db, document.patient)
-                    provider = find_or_add_provider(db, document.provider)
-                    row = create_draft_row(db, patient.id, provider.id, document.session)
-                    analysis = analyse_session(
-                        document.session,
-                        self._catalog,
-                        patient=patient_facts(patient),
-                        history=prior_sessions(
-                            db, patient.id, row.performed_at, exclude_session_id=row.id
-                        ),
-                        settings=settings,
-                        today=self._clock().date(),
-                    )
-                    results.append(
-                        ImportedSession(row.id, patient.id, created, provider.username, analysis)
-                    )
+        with (
+            database_errors_as_user_errors("import the sessions"),
+            self._session_factory.begin() as db,
+        ):
+            settings = coding_settings(db)
+            for document in documents:
+                patient, created = _find_or_add_patient(db, document.patient)
+                provider = find_or_add_provider(db, document.provider)
+                row = create_draft_row(db, patient.id, provider.id, document.session)
+                analysis = analyse_session(
+                    document.session,
+                    self._catalog,
+                    patient=patient_facts(patient),
+                    history=prior_sessions(
+                        db, patient.id, row.performed_at, exclude_session_id=row.id
+                    ),
+                    settings=settings,
+                    today=self._clock().date(),
+                )
+                results.append(
+                    ImportedSession(row.id, patient.id, created, provider.username, analysis)
+                )
         return results
 
 

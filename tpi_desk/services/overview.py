@@ -19,8 +19,7 @@ class RecordCounts:
 
 
 def count_records(session_factory: sessionmaker[Session]) -> RecordCounts:
-    with database_errors_as_user_errors("read the database"):
-        with session_factory() as db:
-            patients = db.scalar(select(func.count()).select_from(Patient)) or 0
-            sessions = db.scalar(select(func.count()).select_from(ProcedureSession)) or 0
+    with database_errors_as_user_errors("read the database"), session_factory() as db:
+        patients = db.scalar(select(func.count()).select_from(Patient)) or 0
+        sessions = db.scalar(select(func.count()).select_from(ProcedureSession)) or 0
     return RecordCounts(patients=patients, sessions=sessions)

@@ -28,45 +28,47 @@ class PatientService:
     def create(self, facts: PatientFacts, *, actor: Actor | None = None) -> PatientRecord:
         authorize(actor, Action.EDIT_PATIENT)
         _raise_if_invalid(facts)
-        with database_errors_as_user_errors("save the patient"):
-            with self._session_factory.begin() as db:
-                _refuse_duplicate_mrn(db, facts.mrn, patient_id=None)
-                row = Patient()
-                apply_patient_facts(row, facts)
-                db.add(row)
-                db.flush()
-                return patient_record(row)
+        with (
+            database_errors_as_user_errors("save the patient"),
+            self._session_factory.begin() as db,
+        ):
+            _refuse_duplicate_mrn(db, facts.mrn, patient_id=None)
+            row = Patient()
+            apply_patient_facts(row, facts)
+            db.add(row)
+            db.flush()
+            return patient_record(row)
 
     def update(
         self, patient_id: int, version: int, facts: PatientFacts, *, actor: Actor | None = None
     ) -> PatientRecord:
         authorize(actor, Action.EDIT_PATIENT)
         _raise_if_invalid(facts)
-        with database_errors_as_user_errors("save the patient"):
-            with self._session_factory.begin() as db:
-                row = _get(db, patient_id)
-                if row.version != version:
-                    raise ConflictError(
-                        "Could not save the patient: someone else changed this patient after "
-                        "you opened it. Nothing was overwritten; reopen to see their changes."
-                    )
-                _refuse_duplicate_mrn(db, facts.mrn, patient_id=patient_id)
-                apply_patient_facts(row, facts)
-                db.flush()
-                return patient_record(row)
+        with (
+            database_errors_as_user_errors("save the patient"),
+            self._session_factory.begin() as db,
+        ):
+            row = _get(db, patient_id)
+            if row.version != version:
+                raise ConflictError(
+                    "Could not save the patient: someone else changed this patient after "
+                    "you opened it. Nothing was overwritten; reopen to see their changes."
+                )
+            _refuse_duplicate_mrn(db, facts.mrn, patient_id=patient_id)
+            apply_patient_facts(row, facts)
+            db.flush()
+            return patient_record(row)
 
     def get(self, patient_id: int, *, actor: Actor | None = None) -> PatientRecord:
         authorize(actor, Action.VIEW_CLINICAL)
-        with database_errors_as_user_errors("open the patient"):
-            with self._session_factory() as db:
-                return patient_record(_get(db, patient_id))
+        with database_errors_as_user_errors("open the patient"), self._session_factory() as db:
+            return patient_record(_get(db, patient_id))
 
     def find_by_mrn(self, mrn: str, *, actor: Actor | None = None) -> PatientRecord | None:
         authorize(actor, Action.VIEW_CLINICAL)
-        with database_errors_as_user_errors("look up the patient"):
-            with self._session_factory() as db:
-                row = db.scalar(select(Patient).where(Patient.mrn == mrn.strip()))
-                return None if row is None else patient_record(row)
+        with database_errors_as_user_errors("look up the patient"), self._session_factory() as db:
+            row = db.scalar(select(Patient).where(Patient.mrn == mrn.strip()))
+            return None if row is None else patient_record(row)
 
     def search(
         self, text: str, *, limit: int = SEARCH_LIMIT, actor: Actor | None = None
@@ -84,19 +86,18 @@ class PatientService:
         for word in fold(text).split():
             query = query.where(Patient.search_text.contains(word, autoescape=True))
         query = query.order_by(Patient.search_text, Patient.id).limit(limit)
-        with database_errors_as_user_errors("search patients"):
-            with self._session_factory() as db:
-                return [
-                    PatientSummary(
-                        id=r.id,
-                        mrn=r.mrn,
-                        family_name=r.family_name,
-                        given_name=r.given_name,
-                        date_of_birth=r.date_of_birth,
-                        sex=r.sex,
-                    )
-                    for r in db.execute(query)
-                ]
+        with database_errors_as_user_errors("search patients"), self._session_factory() as db:
+            return [
+                PatientSummary(
+                    id=r.id,
+                    mrn=r.mrn,
+                    family_name=r.family_name,
+                    given_name=r.given_name,
+                    date_of_birth=r.date_of_birth,
+                    sex=r.sex,
+                )
+                for r in db.execute(query)
+            ]
 
 
 def _get(db: Session, patient_id: int) -> Patient:
@@ -116,5 +117,9 @@ def _refuse_duplicate_mrn(db: Session, mrn: str, *, patient_id: int | None) -> N
     other = db.scalar(select(Patient.id).where(Patient.mrn == mrn))
     if other is not None and other != patient_id:
         raise ValidationFailed(
-            [FieldProblem("patient.mrn", "Patient: MRN", f"{mrn} already belongs to another patient")]
+            [
+                FieldProblem(
+                    "patient.mrn", "Patient: MRN", f"{mrn} already belongs to another patient"
+                )
+            ]
         )

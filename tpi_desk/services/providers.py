@@ -30,9 +30,11 @@ class ProviderService:
         problems = validate_provider(facts)
         if problems:
             raise ValidationFailed(problems)
-        with database_errors_as_user_errors("add the provider"):
-            with self._session_factory.begin() as db:
-                return provider_record(find_or_add_provider(db, facts, role))
+        with (
+            database_errors_as_user_errors("add the provider"),
+            self._session_factory.begin() as db,
+        ):
+            return provider_record(find_or_add_provider(db, facts, role))
 
     def clinicians(self) -> list[ProviderRecord]:
         """Active users who may document sessions, by name."""
@@ -41,9 +43,8 @@ class ProviderService:
             .where(User.active, User.role.in_([Role.PHYSICIAN, Role.NURSE_PRACTITIONER]))
             .order_by(User.display_name)
         )
-        with database_errors_as_user_errors("list providers"):
-            with self._session_factory() as db:
-                return [provider_record(row) for row in db.scalars(query)]
+        with database_errors_as_user_errors("list providers"), self._session_factory() as db:
+            return [provider_record(row) for row in db.scalars(query)]
 
 
 def find_or_add_provider(db: Session, facts: ProviderFacts, role: Role | None = None) -> User:

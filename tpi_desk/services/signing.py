@@ -47,41 +47,40 @@ class SigningService:
         authorize(actor, Action.SIGN_SESSION)
         if actor is not None and actor.user_id != signer_id:
             raise PermissionDenied("A note can only be signed by the signed-in clinician.")
-        with database_errors_as_user_errors("sign the note"):
-            with self._session_factory.begin() as db:
-                row = load_session_row(db, session_id)
-                if row.status is not NoteStatus.DRAFT:
-                    raise LockedNoteError(f"Session #{session_id} is already {row.status.value}.")
-                if row.version != version:
-                    raise ConflictError(
-                        "Could not sign: the note changed after you reviewed it. "
-                        "Review it again, then sign."
-                    )
-                signer = db.get(User, signer_id)
-                if signer is None or not signer.active:
-                    raise NotFound("The signing clinician's account does not exist or is disabled.")
-                record = session_record(row)
-                now = self._clock()
-                analysis = analyse_session(
-                    record.entry,
-                    self._catalog,
-                    patient=record.patient.facts,
-                    history=prior_sessions(
-                        db, row.patient_id, row.performed_at, exclude_session_id=row.id
-                    ),
-                    settings=coding_settings(db),
-                    today=now.date(),
+        with database_errors_as_user_errors("sign the note"), self._session_factory.begin() as db:
+            row = load_session_row(db, session_id)
+            if row.status is not NoteStatus.DRAFT:
+                raise LockedNoteError(f"Session #{session_id} is already {row.status.value}.")
+            if row.version != version:
+                raise ConflictError(
+                    "Could not sign: the note changed after you reviewed it. "
+                    "Review it again, then sign."
                 )
-                if not analysis.ready_to_sign:
-                    raise NotReadyToSign(analysis.checklist.missing)
-                row.status = NoteStatus.SIGNED
-                row.signed_at = now
-                row.signed_by = signer
-                row.content_hash = content_hash(
-                    SessionDocument(record.patient.facts, record.provider.facts, record.entry)
-                )
-                db.flush()
-                return session_record(row)
+            signer = db.get(User, signer_id)
+            if signer is None or not signer.active:
+                raise NotFound("The signing clinician's account does not exist or is disabled.")
+            record = session_record(row)
+            now = self._clock()
+            analysis = analyse_session(
+                record.entry,
+                self._catalog,
+                patient=record.patient.facts,
+                history=prior_sessions(
+                    db, row.patient_id, row.performed_at, exclude_session_id=row.id
+                ),
+                settings=coding_settings(db),
+                today=now.date(),
+            )
+            if not analysis.ready_to_sign:
+                raise NotReadyToSign(analysis.checklist.missing)
+            row.status = NoteStatus.SIGNED
+            row.signed_at = now
+            row.signed_by = signer
+            row.content_hash = content_hash(
+                SessionDocument(record.patient.facts, record.provider.facts, record.entry)
+            )
+            db.flush()
+            return session_record(row)
 
 
 def content_hash(document: SessionDocument) -> str:
