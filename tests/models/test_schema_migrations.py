@@ -22,6 +22,7 @@ EXPECTED_TABLES = {
     "addenda",
     "audit_events",
     "clinic_settings",
+    "site_templates",
 }
 
 

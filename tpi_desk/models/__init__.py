@@ -1,7 +1,7 @@
 """Database layer: SQLAlchemy 2 ORM, engine factory and Alembic migrations.
 
-Tables are split by topic (people, procedures, audit, settings); ``open_database`` is the
-one way the app opens a database. Bulk (Core) inserts into ``patients`` must fill
+Tables are split by topic (people, procedures, templates, audit, settings); ``open_database``
+is the one way the app opens a database. Bulk (Core) inserts into ``patients`` must fill
 ``search_text`` with ``patient_search_text(...)``; the ORM does it on its own.
 """
 
@@ -28,6 +28,7 @@ from tpi_desk.models.procedures import (
     replace_children,
 )
 from tpi_desk.models.settings import ClinicSetting
+from tpi_desk.models.templates import PersonalTemplate
 
 __all__ = [
     "Addendum",
@@ -45,6 +46,7 @@ __all__ = [
     "JsonTextList",
     "MedicationLine",
     "Patient",
+    "PersonalTemplate",
     "ProcedureSession",
     "SessionDiagnosis",
     "SessionFinding",

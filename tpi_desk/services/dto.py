@@ -13,6 +13,7 @@ from tpi_desk.clinical.record import (
     Role,
     SessionEntry,
     Sex,
+    SiteEntry,
 )
 
 
@@ -67,6 +68,19 @@ class SessionSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class AddendumRecord:
+    """A signed, dated, authored amendment to a signed note."""
+
+    id: int
+    session_id: int
+    author_name: str
+    author_credentials: str
+    created_at: datetime
+    signed_at: datetime | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRecord:
     """A whole session as stored, with the version a later save must match."""
 
@@ -81,6 +95,7 @@ class SessionRecord:
     signed_at: datetime | None = None
     signed_by: str | None = None
     content_hash: str | None = None
+    addenda: tuple[AddendumRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +110,15 @@ class SessionCursor:
 class SessionPage:
     rows: tuple[SessionSummary, ...]
     next_cursor: SessionCursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteTemplate:
+    """A clinician's named set of sites; its medications carry no lot and no expiry date."""
+
+    id: int
+    owner_id: int
+    name: str
+    kind: ProcedureKind
+    sites: tuple[SiteEntry, ...]
+    created_at: datetime

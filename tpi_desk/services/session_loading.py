@@ -1,4 +1,4 @@
-"""Loads a whole session row with its children, and a patient's prior sessions."""
+"""Loads a whole session row with its children and addenda, and a patient's prior sessions."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tpi_desk.clinical.record import NoteStatus, PriorSession, ProcedureKind
-from tpi_desk.models.procedures import InjectionSite, ProcedureSession
-from tpi_desk.services.dto import SessionRecord
+from tpi_desk.models.procedures import Addendum, InjectionSite, ProcedureSession
+from tpi_desk.services.dto import AddendumRecord, SessionRecord
 from tpi_desk.services.errors import NotFound
 from tpi_desk.services.record_mapping import patient_record, provider_record, session_entry
 
@@ -23,6 +23,8 @@ _WHOLE_SESSION = (
     selectinload(ProcedureSession.diagnoses),
     selectinload(ProcedureSession.findings),
     selectinload(ProcedureSession.sites).selectinload(InjectionSite.medications),
+    # Oldest first (created_at, id): the relationship's own order.
+    selectinload(ProcedureSession.addenda).joinedload(Addendum.author),
 )
 
 
@@ -48,6 +50,20 @@ def session_record(row: ProcedureSession) -> SessionRecord:
         signed_at=row.signed_at,
         signed_by=row.signed_by.display_name if row.signed_by is not None else None,
         content_hash=row.content_hash,
+        addenda=tuple(addendum_record(addendum) for addendum in row.addenda),
+    )
+
+
+def addendum_record(row: Addendum) -> AddendumRecord:
+    """An addendum with its author's name and credentials (``author`` must be loaded)."""
+    return AddendumRecord(
+        id=row.id,
+        session_id=row.session_id,
+        author_name=row.author.display_name,
+        author_credentials=row.author.credentials,
+        created_at=row.created_at,
+        signed_at=row.signed_at,
+        text=row.text,
     )
 
 
@@ -56,8 +72,13 @@ def prior_sessions(
 ) -> tuple[PriorSession, ...]:
     """The patient's sessions in the year before ``before`` (not entered in error)."""
     query = (
-        select(ProcedureSession.id, ProcedureSession.performed_at, ProcedureSession.kind,
-               ProcedureSession.status, InjectionSite.muscle_id)
+        select(
+            ProcedureSession.id,
+            ProcedureSession.performed_at,
+            ProcedureSession.kind,
+            ProcedureSession.status,
+            InjectionSite.muscle_id,
+        )
         .outerjoin(InjectionSite, InjectionSite.session_id == ProcedureSession.id)
         .where(
             ProcedureSession.patient_id == patient_id,

@@ -1,4 +1,4 @@
-"""Reading sessions: one whole note, newest-first pages, and the live analysis of a draft."""
+"""Reading sessions: one whole note, a patient's latest, newest-first pages, live analysis."""
 
 from __future__ import annotations
 
@@ -50,9 +50,34 @@ class SessionQueries:
 
     def load(self, session_id: int, *, actor: Actor | None = None) -> SessionRecord:
         authorize(actor, Action.VIEW_CLINICAL)
-        with database_errors_as_user_errors("open the session"):
-            with self._session_factory() as db:
-                return session_record(load_session_row(db, session_id))
+        with database_errors_as_user_errors("open the session"), self._session_factory() as db:
+            return session_record(load_session_row(db, session_id))
+
+    def latest_for_patient(
+        self,
+        patient_id: int,
+        *,
+        before: datetime | None = None,
+        exclude_session_id: int | None = None,
+        actor: Actor | None = None,
+    ) -> SessionRecord | None:
+        """The patient's most recent session performed before ``before`` (any status but
+        entered in error), for "copy from last session"; None when there is none."""
+        authorize(actor, Action.VIEW_CLINICAL)
+        query = select(ProcedureSession.id).where(
+            ProcedureSession.patient_id == patient_id,
+            ProcedureSession.status != NoteStatus.ENTERED_IN_ERROR,
+        )
+        if before is not None:
+            query = query.where(ProcedureSession.performed_at < before)
+        if exclude_session_id is not None:
+            query = query.where(ProcedureSession.id != exclude_session_id)
+        query = query.order_by(
+            ProcedureSession.performed_at.desc(), ProcedureSession.id.desc()
+        ).limit(1)
+        with database_errors_as_user_errors("find the last session"), self._session_factory() as db:
+            latest_id = db.scalar(query)
+            return None if latest_id is None else session_record(load_session_row(db, latest_id))
 
     def page(
         self,
@@ -78,12 +103,11 @@ class SessionQueries:
         query = query.order_by(
             ProcedureSession.performed_at.desc(), ProcedureSession.id.desc()
         ).limit(limit + 1)
-        with database_errors_as_user_errors("list sessions"):
-            with self._session_factory() as db:
-                rows = db.execute(query).all()
-                more = len(rows) > limit
-                rows = rows[:limit]
-                muscles = _muscles_by_session(db, [row.id for row in rows])
+        with database_errors_as_user_errors("list sessions"), self._session_factory() as db:
+            rows = db.execute(query).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            muscles = _muscles_by_session(db, [row.id for row in rows])
         summaries = tuple(
             SessionSummary(
                 id=row.id,
@@ -116,14 +140,13 @@ class SessionQueries:
     ) -> SessionAnalysis:
         """Codes, doses, alerts and checklist for ``entry`` with the patient's history."""
         authorize(actor, Action.VIEW_CLINICAL)
-        with database_errors_as_user_errors("check the session"):
-            with self._session_factory() as db:
-                patient = db.get(Patient, patient_id)
-                facts = patient_facts(patient) if patient is not None else None
-                history = prior_sessions(
-                    db, patient_id, entry.performed_at, exclude_session_id=session_id
-                )
-                settings = coding_settings(db)
+        with database_errors_as_user_errors("check the session"), self._session_factory() as db:
+            patient = db.get(Patient, patient_id)
+            facts = patient_facts(patient) if patient is not None else None
+            history = prior_sessions(
+                db, patient_id, entry.performed_at, exclude_session_id=session_id
+            )
+            settings = coding_settings(db)
         return analyse_session(
             entry,
             self._catalog,
