@@ -726,3 +726,24 @@ def test_any_value_anywhere_gives_a_document_or_problems(
         assert all(str(p).startswith(p.path + ": ") and p.label for p in error.problems)
     else:
         assert parse_session_document(session_document_to_dict(doc), _CATALOG) == doc
+
+
+@pytest.mark.parametrize("huge", ["10E999999", Decimal("1E+999999"), "-1e400"])
+def test_absurd_exponents_are_too_large_not_a_crash(
+    example: Document, catalog: Catalog, huge: object
+) -> None:
+    example["sites"][0]["points"] = huge
+
+    assert problem_lines(example, catalog) == ["sites[0].points: is too large"]
+
+
+def test_absurd_decimal_exponents_are_too_large_not_a_crash(
+    example: Document, catalog: Catalog
+) -> None:
+    example["sites"][1]["medications"][0]["volume_ml"] = "9E999999"
+    example["patient"]["weight_kg"] = Decimal("1E+400")
+
+    assert problem_lines(example, catalog) == [
+        "patient.weight_kg: is too large",
+        "sites[1].medications[0].volume_ml: is too large",
+    ]

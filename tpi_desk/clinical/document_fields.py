@@ -32,7 +32,8 @@ MUST_BE_DATE_TIME = "must be a date and time like 2026-03-14T09:30:00-05:00"
 MUST_HAVE_OFFSET = "must include a UTC offset, e.g. 2026-03-14T09:30:00-05:00"
 
 # Whole numbers in the format are counts and sizes; anything this large is not one.
-_WHOLE_LIMIT = 10**9
+_WHOLE_DIGITS = 9  # whole numbers stay below 10**9
+_NUMBER_DIGITS = 12  # decimals stay below 10**12
 _NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_TIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*", re.DOTALL)
@@ -202,6 +203,10 @@ class Fields:
         value = read_decimal(raw)
         if value is None:
             self._fail(key, MUST_BE_NUMBER)
+        elif value.adjusted() >= _NUMBER_DIGITS:
+            # No dose, volume or weight has 13 digits; arithmetic on such exponents overflows.
+            self._fail(key, TOO_LARGE)
+            return None
         return value
 
     def whole(self, key: str) -> int | None:
@@ -210,11 +215,15 @@ class Fields:
         if raw is None:
             return None
         value = read_decimal(raw)
-        if value is None or value != value.to_integral_value():
+        if value is None:
             self._fail(key, MUST_BE_WHOLE)
             return None
-        if abs(value) >= _WHOLE_LIMIT:
+        # Size first, without arithmetic: 10E999999 overflows even abs() and rounding.
+        if value.adjusted() >= _WHOLE_DIGITS:
             self._fail(key, TOO_LARGE)
+            return None
+        if value != value.to_integral_value():
+            self._fail(key, MUST_BE_WHOLE)
             return None
         return int(value)
 

@@ -1,0 +1,181 @@
+"""Small building blocks the note's sections share: headings, paragraphs, label/value rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
+
+from tpi_desk.reports.note_format import markup
+from tpi_desk.reports.note_pages import CONTENT_WIDTH
+from tpi_desk.reports.note_styles import (
+    BLOCK_GAP,
+    CELL_PADDING,
+    FACT_LABEL_WIDTH,
+    HEADING_MIN_ROOM,
+    KEY_VALUE_GAP,
+    data_table_style,
+    key_value_style,
+    side_by_side_style,
+    text_commands,
+)
+
+
+def heading(styles: StyleSheet1, title: str) -> list[Flowable]:
+    """A section heading, moved to the next page when too little room is left under it.
+
+    (A ``keepWithNext`` heading would push a long table whole onto the next page.)
+    """
+    return [CondPageBreak(HEADING_MIN_ROOM), heading_paragraph(styles, title)]
+
+
+def heading_paragraph(styles: StyleSheet1, title: str) -> Paragraph:
+    """The heading alone, for sections that keep themselves together (KeepTogether)."""
+    return Paragraph(markup(title), styles["heading"])
+
+
+def text(styles: StyleSheet1, value: str, style: str = "body") -> Paragraph:
+    """Plain text as a paragraph (escaped; never interpreted as markup)."""
+    return Paragraph(markup(value), styles[style])
+
+
+def text_paragraphs(styles: StyleSheet1, value: str, style: str = "note_text") -> list[Flowable]:
+    """Free text split into paragraphs at blank lines; single line breaks are kept."""
+    blocks = [block.strip() for block in value.replace("\r\n", "\n").split("\n\n")]
+    return [
+        Paragraph(markup(block).replace("\n", "<br/>"), styles[style]) for block in blocks if block
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: header, width in points, and the styles of its header and cells."""
+
+    header: str
+    width: float
+    style: str = "table_cell"
+    header_style: str = "table_header"
+
+
+def fill_width(columns: Sequence[Column], flexible: int) -> tuple[Column, ...]:
+    """The columns with column ``flexible`` widened to make up the page's content width."""
+    spare = CONTENT_WIDTH - sum(column.width for column in columns)
+    widened = replace(columns[flexible], width=columns[flexible].width + spare)
+    return (*columns[:flexible], widened, *columns[flexible + 1 :])
+
+
+def cell(style: ParagraphStyle, value: str, room: float) -> str | Paragraph:
+    """A plain string when each line of ``value`` fits in ``room`` points, else a paragraph.
+
+    Strings are drawn by the table in the column's text style (see ``text_commands``).
+    """
+    lines = value.split("\n")
+    if all(_fits(line, style, room) for line in lines):
+        return value
+    return Paragraph(markup(value).replace("\n", "<br/>"), style)
+
+
+def _fits(line: str, style: ParagraphStyle, room: float) -> bool:
+    # No glyph of the font is wider than 1.1 em: short texts need no measuring.
+    size = style.fontSize
+    return len(line) * size * 1.1 <= room or stringWidth(line, style.fontName, size) <= room
+
+
+def data_table(
+    styles: StyleSheet1,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    zebra_groups: Sequence[tuple[int, int]] | None = None,
+    padding: float = CELL_PADDING,
+    spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+) -> Table:
+    """A light-grid table with a repeated header row; ``rows`` hold plain text."""
+    header = [cell(styles[c.header_style], c.header, c.width - 2 * padding) for c in columns]
+    body = [
+        [
+            cell(styles[c.style], value, c.width - 2 * padding)
+            for c, value in zip(columns, row, strict=True)
+        ]
+        for row in rows
+    ]
+    style = data_table_style(len(body) + 1, zebra_groups=zebra_groups, padding=padding)
+    for row, names in ((0, [c.header_style for c in columns]), (1, [c.style for c in columns])):
+        last_row = row if row == 0 else -1
+        base = styles[names[0]]
+        for command in text_commands(base, (0, row), (-1, last_row)):
+            style.add(*command)
+        for first, last, name in _runs(names):
+            for command in text_commands(styles[name], (first, row), (last, last_row), base=base):
+                style.add(*command)
+    for start, stop in spans:
+        style.add("SPAN", start, stop)
+    return Table(
+        [header, *body],
+        colWidths=[column.width for column in columns],
+        style=style,
+        repeatRows=1,
+        hAlign="LEFT",
+    )
+
+
+def _runs(names: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Consecutive equal names as (first index, last index, name)."""
+    runs: list[tuple[int, int, str]] = []
+    for index, name in enumerate(names):
+        if runs and runs[-1][2] == name:
+            runs[-1] = (runs[-1][0], index, name)
+        else:
+            runs.append((index, index, name))
+    return runs
+
+
+def facts_table(styles: StyleSheet1, rows: Sequence[tuple[str, str]]) -> Table:
+    """Label / value rows across the page (consent, technique, outcome)."""
+    return _key_values(styles, rows, FACT_LABEL_WIDTH, CONTENT_WIDTH - FACT_LABEL_WIDTH)
+
+
+def key_value_blocks(
+    styles: StyleSheet1,
+    blocks: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+    label_width: float,
+) -> Table:
+    """Titled label/value blocks side by side (patient | session), a hairline between them.
+
+    Each block is its own table, so a value wrapping in one block leaves the other alone.
+    """
+    block_width = CONTENT_WIDTH / len(blocks)
+    cells = []
+    for index, (title, rows) in enumerate(blocks):
+        left = BLOCK_GAP / 2 if index > 0 else 0
+        right = BLOCK_GAP / 2 if index < len(blocks) - 1 else 0
+        value_width = block_width - left - right - label_width
+        cells.append(
+            [
+                text(styles, title, "block_heading"),
+                _key_values(styles, rows, label_width, value_width),
+            ]
+        )
+    return Table(
+        [cells],
+        colWidths=[block_width] * len(blocks),
+        style=side_by_side_style(len(blocks)),
+        hAlign="LEFT",
+    )
+
+
+def _key_values(
+    styles: StyleSheet1, rows: Sequence[tuple[str, str]], label_width: float, value_width: float
+) -> Table:
+    label, value = styles["label"], styles["value"]
+    cells = [
+        [cell(label, name, label_width - KEY_VALUE_GAP), cell(value, text, value_width)]
+        for name, text in rows
+    ]
+    style = key_value_style()
+    for command in text_commands(label, (0, 0), (0, -1)) + text_commands(value, (1, 0), (1, -1)):
+        style.add(*command)
+    return Table(cells, colWidths=[label_width, value_width], style=style, hAlign="LEFT")
