@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,9 +62,63 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per run; tests start from copies of it."""
+    path = tmp_path_factory.mktemp("template") / "tpi-desk-template.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_template() -> Iterator[str | None]:
+    """The name of a PostgreSQL database migrated to head once per run (None without a server)."""
+    server_url = os.environ.get(POSTGRES_URL_ENV)
+    if not server_url:
+        yield None
+        return
+    server = normalize_url(server_url)
+    name = f"tpi_desk_template_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        open_database(server.set(database=name)).dispose()
+        yield name
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    """An open database migrated to head; its connections are closed at teardown."""
-    opened = open_database(database_url)
+def database(
+    database_url: str,
+    migrated_sqlite_template: Path,
+    migrated_postgres_template: str | None,
+) -> Iterator[Database]:
+    """An open database migrated to head; its connections are closed at teardown.
+
+    Migrating takes a while, so each test gets a copy of a database migrated once per run
+    (the migrations themselves are tested from empty in tests/models).
+    """
+    url = normalize_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        target = Path(url.database)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_sqlite_template, target)
+    elif migrated_postgres_template is not None:
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
+                connection.execute(
+                    text(
+                        f'CREATE DATABASE "{url.database}" TEMPLATE "{migrated_postgres_template}"'
+                    )
+                )
+        finally:
+            admin.dispose()
+    opened = open_database(url)
     yield opened
     opened.dispose()

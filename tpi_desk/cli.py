@@ -24,6 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
             f"{DATABASE_URL_ENV}, else a SQLite file in your data folder)"
         ),
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the app with synthetic demo data if the database is empty",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("gui", help="start the app (the default)")
@@ -43,7 +48,87 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--patients", type=int, default=200, metavar="N")
     demo_cmd.add_argument("--sessions", type=int, default=1000, metavar="M")
     demo_cmd.add_argument("--seed", type=int, default=1, metavar="S")
+
+    export_cmd = commands.add_parser(
+        "export",
+        help="export notes for billing: merged PDF or one PDF per note, claims CSV, JSON",
+        description=(
+            "Export the notes of a range of dates of service (both days included): one merged "
+            "PDF with a bookmark per note or one PDF per note, a CSV of claim lines, and/or the "
+            "session documents as JSON. Signed notes only unless --status all. Nothing is "
+            "written unless every output is complete."
+        ),
+    )
+    export_cmd.add_argument(
+        "--from", dest="date_from", required=True, metavar="DATE", help="first day, YYYY-MM-DD"
+    )
+    export_cmd.add_argument(
+        "--to", dest="date_to", required=True, metavar="DATE", help="last day, YYYY-MM-DD"
+    )
+    export_cmd.add_argument("--provider", metavar="USERNAME", help="only this provider's notes")
+    export_cmd.add_argument("--status", choices=("signed", "all"), default="signed")
+    export_cmd.add_argument("--pdf", metavar="FILE.pdf", help="one merged PDF")
+    export_cmd.add_argument("--pdf-dir", metavar="DIR", help="one PDF per note in DIR")
+    export_cmd.add_argument("--csv", metavar="FILE.csv", help="claim lines")
+    export_cmd.add_argument(
+        "--json", dest="json_file", metavar="FILE.json", help="session documents (import format)"
+    )
+
+    backup_cmd = commands.add_parser(
+        "backup",
+        help="copy the SQLite database safely, even while the app runs",
+        description="Copy the database with SQLite's online backup API and check the copy.",
+    )
+    backup_cmd.add_argument(
+        "file", nargs="?", metavar="FILE", help="file or folder (default: data folder's backups/)"
+    )
+    restore_cmd = commands.add_parser(
+        "restore",
+        help="replace the database with a checked backup (close TPI Desk first)",
+        description=(
+            "Check FILE, then replace the database with it; the replaced database is kept "
+            "beside it as <name>.before-restore-<time>. Close TPI Desk on every workstation first."
+        ),
+    )
+    restore_cmd.add_argument("file", metavar="FILE")
+
+    _add_users_parser(commands)
+    commands.add_parser(
+        "verify",
+        help="check the signature chain and the audit log for changes made outside the app",
+        description=(
+            "Walk the signature chain and the audit log, re-serialise every signed note, "
+            "addendum, co-signature and entered-in-error mark from the database, and name each "
+            "one altered, removed or added outside the app (exit status 1), or print a summary "
+            "(exit status 0). The run is recorded in the audit log."
+        ),
+    )
     return parser
+
+
+def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tpi-desk users add|list|disable|enable|reset-password` (see commands/users.py)."""
+    users = commands.add_parser(
+        "users",
+        help="add, list, disable or enable user accounts, or reset a password",
+        description="Manage user accounts as this workstation's operator (audited).",
+    )
+    actions = users.add_subparsers(dest="users_action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add an account with a password")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="display name, e.g. 'Dr. Imogen Hartley'")
+    add.add_argument("--credentials", default="", help="e.g. MD, DO, NP, PA, LAc")
+    add.add_argument("--npi", default="", help="10-digit National Provider Identifier")
+    add.add_argument(
+        "--role", required=True, choices=("physician", "nurse_practitioner", "billing", "admin")
+    )
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    actions.add_parser("list", help="list every account")
+    actions.add_parser("disable", help="disable an account").add_argument("username")
+    actions.add_parser("enable", help="enable an account again").add_argument("username")
+    reset = actions.add_parser("reset-password", help="set a new password and lift a lockout")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     url = args.database or default_database_url()
     command = args.command or "gui"
+    if args.demo and command != "gui":
+        parser.error("--demo starts the app; use `tpi-desk demo-data` with other commands")
     # Imported late so that `tpi-desk --help` and subcommands stay quick and need no display.
     from tpi_desk.commands.dispatch import run_command
 

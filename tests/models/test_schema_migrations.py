@@ -23,6 +23,11 @@ EXPECTED_TABLES = {
     "audit_events",
     "clinic_settings",
     "site_templates",
+    "signatures",
+    "cosign_requests",
+    "cosignatures",
+    "entered_in_error_marks",
+    "chain_heads",
 }
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from argon2 import PasswordHasher
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import (
@@ -23,15 +24,24 @@ from tpi_desk.clinical.record import (
 )
 from tpi_desk.models import Database
 from tpi_desk.services.drafts import DraftService
-from tpi_desk.services.dto import PatientRecord, ProviderRecord
+from tpi_desk.services.dto import PatientRecord, ProviderRecord, UserRecord
 from tpi_desk.services.importing import ImportService
 from tpi_desk.services.patients import PatientService
+from tpi_desk.services.permissions import Actor
 from tpi_desk.services.providers import ProviderService
 from tpi_desk.services.session_queries import SessionQueries
 from tpi_desk.services.signing import SigningService
+from tpi_desk.services.users import UserService
 
 CLINIC_TIME = timezone(timedelta(hours=-5))
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+# Every test account's password (the suite's accounts are synthetic).
+PASSWORD = "correct horse 7"
+
+
+def fast_hasher() -> PasswordHasher:
+    """argon2id at its lowest cost: the same code path as the app, fast enough for tests."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class Services:
     queries: SessionQueries
     signing: SigningService
     importing: ImportService
+    users: UserService
 
 
 @pytest.fixture
@@ -52,9 +63,40 @@ def services(database: Database, catalog: Catalog) -> Services:
         providers=ProviderService(factory),
         drafts=DraftService(factory, catalog),
         queries=SessionQueries(factory, catalog, clock=lambda: NOW),
-        signing=SigningService(factory, catalog, clock=lambda: NOW),
+        signing=SigningService(factory, catalog, clock=lambda: NOW, hasher=fast_hasher()),
         importing=ImportService(factory, catalog, clock=lambda: NOW),
+        users=UserService(factory, hasher=fast_hasher(), clock=lambda: NOW),
     )
+
+
+def add_account(
+    services: Services, facts: ProviderFacts, role: Role, password: str = PASSWORD
+) -> ProviderRecord:
+    """A user who can sign in (added by the local operator, as `tpi-desk users add` does)."""
+    added = services.users.add_user(
+        facts.username,
+        facts.display_name,
+        password,
+        role=role,
+        credentials=facts.credentials,
+        npi=facts.npi,
+        actor=None,
+    )
+    return provider_of(added)
+
+
+def provider_of(user: UserRecord) -> ProviderRecord:
+    return ProviderRecord(
+        id=user.id,
+        role=user.role,
+        active=user.active,
+        facts=ProviderFacts(user.username, user.display_name, user.credentials, user.npi),
+    )
+
+
+def actor_for(provider: ProviderRecord) -> Actor:
+    """The signed-in user ``provider`` (as ``UserService.authenticate`` would return it)."""
+    return Actor(provider.id, provider.facts.username, provider.role, provider.facts.credentials)
 
 
 def patient_facts(mrn: str = "SYN-1001", family: str = "Ñúñez", given: str = "Zoë") -> PatientFacts:
@@ -75,13 +117,14 @@ PHYSICIAN = ProviderFacts(
 
 
 @pytest.fixture
-def patient(services: Services) -> PatientRecord:
-    return services.patients.create(patient_facts())
+def physician(services: Services) -> ProviderRecord:
+    """Dr. Hartley, MD, who signs in with ``PASSWORD``."""
+    return add_account(services, PHYSICIAN, Role.PHYSICIAN)
 
 
 @pytest.fixture
-def physician(services: Services) -> ProviderRecord:
-    return services.providers.add(PHYSICIAN, Role.PHYSICIAN)
+def patient(services: Services, physician: ProviderRecord) -> PatientRecord:
+    return services.patients.create(patient_facts(), actor=actor_for(physician))
 
 
 def lidocaine(volume_ml: str, *, expires: date = date(2027, 6, 30)) -> MedicationEntry:

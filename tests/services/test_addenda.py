@@ -6,14 +6,22 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
-from tests.services.conftest import CLINIC_TIME, Services, two_site_entry
-from tpi_desk.clinical.record import NoteStatus, ProviderFacts, Role
-from tpi_desk.models import Database, ProcedureSession
+from tests.services.conftest import (
+    CLINIC_TIME,
+    PASSWORD,
+    Services,
+    actor_for,
+    add_account,
+    fast_hasher,
+    two_site_entry,
+)
+from tpi_desk.clinical.record import ProviderFacts, Role
+from tpi_desk.models import Database
 from tpi_desk.services.addenda import AddendumNotAllowed, AddendumService
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
-from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
+from tpi_desk.services.entered_in_error import EnteredInErrorService
+from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed, WrongPassword
 from tpi_desk.services.permissions import Actor
 
 FIRST_ADDENDUM_AT = datetime(2026, 11, 21, 8, 15, tzinfo=UTC)
@@ -28,7 +36,9 @@ def ticking_clock(start: datetime, step: timedelta) -> Callable[[], datetime]:
 @pytest.fixture
 def addenda(database: Database) -> AddendumService:
     return AddendumService(
-        database.session_factory, clock=ticking_clock(FIRST_ADDENDUM_AT, timedelta(minutes=5))
+        database.session_factory,
+        clock=ticking_clock(FIRST_ADDENDUM_AT, timedelta(minutes=5)),
+        hasher=fast_hasher(),
     )
 
 
@@ -36,8 +46,12 @@ def addenda(database: Database) -> AddendumService:
 def signed_note(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> SessionRecord:
-    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
-    return services.signing.sign(draft.id, draft.version, physician.id)
+    draft = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
+    return services.signing.sign(
+        draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+    )
 
 
 def test_an_addendum_on_a_signed_note_is_signed_dated_and_authored(
@@ -47,7 +61,11 @@ def test_an_addendum_on_a_signed_note_is_signed_dated_and_authored(
     physician: ProviderRecord,
 ) -> None:
     added = addenda.add(
-        signed_note.id, physician.id, "  Patient called: soreness settled after 2 days.\n"
+        signed_note.id,
+        physician.id,
+        "  Patient called: soreness settled after 2 days.\n",
+        actor=actor_for(physician),
+        password=PASSWORD,
     )
 
     assert added.session_id == signed_note.id
@@ -68,10 +86,14 @@ def test_a_draft_takes_no_addendum(
     patient: PatientRecord,
     physician: ProviderRecord,
 ) -> None:
-    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
+    draft = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
 
     with pytest.raises(AddendumNotAllowed, match="A draft is edited directly"):
-        addenda.add(draft.id, physician.id, "Late entry.")
+        addenda.add(
+            draft.id, physician.id, "Late entry.", actor=actor_for(physician), password=PASSWORD
+        )
 
     assert addenda.list_for(draft.id) == []
 
@@ -82,15 +104,18 @@ def test_a_note_entered_in_error_takes_no_addendum(
     signed_note: SessionRecord,
     physician: ProviderRecord,
 ) -> None:
-    with database.session_factory.begin() as db:
-        db.execute(
-            update(ProcedureSession)
-            .where(ProcedureSession.id == signed_note.id)
-            .values(status=NoteStatus.ENTERED_IN_ERROR)
-        )
+    EnteredInErrorService(database.session_factory, hasher=fast_hasher()).mark_entered_in_error(
+        signed_note.id, "Documented on the wrong patient.", actor_for(physician), PASSWORD
+    )
 
     with pytest.raises(AddendumNotAllowed, match="entered in error"):
-        addenda.add(signed_note.id, physician.id, "Late entry.")
+        addenda.add(
+            signed_note.id,
+            physician.id,
+            "Late entry.",
+            actor=actor_for(physician),
+            password=PASSWORD,
+        )
 
 
 @pytest.mark.parametrize(
@@ -110,7 +135,9 @@ def test_empty_or_too_long_text_is_refused_naming_the_field(
     message: str,
 ) -> None:
     with pytest.raises(ValidationFailed) as refusal:
-        addenda.add(signed_note.id, physician.id, text)
+        addenda.add(
+            signed_note.id, physician.id, text, actor=actor_for(physician), password=PASSWORD
+        )
 
     (problem,) = refusal.value.problems
     assert (problem.path, problem.label, problem.message) == ("addendum.text", "Addendum", message)
@@ -122,7 +149,9 @@ def test_the_longest_text_allowed_is_kept_whole(
 ) -> None:
     text = "Zoë Ñúñez " * 2_000  # 20,000 characters, the trailing space stripped
 
-    added = addenda.add(signed_note.id, physician.id, text)
+    added = addenda.add(
+        signed_note.id, physician.id, text, actor=actor_for(physician), password=PASSWORD
+    )
 
     assert added.text == text.strip()
     assert addenda.list_for(signed_note.id)[0].text == text.strip()
@@ -134,15 +163,35 @@ def test_addenda_come_back_oldest_first_everywhere(
     signed_note: SessionRecord,
     physician: ProviderRecord,
 ) -> None:
-    nurse = services.providers.add(
-        ProviderFacts("rvarga", "Réka Varga", "NP", ""), Role.NURSE_PRACTITIONER
+    nurse = add_account(
+        services, ProviderFacts("rvarga", "Réka Varga", "NP", ""), Role.NURSE_PRACTITIONER
     )
     # The clock runs backwards, then stands still: order is by time, then by id.
     times = iter([FIRST_ADDENDUM_AT + timedelta(hours=2), FIRST_ADDENDUM_AT, FIRST_ADDENDUM_AT])
-    addenda = AddendumService(database.session_factory, clock=lambda: next(times))
-    later = addenda.add(signed_note.id, physician.id, "Second thoughts.")
-    earlier = addenda.add(signed_note.id, nurse.id, "Phone follow-up by Réka.")
-    same_time = addenda.add(signed_note.id, physician.id, "Łukasz's lot number noted.")
+    addenda = AddendumService(
+        database.session_factory, clock=lambda: next(times), hasher=fast_hasher()
+    )
+    later = addenda.add(
+        signed_note.id,
+        physician.id,
+        "Second thoughts.",
+        actor=actor_for(physician),
+        password=PASSWORD,
+    )
+    earlier = addenda.add(
+        signed_note.id,
+        nurse.id,
+        "Phone follow-up by Réka.",
+        actor=actor_for(nurse),
+        password=PASSWORD,
+    )
+    same_time = addenda.add(
+        signed_note.id,
+        physician.id,
+        "Łukasz's lot number noted.",
+        actor=actor_for(physician),
+        password=PASSWORD,
+    )
 
     expected = [earlier, same_time, later]
     assert addenda.list_for(signed_note.id) == expected
@@ -164,21 +213,37 @@ def test_billing_staff_and_other_users_cannot_write_addenda(
     someone_else = Actor(user_id=physician.id + 100, username="other", role=Role.PHYSICIAN)
 
     with pytest.raises(PermissionDenied, match=r"kim\.billing \(billing\) may not write"):
-        addenda.add(signed_note.id, physician.id, "Coding note.", actor=billing)
+        addenda.add(
+            signed_note.id, billing_user.id, "Coding note.", actor=billing, password=PASSWORD
+        )
     with pytest.raises(PermissionDenied, match="signed-in clinician"):
-        addenda.add(signed_note.id, physician.id, "Coding note.", actor=someone_else)
-    with pytest.raises(PermissionDenied, match="Only physicians and nurse practitioners"):
-        addenda.add(signed_note.id, billing_user.id, "Coding note.")
+        addenda.add(
+            signed_note.id, physician.id, "Coding note.", actor=someone_else, password=PASSWORD
+        )
+    with pytest.raises(PermissionDenied, match="Sign in first"):
+        addenda.add(signed_note.id, physician.id, "Coding note.", actor=None, password=PASSWORD)
     assert addenda.list_for(signed_note.id, actor=billing) == []
 
 
-def test_unknown_note_or_author_is_not_found(
+def test_unknown_note_is_not_found_and_a_wrong_password_writes_nothing(
     addenda: AddendumService, signed_note: SessionRecord, physician: ProviderRecord
 ) -> None:
     with pytest.raises(NotFound, match="does not exist"):
-        addenda.add(signed_note.id + 1_000, physician.id, "Late entry.")
-    with pytest.raises(NotFound, match="account does not exist"):
-        addenda.add(signed_note.id, physician.id + 1_000, "Late entry.")
+        addenda.add(
+            signed_note.id + 1_000,
+            physician.id,
+            "Late entry.",
+            actor=actor_for(physician),
+            password=PASSWORD,
+        )
+    with pytest.raises(WrongPassword, match="could not sign the addendum"):
+        addenda.add(
+            signed_note.id,
+            physician.id,
+            "Late entry.",
+            actor=actor_for(physician),
+            password="not the password",
+        )
     assert addenda.list_for(signed_note.id) == []
 
 
@@ -186,9 +251,15 @@ def test_times_from_a_local_clock_come_back_in_utc(
     database: Database, signed_note: SessionRecord, physician: ProviderRecord
 ) -> None:
     local = datetime(2026, 11, 21, 9, 45, tzinfo=CLINIC_TIME)
-    addenda = AddendumService(database.session_factory, clock=lambda: local)
+    addenda = AddendumService(database.session_factory, clock=lambda: local, hasher=fast_hasher())
 
-    added = addenda.add(signed_note.id, physician.id, "Reviewed with Dr. Ødegård.")
+    added = addenda.add(
+        signed_note.id,
+        physician.id,
+        "Reviewed with Dr. Ødegård.",
+        actor=actor_for(physician),
+        password=PASSWORD,
+    )
 
     assert added.created_at == local
     assert added.created_at.tzinfo is UTC

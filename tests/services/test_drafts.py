@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.services.conftest import Services, lidocaine, two_site_entry
+from tests.services.conftest import PASSWORD, Services, actor_for, lidocaine, two_site_entry
 from tpi_desk.clinical.record import NoteStatus, ProcedureKind, Side, SiteEntry
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
 from tpi_desk.services.errors import ConflictError, LockedNoteError, NotFound, ValidationFailed
@@ -18,7 +18,7 @@ def test_a_two_site_draft_reads_back_with_every_value(
 ) -> None:
     entry = two_site_entry()
 
-    created = services.drafts.create(patient.id, physician.id, entry)
+    created = services.drafts.create(patient.id, physician.id, entry, actor=actor_for(physician))
     loaded = services.queries.load(created.id)
 
     assert loaded.entry == entry
@@ -32,7 +32,9 @@ def test_a_two_site_draft_reads_back_with_every_value(
 def test_saving_replaces_sites_and_bumps_the_version(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    created = services.drafts.create(patient.id, physician.id, two_site_entry())
+    created = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
     fewer_sites = replace(
         created.entry,
         sites=(SiteEntry("rhomboid_major", Side.RIGHT, medications=(lidocaine("1.5"),)),),
@@ -40,7 +42,9 @@ def test_saving_replaces_sites_and_bumps_the_version(
         pain_after=3,
     )
 
-    saved = services.drafts.save(created.id, created.version, fewer_sites)
+    saved = services.drafts.save(
+        created.id, created.version, fewer_sites, actor=actor_for(physician)
+    )
 
     assert saved.version > created.version
     assert services.queries.load(created.id).entry == fewer_sites
@@ -49,14 +53,22 @@ def test_saving_replaces_sites_and_bumps_the_version(
 def test_a_stale_save_is_a_conflict_and_overwrites_nothing(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    created = services.drafts.create(patient.id, physician.id, two_site_entry())
+    created = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
     elsewhere = services.drafts.save(
-        created.id, created.version, replace(created.entry, notes="Saved on workstation 2.")
+        created.id,
+        created.version,
+        replace(created.entry, notes="Saved on workstation 2."),
+        actor=actor_for(physician),
     )
 
     with pytest.raises(ConflictError, match="Nothing was overwritten"):
         services.drafts.save(
-            created.id, created.version, replace(created.entry, notes="Saved on workstation 1.")
+            created.id,
+            created.version,
+            replace(created.entry, notes="Saved on workstation 1."),
+            actor=actor_for(physician),
         )
 
     assert services.queries.load(created.id).entry == elsewhere.entry
@@ -65,14 +77,19 @@ def test_a_stale_save_is_a_conflict_and_overwrites_nothing(
 def test_invalid_values_are_refused_by_field_and_nothing_is_written(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    created = services.drafts.create(patient.id, physician.id, two_site_entry())
+    created = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
     bad_site = SiteEntry(
         "upper_trapezius", Side.LEFT, medications=(replace(lidocaine("1"), volume_ml=Decimal(0)),)
     )
 
     with pytest.raises(ValidationFailed) as failure:
         services.drafts.save(
-            created.id, created.version, replace(created.entry, pain_before=11, sites=(bad_site,))
+            created.id,
+            created.version,
+            replace(created.entry, pain_before=11, sites=(bad_site,)),
+            actor=actor_for(physician),
         )
 
     lines = {str(problem) for problem in failure.value.problems}
@@ -88,7 +105,7 @@ def test_a_draft_can_be_partial(
         two_site_entry(), sites=(), diagnoses=(), pain_before=None, pain_after=None, position=None
     )
 
-    created = services.drafts.create(patient.id, physician.id, partial)
+    created = services.drafts.create(patient.id, physician.id, partial, actor=actor_for(physician))
 
     assert services.queries.load(created.id).entry == partial
 
@@ -102,7 +119,7 @@ def test_a_dry_needling_draft_has_no_medications(
         sites=(SiteEntry("gluteus_medius", Side.RIGHT, points=3),),
     )
 
-    created = services.drafts.create(patient.id, physician.id, needling)
+    created = services.drafts.create(patient.id, physician.id, needling, actor=actor_for(physician))
 
     assert services.queries.load(created.id).entry.sites[0].medications == ()
 
@@ -110,11 +127,20 @@ def test_a_dry_needling_draft_has_no_medications(
 def test_a_signed_note_cannot_be_saved_as_a_draft(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    created = services.drafts.create(patient.id, physician.id, two_site_entry())
-    signed = services.signing.sign(created.id, created.version, physician.id)
+    created = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
+    signed = services.signing.sign(
+        created.id, created.version, physician.id, actor=actor_for(physician), password=PASSWORD
+    )
 
     with pytest.raises(LockedNoteError, match="addendum"):
-        services.drafts.save(signed.id, signed.version, replace(signed.entry, notes="changed"))
+        services.drafts.save(
+            signed.id,
+            signed.version,
+            replace(signed.entry, notes="changed"),
+            actor=actor_for(physician),
+        )
 
     assert services.queries.load(created.id).entry == created.entry
 
@@ -123,6 +149,6 @@ def test_unknown_patient_or_session_is_not_found(
     services: Services, physician: ProviderRecord
 ) -> None:
     with pytest.raises(NotFound):
-        services.drafts.create(999, physician.id, two_site_entry())
+        services.drafts.create(999, physician.id, two_site_entry(), actor=actor_for(physician))
     with pytest.raises(NotFound):
         services.queries.load(12345)

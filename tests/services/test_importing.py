@@ -7,9 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from tests.services.conftest import PHYSICIAN, Services, lidocaine, patient_facts, two_site_entry
+from tests.services.conftest import (
+    PHYSICIAN,
+    Services,
+    actor_for,
+    lidocaine,
+    patient_facts,
+    two_site_entry,
+)
 from tpi_desk.clinical.record import NoteStatus, ProviderFacts, Side, SiteEntry
 from tpi_desk.clinical.session_document import SessionDocument
+from tpi_desk.services.dto import ProviderRecord
 from tpi_desk.services.errors import ValidationFailed
 
 
@@ -27,8 +35,8 @@ def test_import_creates_patient_provider_and_a_draft_with_codes(services: Servic
     assert ("J3301", 2) in [(line.code, line.units) for line in result.analysis.coding.hcpcs]
 
 
-def test_a_known_mrn_reuses_the_patient(services: Services) -> None:
-    existing = services.patients.create(patient_facts())
+def test_a_known_mrn_reuses_the_patient(services: Services, physician: ProviderRecord) -> None:
+    existing = services.patients.create(patient_facts(), actor=actor_for(physician))
     renamed = replace(patient_facts(), given_name="Zoe")
 
     (result,) = services.importing.import_documents(

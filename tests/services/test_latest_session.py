@@ -9,7 +9,9 @@ from sqlalchemy import update
 
 from tests.services.conftest import (
     CLINIC_TIME,
+    PASSWORD,
     Services,
+    actor_for,
     lidocaine,
     patient_facts,
     two_site_entry,
@@ -29,11 +31,17 @@ def _three_sessions(
 ) -> tuple[SessionRecord, SessionRecord, SessionRecord]:
     """March (signed), June (signed, rhomboid only), September (a draft), created out of order."""
     june_entry = replace(two_site_entry(JUNE), sites=(RHOMBOID,))
-    june = services.drafts.create(patient.id, physician.id, june_entry)
-    september = services.drafts.create(patient.id, physician.id, two_site_entry(SEPTEMBER))
-    march = services.drafts.create(patient.id, physician.id, two_site_entry(MARCH))
+    june = services.drafts.create(patient.id, physician.id, june_entry, actor=actor_for(physician))
+    september = services.drafts.create(
+        patient.id, physician.id, two_site_entry(SEPTEMBER), actor=actor_for(physician)
+    )
+    march = services.drafts.create(
+        patient.id, physician.id, two_site_entry(MARCH), actor=actor_for(physician)
+    )
     for draft in (march, june):
-        services.signing.sign(draft.id, draft.version, physician.id)
+        services.signing.sign(
+            draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+        )
     return march, june, september
 
 
@@ -96,11 +104,16 @@ def test_other_patients_sessions_are_never_returned(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
     _three_sessions(services, patient, physician)
-    newcomer = services.patients.create(patient_facts("SYN-3003", "Nguyễn", "Thảo"))
+    newcomer = services.patients.create(
+        patient_facts("SYN-3003", "Nguyễn", "Thảo"), actor=actor_for(physician)
+    )
 
     assert services.queries.latest_for_patient(newcomer.id) is None
     later = services.drafts.create(
-        newcomer.id, physician.id, two_site_entry(SEPTEMBER + timedelta(days=1))
+        newcomer.id,
+        physician.id,
+        two_site_entry(SEPTEMBER + timedelta(days=1)),
+        actor=actor_for(physician),
     )
     mine = services.queries.latest_for_patient(patient.id)
     theirs = services.queries.latest_for_patient(newcomer.id)

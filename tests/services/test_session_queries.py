@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from tests.services.conftest import CLINIC_TIME, Services, patient_facts, two_site_entry
+from tests.services.conftest import (
+    CLINIC_TIME,
+    PASSWORD,
+    Services,
+    actor_for,
+    patient_facts,
+    two_site_entry,
+)
 from tpi_desk.clinical.record import NoteStatus, ProviderFacts, Role
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
 from tpi_desk.services.session_queries import SessionFilter
@@ -21,7 +28,9 @@ def test_pages_are_newest_first_and_cover_every_session_once(
         when = START + timedelta(days=day)
         for _ in range(2):  # two sessions at the same minute: ties break by id
             created.append(
-                services.drafts.create(patient.id, physician.id, two_site_entry(when)).id
+                services.drafts.create(
+                    patient.id, physician.id, two_site_entry(when), actor=actor_for(physician)
+                ).id
             )
 
     seen: list[int] = []
@@ -40,7 +49,9 @@ def test_pages_are_newest_first_and_cover_every_session_once(
 def test_a_row_carries_what_a_list_shows(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    services.drafts.create(patient.id, physician.id, two_site_entry(START))
+    services.drafts.create(
+        patient.id, physician.id, two_site_entry(START), actor=actor_for(physician)
+    )
 
     (row,) = services.queries.page().rows
 
@@ -56,15 +67,24 @@ def test_a_row_carries_what_a_list_shows(
 def test_filters_by_patient_provider_status_and_dates(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    other_patient = services.patients.create(patient_facts("SYN-2002", "Ødegård", "Ingrid"))
+    other_patient = services.patients.create(
+        patient_facts("SYN-2002", "Ødegård", "Ingrid"), actor=actor_for(physician)
+    )
     nurse = services.providers.add(
         ProviderFacts("rvarga", "Réka Varga", "NP", ""), Role.NURSE_PRACTITIONER
     )
-    first = services.drafts.create(patient.id, physician.id, two_site_entry(START))
-    second = services.drafts.create(
-        other_patient.id, nurse.id, two_site_entry(START + timedelta(days=3))
+    first = services.drafts.create(
+        patient.id, physician.id, two_site_entry(START), actor=actor_for(physician)
     )
-    services.signing.sign(first.id, first.version, physician.id)
+    second = services.drafts.create(
+        other_patient.id,
+        nurse.id,
+        two_site_entry(START + timedelta(days=3)),
+        actor=actor_for(physician),
+    )
+    services.signing.sign(
+        first.id, first.version, physician.id, actor=actor_for(physician), password=PASSWORD
+    )
 
     def ids(session_filter: SessionFilter) -> list[int]:
         return [row.id for row in services.queries.page(session_filter).rows]
@@ -81,8 +101,12 @@ def test_analysis_uses_the_patients_signed_history(
 ) -> None:
     for months_ago in (9, 6, 3):
         when = START - timedelta(days=30 * months_ago)
-        draft = services.drafts.create(patient.id, physician.id, two_site_entry(when))
-        services.signing.sign(draft.id, draft.version, physician.id)
+        draft = services.drafts.create(
+            patient.id, physician.id, two_site_entry(when), actor=actor_for(physician)
+        )
+        services.signing.sign(
+            draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+        )
     fourth = two_site_entry(START)
 
     analysis = services.queries.analyse(fourth, patient.id)
@@ -97,9 +121,14 @@ def test_analysis_warns_about_the_same_muscle_within_six_weeks(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
     earlier = services.drafts.create(
-        patient.id, physician.id, two_site_entry(START - timedelta(days=20))
+        patient.id,
+        physician.id,
+        two_site_entry(START - timedelta(days=20)),
+        actor=actor_for(physician),
     )
-    services.signing.sign(earlier.id, earlier.version, physician.id)
+    services.signing.sign(
+        earlier.id, earlier.version, physician.id, actor=actor_for(physician), password=PASSWORD
+    )
 
     analysis = services.queries.analyse(replace(two_site_entry(START)), patient.id)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.services.conftest import NOW, Services, lidocaine, two_site_entry
+from tests.services.conftest import NOW, PASSWORD, Services, actor_for, lidocaine, two_site_entry
 from tpi_desk.clinical.record import NoteStatus, Side, SiteEntry
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
 from tpi_desk.services.errors import ConflictError, LockedNoteError, NotReadyToSign
@@ -16,9 +16,13 @@ from tpi_desk.services.errors import ConflictError, LockedNoteError, NotReadyToS
 def test_signing_a_complete_note_records_who_and_when(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
+    draft = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
 
-    signed = services.signing.sign(draft.id, draft.version, physician.id)
+    signed = services.signing.sign(
+        draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+    )
 
     loaded = services.queries.load(draft.id)
     assert loaded.status is NoteStatus.SIGNED
@@ -36,10 +40,13 @@ def test_an_incomplete_note_is_refused_with_what_is_missing(
         patient.id,
         physician.id,
         replace(two_site_entry(), consent_obtained=False, diagnoses=(), pain_after=None),
+        actor=actor_for(physician),
     )
 
     with pytest.raises(NotReadyToSign) as refusal:
-        services.signing.sign(draft.id, draft.version, physician.id)
+        services.signing.sign(
+            draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+        )
 
     missing = " ".join(refusal.value.missing).lower()
     assert "diagnosis" in missing
@@ -55,11 +62,16 @@ def test_an_expired_lot_blocks_signing(
         "upper_trapezius", Side.LEFT, medications=(lidocaine("1", expires=date(2026, 1, 31)),)
     )
     draft = services.drafts.create(
-        patient.id, physician.id, replace(two_site_entry(), sites=(expired,))
+        patient.id,
+        physician.id,
+        replace(two_site_entry(), sites=(expired,)),
+        actor=actor_for(physician),
     )
 
     with pytest.raises(NotReadyToSign):
-        services.signing.sign(draft.id, draft.version, physician.id)
+        services.signing.sign(
+            draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+        )
 
     assert services.queries.load(draft.id).status is NoteStatus.DRAFT
 
@@ -67,18 +79,30 @@ def test_an_expired_lot_blocks_signing(
 def test_signing_what_was_not_reviewed_is_a_conflict(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
-    services.drafts.save(draft.id, draft.version, replace(draft.entry, pain_after=4))
+    draft = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
+    services.drafts.save(
+        draft.id, draft.version, replace(draft.entry, pain_after=4), actor=actor_for(physician)
+    )
 
     with pytest.raises(ConflictError, match="Review it again"):
-        services.signing.sign(draft.id, draft.version, physician.id)
+        services.signing.sign(
+            draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+        )
 
 
 def test_a_signed_note_cannot_be_signed_again(
     services: Services, patient: PatientRecord, physician: ProviderRecord
 ) -> None:
-    draft = services.drafts.create(patient.id, physician.id, two_site_entry())
-    signed = services.signing.sign(draft.id, draft.version, physician.id)
+    draft = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
+    signed = services.signing.sign(
+        draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+    )
 
     with pytest.raises(LockedNoteError, match="already signed"):
-        services.signing.sign(signed.id, signed.version, physician.id)
+        services.signing.sign(
+            signed.id, signed.version, physician.id, actor=actor_for(physician), password=PASSWORD
+        )

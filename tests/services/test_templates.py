@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.services.conftest import Services, lidocaine
+from tests.services.conftest import Services, actor_for, add_account, lidocaine
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import (
     MedicationEntry,
@@ -22,7 +22,6 @@ from tpi_desk.clinical.record import (
 from tpi_desk.models import Database, PersonalTemplate
 from tpi_desk.services.dto import ProviderRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
-from tpi_desk.services.permissions import Actor
 from tpi_desk.services.templates import TemplateService
 
 TPI = ProcedureKind.TRIGGER_POINT_INJECTION
@@ -72,17 +71,19 @@ def templates(database: Database, catalog: Catalog) -> TemplateService:
 
 @pytest.fixture
 def nurse(services: Services) -> ProviderRecord:
-    return services.providers.add(
-        ProviderFacts("rvarga", "Réka Varga", "NP", ""), Role.NURSE_PRACTITIONER
+    return add_account(
+        services, ProviderFacts("rvarga", "Réka Varga", "NP", ""), Role.NURSE_PRACTITIONER
     )
 
 
 def test_sites_round_trip_exactly_without_lots(
     templates: TemplateService, physician: ProviderRecord
 ) -> None:
-    saved = templates.save(physician.id, "Zoë's neck", TPI, BILATERAL_TRAPEZIUS)
+    saved = templates.save(
+        physician.id, "Zoë's neck", TPI, BILATERAL_TRAPEZIUS, actor=actor_for(physician)
+    )
 
-    (listed,) = templates.list_for(physician.id)
+    (listed,) = templates.list_for(physician.id, actor=actor_for(physician))
 
     assert listed == saved
     assert (listed.owner_id, listed.name, listed.kind) == (physician.id, "Zoë's neck", TPI)
@@ -97,7 +98,7 @@ def test_sites_round_trip_exactly_without_lots(
 def test_lots_and_expiry_dates_are_never_stored(
     database: Database, templates: TemplateService, physician: ProviderRecord
 ) -> None:
-    templates.save(physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS)
+    templates.save(physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS, actor=actor_for(physician))
 
     with database.session_factory() as db:
         payload = db.scalars(select(PersonalTemplate.payload)).one()
@@ -123,32 +124,37 @@ def test_lots_and_expiry_dates_are_never_stored(
 def test_saving_under_the_same_name_replaces_the_template(
     templates: TemplateService, physician: ProviderRecord
 ) -> None:
-    first = templates.save(physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS)
+    first = templates.save(
+        physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS, actor=actor_for(physician)
+    )
     one_site = (SiteEntry("rhomboid_major", Side.RIGHT, medications=(lidocaine("2"),)),)
 
-    second = templates.save(physician.id, "  Neck ", TPI, one_site)
+    second = templates.save(physician.id, "  Neck ", TPI, one_site, actor=actor_for(physician))
 
     assert second.id == first.id
     assert second.name == "Neck"
-    assert templates.list_for(physician.id) == [second]
+    assert templates.list_for(physician.id, actor=actor_for(physician)) == [second]
     assert second.sites == without_lots(one_site)
 
 
 def test_templates_are_personal(
     templates: TemplateService, physician: ProviderRecord, nurse: ProviderRecord
 ) -> None:
-    mine = templates.save(physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS)
+    mine = templates.save(
+        physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS, actor=actor_for(physician)
+    )
     needling = (SiteEntry("gluteus_medius", Side.LEFT, points=4),)
-    theirs = templates.save(nurse.id, "Neck", ProcedureKind.DRY_NEEDLING, needling)
+    theirs = templates.save(
+        nurse.id, "Neck", ProcedureKind.DRY_NEEDLING, needling, actor=actor_for(nurse)
+    )
 
-    assert templates.list_for(physician.id) == [mine]
-    assert templates.list_for(nurse.id) == [theirs]
+    assert templates.list_for(physician.id, actor=actor_for(physician)) == [mine]
+    assert templates.list_for(nurse.id, actor=actor_for(nurse)) == [theirs]
     with pytest.raises(NotFound):
-        templates.delete(theirs.id, physician.id)
-    assert templates.list_for(nurse.id) == [theirs]
-    as_physician = Actor(user_id=physician.id, username="ihartley", role=Role.PHYSICIAN)
+        templates.delete(theirs.id, physician.id, actor=actor_for(physician))
+    assert templates.list_for(nurse.id, actor=actor_for(nurse)) == [theirs]
     with pytest.raises(PermissionDenied, match="personal"):
-        templates.list_for(nurse.id, actor=as_physician)
+        templates.list_for(nurse.id, actor=actor_for(physician))
 
 
 def test_templates_are_listed_by_name_ignoring_case_and_accents(
@@ -156,22 +162,28 @@ def test_templates_are_listed_by_name_ignoring_case_and_accents(
 ) -> None:
     sites = BILATERAL_TRAPEZIUS[1:]
     for name in ("Ødegård shoulders", "lumbar", "Bilateral trapezius", "Łukasz's protocol"):
-        templates.save(physician.id, name, TPI, sites)
+        templates.save(physician.id, name, TPI, sites, actor=actor_for(physician))
 
-    names = [template.name for template in templates.list_for(physician.id)]
+    names = [
+        template.name for template in templates.list_for(physician.id, actor=actor_for(physician))
+    ]
 
     assert names == ["Bilateral trapezius", "Łukasz's protocol", "lumbar", "Ødegård shoulders"]
 
 
 def test_a_deleted_template_is_gone(templates: TemplateService, physician: ProviderRecord) -> None:
-    neck = templates.save(physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS)
-    back = templates.save(physician.id, "Back", TPI, BILATERAL_TRAPEZIUS[1:])
+    neck = templates.save(
+        physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS, actor=actor_for(physician)
+    )
+    back = templates.save(
+        physician.id, "Back", TPI, BILATERAL_TRAPEZIUS[1:], actor=actor_for(physician)
+    )
 
-    templates.delete(neck.id, physician.id)
+    templates.delete(neck.id, physician.id, actor=actor_for(physician))
 
-    assert templates.list_for(physician.id) == [back]
+    assert templates.list_for(physician.id, actor=actor_for(physician)) == [back]
     with pytest.raises(NotFound, match="no longer exists"):
-        templates.delete(neck.id, physician.id)
+        templates.delete(neck.id, physician.id, actor=actor_for(physician))
 
 
 def test_invalid_sites_are_refused_with_their_field_paths(
@@ -183,7 +195,7 @@ def test_invalid_sites_are_refused_with_their_field_paths(
     )
 
     with pytest.raises(ValidationFailed) as refusal:
-        templates.save(physician.id, "Broken", TPI, bad)
+        templates.save(physician.id, "Broken", TPI, bad, actor=actor_for(physician))
 
     problems = {problem.path: problem for problem in refusal.value.problems}
     assert set(problems) == {"sites[0].muscle", "sites[1].medications[0].volume_ml"}
@@ -192,14 +204,20 @@ def test_invalid_sites_are_refused_with_their_field_paths(
         "Site 2, medication 1: volume (mL)",
         "must be greater than 0",
     )
-    assert templates.list_for(physician.id) == []
+    assert templates.list_for(physician.id, actor=actor_for(physician)) == []
 
 
 def test_dry_needling_templates_carry_no_medication(
     templates: TemplateService, physician: ProviderRecord
 ) -> None:
     with pytest.raises(ValidationFailed) as refusal:
-        templates.save(physician.id, "Needling", ProcedureKind.DRY_NEEDLING, BILATERAL_TRAPEZIUS)
+        templates.save(
+            physician.id,
+            "Needling",
+            ProcedureKind.DRY_NEEDLING,
+            BILATERAL_TRAPEZIUS,
+            actor=actor_for(physician),
+        )
 
     paths = {problem.path for problem in refusal.value.problems}
     assert paths == {"sites[0].medications", "sites[1].medications"}
@@ -223,12 +241,12 @@ def test_a_template_needs_a_name_and_sites(
     message: str,
 ) -> None:
     with pytest.raises(ValidationFailed) as refusal:
-        templates.save(physician.id, name, TPI, sites)
+        templates.save(physician.id, name, TPI, sites, actor=actor_for(physician))
 
     (problem,) = refusal.value.problems
     assert problem.path == path
     assert problem.message.startswith(message)
-    assert templates.list_for(physician.id) == []
+    assert templates.list_for(physician.id, actor=actor_for(physician)) == []
 
 
 def test_an_eighty_character_name_is_accepted(
@@ -236,21 +254,29 @@ def test_an_eighty_character_name_is_accepted(
 ) -> None:
     name = "Ñ" * 80
 
-    assert templates.save(physician.id, name, TPI, BILATERAL_TRAPEZIUS).name == name
-    assert templates.list_for(physician.id)[0].name == name
+    assert (
+        templates.save(
+            physician.id, name, TPI, BILATERAL_TRAPEZIUS, actor=actor_for(physician)
+        ).name
+        == name
+    )
+    assert templates.list_for(physician.id, actor=actor_for(physician))[0].name == name
 
 
 def test_billing_staff_keep_no_templates(
     services: Services, templates: TemplateService, physician: ProviderRecord
 ) -> None:
-    billing_user = services.providers.add(
-        ProviderFacts("kim.billing", "Kim Nguyễn", "CPC", ""), Role.BILLING
+    billing_user = add_account(
+        services, ProviderFacts("kim.billing", "Kim Nguyễn", "CPC", ""), Role.BILLING
     )
-    billing = Actor(user_id=billing_user.id, username="kim.billing", role=Role.BILLING)
+    billing = actor_for(billing_user)
 
     with pytest.raises(PermissionDenied, match="may not write"):
         templates.save(billing_user.id, "Neck", TPI, BILATERAL_TRAPEZIUS, actor=billing)
-    with pytest.raises(PermissionDenied, match="Only physicians and nurse practitioners"):
-        templates.save(billing_user.id, "Neck", TPI, BILATERAL_TRAPEZIUS)
-    with pytest.raises(NotFound, match="account does not exist"):
-        templates.save(physician.id + 1_000, "Neck", TPI, BILATERAL_TRAPEZIUS)
+    with pytest.raises(PermissionDenied, match="personal"):
+        templates.save(
+            billing_user.id, "Neck", TPI, BILATERAL_TRAPEZIUS, actor=actor_for(physician)
+        )
+    with pytest.raises(PermissionDenied, match="Sign in first"):
+        templates.save(physician.id, "Neck", TPI, BILATERAL_TRAPEZIUS, actor=None)
+    assert templates.list_for(physician.id, actor=actor_for(physician)) == []

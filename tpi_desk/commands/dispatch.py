@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import traceback
 from typing import TextIO
 
@@ -34,9 +35,37 @@ def run_command(
                 stdout=stdout,
                 stderr=stderr,
             )
+        if command == "export":
+            from tpi_desk.commands.export import ExportRequest, export_notes
+
+            request = ExportRequest(
+                date_from=args.date_from,
+                date_to=args.date_to,
+                provider=args.provider,
+                status=args.status,
+                pdf=args.pdf,
+                pdf_dir=args.pdf_dir,
+                csv=args.csv,
+                json=args.json_file,
+            )
+            return export_notes(url, request, stdout=stdout, stderr=stderr)
+        if command in ("backup", "restore"):
+            from tpi_desk.commands.backup import backup, restore
+
+            if command == "backup":
+                return backup(url, args.file, stdout=stdout)
+            return restore(url, args.file, stdout=stdout)
+        if command == "users":
+            from tpi_desk.commands.users import run_users
+
+            return run_users(url, args, stdin=sys.stdin, stdout=stdout, stderr=stderr)
+        if command == "verify":
+            from tpi_desk.commands.verify import run_verify
+
+            return run_verify(url, stdout=stdout, stderr=stderr)
         from tpi_desk.ui.app import run_app
 
-        return run_app(url)
+        return run_app(url, demo=getattr(args, "demo", False))
     except (UserError, DatabaseOpenError) as error:
         print(f"tpi-desk: {error}", file=stderr)
         return 1

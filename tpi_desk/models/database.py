@@ -1,4 +1,4 @@
-"""Open a database safely: probe read-only, refuse newer or foreign files, then migrate."""
+"""Open a database safely: probe read-only, refuse newer, foreign or damaged files, then migrate."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tpi_desk.models.engine import create_database_engine, is_sqlite, normalize_url, sqlite_file
+from tpi_desk.models.engine import (
+    SQLITE_BEGIN_OPTION,
+    SQLITE_BUSY_TIMEOUT_MS,
+    UnitOfWorkSession,
+    create_database_engine,
+    is_sqlite,
+    normalize_url,
+    sqlite_file,
+)
 from tpi_desk.models.errors import (
     DatabaseNeedsUpgradeError,
     DatabaseOpenError,
@@ -26,16 +34,17 @@ from tpi_desk.models.migration import (
 )
 
 VERSION_TABLE = "alembic_version"
+_LOCKED_WORDS = ("database is locked", "database is busy", "database table is locked")
+_READ_ONLY_WORDS = ("readonly database", "read-only", "attempt to write a readonly")
 
 
 @dataclass(frozen=True, slots=True)
 class Database:
     """An open database: its engine, a session factory, and its URL.
 
-    Use one transaction per user action (``with db.session_factory.begin() as s:``). On
-    SQLite a transaction that reads, waits while another process commits, then writes fails
-    with "database is locked" (``OperationalError``) rather than overwrite anything; short
-    transactions make that rare, and a service can report it as a conflict.
+    Use one transaction per user action: ``with db.session_factory.begin() as s:`` for
+    anything that writes (it cannot overwrite another workstation's save, see
+    ``UnitOfWorkSession``), ``with db.session_factory() as s:`` for reading only.
     """
 
     engine: Engine
@@ -47,25 +56,33 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | URL, *, upgrade: bool = True) -> Database:
+def open_database(
+    url: str | URL, *, upgrade: bool = True, check_integrity: bool = True
+) -> Database:
     """Open ``url``; create or upgrade its schema to head, or raise a ``DatabaseOpenError``.
 
-    A file that is not a TPI Desk database, or one written by a newer TPI Desk, is refused
-    after a read-only look, so it is left byte-for-byte untouched. A database already at
-    head is not modified.
+    A SQLite file that is not a TPI Desk database, one written by a newer TPI Desk, a damaged
+    one (``check_integrity``: SQLite's ``quick_check``, about 0.2 s per 100,000 sessions), a
+    read-only one, or one another program keeps locked is refused after a read-only look, so
+    it is left byte-for-byte untouched. A database already at head is not modified.
     """
     parsed = normalize_url(url)
     path = sqlite_file(parsed) if is_sqlite(parsed) else None
-    revision = _probe_sqlite_file(path) if path is not None else None
+    revision = _probe_sqlite_file(path, check_integrity) if path is not None else None
     engine = create_database_engine(parsed)
     try:
         if path is None:
             revision = _probe_server(engine, parsed)
         _bring_to_head(engine, revision, upgrade=upgrade, place=_describe(parsed))
+        if path is not None:
+            _check_writable(engine, path)
     except BaseException:
         engine.dispose()
         raise
-    return Database(engine, sessionmaker(engine, expire_on_commit=False), parsed)
+    factory: sessionmaker[Session] = sessionmaker(
+        engine, class_=UnitOfWorkSession, expire_on_commit=False
+    )
+    return Database(engine, factory, parsed)
 
 
 def _bring_to_head(engine: Engine, revision: str | None, *, upgrade: bool, place: str) -> None:
@@ -80,12 +97,13 @@ def _bring_to_head(engine: Engine, revision: str | None, *, upgrade: bool, place
         upgrade_to_head(engine)
     except SQLAlchemyError as error:
         raise DatabaseOpenError(
-            f"The database {place} could not be prepared for this version of TPI Desk "
+            _sqlite_refusal(place, str(getattr(error, "orig", error)))
+            or f"The database {place} could not be prepared for this version of TPI Desk "
             f"({_first_line(error)})."
         ) from error
 
 
-def _probe_sqlite_file(path: Path) -> str | None:
+def _probe_sqlite_file(path: Path, check_integrity: bool) -> str | None:
     """The revision stamped in an existing file, read without writing anything to it."""
     if not path.exists():
         return None
@@ -97,7 +115,9 @@ def _probe_sqlite_file(path: Path) -> str | None:
             "TPI Desk needs to write to both. The file was not changed."
         )
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        probe = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+        )
     except sqlite3.Error as error:
         raise DatabaseOpenError(f"The database file {path} cannot be opened ({error}).") from error
     try:
@@ -109,14 +129,70 @@ def _probe_sqlite_file(path: Path) -> str | None:
                 f"{path} is a SQLite database but not a TPI Desk one; it was not changed."
             )
         rows = probe.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
+        if check_integrity:
+            _raise_if_damaged(probe, path)
     except sqlite3.DatabaseError as error:
         raise DatabaseOpenError(
-            f"{path} is not a TPI Desk database, or it is damaged or unreadable ({error}). "
+            _sqlite_refusal(str(path), str(error))
+            or f"{path} is not a TPI Desk database, or it is damaged or unreadable ({error}). "
             "The file was not changed."
         ) from error
     finally:
         probe.close()
     return _single_revision(rows, str(path))
+
+
+def _raise_if_damaged(probe: sqlite3.Connection, path: Path) -> None:
+    findings = [str(row[0]) for row in probe.execute("PRAGMA quick_check(3)")]
+    if findings != ["ok"]:
+        first = " ".join(findings[0].split()) if findings else "no answer"
+        raise DatabaseOpenError(_damaged(str(path), first))
+
+
+def _damaged(place: str, finding: str) -> str:
+    return (
+        f"The database file {place} is damaged (SQLite found: {finding}). It was not changed; "
+        "restore the latest backup with `tpi-desk restore` (see docs/backups.md)."
+    )
+
+
+def _check_writable(engine: Engine, path: Path) -> None:
+    """Take and release the write lock once, so a locked or read-only file is named now.
+
+    Nothing is written: an empty ``BEGIN IMMEDIATE`` ... ``COMMIT`` leaves the file as it was.
+    """
+    try:
+        with engine.connect() as connection:
+            immediate = connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+            with immediate.begin():
+                pass
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error))
+        raise DatabaseOpenError(
+            _sqlite_refusal(str(path), reason)
+            or f"The database file {path} cannot be written ({_first_line(error)}). "
+            "The file was not changed."
+        ) from error
+
+
+def _sqlite_refusal(place: str, reason: str) -> str | None:
+    """A plain message for a SQLite file that is locked, read-only or damaged; else None."""
+    lowered = reason.lower()
+    if "malformed" in lowered:
+        return _damaged(place, reason)
+    if any(words in lowered for words in _LOCKED_WORDS):
+        seconds = SQLITE_BUSY_TIMEOUT_MS // 1000
+        return (
+            f"The database file {place} is in use: another program or workstation kept it "
+            f"locked for more than {seconds} seconds. Close that program (or wait) and try "
+            "again; the file was not changed."
+        )
+    if any(words in lowered for words in _READ_ONLY_WORDS):
+        return (
+            f"The database file {place} (or its folder) is read-only; TPI Desk needs to write "
+            "to both. The file was not changed."
+        )
+    return None
 
 
 def _probe_server(engine: Engine, url: URL) -> str | None:

@@ -1,14 +1,15 @@
-"""Engine factory: durable SQLite settings, or a pooled PostgreSQL (psycopg 3) connection.
+"""Engine factory (durable SQLite settings, or pooled PostgreSQL) and write units of work.
 
 SQLite transactions: Python's sqlite3 driver only emits BEGIN before INSERT/UPDATE/DELETE,
 so plain SELECTs and DDL would run outside any transaction (no snapshot for reads, migrations
 half-applied on error). As the SQLAlchemy docs recommend, we switch the driver's own
 transaction handling off and emit BEGIN ourselves when SQLAlchemy begins a transaction.
-That BEGIN is DEFERRED: a save that reads and then writes while another process has just
-committed can fail with "database is locked" instead of waiting. One workstation runs one
-app, so we accept that rather than serialise every read behind a write lock; a connection
-can ask for ``BEGIN IMMEDIATE`` with the execution option ``sqlite_begin="IMMEDIATE"``
-(the migration runner does, so two apps upgrading one file queue instead of failing).
+That BEGIN is DEFERRED unless the connection asks for ``BEGIN IMMEDIATE`` with the execution
+option ``sqlite_begin="IMMEDIATE"``. A DEFERRED transaction that reads, then writes after
+another process committed, fails with "database is locked" (its snapshot is stale) instead
+of waiting; so every write unit of work begins IMMEDIATE (``UnitOfWorkSession`` below, and
+the migration runner) and queues behind the current writer for up to the busy timeout, while
+reads stay DEFERRED and, with WAL, never wait for a writer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, SessionTransaction
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -82,3 +84,31 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
     if mode not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
         raise ValueError(f"unknown SQLite transaction mode {mode!r}")
     connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+# How a write unit of work begins, per dialect (see UnitOfWorkSession).
+_WRITE_OPTIONS: dict[str, dict[str, str]] = {
+    "sqlite": {SQLITE_BEGIN_OPTION: "IMMEDIATE"},
+    "postgresql": {"isolation_level": "REPEATABLE READ"},
+}
+
+
+class UnitOfWorkSession(Session):
+    """A Session whose explicit ``begin()`` is a write unit of work that cannot overwrite.
+
+    SQLite: ``with factory.begin() as s:`` starts with ``BEGIN IMMEDIATE``; a second writer
+    (another process or window) waits up to the busy timeout for the first to commit, then
+    reads what it committed, so the service reports a stale version as a conflict instead of
+    failing half-way with "database is locked". PostgreSQL: the unit of work runs at
+    REPEATABLE READ; a row changed by a transaction that committed after ours began fails
+    with a serialization error (a conflict), rather than being written over or half-replaced.
+    Reads (``with factory() as s:``) autobegin as usual and never wait for a writer.
+    """
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        outermost = not nested and not self.in_transaction()
+        transaction = super().begin(nested=nested)
+        options = _WRITE_OPTIONS.get(self.get_bind().dialect.name)
+        if outermost and options:
+            self.connection(execution_options=options)
+        return transaction

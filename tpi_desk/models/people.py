@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, String, event
+from sqlalchemy import Connection, String, event, text
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from tpi_desk.clinical.record import Role, Sex
@@ -23,7 +23,7 @@ from tpi_desk.models.base import (
     Version,
     str_enum,
 )
-from tpi_desk.models.column_types import ExactDecimal
+from tpi_desk.models.column_types import ExactDecimal, UtcDateTime
 
 
 class User(Base):
@@ -41,6 +41,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[CreatedAt]
     version: Mapped[Version] = mapped_column()
+    # Failed sign-ins since the last success; at the limit the account locks until then.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -8,9 +8,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, UniqueConstraint, inspect
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    and_,
+    inspect,
+)
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, object_session, relationship
 
 from tpi_desk.clinical.record import NoteStatus, Position, ProcedureKind, Side
 from tpi_desk.models.base import (
@@ -35,6 +45,15 @@ from tpi_desk.models.people import Patient, User
 class FindingKind(StrEnum):
     SIDE_EFFECT = "side_effect"
     COMPLICATION = "complication"
+
+
+class SignedRecordKind(StrEnum):
+    """What a link of the signature chain signs."""
+
+    SESSION = "session"
+    ADDENDUM = "addendum"
+    COSIGNATURE = "cosignature"
+    ENTERED_IN_ERROR = "entered_in_error"
 
 
 def _children(target: str, back: str) -> Mapped[list[Any]]:
@@ -92,6 +111,17 @@ class ProcedureSession(Base):
     addenda: Mapped[list[Addendum]] = relationship(
         back_populates="session", order_by=lambda: (Addendum.created_at, Addendum.id)
     )
+    # Read-only views of the rows signing adds beside the note (the note's row never changes).
+    signature: Mapped[Signature | None] = relationship(
+        primaryjoin=lambda: and_(
+            foreign(Signature.record_id) == ProcedureSession.id,
+            Signature.record_type == SignedRecordKind.SESSION,
+        ),
+        viewonly=True,
+    )
+    cosign_request: Mapped[CosignRequest | None] = relationship(viewonly=True)
+    cosignature: Mapped[Cosignature | None] = relationship(viewonly=True)
+    error_mark: Mapped[EnteredInErrorMark | None] = relationship(viewonly=True)
 
     __table_args__ = (
         Index("ix_procedure_sessions_newest", performed_at.desc(), id.desc()),
@@ -212,8 +242,76 @@ class Addendum(Base):
 
     session: Mapped[ProcedureSession] = relationship(back_populates="addenda")
     author: Mapped[User] = relationship()
+    signature: Mapped[Signature | None] = relationship(
+        primaryjoin=lambda: and_(
+            foreign(Signature.record_id) == Addendum.id,
+            Signature.record_type == SignedRecordKind.ADDENDUM,
+        ),
+        viewonly=True,
+    )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Signature(Base):
+    """One link of the signature chain: a signed note, addendum, co-signature or error mark.
+
+    ``content`` is the canonical JSON that was signed (see docs/security.md); its SHA-256 is
+    ``content_hash``, and ``chain_hash`` = SHA-256(``previous_hash`` + ``content_hash``),
+    where ``previous_hash`` is the chain hash of the link numbered ``sequence`` - 1.
+    """
+
+    __tablename__ = "signatures"
+
+    id: Mapped[IntPk]
+    sequence: Mapped[int] = mapped_column(BigInteger, unique=True)
+    record_type: Mapped[SignedRecordKind] = mapped_column(str_enum(SignedRecordKind, "record_type"))
+    record_id: Mapped[int]
+    session_id: Mapped[int] = mapped_column(ForeignKey("procedure_sessions.id"), index=True)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    content: Mapped[str]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("record_type", "record_id"),)
+
+
+class CosignRequest(Base):
+    """A note signed by a non-physician while the clinic requires a physician co-signature."""
+
+    __tablename__ = "cosign_requests"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("procedure_sessions.id"), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Cosignature(Base):
+    """A physician's co-signature of a note signed by a nurse practitioner or PA."""
+
+    __tablename__ = "cosignatures"
+
+    id: Mapped[IntPk]
+    session_id: Mapped[int] = mapped_column(ForeignKey("procedure_sessions.id"), unique=True)
+    cosigner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    cosigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    cosigner: Mapped[User] = relationship()
+
+
+class EnteredInErrorMark(Base):
+    """Why, when and by whom a signed note was marked entered in error (it is never deleted)."""
+
+    __tablename__ = "entered_in_error_marks"
+
+    id: Mapped[IntPk]
+    session_id: Mapped[int] = mapped_column(ForeignKey("procedure_sessions.id"), unique=True)
+    marked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    marked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reason: Mapped[str]
+
+    marked_by: Mapped[User] = relationship()
 
 
 def replace_children(

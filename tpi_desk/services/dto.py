@@ -78,6 +78,8 @@ class AddendumRecord:
     created_at: datetime
     signed_at: datetime | None
     text: str
+    content_hash: str | None = None
+    signature_sequence: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,25 @@ class SessionRecord:
     signed_by: str | None = None
     content_hash: str | None = None
     addenda: tuple[AddendumRecord, ...] = ()
+    signed_by_credentials: str | None = None
+    # The signature chain: this note's link number and chain hash (None for a draft).
+    signature_sequence: int | None = None
+    chain_hash: str | None = None
+    # Co-signature: required when the clinic asks for it and a non-physician signed.
+    cosign_required: bool = False
+    cosigned_at: datetime | None = None
+    cosigned_by: str | None = None
+    cosigned_by_credentials: str | None = None
+    # Entered in error: when, by whom and why (the note itself is kept unchanged).
+    entered_in_error_at: datetime | None = None
+    entered_in_error_by: str | None = None
+    entered_in_error_reason: str | None = None
+
+    @property
+    def awaiting_cosignature(self) -> bool:
+        return (
+            self.status is NoteStatus.SIGNED and self.cosign_required and self.cosigned_at is None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +143,41 @@ class SiteTemplate:
     kind: ProcedureKind
     sites: tuple[SiteEntry, ...]
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A user account as the admin screens and ``tpi-desk users list`` show it."""
+
+    id: int
+    username: str
+    display_name: str
+    credentials: str
+    npi: str
+    role: Role
+    active: bool
+    has_password: bool
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One entry of the audit trail."""
+
+    sequence: int | None
+    occurred_at: datetime
+    user_id: int | None
+    username: str
+    action: str
+    record_type: str
+    record_id: int | None
+    patient_id: int | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """Newest first; pass ``next_cursor`` as ``after`` for the next page (None: no more)."""
+
+    rows: tuple[AuditEntry, ...]
+    next_cursor: int | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from tpi_desk.clinical.problems import FieldProblem
 
@@ -54,3 +55,22 @@ class DatabaseUnavailable(UserError):
 
 class NewerDatabaseError(DatabaseUnavailable):
     """The database was written by a newer version of TPI Desk."""
+
+
+class LoginFailed(UserError):
+    """Sign-in refused; the message never says whether the username or the password was wrong."""
+
+    def __init__(self, message: str = "The username or password is not correct.") -> None:
+        super().__init__(message)
+
+
+class AccountLocked(UserError):
+    """Too many failed sign-ins: the account stays locked until ``locked_until`` (UTC)."""
+
+    def __init__(self, message: str, locked_until: datetime) -> None:
+        super().__init__(message)
+        self.locked_until = locked_until
+
+
+class WrongPassword(UserError):
+    """The signed-in user's password, asked again before signing, was not correct."""

@@ -10,71 +10,101 @@ from tpi_desk.clinical.record import PatientFacts
 from tpi_desk.clinical.text_folding import fold
 from tpi_desk.clinical.validation import validate_patient
 from tpi_desk.models.people import Patient
+from tpi_desk.services.audit import AuditAction, record_event, refusals_audited
 from tpi_desk.services.database_errors import database_errors_as_user_errors
 from tpi_desk.services.dto import PatientRecord, PatientSummary
 from tpi_desk.services.errors import ConflictError, NotFound, ValidationFailed
 from tpi_desk.services.permissions import Action, Actor, authorize
 from tpi_desk.services.record_mapping import apply_patient_facts, patient_record
+from tpi_desk.services.unit_of_work import run_unit_of_work
 
 SEARCH_LIMIT = 50
 
 
 class PatientService:
-    """Patient use cases; each method is one transaction."""
+    """Patient use cases; each method is one transaction.
+
+    Reading takes ``actor=None`` for the local operator of a command-line tool; creating
+    and changing patients needs a signed-in user. Opening a patient is audited.
+    """
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 
-    def create(self, facts: PatientFacts, *, actor: Actor | None = None) -> PatientRecord:
-        authorize(actor, Action.EDIT_PATIENT)
-        _raise_if_invalid(facts)
-        with (
-            database_errors_as_user_errors("save the patient"),
-            self._session_factory.begin() as db,
-        ):
-            _refuse_duplicate_mrn(db, facts.mrn, patient_id=None)
-            row = Patient()
-            apply_patient_facts(row, facts)
-            db.add(row)
-            db.flush()
-            return patient_record(row)
+    def create(self, facts: PatientFacts, *, actor: Actor | None) -> PatientRecord:
+        with refusals_audited(self._session_factory, actor, "create a patient", "patient"):
+            authorize(actor, Action.EDIT_PATIENT)
+            _raise_if_invalid(facts)
+
+            def work(db: Session) -> PatientRecord:
+                _refuse_duplicate_mrn(db, facts.mrn, patient_id=None)
+                row = Patient()
+                apply_patient_facts(row, facts)
+                db.add(row)
+                db.flush()
+                record_event(db, actor, AuditAction.CREATE, "patient", row.id, patient_id=row.id)
+                return patient_record(row)
+
+            return run_unit_of_work(self._session_factory, "save the patient", work)
 
     def update(
-        self, patient_id: int, version: int, facts: PatientFacts, *, actor: Actor | None = None
+        self, patient_id: int, version: int, facts: PatientFacts, *, actor: Actor | None
     ) -> PatientRecord:
-        authorize(actor, Action.EDIT_PATIENT)
-        _raise_if_invalid(facts)
-        with (
-            database_errors_as_user_errors("save the patient"),
-            self._session_factory.begin() as db,
+        with refusals_audited(
+            self._session_factory, actor, "change a patient", "patient", patient_id
         ):
-            row = _get(db, patient_id)
-            if row.version != version:
-                raise ConflictError(
-                    "Could not save the patient: someone else changed this patient after "
-                    "you opened it. Nothing was overwritten; reopen to see their changes."
-                )
-            _refuse_duplicate_mrn(db, facts.mrn, patient_id=patient_id)
-            apply_patient_facts(row, facts)
-            db.flush()
-            return patient_record(row)
+            authorize(actor, Action.EDIT_PATIENT)
+            _raise_if_invalid(facts)
+
+            def work(db: Session) -> PatientRecord:
+                row = _get(db, patient_id)
+                if row.version != version:
+                    raise ConflictError(
+                        "Could not save the patient: someone else changed this patient after "
+                        "you opened it. Nothing was overwritten; reopen to see their changes."
+                    )
+                _refuse_duplicate_mrn(db, facts.mrn, patient_id=patient_id)
+                apply_patient_facts(row, facts)
+                db.flush()
+                record_event(db, actor, AuditAction.UPDATE, "patient", row.id, patient_id=row.id)
+                return patient_record(row)
+
+            return run_unit_of_work(self._session_factory, "save the patient", work)
 
     def get(self, patient_id: int, *, actor: Actor | None = None) -> PatientRecord:
-        authorize(actor, Action.VIEW_CLINICAL)
-        with database_errors_as_user_errors("open the patient"), self._session_factory() as db:
-            return patient_record(_get(db, patient_id))
+        """One patient (audited as a view)."""
+        with refusals_audited(
+            self._session_factory, actor, "open a patient", "patient", patient_id
+        ):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
+
+        def work(db: Session) -> PatientRecord:
+            row = _get(db, patient_id)
+            record_event(db, actor, AuditAction.VIEW, "patient", row.id, patient_id=row.id)
+            return patient_record(row)
+
+        return run_unit_of_work(self._session_factory, "open the patient", work)
 
     def find_by_mrn(self, mrn: str, *, actor: Actor | None = None) -> PatientRecord | None:
-        authorize(actor, Action.VIEW_CLINICAL)
-        with database_errors_as_user_errors("look up the patient"), self._session_factory() as db:
+        """The patient with this MRN, or None (a patient found is audited as a view)."""
+        with refusals_audited(self._session_factory, actor, "look up a patient", "patient"):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
+
+        def work(db: Session) -> PatientRecord | None:
             row = db.scalar(select(Patient).where(Patient.mrn == mrn.strip()))
-            return None if row is None else patient_record(row)
+            if row is None:
+                return None
+            record_event(db, actor, AuditAction.VIEW, "patient", row.id, patient_id=row.id)
+            return patient_record(row)
+
+        return run_unit_of_work(self._session_factory, "look up the patient", work)
 
     def search(
         self, text: str, *, limit: int = SEARCH_LIMIT, actor: Actor | None = None
     ) -> list[PatientSummary]:
         """Patients whose name or MRN contains every word of ``text`` (accents ignored)."""
-        authorize(actor, Action.VIEW_CLINICAL)
+        with refusals_audited(self._session_factory, actor, "search patients", "patient"):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
         query = select(
             Patient.id,
             Patient.mrn,

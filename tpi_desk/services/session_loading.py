@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tpi_desk.clinical.record import NoteStatus, PriorSession, ProcedureKind
-from tpi_desk.models.procedures import Addendum, InjectionSite, ProcedureSession
+from tpi_desk.models.procedures import (
+    Addendum,
+    Cosignature,
+    EnteredInErrorMark,
+    InjectionSite,
+    ProcedureSession,
+)
 from tpi_desk.services.dto import AddendumRecord, SessionRecord
 from tpi_desk.services.errors import NotFound
 from tpi_desk.services.record_mapping import patient_record, provider_record, session_entry
@@ -25,6 +32,11 @@ _WHOLE_SESSION = (
     selectinload(ProcedureSession.sites).selectinload(InjectionSite.medications),
     # Oldest first (created_at, id): the relationship's own order.
     selectinload(ProcedureSession.addenda).joinedload(Addendum.author),
+    selectinload(ProcedureSession.addenda).selectinload(Addendum.signature),
+    selectinload(ProcedureSession.signature),
+    selectinload(ProcedureSession.cosign_request),
+    selectinload(ProcedureSession.cosignature).joinedload(Cosignature.cosigner),
+    selectinload(ProcedureSession.error_mark).joinedload(EnteredInErrorMark.marked_by),
 )
 
 
@@ -37,7 +49,21 @@ def load_session_row(db: Session, session_id: int) -> ProcedureSession:
     return row
 
 
+def load_session_rows(db: Session, session_ids: Sequence[int]) -> dict[int, ProcedureSession]:
+    """Whole sessions by id (as ``load_session_row`` loads one); missing ids are left out."""
+    if not session_ids:
+        return {}
+    query = (
+        select(ProcedureSession)
+        .where(ProcedureSession.id.in_(session_ids))
+        .options(*_WHOLE_SESSION)
+    )
+    return {row.id: row for row in db.scalars(query)}
+
+
 def session_record(row: ProcedureSession) -> SessionRecord:
+    """The record of a session loaded with ``load_session_row`` (everything eager)."""
+    signature, cosignature, mark = row.signature, row.cosignature, row.error_mark
     return SessionRecord(
         id=row.id,
         version=row.version,
@@ -51,11 +77,22 @@ def session_record(row: ProcedureSession) -> SessionRecord:
         signed_by=row.signed_by.display_name if row.signed_by is not None else None,
         content_hash=row.content_hash,
         addenda=tuple(addendum_record(addendum) for addendum in row.addenda),
+        signed_by_credentials=row.signed_by.credentials if row.signed_by is not None else None,
+        signature_sequence=signature.sequence if signature is not None else None,
+        chain_hash=signature.chain_hash if signature is not None else None,
+        cosign_required=row.cosign_request is not None,
+        cosigned_at=cosignature.cosigned_at if cosignature is not None else None,
+        cosigned_by=cosignature.cosigner.display_name if cosignature is not None else None,
+        cosigned_by_credentials=cosignature.cosigner.credentials if cosignature else None,
+        entered_in_error_at=mark.marked_at if mark is not None else None,
+        entered_in_error_by=mark.marked_by.display_name if mark is not None else None,
+        entered_in_error_reason=mark.reason if mark is not None else None,
     )
 
 
 def addendum_record(row: Addendum) -> AddendumRecord:
-    """An addendum with its author's name and credentials (``author`` must be loaded)."""
+    """An addendum with its author and signature (``author``, ``signature`` loaded)."""
+    signature = row.signature
     return AddendumRecord(
         id=row.id,
         session_id=row.session_id,
@@ -64,6 +101,8 @@ def addendum_record(row: Addendum) -> AddendumRecord:
         created_at=row.created_at,
         signed_at=row.signed_at,
         text=row.text,
+        content_hash=signature.content_hash if signature is not None else None,
+        signature_sequence=signature.sequence if signature is not None else None,
     )
 
 

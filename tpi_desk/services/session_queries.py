@@ -15,12 +15,15 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus, SessionEntry
 from tpi_desk.models.people import Patient, User
 from tpi_desk.models.procedures import InjectionSite, ProcedureSession
+from tpi_desk.services.audit import AuditAction, record_event, refusals_audited
 from tpi_desk.services.clinic_settings import coding_settings
 from tpi_desk.services.database_errors import database_errors_as_user_errors
 from tpi_desk.services.dto import SessionCursor, SessionPage, SessionRecord, SessionSummary
-from tpi_desk.services.permissions import Action, Actor, authorize
+from tpi_desk.services.errors import PermissionDenied
+from tpi_desk.services.permissions import Action, Actor, authorize, may
 from tpi_desk.services.record_mapping import patient_facts
 from tpi_desk.services.session_loading import load_session_row, prior_sessions, session_record
+from tpi_desk.services.unit_of_work import run_unit_of_work
 
 PAGE_SIZE = 200
 
@@ -37,6 +40,12 @@ class SessionFilter:
 
 
 class SessionQueries:
+    """Reading sessions. ``actor=None`` is the local operator of a command-line tool.
+
+    Opening a note is audited; billing staff (no ``VIEW_DRAFTS``) see signed and
+    entered-in-error notes only: lists leave drafts out and opening a draft is refused.
+    """
+
     def __init__(
         self,
         session_factory: sessionmaker[Session],
@@ -49,9 +58,14 @@ class SessionQueries:
         self._clock = clock
 
     def load(self, session_id: int, *, actor: Actor | None = None) -> SessionRecord:
-        authorize(actor, Action.VIEW_CLINICAL)
-        with database_errors_as_user_errors("open the session"), self._session_factory() as db:
-            return session_record(load_session_row(db, session_id))
+        """One whole note (audited as a view)."""
+        with refusals_audited(self._session_factory, actor, "open a note", "session", session_id):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
+            return run_unit_of_work(
+                self._session_factory,
+                "open the session",
+                lambda db: _viewed(db, actor, load_session_row(db, session_id)),
+            )
 
     def latest_for_patient(
         self,
@@ -63,11 +77,16 @@ class SessionQueries:
     ) -> SessionRecord | None:
         """The patient's most recent session performed before ``before`` (any status but
         entered in error), for "copy from last session"; None when there is none."""
-        authorize(actor, Action.VIEW_CLINICAL)
+        with refusals_audited(
+            self._session_factory, actor, "open the last session", "patient", patient_id
+        ):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
         query = select(ProcedureSession.id).where(
             ProcedureSession.patient_id == patient_id,
             ProcedureSession.status != NoteStatus.ENTERED_IN_ERROR,
         )
+        if not may(actor, Action.VIEW_DRAFTS):
+            query = query.where(ProcedureSession.status == NoteStatus.SIGNED)
         if before is not None:
             query = query.where(ProcedureSession.performed_at < before)
         if exclude_session_id is not None:
@@ -75,9 +94,14 @@ class SessionQueries:
         query = query.order_by(
             ProcedureSession.performed_at.desc(), ProcedureSession.id.desc()
         ).limit(1)
-        with database_errors_as_user_errors("find the last session"), self._session_factory() as db:
+
+        def work(db: Session) -> SessionRecord | None:
             latest_id = db.scalar(query)
-            return None if latest_id is None else session_record(load_session_row(db, latest_id))
+            return (
+                None if latest_id is None else _viewed(db, actor, load_session_row(db, latest_id))
+            )
+
+        return run_unit_of_work(self._session_factory, "find the last session", work)
 
     def page(
         self,
@@ -88,8 +112,13 @@ class SessionQueries:
         actor: Actor | None = None,
     ) -> SessionPage:
         """Up to ``limit`` sessions, newest first, starting after ``after`` (keyset paging)."""
-        authorize(actor, Action.VIEW_CLINICAL)
+        with refusals_audited(self._session_factory, actor, "list sessions", "session"):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
+            if session_filter.status is NoteStatus.DRAFT and not may(actor, Action.VIEW_DRAFTS):
+                raise PermissionDenied("Billing staff see signed notes only, not drafts.")
         query = _summary_query(session_filter)
+        if not may(actor, Action.VIEW_DRAFTS):
+            query = query.where(ProcedureSession.status != NoteStatus.DRAFT)
         if after is not None:
             query = query.where(
                 or_(
@@ -107,7 +136,7 @@ class SessionQueries:
             rows = db.execute(query).all()
             more = len(rows) > limit
             rows = rows[:limit]
-            muscles = _muscles_by_session(db, [row.id for row in rows])
+            muscles = muscles_by_session(db, [row.id for row in rows])
         summaries = tuple(
             SessionSummary(
                 id=row.id,
@@ -139,7 +168,8 @@ class SessionQueries:
         actor: Actor | None = None,
     ) -> SessionAnalysis:
         """Codes, doses, alerts and checklist for ``entry`` with the patient's history."""
-        authorize(actor, Action.VIEW_CLINICAL)
+        with refusals_audited(self._session_factory, actor, "check a session", "session"):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
         with database_errors_as_user_errors("check the session"), self._session_factory() as db:
             patient = db.get(Patient, patient_id)
             facts = patient_facts(patient) if patient is not None else None
@@ -155,6 +185,16 @@ class SessionQueries:
             settings=settings,
             today=self._clock().date(),
         )
+
+
+def _viewed(db: Session, actor: Actor | None, row: ProcedureSession) -> SessionRecord:
+    """The record of ``row``, after checking the actor may see it and auditing the view."""
+    if row.status is NoteStatus.DRAFT and not may(actor, Action.VIEW_DRAFTS):
+        raise PermissionDenied(
+            f"Session #{row.id} is a draft; billing staff see signed notes only."
+        )
+    record_event(db, actor, AuditAction.VIEW, "session", row.id, patient_id=row.patient_id)
+    return session_record(row)
 
 
 def _summary_query(session_filter: SessionFilter) -> Select[tuple[object, ...]]:
@@ -188,7 +228,7 @@ def _summary_query(session_filter: SessionFilter) -> Select[tuple[object, ...]]:
     return query
 
 
-def _muscles_by_session(db: Session, session_ids: list[int]) -> dict[int, list[str]]:
+def muscles_by_session(db: Session, session_ids: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
     if not session_ids:
         return found

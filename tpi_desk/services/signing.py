@@ -1,21 +1,25 @@
-"""Signing a note: refused unless the clinical checklist passes; then it never changes."""
+"""Signing a note: the password again, the checklist, then a hash-chained signature.
+
+After signing, the note's rows never change (database triggers refuse it); corrections are
+addenda, and a mistaken note is marked entered in error.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.analysis import analyse_session
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.clinical.session_document import SessionDocument, session_document_to_dict
+from tpi_desk.clinical.record import NoteStatus, Role
 from tpi_desk.models.people import User
-from tpi_desk.services.clinic_settings import coding_settings
-from tpi_desk.services.database_errors import database_errors_as_user_errors
+from tpi_desk.models.procedures import CosignRequest, SignedRecordKind
+from tpi_desk.services.audit import AuditAction, record_event, refusals_audited
+from tpi_desk.services.canonical import canonical_json, sha256_hex
+from tpi_desk.services.clinic_settings import coding_settings, require_physician_cosign
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.errors import (
     ConflictError,
@@ -24,8 +28,12 @@ from tpi_desk.services.errors import (
     NotReadyToSign,
     PermissionDenied,
 )
-from tpi_desk.services.permissions import Action, Actor, authorize
+from tpi_desk.services.integrity import append_signature, note_content, patient_part, person_part
+from tpi_desk.services.login import Authenticator
+from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
+from tpi_desk.services.record_mapping import provider_record
 from tpi_desk.services.session_loading import load_session_row, prior_sessions, session_record
+from tpi_desk.services.unit_of_work import run_unit_of_work
 
 
 class SigningService:
@@ -35,57 +43,103 @@ class SigningService:
         catalog: Catalog,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        hasher: PasswordHasher | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._catalog = catalog
         self._clock = clock
+        # The lockout runs on the wall clock, whatever clock stamps the signature.
+        self._auth = Authenticator(session_factory, hasher=hasher)
 
     def sign(
-        self, session_id: int, version: int, signer_id: int, *, actor: Actor | None = None
+        self,
+        session_id: int,
+        version: int,
+        signer_id: int,
+        *,
+        actor: Actor | None,
+        password: str,
     ) -> SessionRecord:
-        """Sign the draft as ``signer_id``; ``version`` is the one the clinician reviewed."""
-        authorize(actor, Action.SIGN_SESSION)
-        if actor is not None and actor.user_id != signer_id:
-            raise PermissionDenied("A note can only be signed by the signed-in clinician.")
-        with database_errors_as_user_errors("sign the note"), self._session_factory.begin() as db:
-            row = load_session_row(db, session_id)
-            if row.status is not NoteStatus.DRAFT:
-                raise LockedNoteError(f"Session #{session_id} is already {row.status.value}.")
-            if row.version != version:
-                raise ConflictError(
-                    "Could not sign: the note changed after you reviewed it. "
-                    "Review it again, then sign."
-                )
-            signer = db.get(User, signer_id)
-            if signer is None or not signer.active:
-                raise NotFound("The signing clinician's account does not exist or is disabled.")
-            record = session_record(row)
-            now = self._clock()
-            analysis = analyse_session(
-                record.entry,
-                self._catalog,
-                patient=record.patient.facts,
-                history=prior_sessions(
-                    db, row.patient_id, row.performed_at, exclude_session_id=row.id
-                ),
-                settings=coding_settings(db),
-                today=now.date(),
+        """Sign the draft as the signed-in ``actor`` (``signer_id`` must be theirs), after
+        checking their ``password`` again; ``version`` is the one the clinician reviewed."""
+        with refusals_audited(self._session_factory, actor, "sign the note", "session", session_id):
+            clinician = signed_in(actor, Action.SIGN_SESSION)
+            if clinician.user_id != signer_id:
+                raise PermissionDenied("A note can only be signed by the signed-in clinician.")
+            self._auth.confirm(clinician, password, purpose="sign the note")
+            return run_unit_of_work(
+                self._session_factory,
+                "sign the note",
+                lambda db: self._sign(db, session_id, version, clinician),
             )
-            if not analysis.ready_to_sign:
-                raise NotReadyToSign(analysis.checklist.missing)
-            row.status = NoteStatus.SIGNED
-            row.signed_at = now
-            row.signed_by = signer
-            row.content_hash = content_hash(
-                SessionDocument(record.patient.facts, record.provider.facts, record.entry)
+
+    def _sign(self, db: Session, session_id: int, version: int, actor: Actor) -> SessionRecord:
+        row = load_session_row(db, session_id)
+        if row.status is not NoteStatus.DRAFT:
+            raise LockedNoteError(
+                f"Session #{session_id} is already {row.status.value.replace('_', ' ')}."
             )
-            db.flush()
-            return session_record(row)
-
-
-def content_hash(document: SessionDocument) -> str:
-    """SHA-256 of the note's canonical JSON (sorted keys, no spaces)."""
-    canonical = json.dumps(
-        session_document_to_dict(document), sort_keys=True, separators=(",", ":"), default=str
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        if row.version != version:
+            raise ConflictError(
+                "Could not sign: the note changed after you reviewed it. "
+                "Review it again, then sign."
+            )
+        signer = db.get(User, actor.user_id)
+        if signer is None or not signer.active:
+            raise NotFound("The signing clinician's account does not exist or is disabled.")
+        require_kind(signer.role, signer.credentials, signer.display_name, row.kind, doing="sign")
+        provider = row.provider
+        require_kind(provider.role, provider.credentials, provider.display_name, row.kind)
+        record = session_record(row)
+        now = self._clock()
+        analysis = analyse_session(
+            record.entry,
+            self._catalog,
+            patient=record.patient.facts,
+            history=prior_sessions(db, row.patient_id, row.performed_at, exclude_session_id=row.id),
+            settings=coding_settings(db),
+            today=now.date(),
+        )
+        if not analysis.ready_to_sign:
+            raise NotReadyToSign(analysis.checklist.missing)
+        cosign_required = signer.role is not Role.PHYSICIAN and require_physician_cosign(db)
+        content = note_content(
+            session_id=row.id,
+            patient_id=row.patient_id,
+            patient=patient_part(record.patient.facts),
+            provider_id=row.provider_id,
+            provider=person_part(record.provider.facts),
+            entry=record.entry,
+            signer_id=signer.id,
+            signer=person_part(provider_record(signer).facts),
+            signed_at=now,
+            cosign_required=cosign_required,
+        )
+        row.status = NoteStatus.SIGNED
+        row.signed_at = now
+        row.signed_by = signer
+        row.content_hash = sha256_hex(canonical_json(content))
+        db.flush()
+        if cosign_required:
+            db.add(CosignRequest(session_id=row.id, requested_at=now))
+        append_signature(
+            db,
+            SignedRecordKind.SESSION,
+            record_id=row.id,
+            session_id=row.id,
+            signer_id=signer.id,
+            signed_at=now,
+            content=content,
+        )
+        record_event(
+            db,
+            actor,
+            AuditAction.SIGN,
+            "session",
+            row.id,
+            f"content hash {row.content_hash}",
+            patient_id=row.patient_id,
+            at=now,
+        )
+        db.expire(row)
+        return session_record(load_session_row(db, session_id))

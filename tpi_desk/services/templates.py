@@ -24,7 +24,6 @@ from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import (
     MedicationEntry,
     ProcedureKind,
-    Role,
     SessionEntry,
     Side,
     SiteEntry,
@@ -33,14 +32,27 @@ from tpi_desk.clinical.text_folding import fold
 from tpi_desk.clinical.validation import validate_entry
 from tpi_desk.models.people import User
 from tpi_desk.models.templates import TEMPLATE_NAME_LENGTH, PersonalTemplate
+from tpi_desk.services.audit import AuditAction, record_event, refusals_audited
 from tpi_desk.services.database_errors import database_errors_as_user_errors
 from tpi_desk.services.dto import SiteTemplate
-from tpi_desk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
-from tpi_desk.services.permissions import Action, Actor, authorize
+from tpi_desk.services.errors import (
+    ConflictError,
+    DatabaseUnavailable,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from tpi_desk.services.permissions import (
+    CLINICAL_ROLES,
+    Action,
+    Actor,
+    authorize,
+    require_actor_kind,
+)
+from tpi_desk.services.unit_of_work import run_unit_of_work
 
 TEMPLATE_NAME_PATH = "template.name"
 TEMPLATE_NAME_LABEL = "Template name"
-CLINICAL_ROLES = frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER})
 
 
 class TemplateService:
@@ -55,55 +67,69 @@ class TemplateService:
         kind: ProcedureKind,
         sites: Sequence[SiteEntry],
         *,
-        actor: Actor | None = None,
+        actor: Actor | None,
     ) -> SiteTemplate:
         """Save ``sites`` as ``name`` (replacing the owner's template of that name)."""
-        _authorize_owner(actor, owner_id)
-        name = name.strip()
-        kept = tuple(_without_lots(site) for site in sites)
-        self._raise_if_invalid(name, kind, kept)
-        payload = _sites_to_json(kept)
-        with database_errors_as_user_errors("save the template"):
-            try:
-                with self._session_factory.begin() as db:
-                    _check_owner(db, owner_id)
-                    row = db.scalar(
-                        select(PersonalTemplate).where(
-                            PersonalTemplate.owner_id == owner_id, PersonalTemplate.name == name
-                        )
-                    )
-                    if row is None:
-                        row = PersonalTemplate(owner_id=owner_id, name=name)
-                        db.add(row)
-                    row.kind = kind
-                    row.payload = payload
-                    db.flush()
-                    return _template(row)
-            except IntegrityError as error:  # the same name saved elsewhere at the same moment
-                raise ConflictError(
-                    f"A template named “{name}” was saved elsewhere at the same moment. "
-                    "Save again to replace it."
-                ) from error
+        with refusals_audited(self._session_factory, actor, "save a template", "template"):
+            _authorize_owner(actor, owner_id)
+            require_actor_kind(actor, kind, doing="document")
+            name = name.strip()
+            kept = tuple(_without_lots(site) for site in sites)
+            self._raise_if_invalid(name, kind, kept)
+            payload = _sites_to_json(kept)
 
-    def list_for(self, owner_id: int, *, actor: Actor | None = None) -> list[SiteTemplate]:
+            def work(db: Session) -> SiteTemplate:
+                _check_owner(db, owner_id)
+                row = db.scalar(
+                    select(PersonalTemplate).where(
+                        PersonalTemplate.owner_id == owner_id, PersonalTemplate.name == name
+                    )
+                )
+                action = AuditAction.UPDATE
+                if row is None:
+                    row = PersonalTemplate(owner_id=owner_id, name=name)
+                    db.add(row)
+                    action = AuditAction.CREATE
+                row.kind = kind
+                row.payload = payload
+                db.flush()
+                record_event(db, actor, action, "template", row.id, name)
+                return _template(row)
+
+            try:
+                return run_unit_of_work(self._session_factory, "save the template", work)
+            except DatabaseUnavailable as error:
+                if isinstance(error.__cause__, IntegrityError):  # saved elsewhere just now
+                    raise ConflictError(
+                        f"A template named “{name}” was saved elsewhere at the same moment. "
+                        "Save again to replace it."
+                    ) from error
+                raise
+
+    def list_for(self, owner_id: int, *, actor: Actor | None) -> list[SiteTemplate]:
         """The owner's templates by name (case and accents ignored)."""
-        _authorize_owner(actor, owner_id)
+        with refusals_audited(self._session_factory, actor, "list templates", "template"):
+            _authorize_owner(actor, owner_id)
         query = select(PersonalTemplate).where(PersonalTemplate.owner_id == owner_id)
         with database_errors_as_user_errors("list the templates"), self._session_factory() as db:
             templates = [_template(row) for row in db.scalars(query)]
         return sorted(templates, key=lambda template: (fold(template.name), template.name))
 
-    def delete(self, template_id: int, owner_id: int, *, actor: Actor | None = None) -> None:
+    def delete(self, template_id: int, owner_id: int, *, actor: Actor | None) -> None:
         """Remove one of the owner's templates (NotFound if it is gone or not theirs)."""
-        _authorize_owner(actor, owner_id)
-        with (
-            database_errors_as_user_errors("delete the template"),
-            self._session_factory.begin() as db,
+        with refusals_audited(
+            self._session_factory, actor, "delete a template", "template", template_id
         ):
+            _authorize_owner(actor, owner_id)
+
+        def work(db: Session) -> None:
             row = db.get(PersonalTemplate, template_id)
             if row is None or row.owner_id != owner_id:
                 raise NotFound("The template no longer exists.")
+            record_event(db, actor, AuditAction.DELETE, "template", row.id, row.name)
             db.delete(row)
+
+        run_unit_of_work(self._session_factory, "delete the template", work)
 
     def _raise_if_invalid(
         self, name: str, kind: ProcedureKind, sites: tuple[SiteEntry, ...]
@@ -129,8 +155,9 @@ class TemplateService:
 
 
 def _authorize_owner(actor: Actor | None, owner_id: int) -> None:
+    """Templates are personal: a signed-in clinician manages only their own."""
     authorize(actor, Action.AUTHOR_SESSION)
-    if actor is not None and actor.user_id != owner_id:
+    if actor is None or actor.user_id != owner_id:
         raise PermissionDenied("Templates are personal: each clinician manages only their own.")
 
 

@@ -1,37 +1,558 @@
-"""The main window (a first version: where the data lives and what it holds)."""
+"""The main window: patient search on the left; today, a patient or the editor on the right."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from pathlib import Path
 
-from tpi_desk.models.database import Database
-from tpi_desk.services.overview import count_records
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from tpi_desk import __version__
+from tpi_desk.services.audit import AuditService
+from tpi_desk.services.errors import UserError
+from tpi_desk.services.overview import RecordCounts, count_records
+from tpi_desk.services.permissions import Action, Actor, may
+from tpi_desk.services.users import UserService
+from tpi_desk.ui.admin.admin_menu import AdminMenus
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.background import run_in_background
+from tpi_desk.ui.editor_host import EditorFactory, HostedSessionEditor, build_session_editor
+from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
+from tpi_desk.ui.formatting import count_of
+from tpi_desk.ui.idle_lock import IdleWatcher, LockPage, idle_lock_minutes
+from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.patient_dialog import PatientDialog
+from tpi_desk.ui.patient_page import PatientPage
+from tpi_desk.ui.patient_search import PatientSearchPane
+from tpi_desk.ui.recent_sessions import RecentSessionsPage
+from tpi_desk.ui.session_import import import_session_files
+from tpi_desk.ui.theme import PAGE_STYLE
+from tpi_desk.ui.user_menu import ChangePasswordDialog, UserMenu
+
+LEFT_PANE_WIDTH = 400
+WINDOW_SIZE = (1360, 860)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database) -> None:
-        super().__init__()
-        self.setWindowTitle("TPI Desk")
-        self.resize(900, 600)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel("<h1>TPI Desk</h1>")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.summary = QLabel(self._summary_text(database))
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.summary.setWordWrap(True)
-        layout.addWidget(title)
-        layout.addWidget(self.summary)
-        self.setCentralWidget(central)
+    """Keyboard first: Ctrl+F finds a patient, Ctrl+Shift+N adds one, Ctrl+N starts a session.
 
-    @staticmethod
-    def _summary_text(database: Database) -> str:
-        counts = count_records(database.session_factory)
-        return (
-            f"{counts.patients:,} patients and {counts.sessions:,} sessions in "
-            f"{database.engine.url.render_as_string(hide_password=True)}.<br>"
-            "Import session documents with <code>tpi-desk import FILE</code> or create "
-            "demo data with <code>tpi-desk demo-data</code>."
+    Ctrl+L locks the window (so does ``idle_lock_ms`` without input); the user menu signs out.
+    """
+
+    signed_out = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        messages: UserMessages,
+        *,
+        actor: Actor | None = None,
+        editor_factory: EditorFactory = build_session_editor,
+        users: UserService | None = None,
+        idle_lock_ms: int | None = None,
+    ) -> None:
+        """``actor`` is the signed-in user the window's reads and changes are made as;
+        ``idle_lock_ms`` (default: the clinic's ``security.idle_lock_minutes``) locks it."""
+        super().__init__()
+        self._context = context
+        self._messages = messages
+        self._actor = actor
+        self._users = users or UserService(context.database.session_factory)
+        self._audit = AuditService(context.database.session_factory)
+        self.lock_page: LockPage | None = None
+        self._hidden_central: QWidget | None = None
+        self._unlocked_title = ""
+        self._actions_enabled: dict[QAction, bool] = {}
+        self._editor_factory = editor_factory
+        self._editor_widget: QWidget | None = None
+        self._editor: HostedSessionEditor | None = None
+        self._counted = False
+        self.setWindowTitle("TPI Desk")
+        self.resize(*WINDOW_SIZE)
+
+        self.search_pane = PatientSearchPane(context.patients, actor=actor)
+        self.recent_page = RecentSessionsPage(context, actor=actor)
+        self.first_run_page = FirstRunPage()
+        self.patient_page = PatientPage(context, actor=actor)
+        self.pages = QStackedWidget()
+        for page in (self.recent_page, self.first_run_page, self.patient_page):
+            self.pages.addWidget(page)
+        for widget in (self.search_pane, self.recent_page, self.first_run_page, self.patient_page):
+            widget.setStyleSheet(PAGE_STYLE)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.search_pane)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([LEFT_PANE_WIDTH, WINDOW_SIZE[0] - LEFT_PANE_WIDTH])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        minutes = idle_lock_minutes(context.settings, actor)
+        self.idle_watcher = IdleWatcher(idle_lock_ms or minutes * 60_000, self)
+        self._connect_signals()
+        self._apply_permissions()
+        if actor is not None:
+            self.idle_watcher.start()
+        self.search_pane.load()
+        self.show_start_page()
+
+    # Construction
+
+    def _build_actions(self) -> None:
+        self.new_patient_action = QAction("&New patient…", self)
+        self.new_patient_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_session_action = QAction("New &session", self)
+        self.new_session_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_session_action.setEnabled(False)
+        self.find_action = QAction("&Find patient", self)
+        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.today_action = QAction("&Today's sessions", self)
+        self.today_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.import_action = QAction("&Import session documents…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.demo_action = QAction("Load &demo data…", self)
+        self.export_action = QAction("&Export for billing…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.preview_action = QAction("&Preview note PDF", self)
+        self.preview_action.setShortcut(QKeySequence("Ctrl+P"))  # the editor has its own
+        self.preview_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for page in (self.recent_page, self.patient_page):
+            page.addAction(self.preview_action)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.about_action = QAction("&About TPI Desk", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.new_patient_action)
+        file_menu.addAction(self.new_session_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.find_action)
+        file_menu.addAction(self.today_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.preview_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.admin_menus = AdminMenus(
+            self, self._context, self._messages, self._actor, self.open_session
+        )
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self.user_menu = UserMenu.add_to(self.menuBar(), self._display_name())
+        self.user_menu.menuAction().setVisible(self._actor is not None)
+        self.addActions(self.user_menu.actions())
+
+    def _build_status_bar(self) -> None:
+        self.database_label = QLabel(f"Database: {self._database_location()}")
+        self.counts_label = QLabel()
+        for label in (self.database_label, self.counts_label):
+            label.setContentsMargins(8, 2, 8, 2)
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+    def _connect_signals(self) -> None:
+        self.new_patient_action.triggered.connect(self.new_patient)
+        self.new_session_action.triggered.connect(self.new_session)
+        self.find_action.triggered.connect(self.search_pane.focus_search)
+        self.today_action.triggered.connect(self._today_triggered)
+        self.import_action.triggered.connect(self.import_documents)
+        self.demo_action.triggered.connect(self.load_demo_data)
+        self.export_action.triggered.connect(self.export_for_billing)
+        self.preview_action.triggered.connect(self.preview_note)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action.triggered.connect(self.about)
+        self.user_menu.lock_action.triggered.connect(self.lock)
+        self.user_menu.change_password_action.triggered.connect(self.change_password)
+        self.user_menu.sign_out_action.triggered.connect(self.sign_out)
+        self.idle_watcher.went_idle.connect(self.lock)
+        self.search_pane.patient_activated.connect(self.open_patient)
+        self.search_pane.new_patient_requested.connect(self.new_patient)
+        self.search_pane.model.load_failed.connect(self._load_failed)
+        self.recent_page.session_activated.connect(self.open_session)
+        self.recent_page.model.load_failed.connect(self._load_failed)
+        self.first_run_page.new_patient_requested.connect(self.new_patient)
+        self.first_run_page.import_requested.connect(self.import_documents)
+        self.first_run_page.demo_data_requested.connect(self.load_demo_data)
+        self.patient_page.new_session_requested.connect(self._new_session_for)
+        self.patient_page.edit_patient_requested.connect(self.edit_patient)
+        self.patient_page.session_activated.connect(self._open_session_of_page)
+        self.patient_page.history_model.load_failed.connect(self._load_failed)
+
+    # Navigation
+
+    def show_start_page(self) -> None:
+        """Today's sessions, or the first-run page when the database holds no patient."""
+        if not self._leave_editor():
+            return
+        if self._database_is_empty():
+            self.pages.setCurrentWidget(self.first_run_page)
+        else:
+            self.recent_page.refresh()
+            self.pages.setCurrentWidget(self.recent_page)
+        self.new_session_action.setEnabled(False)
+
+    def open_patient(self, patient_id: int) -> bool:
+        """Show ``patient_id``'s page (leaving the editor only if nothing would be lost)."""
+        showing = self.pages.currentWidget() is self.patient_page
+        if showing and self.patient_page.patient_id() == patient_id:
+            return True
+        if not self._leave_editor():
+            return False
+        try:
+            self.patient_page.show_patient(patient_id)
+        except UserError as error:
+            self._messages.error(self, "The patient could not be opened", error.message)
+            return False
+        self.pages.setCurrentWidget(self.patient_page)
+        self.search_pane.select_patient(patient_id)
+        self.new_session_action.setEnabled(self._may(Action.AUTHOR_SESSION))
+        return True
+
+    def open_session(self, session_id: int, patient_id: int) -> None:
+        """Open a session in the editor, with its patient's page behind it."""
+        if not self.open_patient(patient_id):
+            return
+        editor = self._session_editor()
+        editor.open_session(session_id)
+        self._show_editor()
+
+    def _open_session_of_page(self, session_id: int) -> None:
+        patient_id = self.patient_page.patient_id()
+        if patient_id is not None:
+            self.open_session(session_id, patient_id)
+
+    def new_session(self) -> None:
+        """Start a session for the patient whose page (or editor) is showing."""
+        patient_id = self.patient_page.patient_id()
+        if patient_id is None or self.pages.currentWidget() is self.recent_page:
+            return
+        self._new_session_for(patient_id)
+
+    def _new_session_for(self, patient_id: int) -> None:
+        if not self._may(Action.AUTHOR_SESSION) or not self._leave_editor():
+            return
+        editor = self._session_editor()
+        editor.new_session(patient_id)
+        self._show_editor()
+
+    def _today_triggered(self) -> None:
+        self.show_start_page()
+
+    # Patients
+
+    def new_patient(self) -> None:
+        """Ask for a new patient; once saved, list and open them."""
+        if not self._may(Action.EDIT_PATIENT):
+            return
+        dialog = PatientDialog(self._context, None, self, actor=self._actor)
+        saved = dialog.ask()
+        if saved is None:
+            return
+        self.search_pane.refresh()
+        if not self.search_pane.select_patient(saved.id):
+            self.search_pane.search_box.setText(saved.facts.mrn)
+            self.search_pane.load()
+            self.search_pane.select_patient(saved.id)
+        self._refresh_counts()
+        self.open_patient(saved.id)
+
+    def edit_patient(self, patient_id: int) -> None:
+        try:
+            record = self._context.patients.get(patient_id, actor=self._actor)
+        except UserError as error:
+            self._messages.error(self, "The patient could not be opened", error.message)
+            return
+        saved = PatientDialog(self._context, record, self, actor=self._actor).ask()
+        if saved is None:
+            return
+        self.search_pane.refresh(select_patient_id=saved.id)
+        self.patient_page.refresh()
+
+    # File menu
+
+    def ask_import_files(self) -> list[Path]:
+        """The files the user picks to import (empty if they cancel); tests replace this."""
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import session documents",
+            "",
+            "Session documents (*.json);;All files (*)",
+        )
+        return [Path(name) for name in names]
+
+    def import_documents(self) -> None:
+        paths = self.ask_import_files()
+        if not paths:
+            return
+        imported = import_session_files(
+            self, self._context, self._messages, paths, actor=self._actor
+        )
+        if not imported:
+            return
+        self.search_pane.refresh()
+        self._refresh_counts()
+        self.open_patient(imported[0].patient_id)
+
+    def load_demo_data(self) -> None:
+        if not load_demo_data(self, self._context, self._messages):
+            return
+        self.search_pane.load()
+        self._refresh_counts()
+        self.show_start_page()
+
+    def export_for_billing(self) -> None:
+        from tpi_desk.ui.export_dialog import show_export_dialog  # ReportLab loads on first use
+
+        show_export_dialog(self, self._context, self._messages, actor=self._actor)
+
+    def preview_note(self) -> None:
+        """The note PDF of the session open in the editor, or selected in the list showing."""
+        from tpi_desk.ui.note_preview import preview_selected_note
+
+        if self._leave_editor():
+            preview_selected_note(
+                self, self.pages.currentWidget(), self._context, self._messages, actor=self._actor
+            )
+
+    def about(self) -> None:
+        self._messages.info(
+            self,
+            "About TPI Desk",
+            f"TPI Desk {__version__}\n\nDocument trigger point injection and dry-needling "
+            "sessions, sign notes and export billing-ready PDFs.\n\n"
+            f"Database: {self._database_location()}",
+        )
+
+    # Session editor
+
+    def _session_editor(self) -> HostedSessionEditor:
+        if self._editor is None:
+            widget = self._editor_factory(self._context, self._messages, self.pages, self._actor)
+            if not isinstance(widget, HostedSessionEditor):
+                raise TypeError(f"{type(widget).__name__} is not a session editor")
+            self.pages.addWidget(widget)
+            self._editor_widget = widget
+            self._editor = widget
+            widget.session_saved.connect(self._session_changed)
+            widget.session_signed.connect(self._session_changed)
+            widget.close_requested.connect(self._editor_closed)
+        return self._editor
+
+    def _show_editor(self) -> None:
+        if self._editor_widget is not None:
+            self.pages.setCurrentWidget(self._editor_widget)
+            self._editor_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _editor_showing(self) -> bool:
+        return self._editor_widget is not None and self.pages.currentWidget() is self._editor_widget
+
+    def _leave_editor(self) -> bool:
+        """True when the editor may be left: not showing, nothing unsaved, or saved now."""
+        if not self._editor_showing() or self._editor is None:
+            return True
+        return not self._editor.has_unsaved_changes() or self._editor.save()
+
+    def _session_changed(self, session_id: int) -> None:
+        self.patient_page.refresh()
+        self.recent_page.refresh()
+        self._refresh_counts()
+
+    def _editor_closed(self) -> None:
+        if self.patient_page.patient_id() is None:
+            self.pages.setCurrentWidget(self.recent_page)
+        else:
+            self.patient_page.refresh()
+            self.pages.setCurrentWidget(self.patient_page)
+
+    # The signed-in user: permissions, lock, sign out
+
+    @property
+    def actor(self) -> Actor | None:
+        return self._actor
+
+    def _may(self, action: Action) -> bool:
+        return may(self._actor, action)
+
+    def _apply_permissions(self) -> None:
+        """Offer only what the services will allow this user (billing staff only read)."""
+        may_author = self._may(Action.AUTHOR_SESSION)
+        may_edit_patients = self._may(Action.EDIT_PATIENT)
+        self.new_patient_action.setVisible(may_edit_patients)
+        self.new_patient_action.setEnabled(may_edit_patients)
+        self.search_pane.new_button.setVisible(may_edit_patients)
+        self.new_session_action.setVisible(may_author)
+        self.patient_page.banner.new_session_button.setVisible(may_author)
+        self.patient_page.banner.edit_button.setVisible(may_edit_patients)
+        for action in (self.import_action, self.demo_action):
+            action.setVisible(may_author)
+            action.setEnabled(may_author)
+        self.first_run_page.setEnabled(may_author)
+
+    def _display_name(self) -> str:
+        """The signed-in user's name as the clinic knows it (the username for non-clinicians)."""
+        if self._actor is None:
+            return ""
+        try:
+            clinicians = self._context.providers.clinicians(actor=self._actor)
+        except UserError:
+            clinicians = []
+        known = next((p for p in clinicians if p.id == self._actor.user_id), None)
+        return known.facts.display_name if known is not None else self._actor.username
+
+    def is_locked(self) -> bool:
+        return self.lock_page is not None
+
+    def lock(self) -> None:
+        """Hide everything behind the lock page; the editor keeps its state (and autosaves)."""
+        if self._actor is None or self.lock_page is not None:
+            return
+        self.idle_watcher.stop()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()  # a dialog left open may show a patient's name
+        self._unlocked_title = self.windowTitle()
+        self._actions_enabled = {action: action.isEnabled() for action in self._lockable()}
+        for action in self._actions_enabled:
+            action.setEnabled(False)
+        self._hidden_central = self.takeCentralWidget()
+        self.lock_page = LockPage(self._display_name())
+        self.lock_page.unlock_requested.connect(self.unlock)
+        self.lock_page.sign_out_requested.connect(self.sign_out)
+        self.setCentralWidget(self.lock_page)
+        self.lock_page.show()  # at once, not at the next event loop turn
+        self.menuBar().setEnabled(False)
+        self.statusBar().hide()
+        self.setWindowTitle("TPI Desk — locked")
+        self.lock_page.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._record_session_event("lock")
+
+    def unlock(self, password: str) -> bool:
+        """Show the window again if ``password`` is the signed-in user's (audited)."""
+        if self._actor is None or self.lock_page is None:
+            return True
+        try:
+            self._users.unlock(self._actor, password)
+        except UserError as error:
+            self.lock_page.show_refusal(error.message)
+            return False
+        self.lock_page.deleteLater()
+        self.lock_page = None
+        if self._hidden_central is not None:
+            self.setCentralWidget(self._hidden_central)
+            self._hidden_central.show()
+            self._hidden_central = None
+        for action, enabled in self._actions_enabled.items():
+            action.setEnabled(enabled)
+        self.menuBar().setEnabled(True)
+        self.statusBar().show()
+        self.setWindowTitle(self._unlocked_title)
+        self.idle_watcher.start()
+        return True
+
+    def _lockable(self) -> list[QAction]:
+        keep = {self.quit_action, self.about_action}
+        return [action for action in self.findChildren(QAction) if action not in keep]
+
+    def change_password(self) -> None:
+        if self._actor is not None and ChangePasswordDialog.ask(self._users, self._actor, self):
+            self._messages.info(self, "Password changed", "Your password was changed.")
+
+    def sign_out(self) -> None:
+        """Save the open session, record the logout, hide the window and say so."""
+        if self._actor is None or not self._may_quit():
+            return
+        self._record_session_event("logout")
+        self.idle_watcher.uninstall()
+        self.hide()
+        self.signed_out.emit()
+
+    def _record_session_event(self, event: str) -> None:
+        if self._actor is None:
+            return
+        try:
+            self._audit.audit_session_event(self._actor, event)
+        except UserError as error:
+            self.statusBar().showMessage(f"Could not record the {event}: {error.message}", 10_000)
+
+    # Status, start-up and shutdown
+
+    def _database_is_empty(self) -> bool:
+        if self.search_pane.model.rowCount() > 0:
+            return False
+        try:
+            return not self._context.patients.search("", limit=1, actor=self._actor)
+        except UserError:
+            return False
+
+    def _database_location(self) -> str:
+        url = self._context.database.url
+        if url.get_backend_name() != "sqlite":
+            return url.render_as_string(hide_password=True)
+        if not url.database:
+            return "in memory"
+        path = Path(url.database)
+        try:
+            return str(Path("~") / path.relative_to(Path.home()))
+        except (RuntimeError, ValueError):  # no home folder, or the file lives elsewhere
+            return str(path)
+
+    def _refresh_counts(self) -> None:
+        """Count patients and sessions off the UI thread (whole-table counts take a while)."""
+        factory = self._context.database.session_factory
+        run_in_background(self, lambda: count_records(factory), self._show_counts)
+
+    def _show_counts(self, outcome: object) -> None:
+        if isinstance(outcome, RecordCounts):
+            patients = count_of(outcome.patients, "patient")
+            self.counts_label.setText(f"{patients}   ·   {count_of(outcome.sessions, 'session')}")
+        else:
+            self.counts_label.setText("")
+
+    def _load_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._counted:
+            self._counted = True
+            self._refresh_counts()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_quit():
+            event.ignore()
+            return
+        event.accept()
+        self.idle_watcher.uninstall()
+        self.closed.emit()
+
+    def _may_quit(self) -> bool:
+        """Save the open session first; ask only if it has changes that cannot be saved."""
+        if self._editor is None or not self._editor.has_unsaved_changes() or self._editor.save():
+            return True
+        return self._messages.confirm(
+            self,
+            "Quit TPI Desk?",
+            "The open session has changes that could not be saved yet (see the fields marked "
+            "in the editor). Quit anyway?",
+            confirm_text="Quit",
         )

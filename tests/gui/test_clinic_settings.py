@@ -1,0 +1,134 @@
+"""The Clinic settings dialog: the services' keys, only changes saved, refusals shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.gui.admin_support import Clinic, open_clinic
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.models import open_database
+from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.admin.clinic_settings_dialog import (
+    COUNT_SIDES_TEXT,
+    IDLE_LOCK_MINUTES,
+    ClinicSettingsDialog,
+)
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.messages import UserMessages
+
+
+@pytest.fixture
+def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic]:
+    database = open_database(sqlite_url)
+    yield open_clinic(database, catalog, tmp_path)
+    database.dispose()
+
+
+class PickingSettingsDialog(ClinicSettingsDialog):
+    """Answers the logo file question with a fixed file instead of a file dialog."""
+
+    def __init__(
+        self, context: AppContext, messages: UserMessages, actor: Actor, logo: str
+    ) -> None:
+        super().__init__(context, messages, actor)
+        self.logo = logo
+
+    def ask_logo_path(self) -> str:
+        return self.logo
+
+
+def settings_dialog(
+    qtbot: QtBot, clinic: Clinic, actor: Actor | None = None
+) -> ClinicSettingsDialog:
+    dialog = ClinicSettingsDialog(clinic.context, clinic.messages, actor or clinic.admin)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def setting_changes(clinic: Clinic) -> list[str]:
+    page = clinic.audit_log.report(clinic.admin, action="setting_change")
+    return sorted(entry.detail for entry in page.rows)
+
+
+def test_a_new_clinic_shows_the_defaults(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = settings_dialog(qtbot, clinic)
+    assert dialog.name.text() == ""
+    assert not dialog.count_sides.isChecked()
+    assert not dialog.require_cosign.isChecked()
+    assert dialog.idle_minutes.value() == 10
+    assert dialog.count_sides.text() == COUNT_SIDES_TEXT
+    assert dialog.changed_values() == {}
+
+
+def test_saving_writes_each_changed_setting_under_the_services_keys(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = settings_dialog(qtbot, clinic)
+    dialog.name.setText("Clínica Ødegård Pain & Spine")
+    dialog.address.setPlainText("12 Fjord Street\n\n  Suite 4  \n")
+    dialog.count_sides.setChecked(True)
+    dialog.require_cosign.setChecked(True)
+    dialog.idle_minutes.setValue(25)
+    assert dialog.save()
+    assert sorted(dialog.saved_keys) == [
+        "clinic.address_lines", "clinic.name", "coding.count_sides_separately",
+        "security.idle_lock_minutes", "signing.require_physician_cosign",
+    ]  # fmt: skip
+    settings = clinic.context.settings
+    assert settings.coding_settings(actor=clinic.admin).count_sides_separately is True
+    assert settings.require_physician_cosign(actor=clinic.admin) is True
+    assert setting_changes(clinic) == [
+        'clinic.address_lines: null -> ["12 Fjord Street", "Suite 4"]',
+        'clinic.name: null -> "Clínica Ødegård Pain & Spine"',
+        "coding.count_sides_separately: null -> true",
+        "security.idle_lock_minutes: null -> 25",
+        "signing.require_physician_cosign: null -> true",
+    ]
+    assert dialog.changed_values() == {}
+    assert dialog.save()  # nothing changed: nothing written
+    assert len(setting_changes(clinic)) == 5
+
+
+def test_a_reopened_dialog_shows_the_saved_switches(qtbot: QtBot, clinic: Clinic) -> None:
+    first = settings_dialog(qtbot, clinic)
+    first.require_cosign.setChecked(True)
+    assert first.save()
+    again = settings_dialog(qtbot, clinic)
+    assert again.require_cosign.isChecked()
+    assert not again.count_sides.isChecked()
+
+
+def test_the_idle_lock_stays_within_1_to_120_minutes(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = settings_dialog(qtbot, clinic)
+    dialog.idle_minutes.setValue(500)
+    assert dialog.values()[IDLE_LOCK_MINUTES] == 120
+    dialog.idle_minutes.setValue(0)
+    assert dialog.values()[IDLE_LOCK_MINUTES] == 1
+
+
+def test_browse_puts_the_chosen_logo_in_the_field(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = PickingSettingsDialog(
+        clinic.context, clinic.messages, clinic.admin, "logos/clinic-logo.png"
+    )
+    qtbot.addWidget(dialog)
+    dialog.browse_button.click()
+    assert dialog.logo_path.text() == "logos/clinic-logo.png"
+    assert dialog.changed_values() == {"clinic.logo_path": "logos/clinic-logo.png"}
+
+
+def test_a_physician_is_refused_with_the_services_message(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = settings_dialog(qtbot, clinic, clinic.physician)
+    dialog.require_cosign.setChecked(True)
+    assert dialog.save() is False
+    assert clinic.messages.shown == [
+        (
+            "error",
+            "Clinic settings",
+            "ihartley (physician) may not change clinic settings.",
+        )
+    ]
+    assert clinic.context.settings.require_physician_cosign(actor=clinic.admin) is False

@@ -1,0 +1,62 @@
+"""An empty database opens on the first-run page; "Load demo data" fills it after asking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from tests.gui.window_support import RecordingMessages, make_context, show_window
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.models import open_database
+from tpi_desk.services.overview import count_records
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS
+from tpi_desk.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
+    database = open_database(sqlite_url)
+    yield make_context(database, catalog, tmp_path)
+    database.dispose()
+
+
+def test_an_empty_database_opens_on_the_first_run_page(qtbot: QtBot, context: AppContext) -> None:
+    window = show_window(qtbot, context, RecordingMessages())
+
+    assert window.pages.currentWidget() is window.first_run_page
+    assert window.search_pane.footer.text() == "No patients yet."
+    assert not window.new_session_action.isEnabled()
+
+
+def test_load_demo_data_asks_then_fills_the_database(qtbot: QtBot, context: AppContext) -> None:
+    messages = RecordingMessages(answer=True)
+    window = show_window(qtbot, context, messages)
+    with qtbot.waitSignal(window.first_run_page.demo_data_requested):
+        window.first_run_page.demo_button.click()
+
+    assert messages.kinds() == ["confirm"]
+    counts = count_records(context.database.session_factory)
+    assert (counts.patients, counts.sessions) == (DEMO_PATIENTS, DEMO_SESSIONS)
+    assert window.search_pane.model.rowCount() == DEMO_PATIENTS
+    assert window.pages.currentWidget() is window.recent_page
+    qtbot.waitUntil(lambda: window.counts_label.text() != "")
+    assert (
+        window.counts_label.text() == f"{DEMO_PATIENTS} patients   ·   {DEMO_SESSIONS:,} sessions"
+    )
+    assert QGuiApplication.overrideCursor() is None  # the wait cursor is gone again
+
+
+def test_declining_the_question_adds_nothing(qtbot: QtBot, context: AppContext) -> None:
+    messages = RecordingMessages(answer=False)
+    window: MainWindow = show_window(qtbot, context, messages)
+
+    window.demo_action.trigger()
+
+    assert messages.kinds() == ["confirm"]
+    assert count_records(context.database.session_factory).patients == 0
+    assert window.pages.currentWidget() is window.first_run_page

@@ -1,0 +1,139 @@
+"""`tpi-desk export`: the billing batch without a display (merged PDF or PDFs, CSV, JSON)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from tpi_desk.clinical.catalog import load_catalog
+from tpi_desk.models.database import open_database
+from tpi_desk.paths import resource_path
+from tpi_desk.reports.batch_export import ExportSummary
+from tpi_desk.services.exporting import ExportCriteria, ExportService, ExportStatus
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """The command line as typed: dates as text, paths as given (None when not asked for)."""
+
+    date_from: str
+    date_to: str
+    provider: str | None = None
+    status: str = ExportStatus.SIGNED.value
+    pdf: str | None = None
+    pdf_dir: str | None = None
+    csv: str | None = None
+    json: str | None = None
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def export_notes(url: str, request: ExportRequest, *, stdout: TextIO, stderr: TextIO) -> int:
+    """Export the matching notes; one clear message and status 1 for anything wrong.
+
+    Service errors (nothing matches, an unwritable path, an unknown provider, the database)
+    are UserErrors, which the dispatcher prints the same way.
+    """
+    try:
+        criteria = _criteria(request)
+        _check_outputs(request)
+    except _BadRequest as problem:
+        print(f"tpi-desk: {problem}", file=stderr)
+        return 1
+    catalog = load_catalog(resource_path("catalog"))
+    database = open_database(url)
+    try:
+        summary = ExportService(database.session_factory, catalog).export(
+            criteria,
+            merged_pdf=_path(request.pdf),
+            pdf_dir=_path(request.pdf_dir),
+            csv_path=_path(request.csv),
+            json_path=_path(request.json),
+            progress=_TerminalProgress(stderr) if stderr.isatty() else None,
+        )
+    finally:
+        database.dispose()
+    _print_summary(criteria, request, summary, stdout)
+    return 0
+
+
+def parse_date(option: str, text: str) -> date:
+    """ "2026-03-14" as a date; anything else is a _BadRequest naming the option."""
+    problem = _BadRequest(f"{option}: {text} is not a date like 2026-03-14")
+    if not _ISO_DATE.fullmatch(text.strip()):
+        raise problem
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise problem from None
+
+
+def _criteria(request: ExportRequest) -> ExportCriteria:
+    first = parse_date("--from", request.date_from)
+    last = parse_date("--to", request.date_to)
+    if first > last:
+        raise _BadRequest(
+            f"--from {first.isoformat()} is after --to {last.isoformat()}; "
+            "give the first day, then the last."
+        )
+    return ExportCriteria(
+        date_from=first,
+        date_to=last,
+        provider_username=request.provider,
+        status=ExportStatus(request.status),
+    )
+
+
+def _check_outputs(request: ExportRequest) -> None:
+    if request.pdf is not None and request.pdf_dir is not None:
+        raise _BadRequest("give either --pdf FILE.pdf or --pdf-dir DIR, not both")
+    if all(path is None for path in (request.pdf, request.pdf_dir, request.csv, request.json)):
+        raise _BadRequest(
+            "nothing to write: give --pdf FILE.pdf or --pdf-dir DIR, and/or --csv FILE.csv, "
+            "--json FILE.json"
+        )
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text is not None else None
+
+
+class _TerminalProgress:
+    """ "Exporting notes: 120 of 957" rewritten in place on a terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def __call__(self, done: int, total: int | None) -> None:
+        of = f" of {total:,}" if total is not None else ""
+        end = "\n" if done == total else ""
+        self._out.write(f"\rExporting notes: {done:,}{of}{end}")
+        self._out.flush()
+
+
+def _print_summary(
+    criteria: ExportCriteria, request: ExportRequest, summary: ExportSummary, out: TextIO
+) -> None:
+    notes = "signed note" if criteria.status is ExportStatus.SIGNED else "note"
+    plural = "" if summary.notes == 1 else "s"
+    by = f" by {criteria.provider_username}" if criteria.provider_username else ""
+    print(
+        f"Exported {summary.notes:,} {notes}{plural}{by} from {criteria.date_from.isoformat()} "
+        f"to {criteria.date_to.isoformat()} in {summary.seconds:.1f} s:",
+        file=out,
+    )
+    if request.pdf is not None:
+        print(f"  merged PDF: {request.pdf}", file=out)
+    if request.pdf_dir is not None:
+        print(f"  PDFs: {summary.notes:,} in {request.pdf_dir}", file=out)
+    if request.csv is not None:
+        print(f"  claim lines: {request.csv} ({summary.claim_lines:,} lines)", file=out)
+    if request.json is not None:
+        print(f"  session documents: {request.json}", file=out)

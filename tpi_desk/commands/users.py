@@ -1,0 +1,98 @@
+"""`tpi-desk users add|list|disable|enable|reset-password`: accounts from the command line.
+
+Run by the workstation's own operator (trusted, audited as the local operator). Passwords
+are asked twice without echo, or read from the first line of standard input with
+``--password-stdin`` (for scripts); they never appear on the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from datetime import UTC, datetime
+from typing import TextIO
+
+from tpi_desk.clinical.record import Role
+from tpi_desk.models.database import open_database
+from tpi_desk.services.dto import UserRecord
+from tpi_desk.services.errors import UserError
+from tpi_desk.services.users import UserService
+
+
+def run_users(
+    url: str, args: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO
+) -> int:
+    """Run one ``users`` action; returns the exit status."""
+    action = args.users_action
+    password = ""
+    if action in ("add", "reset-password"):
+        password = _read_password(args.username, from_stdin=args.password_stdin, stdin=stdin)
+    database = open_database(url)
+    try:
+        users = UserService(database.session_factory)
+        if action == "add":
+            added = users.add_user(
+                args.username,
+                args.name,
+                password,
+                role=Role(args.role),
+                credentials=args.credentials,
+                npi=args.npi,
+                actor=None,
+            )
+            print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
+        elif action == "list":
+            _print_table(users.list_users(None), stdout)
+        elif action in ("disable", "enable"):
+            changed = users.set_active(None, args.username, action == "enable")
+            print(
+                f"{changed.username} is {'enabled' if changed.active else 'disabled'}.", file=stdout
+            )
+        else:
+            users.reset_password(None, args.username, password)
+            print(f"The password of {args.username} was reset.", file=stdout)
+    finally:
+        database.dispose()
+    return 0
+
+
+def _read_password(username: str, *, from_stdin: bool, stdin: TextIO) -> str:
+    if from_stdin:
+        line = stdin.readline()
+        if not line:
+            raise UserError("No password on standard input.")
+        return line.rstrip("\r\n")
+    if not stdin.isatty():
+        raise UserError("There is no terminal to ask for the password: use --password-stdin.")
+    first = getpass.getpass(f"New password for {username}: ")
+    again = getpass.getpass("The same password again: ")
+    if first != again:
+        raise UserError("The two passwords differ; nothing was changed.")
+    return first
+
+
+def _print_table(rows: list[UserRecord], stdout: TextIO) -> None:
+    header = ("USERNAME", "NAME", "CREDENTIALS", "NPI", "ROLE", "STATUS")
+    table = [header] + [
+        (
+            row.username,
+            row.display_name,
+            row.credentials,
+            row.npi,
+            row.role.value,
+            _status(row),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        print("  ".join(cells).rstrip(), file=stdout)
+
+
+def _status(row: UserRecord) -> str:
+    if not row.active:
+        return "disabled"
+    if row.locked_until is not None and row.locked_until > datetime.now(UTC):
+        return f"locked until {row.locked_until.astimezone():%Y-%m-%d %H:%M}"
+    return "active" if row.has_password else "active, no password"

@@ -1,0 +1,80 @@
+"""The canonical JSON that signatures and audit entries hash (defined in docs/security.md).
+
+One value has exactly one text: object keys sorted, no whitespace, every character outside
+printable ASCII escaped as ``\\uXXXX`` (lower-case hex), decimals normalised so that 10,
+10.0 and 1E+1 are all written ``10``, instants in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``,
+dates as ``YYYY-MM-DD``, enums as their values. Floats are refused: they are not exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: object) -> str:
+    """``value`` (dicts with str keys, lists, tuples, str, int, bool, None, Decimal, date,
+    datetime, Enum) as canonical JSON text."""
+    return "".join(_parts(value))
+
+
+def canonical_decimal(value: Decimal | int) -> str:
+    """The shortest plain-notation text of a number: no exponent, no trailing zeros."""
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"{value} is not a finite number")
+    if number.is_zero():
+        return "0"
+    text = format(number, "f")  # exact, whatever the decimal context's precision
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def canonical_instant(value: datetime) -> str:
+    """An aware datetime in UTC with microseconds, e.g. ``2026-11-20T16:00:00.000000Z``."""
+    if value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value.isoformat()} has no canonical form")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def sha256_hex(text: str) -> str:
+    """SHA-256 of the text's UTF-8 bytes (canonical JSON is ASCII), as 64 hex digits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def link_hash(previous_hash: str, content_hash: str) -> str:
+    """The chain hash of a link: SHA-256 of the previous chain hash followed by this hash."""
+    return sha256_hex(previous_hash + content_hash)
+
+
+def _parts(value: object) -> list[str]:
+    if isinstance(value, dict):
+        members: list[str] = []
+        for key in sorted(value):
+            if not isinstance(key, str):
+                raise TypeError(f"canonical JSON keys must be strings, not {key!r}")
+            members.append(json.dumps(key) + ":" + canonical_json(value[key]))
+        return ["{", ",".join(members), "}"]
+    if isinstance(value, list | tuple):
+        return ["[", ",".join(canonical_json(item) for item in value), "]"]
+    return [_scalar(value)]
+
+
+def _scalar(value: object) -> str:
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, Enum):
+        return _scalar(value.value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, int | Decimal):
+        return canonical_decimal(value)
+    if isinstance(value, datetime):
+        return json.dumps(canonical_instant(value))
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    raise TypeError(f"{type(value).__name__} {value!r} has no canonical JSON form")

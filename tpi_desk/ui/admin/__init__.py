@@ -1,0 +1,1 @@
+"""Administrator screens: user accounts, clinic settings and the audit report."""

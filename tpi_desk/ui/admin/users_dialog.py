@@ -1,0 +1,458 @@
+"""The administrator's user accounts: list, add, disable or enable, reset a password."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.record import Role
+from tpi_desk.services.dto import UserRecord
+from tpi_desk.services.errors import UserError, ValidationFailed
+from tpi_desk.services.permissions import Actor
+from tpi_desk.services.users import UserService
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.list_views import configure_list_table
+from tpi_desk.ui.messages import UserMessages
+
+ROLE_LABELS = {
+    Role.PHYSICIAN: "Physician",
+    Role.NURSE_PRACTITIONER: "Nurse practitioner / PA",
+    Role.BILLING: "Billing",
+    Role.ADMIN: "Administrator",
+}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class UserColumn(IntEnum):
+    USERNAME = 0
+    NAME = 1
+    CREDENTIALS = 2
+    NPI = 3
+    ROLE = 4
+    ACTIVE = 5
+
+
+HEADERS = ("Username", "Name", "Credentials", "NPI", "Role", "Active")
+SAMPLES = ("admin.ada.long", None, "PA-C, L.Ac.", "1234567893", "Nurse practitioner / PA", "No")
+
+
+def user_service(context: AppContext) -> UserService:
+    """The context's user service when it has one, else one over the same database."""
+    service = getattr(context, "users", None)
+    if isinstance(service, UserService):
+        return service
+    return UserService(context.database.session_factory)
+
+
+class UsersTableModel(QAbstractTableModel):
+    """Every account, one row each (the whole list: a clinic has tens of users, not more)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[UserRecord] = []
+
+    def set_users(self, users: list[UserRecord]) -> None:
+        self.beginResetModel()
+        self._rows = list(users)
+        self.endResetModel()
+
+    def user_at(self, row: int) -> UserRecord:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        user = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _cell(user, UserColumn(index.column()))
+        if role == Qt.ItemDataRole.ToolTipRole and not user.has_password:
+            return "No password yet (added by an import): reset the password to let them sign in."
+        return None
+
+
+def _cell(user: UserRecord, column: UserColumn) -> str:
+    match column:
+        case UserColumn.USERNAME:
+            return user.username
+        case UserColumn.NAME:
+            return user.display_name
+        case UserColumn.CREDENTIALS:
+            return user.credentials
+        case UserColumn.NPI:
+            return user.npi
+        case UserColumn.ROLE:
+            return ROLE_LABELS[user.role]
+        case UserColumn.ACTIVE:
+            return "Yes" if user.active else "No"
+
+
+class FieldErrors:
+    """Red plain-words messages under form fields, keyed by the services' problem paths."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, QLabel] = {}
+
+    def label_for(self, path: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName("fieldError")
+        label.setStyleSheet("color: #b3261e;")
+        label.setWordWrap(True)
+        label.hide()
+        self.labels[path] = label
+        return label
+
+    def show(self, problems: tuple[FieldProblem, ...], fallback: QLabel) -> None:
+        """Each problem under its field; problems for other paths go to ``fallback``."""
+        self.clear()
+        others = []
+        for problem in problems:
+            label = self.labels.get(problem.path)
+            if label is None:
+                others.append(f"{problem.label}: {problem.message}")
+            else:
+                shown = label.text()
+                label.setText(f"{shown}\n{problem.message}".strip() if shown else problem.message)
+                label.show()
+        if others:
+            fallback.setText("\n".join(others))
+            fallback.show()
+
+    def clear(self) -> None:
+        for label in self.labels.values():
+            label.clear()
+            label.hide()
+
+    def text(self, path: str) -> str:
+        return self.labels[path].text()
+
+
+def password_fields(form: QFormLayout, errors: FieldErrors) -> tuple[QLineEdit, QLineEdit]:
+    """A password and its repetition, both masked, with room for their errors."""
+    password = QLineEdit()
+    password.setEchoMode(QLineEdit.EchoMode.Password)
+    again = QLineEdit()
+    again.setEchoMode(QLineEdit.EchoMode.Password)
+    form.addRow("Password", password)
+    form.addRow("", errors.label_for("user.password"))
+    form.addRow("Password again", again)
+    form.addRow("", errors.label_for("user.password_again"))
+    return password, again
+
+
+MISMATCH = FieldProblem("user.password_again", "Password again", "does not match the password")
+
+
+class AddUserDialog(QDialog):
+    """A new account; the service checks every field and the errors show under each."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        messages: UserMessages,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        users: UserService | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add user")
+        self._messages = messages
+        self._actor = actor
+        self._users = users or user_service(context)
+        self.added: UserRecord | None = None
+        self.errors = FieldErrors()
+        self.username = QLineEdit()
+        self.display_name = QLineEdit()
+        self.credentials = QLineEdit()
+        self.credentials.setPlaceholderText("MD, DO, NP, PA-C, L.Ac. (clinicians only)")
+        self.npi = QLineEdit()
+        self.npi.setPlaceholderText("10 digits (clinicians only)")
+        self.role = QComboBox()
+        for role, label in ROLE_LABELS.items():
+            self.role.addItem(label, role.value)
+        self.other_errors = QLabel()
+        self.other_errors.setStyleSheet("color: #b3261e;")
+        self.other_errors.setWordWrap(True)
+        self.other_errors.hide()
+        form = QFormLayout()
+        for path, caption, field in (
+            ("user.username", "Username", self.username),
+            ("user.display_name", "Name", self.display_name),
+            ("user.role", "Role", self.role),
+            ("user.credentials", "Credentials", self.credentials),
+            ("user.npi", "NPI", self.npi),
+        ):
+            form.addRow(caption, field)
+            form.addRow("", self.errors.label_for(path))
+        self.password, self.password_again = password_fields(form, self.errors)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Add user")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.other_errors)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def ask(self) -> UserRecord | None:
+        """Show the form; the account added, or None when cancelled."""
+        self.exec()
+        return self.added
+
+    def save(self) -> bool:
+        """Add the account; on problems show them under their fields and stay open."""
+        self.errors.clear()
+        self.other_errors.hide()
+        if self.password.text() != self.password_again.text():
+            self.errors.show((MISMATCH,), self.other_errors)
+            return False
+        role = Role(self.role.currentData())
+        try:
+            self.added = self._users.add_user(
+                self.username.text(),
+                self.display_name.text(),
+                self.password.text(),
+                role=role,
+                credentials=self.credentials.text(),
+                npi=self.npi.text().strip(),
+                actor=self._actor,
+            )
+        except ValidationFailed as error:
+            self.errors.show(error.problems, self.other_errors)
+            return False
+        except UserError as error:
+            self._messages.error(self, "Add user", error.message)
+            return False
+        self.accept()
+        return True
+
+
+class ResetPasswordDialog(QDialog):
+    """A new password for someone else's account (it also lifts a lockout)."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        messages: UserMessages,
+        actor: Actor,
+        username: str,
+        parent: QWidget | None = None,
+        *,
+        users: UserService | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Reset password of {username}")
+        self._messages = messages
+        self._actor = actor
+        self._users = users or user_service(context)
+        self.username = username
+        self.done_reset = False
+        self.errors = FieldErrors()
+        intro = QLabel(
+            f"Choose a new password for <b>{username}</b> and give it to them in person. "
+            "A locked account is unlocked too."
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.password, self.password_again = password_fields(form, self.errors)
+        self.other_errors = QLabel()
+        self.other_errors.setStyleSheet("color: #b3261e;")
+        self.other_errors.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Reset password")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.other_errors)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def ask(self) -> bool:
+        self.exec()
+        return self.done_reset
+
+    def save(self) -> bool:
+        self.errors.clear()
+        self.other_errors.hide()
+        if self.password.text() != self.password_again.text():
+            self.errors.show((MISMATCH,), self.other_errors)
+            return False
+        try:
+            self._users.reset_password(self._actor, self.username, self.password.text())
+        except ValidationFailed as error:
+            self.errors.show(error.problems, self.other_errors)
+            return False
+        except UserError as error:
+            self._messages.error(self, "Reset password", error.message)
+            return False
+        self.done_reset = True
+        self.accept()
+        return True
+
+
+class UsersDialog(QDialog):
+    """The account list with its actions; every change goes through the user service."""
+
+    users_changed = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        messages: UserMessages,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        users: UserService | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Users")
+        self._context = context
+        self._messages = messages
+        self._actor = actor
+        self._users = users or user_service(context)
+        self.model = UsersTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("User accounts")
+        configure_list_table(self.table, SAMPLES)
+        self.add_button = QPushButton("&Add user…")
+        self.toggle_button = QPushButton("&Disable")
+        self.reset_button = QPushButton("&Reset password…")
+        self.close_button = QPushButton("Close")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.toggle_button, self.reset_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.resize(900, 420)
+        self._connect_signals()
+        self.reload()
+
+    def _connect_signals(self) -> None:
+        self.add_button.clicked.connect(self.add_user)
+        self.toggle_button.clicked.connect(self.toggle_selected)
+        self.reset_button.clicked.connect(self.reset_selected)
+        self.close_button.clicked.connect(self.accept)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+
+    def reload(self) -> bool:
+        """Fetch the list again (keeping the selected account selected)."""
+        chosen = self.selected_user()
+        try:
+            users = self._users.list_users(self._actor)
+        except UserError as error:
+            self.model.set_users([])
+            self._messages.error(self, "Users", error.message)
+            self._update_buttons()
+            return False
+        self.model.set_users(users)
+        if chosen is not None:
+            self.select(chosen.username)
+        self._update_buttons()
+        return True
+
+    def select(self, username: str) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.user_at(row).username == username:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def selected_user(self) -> UserRecord | None:
+        index = self.table.currentIndex()
+        return self.model.user_at(index.row()) if index.isValid() else None
+
+    def add_user(self) -> None:
+        added = AddUserDialog(
+            self._context, self._messages, self._actor, self, users=self._users
+        ).ask()
+        if added is not None:
+            self.reload()
+            self.select(added.username)
+            self.users_changed.emit()
+
+    def toggle_selected(self) -> bool:
+        """Disable the selected active account (after confirming), or enable a disabled one."""
+        user = self.selected_user()
+        if user is None:
+            return False
+        if user.active and not self._messages.confirm(
+            self,
+            "Disable user",
+            f"Disable {user.display_name} ({user.username})? They can no longer sign in; "
+            "their notes stay as they are.",
+            confirm_text="Disable",
+        ):
+            return False
+        try:
+            self._users.set_active(self._actor, user.username, not user.active)
+        except UserError as error:
+            self._messages.error(self, "Users", error.message)
+            return False
+        self.reload()
+        self.users_changed.emit()
+        return True
+
+    def reset_selected(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        dialog = ResetPasswordDialog(
+            self._context, self._messages, self._actor, user.username, self, users=self._users
+        )
+        if dialog.ask():
+            self.reload()
+            self._messages.info(self, "Password reset", f"{user.username} has a new password.")
+
+    def _update_buttons(self) -> None:
+        user = self.selected_user()
+        self.toggle_button.setEnabled(user is not None)
+        self.reset_button.setEnabled(user is not None)
+        disabled = user is not None and not user.active
+        self.toggle_button.setText("&Enable" if disabled else "&Disable")

@@ -1,0 +1,48 @@
+"""What the main window needs from the session editor it hosts (built on first use)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QWidget
+
+from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.messages import UserMessages
+
+
+@runtime_checkable
+class HostedSessionEditor(Protocol):
+    """The session editor's interface as the main window uses it."""
+
+    @property
+    def session_saved(self) -> SignalInstance: ...
+
+    @property
+    def session_signed(self) -> SignalInstance: ...
+
+    @property
+    def close_requested(self) -> SignalInstance: ...
+
+    def new_session(self, patient_id: int) -> None: ...
+
+    def open_session(self, session_id: int) -> None: ...
+
+    def has_unsaved_changes(self) -> bool: ...
+
+    def save(self) -> bool: ...
+
+
+# (context, messages, parent, signed-in actor) -> the editor widget
+EditorFactory = Callable[[AppContext, UserMessages, QWidget, Actor | None], QWidget]
+
+
+def build_session_editor(
+    context: AppContext, messages: UserMessages, parent: QWidget, actor: Actor | None
+) -> QWidget:
+    """The real editor, working as ``actor``; imported on first use to keep start-up quick."""
+    from tpi_desk.ui.session_editor import SessionEditor
+
+    return SessionEditor(context, messages, parent, actor=actor)

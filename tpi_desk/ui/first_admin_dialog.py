@@ -1,0 +1,144 @@
+"""First start: create the clinic's administrator account (username, name, password twice)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tpi_desk.services.dto import UserRecord
+from tpi_desk.services.errors import UserError, ValidationFailed
+from tpi_desk.services.users import UserService
+from tpi_desk.ui.theme import PAGE_STYLE
+
+DIALOG_WIDTH = 500
+ERROR_STYLE = "QLabel { color: #b91c1c; }"
+INTRO = (
+    "TPI Desk keeps legal records, so everyone signs in. Create the administrator account "
+    "first: the administrator adds the clinicians and billing staff and manages the clinic "
+    "settings. Clinicians added with demo data or by an import have no password until the "
+    "administrator sets one."
+)
+# Where a service problem's path points: the field it belongs under.
+FIELD_OF_PATH = {
+    "user.username": "username",
+    "provider.username": "username",
+    "user.display_name": "display_name",
+    "provider.display_name": "display_name",
+    "user.password": "password",
+}
+FIELD_WORDS = {
+    "username": "The username",
+    "display_name": "The display name",
+    "password": "The password",
+}
+
+
+class FirstAdminDialog(QDialog):
+    """Each field's problem is shown under it, in plain words; ``created`` once it worked."""
+
+    def __init__(self, users: UserService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._users = users
+        self.created: UserRecord | None = None
+        self.setWindowTitle("Create the administrator account")
+        self.setMinimumWidth(DIALOG_WIDTH)
+        title = QLabel("Create the administrator account")
+        title.setObjectName("pageTitle")
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        intro.setObjectName("pageSubtitle")
+        self.username = QLineEdit()
+        self.display_name = QLineEdit()
+        self.password = QLineEdit()
+        self.password_again = QLineEdit()
+        for box in (self.password, self.password_again):
+            box.setEchoMode(QLineEdit.EchoMode.Password)
+        self.errors = {name: _error_label() for name in (*FIELD_OF_PATH.values(), "again")}
+        self.general_error = _error_label()
+        form = QFormLayout()
+        for label, box, name in (
+            ("Username:", self.username, "username"),
+            ("Display name:", self.display_name, "display_name"),
+            ("Password:", self.password, "password"),
+            ("Password again:", self.password_again, "again"),
+        ):
+            box.setAccessibleName(label.rstrip(":"))
+            form.addRow(label, box)
+            form.addRow("", self.errors[name])
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.create_button.setText("Create account")
+        self.create_button.setDefault(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.setStyleSheet(PAGE_STYLE)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def accept(self) -> None:
+        """Create the account; on refusal show each problem under its field."""
+        for label in (*self.errors.values(), self.general_error):
+            label.hide()
+        found: dict[str, str] = {}
+        if not self.username.text().strip():
+            found["username"] = "Enter a username (letters and digits, e.g. jsmith)."
+        if not self.display_name.text().strip():
+            found["display_name"] = "Enter the name shown on notes, e.g. Jo Smith."
+        if self.password.text() != self.password_again.text():
+            found["again"] = "The two passwords are not the same."
+        if not found:
+            try:
+                self.created = self._users.create_first_admin(
+                    self.username.text(), self.display_name.text(), self.password.text()
+                )
+            except ValidationFailed as error:
+                for problem in error.problems:
+                    name = FIELD_OF_PATH.get(problem.path)
+                    if name is None:
+                        self._show(self.general_error, f"{problem.label}: {problem.message}")
+                    elif name not in found:
+                        found[name] = f"{FIELD_WORDS[name]} {problem.message.rstrip('.')}."
+
+            except UserError as error:
+                self._show(self.general_error, error.message)
+                return
+        for name, message in found.items():
+            self._show(self.errors[name], message)
+        if self.created is not None:
+            super().accept()
+
+    @staticmethod
+    def _show(label: QLabel, message: str) -> None:
+        label.setText(message)
+        label.show()
+
+    @classmethod
+    def ask(cls, users: UserService, parent: QWidget | None = None) -> UserRecord | None:
+        """The administrator account created, or None when the user cancelled."""
+        dialog = cls(users, parent)
+        dialog.exec()
+        created = dialog.created
+        dialog.deleteLater()
+        return created
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.hide()
+    return label

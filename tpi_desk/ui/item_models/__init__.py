@@ -1,0 +1,1 @@
+"""Qt table models over service DTOs, fetched lazily a page at a time."""

@@ -1,0 +1,267 @@
+"""New / edit patient: field errors in plain words next to each field; nothing typed is lost."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.record import PatientFacts, Sex
+from tpi_desk.clinical.validation import validate_patient
+from tpi_desk.services.dto import PatientRecord
+from tpi_desk.services.errors import UserError, ValidationFailed
+from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.formatting import SEX_NAMES, format_decimal
+
+FIELDS = ("mrn", "family_name", "given_name", "date_of_birth", "sex", "weight_kg", "allergies")
+ERROR_COLOUR = "#b42318"
+# The date edit shows this (as a blank) until a date of birth is entered.
+NO_DATE = QDate(1800, 1, 1)
+_STYLE = f"""
+QLineEdit[invalid="true"], QDateEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOUR};
+    border-radius: 3px; padding: 2px; }}
+QLabel[role="field-error"] {{ color: {ERROR_COLOUR}; }}
+QLabel[role="form-error"] {{ color: {ERROR_COLOUR}; font-weight: bold; }}
+"""
+
+
+def field_of(path: str) -> str:
+    """The form field a problem path names: ``patient.allergies[1]`` -> ``allergies``."""
+    name = path.removeprefix("patient.")
+    return name.split(".", 1)[0].split("[", 1)[0]
+
+
+def field_message(problem: FieldProblem) -> str:
+    """A problem as it reads next to its field: "Required", "Allergy 2 is required"."""
+    if "[" in problem.path:
+        item = problem.label.split(": ", 1)[-1]
+        return f"{item[:1].upper()}{item[1:]} {problem.message}"
+    message = problem.message.removeprefix("is ")
+    return message[:1].upper() + message[1:]
+
+
+class PatientDialog(QDialog):
+    """Add a patient (``record`` None) or change one as ``actor`` (the signed-in user);
+    ``ask()`` returns the saved record."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        record: PatientRecord | None = None,
+        parent: QWidget | None = None,
+        *,
+        actor: Actor | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._record = record
+        self._actor = actor
+        self.saved: PatientRecord | None = None
+        self.setWindowTitle("Edit patient" if record else "New patient")
+        self.setStyleSheet(_STYLE)
+        self.setMinimumWidth(460)
+
+        self.mrn = QLineEdit()
+        self.mrn.setPlaceholderText("Medical record number, e.g. SYN-004127")
+        self.family_name = QLineEdit()
+        self.given_name = QLineEdit()
+        self.date_of_birth = QDateEdit()
+        self.date_of_birth.setDisplayFormat("MM/dd/yyyy")
+        self.date_of_birth.setCalendarPopup(True)
+        self.date_of_birth.setMinimumDate(NO_DATE)
+        self.date_of_birth.setMaximumDate(QDate.currentDate())
+        self.date_of_birth.setSpecialValueText(" ")
+        self.date_of_birth.setDate(NO_DATE)
+        self.sex = QComboBox()
+        for sex in (Sex.FEMALE, Sex.MALE, Sex.OTHER, Sex.UNKNOWN):
+            self.sex.addItem(SEX_NAMES[sex], sex)
+        self.sex.setCurrentIndex(self.sex.findData(Sex.UNKNOWN))
+        self.weight_kg = QLineEdit()
+        self.weight_kg.setPlaceholderText("e.g. 72.5 (used for mg/kg dose checks)")
+        self.allergies = QLineEdit()
+        self.allergies.setPlaceholderText("Separate with commas, e.g. penicillin, latex")
+
+        self.form_error = QLabel()
+        self.form_error.setProperty("role", "form-error")
+        self.form_error.setWordWrap(True)
+        self.form_error.hide()
+        self._errors: dict[str, QLabel] = {}
+        self._fields: dict[str, QWidget] = dict(
+            zip(
+                FIELDS,
+                (
+                    self.mrn,
+                    self.family_name,
+                    self.given_name,
+                    self.date_of_birth,
+                    self.sex,
+                    self.weight_kg,
+                    self.allergies,
+                ),
+                strict=True,
+            )
+        )
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        labels = ("MRN", "Family name", "Given name", "Date of birth", "Sex", "Weight (kg)")
+        for name, label in zip(FIELDS, (*labels, "Allergies"), strict=True):
+            form.addRow(label, self._with_error_label(name))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Save changes" if record else "Add patient")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form_error)
+        layout.addLayout(form)
+        layout.addSpacing(6)
+        layout.addWidget(self.buttons)
+        if record is not None:
+            self._show_facts(record.facts)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def ask(self) -> PatientRecord | None:
+        """Show the dialog modally; the saved patient, or None if the user cancelled."""
+        return self.saved if self.exec() == QDialog.DialogCode.Accepted else None
+
+    def field_error(self, name: str) -> str:
+        """The message shown next to field ``name`` ("" when it has none)."""
+        label = self._errors[name]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    def accept(self) -> None:
+        """Save; on any problem keep the dialog open with every typed value in place."""
+        self._clear_errors()
+        facts, problems = self._read_facts()
+        if problems or facts is None:
+            self._show_problems(problems)
+            return
+        try:
+            if self._record is None:
+                self.saved = self._context.patients.create(facts, actor=self._actor)
+            else:
+                self.saved = self._context.patients.update(
+                    self._record.id, self._record.version, facts, actor=self._actor
+                )
+        except ValidationFailed as failed:
+            self._show_problems(failed.problems)
+            return
+        except UserError as error:
+            self.form_error.setText(error.message)
+            self.form_error.show()
+            return
+        super().accept()
+
+    # Reading and showing values
+
+    def _read_facts(self) -> tuple[PatientFacts | None, list[FieldProblem]]:
+        local: list[FieldProblem] = []
+        weight: Decimal | None = None
+        weight_text = self.weight_kg.text().strip()
+        if weight_text:
+            try:
+                weight = Decimal(weight_text)
+            except InvalidOperation:
+                local.append(
+                    FieldProblem(
+                        "patient.weight_kg", "Weight (kg)", "must be a number in kg, e.g. 72.5"
+                    )
+                )
+        born = self.date_of_birth.date()
+        if born == NO_DATE:
+            local.append(FieldProblem("patient.date_of_birth", "Date of birth", "is required"))
+        facts = PatientFacts(
+            mrn=self.mrn.text().strip(),
+            family_name=self.family_name.text().strip(),
+            given_name=self.given_name.text().strip(),
+            date_of_birth=date(born.year(), born.month(), born.day()),
+            sex=Sex(self.sex.currentData()),
+            weight_kg=weight,
+            allergies=tuple(a.strip() for a in self.allergies.text().split(",") if a.strip()),
+        )
+        checked = [
+            problem
+            for problem in validate_patient(facts, today=self._context.clock().date())
+            if field_of(problem.path) not in {field_of(p.path) for p in local}
+        ]
+        problems = local + checked
+        return (None if problems else facts), problems
+
+    def _show_facts(self, facts: PatientFacts) -> None:
+        self.mrn.setText(facts.mrn)
+        self.family_name.setText(facts.family_name)
+        self.given_name.setText(facts.given_name)
+        born = facts.date_of_birth
+        self.date_of_birth.setDate(QDate(born.year, born.month, born.day))
+        self.sex.setCurrentIndex(self.sex.findData(facts.sex))
+        self.weight_kg.setText("" if facts.weight_kg is None else format_decimal(facts.weight_kg))
+        self.allergies.setText(", ".join(facts.allergies))
+
+    def _with_error_label(self, name: str) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self._field(name))
+        error = QLabel()
+        error.setProperty("role", "field-error")
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        self._errors[name] = error
+        return box
+
+    def _field(self, name: str) -> QWidget:
+        return self._fields[name]
+
+    def _show_problems(self, problems: tuple[FieldProblem, ...] | list[FieldProblem]) -> None:
+        general = []
+        first_bad: QWidget | None = None
+        for problem in problems:
+            name = field_of(problem.path)
+            label = self._errors.get(name)
+            if label is None:
+                general.append(f"{problem.label}: {problem.message}")
+                continue
+            text = field_message(problem)
+            label.setText(f"{label.text()}\n{text}" if label.isVisibleTo(self) else text)
+            label.show()
+            self._mark(self._field(name), invalid=True)
+            first_bad = first_bad or self._field(name)
+        if general:
+            self.form_error.setText("\n".join(general))
+            self.form_error.show()
+        if first_bad is not None:
+            first_bad.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _clear_errors(self) -> None:
+        self.form_error.hide()
+        self.form_error.clear()
+        for name, label in self._errors.items():
+            label.hide()
+            label.clear()
+            self._mark(self._field(name), invalid=False)
+
+    @staticmethod
+    def _mark(widget: QWidget, *, invalid: bool) -> None:
+        widget.setProperty("invalid", invalid)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

@@ -1,0 +1,77 @@
+"""The editor's two columns: the scrolling form on the left, the map and live panel on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+RIGHT_COLUMN_WIDTH = (280, 560)
+RIGHT_COLUMN_SHARE = 0.36
+FORM_SLACK = 8
+
+
+class FocusFollowingScrollArea(QScrollArea):
+    """A scroll area that scrolls to whichever field inside it gets the keyboard focus."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        application = QApplication.instance()
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._on_focus_changed)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        content = self.widget()
+        if new is not None and content is not None and content.isAncestorOf(new):
+            self.ensureWidgetVisible(new, 24, 48)
+
+
+class EditorColumns(QSplitter):
+    """Gives the form the width it needs and the right column 36 % (280-560 px) of the rest,
+    until the user drags the handle."""
+
+    def __init__(self, form_area: QScrollArea, right_parts: Sequence[QWidget]) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self._form_area = form_area
+        right = QWidget()
+        right.setMinimumWidth(RIGHT_COLUMN_WIDTH[0])
+        right.setMaximumWidth(RIGHT_COLUMN_WIDTH[1])
+        layout = QVBoxLayout(right)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        for part in right_parts:
+            layout.addWidget(part)
+        layout.setStretch(len(right_parts) - 1, 1)
+        self.addWidget(form_area)
+        self.addWidget(right)
+        self.setStretchFactor(0, 1)
+        self.setStretchFactor(1, 0)
+        self.setChildrenCollapsible(False)
+        self._moved_by_user = False
+        self.splitterMoved.connect(self._on_moved)
+
+    def _on_moved(self) -> None:
+        self._moved_by_user = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.balance()
+
+    def balance(self) -> None:
+        """Share the width again (after a resize, or when the form's needs changed)."""
+        width = self.width()
+        content = self._form_area.widget()
+        if self._moved_by_user or width <= 0 or content is None:
+            return
+        low, high = RIGHT_COLUMN_WIDTH
+        right = int(min(max(width * RIGHT_COLUMN_SHARE, low), high))
+        scroll_bar = self._form_area.verticalScrollBar().sizeHint().width()
+        form_needs = content.minimumSizeHint().width() + scroll_bar + FORM_SLACK
+        right = max(low, min(right, width - self.handleWidth() - form_needs))
+        if self.sizes()[1] != right:
+            self.setSizes([width - right, right])

@@ -1,0 +1,270 @@
+"""The session's header: when, who, what kind, position, ultrasound, consent, time-out, pain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.record import ProcedureKind
+from tpi_desk.services.dto import ProviderRecord
+from tpi_desk.ui.formatting import PROCEDURE_NAMES
+from tpi_desk.ui.session_editor.form_state import RawSession
+from tpi_desk.ui.session_editor.form_widgets import (
+    ErrorLabel,
+    compact_edit,
+    mark_fields,
+    problems_under,
+)
+
+DATE_TIME_FORMAT = "yyyy-MM-dd  HH:mm"
+NOT_RECORDED = "Not recorded"
+COMBO_MINIMUM_CHARACTERS = 14
+
+# Document paths this part of the form shows problems for, by the row they appear under.
+_WHEN_WHO_PATHS = ("performed_at", "provider", "kind", "position")
+_ULTRASOUND_PATHS = ("ultrasound",)
+_PAIN_PATHS = ("pain_before", "pain_after")
+
+
+def local_naive(moment: datetime) -> datetime:
+    """``moment`` in the workstation's time zone, without the zone (what the clock shows)."""
+    return moment.astimezone().replace(tzinfo=None)
+
+
+def to_qdatetime(moment: datetime) -> QDateTime:
+    local = local_naive(moment)
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    """The wall-clock time shown, as an aware datetime in the workstation's zone."""
+    day, time = value.date(), value.time()
+    naive = datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
+    return naive.astimezone()
+
+
+class HeaderFields(QWidget):
+    """Date and time, provider, kind, position, ultrasound, consent, time-out and pain scores."""
+
+    changed = Signal()
+    kind_changed = Signal(str)
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.performed_at = QDateTimeEdit()
+        self.performed_at.setCalendarPopup(True)
+        self.performed_at.setDisplayFormat(DATE_TIME_FORMAT)
+        self.performed_at.setToolTip("Date and time of the session, in clinic local time")
+        self.provider = QComboBox()
+        self.provider.setToolTip(
+            "Who performed the session; fixed once the draft is saved (it will sign the note)"
+        )
+        self.kind = QComboBox()
+        for kind in ProcedureKind:
+            self.kind.addItem(PROCEDURE_NAMES[kind], kind.value)
+        self.position = QComboBox()
+        self.position.addItem(NOT_RECORDED, "")
+        for position, label in catalog.position_labels.items():
+            self.position.addItem(label, position.value)
+        self.ultrasound_guided = QCheckBox("Ultrasound guided")
+        self.ultrasound_image_retained = QCheckBox("Image retained")
+        self.ultrasound_device = QLineEdit()
+        self.ultrasound_device.setPlaceholderText("Device and probe")
+        self.consent_obtained = QCheckBox("Consent obtained")
+        self.time_out_performed = QCheckBox("Time-out performed")
+        self.pain_before = compact_edit(
+            "0-10", 52, tooltip="Pain before, 0-10 (empty if not asked)"
+        )
+        self.pain_after = compact_edit("0-10", 52, tooltip="Pain right after, 0-10")
+        self.when_who_errors = ErrorLabel()
+        self.ultrasound_errors = ErrorLabel()
+        self.pain_errors = ErrorLabel()
+        for combo in (self.provider, self.kind, self.position):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(COMBO_MINIMUM_CHARACTERS)
+        self._previous_kind = ProcedureKind.TRIGGER_POINT_INJECTION.value
+        self._build_layout()
+        self._connect_signals()
+        self._update_ultrasound_fields()
+
+    def _build_layout(self) -> None:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        grid.addWidget(QLabel("Date and time"), 0, 0)
+        grid.addWidget(self.performed_at, 0, 1)
+        grid.addWidget(QLabel("Provider"), 0, 2)
+        grid.addWidget(self.provider, 0, 3)
+        grid.addWidget(QLabel("Procedure"), 1, 0)
+        grid.addWidget(self.kind, 1, 1)
+        grid.addWidget(QLabel("Position"), 1, 2)
+        grid.addWidget(self.position, 1, 3)
+        grid.addWidget(self.when_who_errors, 2, 1, 1, 3)
+        grid.addWidget(QLabel("Ultrasound"), 3, 0)
+        ultrasound = QHBoxLayout()
+        ultrasound.setSpacing(14)
+        ultrasound.addWidget(self.ultrasound_guided)
+        ultrasound.addWidget(self.ultrasound_image_retained)
+        ultrasound.addWidget(self.ultrasound_device, 1)
+        grid.addLayout(ultrasound, 3, 1, 1, 3)
+        grid.addWidget(self.ultrasound_errors, 4, 1, 1, 3)
+        grid.addWidget(QLabel("Safety"), 5, 0)
+        grid.addWidget(self.consent_obtained, 5, 1)
+        grid.addWidget(self.time_out_performed, 6, 1)
+        grid.addWidget(QLabel("Pain (0-10)"), 5, 2)
+        pain = QHBoxLayout()
+        pain.setSpacing(6)
+        pain.addWidget(self.pain_before)
+        pain.addWidget(QLabel("before,"))
+        pain.addSpacing(6)
+        pain.addWidget(self.pain_after)
+        pain.addWidget(QLabel("after"))
+        pain.addStretch(1)
+        grid.addLayout(pain, 5, 3)
+        grid.addWidget(self.pain_errors, 7, 1, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+
+    def _connect_signals(self) -> None:
+        self.performed_at.dateTimeChanged.connect(self.changed)
+        self.provider.currentIndexChanged.connect(self.changed)
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.position.currentIndexChanged.connect(self.changed)
+        self.ultrasound_guided.toggled.connect(self._update_ultrasound_fields)
+        for box in (
+            self.ultrasound_guided,
+            self.ultrasound_image_retained,
+            self.consent_obtained,
+            self.time_out_performed,
+        ):
+            box.toggled.connect(self.changed)
+        for edit in (self.ultrasound_device, self.pain_before, self.pain_after):
+            edit.textChanged.connect(self.changed)
+
+    def _on_kind_changed(self) -> None:
+        kind = str(self.kind.currentData())
+        if kind != self._previous_kind:
+            self._previous_kind = kind
+            self.kind_changed.emit(kind)
+        self.changed.emit()
+
+    def _update_ultrasound_fields(self) -> None:
+        guided = self.ultrasound_guided.isChecked()
+        if not guided:
+            self.ultrasound_image_retained.setChecked(False)
+        self.ultrasound_image_retained.setEnabled(guided)
+        self.ultrasound_device.setEnabled(guided)
+
+    # --- values ----------------------------------------------------------------------------
+
+    def set_providers(self, providers: Sequence[ProviderRecord]) -> None:
+        current = self.provider_id()
+        self.provider.blockSignals(True)
+        self.provider.clear()
+        for provider in providers:
+            self.provider.addItem(provider.facts.display_name, provider.id)
+        self.provider.blockSignals(False)
+        self.set_provider_id(current)
+
+    def provider_id(self) -> int | None:
+        value = self.provider.currentData()
+        return value if isinstance(value, int) else None
+
+    def set_provider_id(self, provider_id: int | None) -> None:
+        self.provider.setCurrentIndex(self.provider.findData(provider_id))
+
+    def set_kind(self, kind: str) -> None:
+        """Show ``kind`` without announcing a change (used to undo a refused switch)."""
+        self.kind.blockSignals(True)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.kind.blockSignals(False)
+        self._previous_kind = str(self.kind.currentData())
+
+    def load(self, raw: RawSession) -> None:
+        if raw.performed_at:
+            self.performed_at.setDateTime(to_qdatetime(datetime.fromisoformat(raw.performed_at)))
+        self.set_provider_id(raw.provider_id)
+        self.set_kind(raw.kind)
+        self.position.setCurrentIndex(max(0, self.position.findData(raw.position)))
+        self.ultrasound_guided.setChecked(raw.ultrasound_guided)
+        self.ultrasound_image_retained.setChecked(raw.ultrasound_image_retained)
+        self.ultrasound_device.setText(raw.ultrasound_device)
+        self._update_ultrasound_fields()
+        self.consent_obtained.setChecked(raw.consent_obtained)
+        self.time_out_performed.setChecked(raw.time_out_performed)
+        self.pain_before.setText(raw.pain_before)
+        self.pain_after.setText(raw.pain_after)
+
+    def apply_to(self, raw: RawSession) -> RawSession:
+        return replace(
+            raw,
+            performed_at=from_qdatetime(self.performed_at.dateTime()).isoformat(),
+            provider_id=self.provider_id(),
+            kind=str(self.kind.currentData()),
+            position=str(self.position.currentData()),
+            ultrasound_guided=self.ultrasound_guided.isChecked(),
+            ultrasound_image_retained=self.ultrasound_image_retained.isChecked(),
+            ultrasound_device=self.ultrasound_device.text(),
+            consent_obtained=self.consent_obtained.isChecked(),
+            time_out_performed=self.time_out_performed.isChecked(),
+            pain_before=self.pain_before.text(),
+            pain_after=self.pain_after.text(),
+        )
+
+    def show_problems(self, problems: Sequence[FieldProblem]) -> None:
+        self.when_who_errors.show_problems(
+            [p for path in _WHEN_WHO_PATHS for p in problems_under(problems, path)]
+        )
+        self.ultrasound_errors.show_problems(
+            [p for path in _ULTRASOUND_PATHS for p in problems_under(problems, path)]
+        )
+        self.pain_errors.show_problems(
+            [p for path in _PAIN_PATHS for p in problems_under(problems, path)]
+        )
+        mark_fields(
+            problems,
+            {
+                "provider": self.provider,
+                "ultrasound.device": self.ultrasound_device,
+                "pain_before": self.pain_before,
+                "pain_after": self.pain_after,
+            },
+        )
+
+    def focus_widgets(self) -> list[QWidget]:
+        """The inputs in tab order: top to bottom, left to right."""
+        return [
+            self.performed_at,
+            self.provider,
+            self.kind,
+            self.position,
+            self.ultrasound_guided,
+            self.ultrasound_image_retained,
+            self.ultrasound_device,
+            self.consent_obtained,
+            self.time_out_performed,
+            self.pain_before,
+            self.pain_after,
+        ]

@@ -1,0 +1,56 @@
+"""The password asked again before a signature, with the refusal shown in the dialog itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from tpi_desk.services.errors import AccountLocked, WrongPassword
+from tpi_desk.ui.session_editor.style import RED
+
+# Called with the typed password: the error message to show, or None once it was accepted.
+PasswordAttempt = Callable[[str], str | None]
+
+
+class PasswordConfirmField(QWidget):
+    """A password box and a red line under it saying why the last attempt was refused."""
+
+    def __init__(self, label: str = "Your password", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(label)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"QLabel {{ color: {RED}; }}")
+        self.error_label.hide()
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(f"{label}:", self.password)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+
+    def text(self) -> str:
+        return self.password.text()
+
+    def try_with(self, attempt: PasswordAttempt) -> bool:
+        """Run ``attempt`` with the typed password; on refusal show why, clear the box, False."""
+        problem = attempt(self.password.text())
+        if problem is None:
+            self.error_label.hide()
+            return True
+        self.error_label.setText(problem)
+        self.error_label.show()
+        self.password.clear()
+        self.password.setFocus()
+        return False
+
+
+def password_refusal(error: Exception) -> str | None:
+    """The message to keep the dialog open with (wrong password, locked account), else None."""
+    if isinstance(error, WrongPassword | AccountLocked):
+        return error.message
+    return None

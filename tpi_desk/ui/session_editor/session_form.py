@@ -1,0 +1,131 @@
+"""The whole form, top to bottom: header, diagnoses and indication, sites, outcome."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.record import ProcedureKind, Side
+from tpi_desk.ui.session_editor.diagnosis_picker import DiagnosisPicker
+from tpi_desk.ui.session_editor.form_state import RawSession
+from tpi_desk.ui.session_editor.form_widgets import section_heading
+from tpi_desk.ui.session_editor.header_fields import HeaderFields
+from tpi_desk.ui.session_editor.indication_fields import IndicationFields
+from tpi_desk.ui.session_editor.outcome_fields import OutcomeFields
+from tpi_desk.ui.session_editor.sites_table import SitesTable
+
+
+class SessionForm(QWidget):
+    """Every input of the session document, with its problems shown next to it."""
+
+    changed = Signal()
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header = HeaderFields(catalog)
+        self.diagnoses = DiagnosisPicker(catalog)
+        self.indication = IndicationFields(catalog)
+        self.sites = SitesTable(catalog)
+        self.outcome = OutcomeFields(catalog)
+        self.sites_heading = section_heading("Injection sites")
+        self._focus_chain: list[QWidget] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 16)
+        layout.setSpacing(6)
+        layout.addWidget(section_heading("Procedure"))
+        layout.addWidget(self.header)
+        layout.addWidget(section_heading("Diagnoses"))
+        layout.addWidget(self.diagnoses)
+        layout.addWidget(section_heading("Indication"))
+        layout.addWidget(self.indication)
+        layout.addWidget(self.sites_heading)
+        layout.addWidget(self.sites)
+        layout.addWidget(section_heading("Outcome"))
+        layout.addWidget(self.outcome)
+        layout.addStretch(1)
+        for part in (self.header, self.diagnoses, self.indication, self.sites, self.outcome):
+            part.changed.connect(self.changed)
+
+    def load(self, raw: RawSession) -> None:
+        self.header.load(raw)
+        self.diagnoses.set_codes(raw.diagnoses)
+        self.indication.load(raw)
+        self.set_kind_shown(raw.kind)
+        self.sites.load(raw.sites)
+        self.outcome.load(raw)
+
+    def load_findings(self, raw: RawSession) -> None:
+        """Show the sites, diagnoses, position and indication of ``raw`` (copy from last)."""
+        self.diagnoses.set_codes(raw.diagnoses)
+        position = self.header.position
+        position.setCurrentIndex(max(0, position.findData(raw.position)))
+        self.indication.load(raw)
+        self.sites.load(raw.sites)
+
+    def recorded_sites(self) -> list[tuple[str, Side]]:
+        """Muscle and side of every site that has both (for the body map)."""
+        sides = {side.value: side for side in Side}
+        return [
+            (site.muscle_id, sides[site.side])
+            for site in self.sites.raw_sites()
+            if site.muscle_id and site.side in sides
+        ]
+
+    def raw(self) -> RawSession:
+        raw = self.header.apply_to(RawSession())
+        raw = self.indication.apply_to(raw)
+        raw = self.outcome.apply_to(raw)
+        return replace(raw, diagnoses=self.diagnoses.codes(), sites=self.sites.raw_sites())
+
+    def set_kind_shown(self, kind: str) -> None:
+        """Dry needling hides medications; the heading names the kind of site."""
+        injection = kind == ProcedureKind.TRIGGER_POINT_INJECTION.value
+        self.sites.set_medications_enabled(injection)
+        self.sites_heading.setText("Injection sites" if injection else "Needling sites")
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A signed note: every input disabled, and the buttons that add or remove hidden."""
+        self.setEnabled(not read_only)
+        self.diagnoses.search.setVisible(not read_only)
+        self.diagnoses.remove_button.setVisible(not read_only)
+        self.sites.set_editable(not read_only)
+        if read_only:
+            self.outcome.set_chest_wall_needed(False)
+
+    def show_problems(self, problems: Sequence[FieldProblem]) -> None:
+        self.header.show_problems(problems)
+        self.diagnoses.show_problems(problems)
+        self.indication.show_problems(problems)
+        self.sites.show_problems(problems)
+        self.outcome.show_problems(problems)
+
+    def update_tab_order(self) -> None:
+        """Tab goes top to bottom, left to right, also through sites added later."""
+        chain = [widget for widget in self.focus_widgets() if not widget.isHidden()]
+        if chain == self._focus_chain:
+            return
+        self._focus_chain = chain
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def focus_first_invalid(self) -> None:
+        """Put the cursor in the first field (in tab order) whose value cannot be accepted."""
+        for widget in self._focus_chain:
+            if widget.property("invalid") and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [
+            *self.header.focus_widgets(),
+            *self.diagnoses.focus_widgets(),
+            *self.indication.focus_widgets(),
+            *self.sites.focus_widgets(),
+            *self.outcome.focus_widgets(),
+        ]
