@@ -1,0 +1,294 @@
+"""All the benchmarks in one run: a table of DESIGN.md's "Numbers to reach", PASS or MISS.
+
+Usage: python bench/run.py [--quick] [--only NAME]
+
+Runs each benchmark script of this folder in its own process (offscreen, no display needed),
+echoes its output, then prints one table: every figure, its target, the baseline measured in
+the same run where the target is a ratio or a comparison, and PASS/MISS. Every figure in the
+table is measured in this run; where a figure stands in for another (--quick measures on
+100,000 sessions instead of 1,000,000) the "measured on" column says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+FULL_SESSIONS = 1_000_000
+QUICK_SESSIONS = 100_000
+START_SESSIONS = 100_000
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    measured: str
+    target: str
+    baseline: str
+    passed: bool | None  # None: not measured (the benchmark failed)
+    measured_on: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    quick: bool
+    folder: Path
+
+    @property
+    def big(self) -> int:
+        return QUICK_SESSIONS if self.quick else FULL_SESSIONS
+
+    def db(self, sessions: int) -> Path:
+        return self.folder / f"bench-{sessions}.sqlite3"
+
+
+def run_script(name: str, arguments: list[str]) -> str:
+    """Run bench/``name`` with ``arguments``, echoing and returning its standard output."""
+    command = [sys.executable, str(BENCH / name), *arguments]
+    print(f"\n### {name} {' '.join(arguments)}", flush=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, text=True, cwd=BENCH)
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        print("    " + line, end="", flush=True)
+        lines.append(line)
+    if process.wait() != 0:
+        raise RuntimeError(f"{name} exited with status {process.returncode}")
+    print(f"    ({time.perf_counter() - started:.0f} s)", flush=True)
+    return "".join(lines)
+
+
+def number(pattern: str, output: str) -> float:
+    """The first group of ``pattern`` in ``output`` as a number (thousands commas dropped)."""
+    found = re.search(pattern, output, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"could not find /{pattern}/ in the benchmark's output")
+    return float(found.group(1).replace(",", ""))
+
+
+def storage_rows(plan: Plan) -> list[Row]:
+    sizes = [str(QUICK_SESSIONS)] if plan.quick else [str(START_SESSIONS), str(FULL_SESSIONS)]
+    output = run_script("storage_bench.py", ["--sizes", *sizes, "--dir", str(plan.folder)])
+    big = output[output.index(f"== {plan.big:,} sessions") :]
+    seconds = number(r"^demo-data: ([\d.]+) s,", big)
+    per_million = number(r"1M sessions at this rate: (\d+) s", big)
+    patients = number(r"^patient search \(([\d,]+) patients\)", big)
+    median = number(r"^patient search .*: median ([\d.]+) ms", big)
+    worst = number(r"worst ([\d.]+) ms per keystroke", big)
+    demo_on = (
+        f"{plan.big:,} sessions in {seconds:.1f} s, scaled to 1M"
+        if plan.quick
+        else f"{plan.big:,} sessions"
+    )
+    return [
+        Row(
+            "generate demo data, 1M sessions",
+            f"{per_million:.0f} s",
+            "< 60 s",
+            "",
+            per_million < 60,
+            demo_on,
+        ),
+        Row(
+            "patient search per keystroke (worst of 9)",
+            f"{worst:.2f} ms",
+            "< 30 ms",
+            f"median keystroke {median:.2f} ms",
+            worst < 30,
+            f"{patients:,.0f} patients" + (" (target: 100k)" if patients < 100_000 else ""),
+        ),
+    ]
+
+
+def startup_rows(plan: Plan, repeats: int) -> list[Row]:
+    start_db, big_db = plan.db(START_SESSIONS), plan.db(plan.big)
+    arguments = ["--db", str(start_db), "--sessions", str(START_SESSIONS)]
+    arguments += ["--repeats", str(repeats), "--db-1m", str(big_db)]
+    output = run_script("startup_bench.py", arguments)
+    bare_ms = number(r"^bare 40-widget form\s+(\d+) ms", output)
+    bare_rss = number(r"^bare 40-widget form.*peak RSS\s+(\d+) MB", output)
+    app_ms = number(rf"^tpi-desk, {re.escape(start_db.name)}\s+(\d+) ms", output)
+    app_rss = number(rf"^tpi-desk, {re.escape(start_db.name)}.*peak RSS\s+(\d+) MB", output)
+    ratio = app_ms / bare_ms
+    big_rss = number(r"^tpi-desk cold start to the window: .*peak RSS (\d+) MB", output)
+    first = number(r"^open the session list \(first 200 rows\): first ([\d.]+) ms", output)
+    warm = number(r"^open the session list .*then ([\d.]+) ms", output)
+    held = number(r"^rows held by the list model:\s+([\d,]+)", output)
+    growth = big_rss / app_rss
+    big = f"{plan.big:,} sessions" + (" (target: 1M)" if plan.quick else "")
+    return [
+        Row(
+            "cold start to the main window",
+            f"{app_ms:.0f} ms = {ratio:.2f}x",
+            "<= 2.5x bare form",
+            f"bare 40-widget form {bare_ms:.0f} ms",
+            ratio <= 2.5,
+            f"{START_SESSIONS:,} sessions, median of {repeats}",
+        ),
+        Row(
+            "open the session list: first rows",
+            f"{first:.1f} ms (then {warm:.1f})",
+            "< 100 ms",
+            "",
+            first < 100,
+            big,
+        ),
+        Row(
+            "session list memory vs table size",
+            f"{held:,.0f} rows held"
+            + ("" if plan.quick else f"; RSS {big_rss:.0f}/{app_rss:.0f} MB = {growth:.2f}x"),
+            "<= 400 rows held" + ("" if plan.quick else "; RSS <= 1.10x"),
+            "-" if plan.quick else f"app on {START_SESSIONS:,} sessions {app_rss:.0f} MB",
+            held <= 400 and (plan.quick or growth <= 1.10),
+            big + (": RSS growth not compared" if plan.quick else ""),
+        ),
+        Row(
+            "peak RSS of the running app",
+            f"{big_rss:.0f} MB",
+            "< 250 MB",
+            f"bare form {bare_rss:.0f} MB",
+            big_rss < 250,
+            big,
+        ),
+    ]
+
+
+def note_pdf_rows(runs: int) -> list[Row]:
+    output = run_script("note_pdf_bench.py", ["--runs", str(runs)])
+    ours = number(r"^\s+ours\s+([\d.]+) ms", output)
+    bare = number(r"^\s+bare \(binary streams, as ours\)\s+([\d.]+) ms", output)
+    ratio = ours / bare
+    return [
+        Row(
+            "one PDF note (TTF, body map, codes)",
+            f"{ours:.1f} ms = {ratio:.2f}x",
+            "< 25 ms and <= 2x bare",
+            f"bare ReportLab {bare:.1f} ms",
+            ours < 25 and ratio <= 2,
+            f"single-site note, median of {runs}",
+        )
+    ]
+
+
+def export_rows(runs: int) -> list[Row]:
+    output = run_script("export_bench.py", ["--notes", "1000", "--runs", str(runs)])
+    ours = r"^\s+ours \(DB \+ analysis \+ merged PDF \+ CSV\)\s+"
+    bare = r"^\s+bare ReportLab \(same text, merged PDF\)\s+"
+    seconds = number(ours + r"([\d.]+) s", output)
+    rss = number(ours + r"[\d.]+ s\s+[\d.]+ s\s+(\d+) MiB", output)
+    bare_seconds = number(bare + r"([\d.]+) s", output)
+    bare_rss = number(bare + r"[\d.]+ s\s+[\d.]+ s\s+(\d+) MiB", output)
+    on = f"1,000 signed notes, median of {runs}"
+    return [
+        Row(
+            "billing batch 1,000 notes -> PDF + CSV",
+            f"{seconds:.1f} s",
+            "< 20 s (progress/cancel: UI, not timed)",
+            f"bare ReportLab {bare_seconds:.1f} s",
+            seconds < 20,
+            on,
+        ),
+        Row(
+            "peak RSS of the 1,000-note export",
+            f"{rss:.0f} MB",
+            "< 400 MB",
+            f"bare ReportLab {bare_rss:.0f} MB",
+            rss < 400,
+            on,
+        ),
+    ]
+
+
+def save_sign_rows(saves: int, signs: int) -> list[Row]:
+    output = run_script("save_sign_bench.py", ["--saves", str(saves), "--signs", str(signs)])
+    save = number(r"^save a two-site draft:\s+([\d.]+) ms", output)
+    sign = number(r"^sign a note, production argon2id:\s+([\d.]+) ms", output)
+    cheap = number(r"^sign a note, cheapest argon2id account:\s+([\d.]+) ms", output)
+    verify = number(r"^argon2id verify alone \(production\):\s+([\d.]+) ms", output)
+    return [
+        Row(
+            "save a draft (two sites)",
+            f"{save:.1f} ms",
+            "< 30 ms",
+            "",
+            save < 30,
+            f"SQLite file, median of {saves}",
+        ),
+        Row(
+            "sign a note (production argon2id)",
+            f"{sign:.1f} ms",
+            "< 30 ms",
+            f"argon2 verify alone {verify:.1f} ms; sign with cheapest argon2 {cheap:.1f} ms",
+            sign < 30,
+            f"SQLite file, median of {signs}",
+        ),
+    ]
+
+
+def benchmarks(plan: Plan) -> dict[str, Callable[[], list[Row]]]:
+    quick = plan.quick
+    return {
+        "storage": lambda: storage_rows(plan),
+        "startup": lambda: startup_rows(plan, 3 if quick else 5),
+        "note_pdf": lambda: note_pdf_rows(20 if quick else 60),
+        "export": lambda: export_rows(1 if quick else 3),
+        "save_sign": lambda: save_sign_rows(20 if quick else 50, 10 if quick else 20),
+    }
+
+
+def verdict(passed: bool | None) -> str:
+    return {True: "PASS", False: "MISS", None: "n/a"}[passed]
+
+
+def print_table(rows: list[Row], failures: list[str], quick: bool) -> None:
+    headers = ("figure", "measured", "target", "baseline (same run)", "result", "measured on")
+    cells = [
+        (r.figure, r.measured, r.target, r.baseline or "-", verdict(r.passed), r.measured_on)
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in [headers, *cells]) for i in range(len(headers))]
+    mode = "--quick" if quick else "full"
+    print(f"\n== Numbers to reach (DESIGN.md), all measured in this run ({mode}) ==")
+    for row in [headers, tuple("-" * w for w in widths), *cells]:
+        print(" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    for failure in failures:
+        print(f"NOT MEASURED: {failure}")
+    misses = sum(r.passed is False for r in rows)
+    print(f"{len(rows)} figures: {len(rows) - misses} pass, {misses} miss; {os.cpu_count()} CPUs")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100k sessions, fewer repeats")
+    names = list(benchmarks(Plan(False, BENCH)))
+    parser.add_argument("--only", choices=names, help="run one benchmark")
+    parser.add_argument("--dir", type=Path, help="keep the databases here (default: temp)")
+    args = parser.parse_args()
+    rows: list[Row] = []
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="tpi-bench-") as scratch:
+        plan = Plan(args.quick, args.dir or Path(scratch))
+        plan.folder.mkdir(parents=True, exist_ok=True)
+        for name, bench in benchmarks(plan).items():
+            if args.only in (None, name):
+                try:
+                    rows += bench()
+                except (RuntimeError, ValueError) as error:
+                    failures.append(f"{name}: {error}")
+    print_table(rows, failures, args.quick)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
