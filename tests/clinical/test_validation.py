@@ -395,3 +395,36 @@ def test_provider_problems(changes: dict[str, Any], problem: tuple[str, str]) ->
     found = validate_provider(replace(PROVIDER, **changes))
     assert [(p.path, p.message) for p in found] == [problem]
     assert found[0].label == field_label(problem[0])
+
+
+@pytest.mark.parametrize(
+    ("site", "message"),
+    [
+        (site_with(needle_length_mm=Decimal("38.15")), "can have at most 1 decimal place"),
+        (
+            site_with(medications=(medication_with(volume_ml=Decimal("0.0005")),)),
+            "can have at most 3 decimal places",
+        ),
+        (
+            site_with(medications=(medication_with(concentration_mg_per_ml=Decimal("NaN")),)),
+            "must be greater than 0",
+        ),
+    ],
+)
+def test_values_more_precise_than_stored_are_refused_not_rounded(
+    complete_entry: SessionEntry, catalog: Catalog, site: SiteEntry, message: str
+) -> None:
+    entry = replace(complete_entry, sites=(site,))
+
+    assert [problem[2] for problem in problems_of(entry, catalog)] == [message]
+
+
+def test_trailing_zeros_do_not_count_as_places(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    site = site_with(
+        needle_length_mm=Decimal("38.10"),
+        medications=(medication_with(volume_ml=Decimal("1.5000")),),
+    )
+
+    assert problems_of(replace(complete_entry, sites=(site,)), catalog) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -255,20 +255,14 @@ def test_any_decimal_in_a_session_field_saves_exactly_or_is_refused(
     create_and_save_draft(world, entry_with(field, value))
 
 
-# --- known defects (product code not fixed here; see the fuzz report) -------------------------
+# --- defects the fuzzing found, now refused with a field message -----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InvalidOperation,
-    reason="validate_patient compares Decimal('NaN') and raises decimal.InvalidOperation "
-    "instead of a field problem: PatientService.create(replace(patient_facts(), "
-    "weight_kg=Decimal('NaN')), actor=...)",
-)
 def test_a_nan_weight_is_a_field_problem(world: World) -> None:
     facts = replace(patient_facts(), mrn=fresh_mrn(), weight_kg=Decimal("NaN"))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         world.services.patients.create(facts, actor=world.actor)
+    assert [str(p) for p in refused.value.problems] == ["patient.weight_kg: must be a number"]
 
 
 @pytest.mark.parametrize("field", ENTRY_DECIMAL_FIELDS)
@@ -279,25 +273,20 @@ def test_a_nan_in_a_session_field_is_a_field_problem(world: World, field: str) -
     assert [problem.path.rsplit(".", 1)[-1] for problem in refused.value.problems] == [field]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a volume with more places than the column keeps (3) passes validation and is "
-    "silently rounded: volume_ml=Decimal('1E-999999') is accepted as > 0 and reads back 0.000",
-)
-def test_a_volume_too_precise_to_store_is_refused_or_kept(world: World) -> None:
+def test_a_volume_too_precise_to_store_is_refused_not_rounded_to_zero(world: World) -> None:
     entry = entry_with("volume_ml", Decimal("1E-999999"))
-    create_and_save_draft(world, entry)
+    with pytest.raises(ValidationFailed) as refused:
+        world.services.drafts.create(world.patient_id, world.provider_id, entry, actor=world.actor)
+    assert [p.message for p in refused.value.problems] == ["can have at most 3 decimal places"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a weight with more places than the column keeps (2) passes validation and is "
-    "silently rounded: weight_kg=Decimal('68.505') reads back 68.51",
-)
-def test_a_weight_too_precise_to_store_is_refused_or_kept(world: World) -> None:
-    save_patient_and_read_back(
-        world, replace(patient_facts(), mrn=fresh_mrn(), weight_kg=Decimal("68.505"))
-    )
+def test_a_weight_too_precise_to_store_is_refused_not_rounded(world: World) -> None:
+    facts = replace(patient_facts(), mrn=fresh_mrn(), weight_kg=Decimal("68.505"))
+    with pytest.raises(ValidationFailed) as refused:
+        world.services.patients.create(facts, actor=world.actor)
+    assert [str(p) for p in refused.value.problems] == [
+        "patient.weight_kg: can have at most 2 decimal places"
+    ]
 
 
 @pytest.mark.parametrize("field", ENTRY_INTEGER_FIELDS)

@@ -31,6 +31,10 @@ MAX_CREDENTIALS_LENGTH = 50
 MAX_LIST_ITEM_LENGTH = 200
 EARLIEST_BIRTH_YEAR = 1900
 WEIGHT_RANGE_KG = (Decimal("0.5"), Decimal(500))
+# Decimal places the database keeps (the columns' scales): more would be rounded silently.
+WEIGHT_PLACES = 2
+NEEDLE_LENGTH_PLACES = 1
+DOSE_PLACES = 3
 # Longest accepted free text, by document path.
 TEXT_LIMITS = {
     "notes": 20_000,
@@ -147,19 +151,41 @@ def _problem(path: str, message: str) -> FieldProblem:
 
 
 def _range(
-    path: str, value: int | Decimal | None, low: int | Decimal, high: int | Decimal
+    path: str,
+    value: int | Decimal | None,
+    low: int | Decimal,
+    high: int | Decimal,
+    *,
+    places: int = 0,
 ) -> Iterator[FieldProblem]:
-    if value is not None and not low <= value <= high:
+    if value is None:
+        return
+    if isinstance(value, Decimal) and not value.is_finite():
+        yield _problem(path, "must be a number")
+    elif not low <= value <= high:
         yield _problem(path, f"must be between {low} and {high}")
+    elif isinstance(value, Decimal):
+        yield from _places(path, value, places)
 
 
-def _positive_at_most(path: str, value: Decimal | None, high: Decimal) -> Iterator[FieldProblem]:
+def _positive_at_most(
+    path: str, value: Decimal | None, high: Decimal, *, places: int
+) -> Iterator[FieldProblem]:
     if value is None:
         return
     if not value.is_finite() or value <= 0:
         yield _problem(path, "must be greater than 0")
     elif value > high:
         yield _problem(path, f"must be at most {high}")
+    else:
+        yield from _places(path, value, places)
+
+
+def _places(path: str, value: Decimal, places: int) -> Iterator[FieldProblem]:
+    """Refuse more decimal places than are stored, rather than let storage round silently."""
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        yield _problem(path, f"can have at most {places} decimal place{'s' if places > 1 else ''}")
 
 
 def _length(path: str, text: str, limit: int) -> Iterator[FieldProblem]:
@@ -233,7 +259,10 @@ def _site_problems(
     yield from _range(f"{path}.points", site.points, *POINTS_RANGE)
     yield from _range(f"{path}.needle_gauge", site.needle_gauge, *NEEDLE_GAUGE_RANGE)
     yield from _positive_at_most(
-        f"{path}.needle_length_mm", site.needle_length_mm, MAX_NEEDLE_LENGTH_MM
+        f"{path}.needle_length_mm",
+        site.needle_length_mm,
+        MAX_NEEDLE_LENGTH_MM,
+        places=NEEDLE_LENGTH_PLACES,
     )
     if kind is ProcedureKind.DRY_NEEDLING and site.medications:
         yield _problem(
@@ -253,8 +282,11 @@ def _medication_problems(
         f"{path}.concentration_mg_per_ml",
         medication.concentration_mg_per_ml,
         MAX_CONCENTRATION_MG_PER_ML,
+        places=DOSE_PLACES,
     )
-    yield from _positive_at_most(f"{path}.volume_ml", medication.volume_ml, MAX_VOLUME_ML)
+    yield from _positive_at_most(
+        f"{path}.volume_ml", medication.volume_ml, MAX_VOLUME_ML, places=DOSE_PLACES
+    )
     yield from _length(f"{path}.lot", medication.lot, MAX_LOT_LENGTH)
 
 
@@ -284,7 +316,9 @@ def validate_patient(
         problems.append(
             _problem(f"{prefix}.date_of_birth", f"must be in {EARLIEST_BIRTH_YEAR} or later")
         )
-    problems += _range(f"{prefix}.weight_kg", patient.weight_kg, *WEIGHT_RANGE_KG)
+    problems += _range(
+        f"{prefix}.weight_kg", patient.weight_kg, *WEIGHT_RANGE_KG, places=WEIGHT_PLACES
+    )
     for index, allergy in enumerate(patient.allergies):
         problems += _required_text(f"{prefix}.allergies[{index}]", allergy, MAX_LIST_ITEM_LENGTH)
     return tuple(problems)
