@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,10 +26,10 @@ from tpi_desk.services.errors import UserError, WrongPassword
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date_time
+from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
 
-Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Date", "Patient", "Author", "Muscles")
 SAMPLES = ("Nov 25, 2026  12:45 PM", "Raghunathan, Valentina", "Dr. Imogen Hartley", None)
 
@@ -55,42 +55,23 @@ def describe(summary: SessionSummary) -> str:
     return f"{summary.patient_name} ({summary.mrn}), {when}, by {summary.provider_name}"
 
 
-class CosignListModel(QAbstractTableModel):
+class CosignListModel(RowTableModel[SessionSummary]):
     """The waiting notes, oldest signature first (the service caps the list)."""
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(HEADERS, parent)
         self._catalog = catalog
-        self._rows: list[SessionSummary] = []
 
     def set_notes(self, notes: list[SessionSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(notes)
-        self.endResetModel()
+        self.replace_rows(notes)
 
     def note_at(self, row: int) -> SessionSummary:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        note = self.row_for(index)
+        if note is None or role != Qt.ItemDataRole.DisplayRole:
             return None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        note = self._rows[index.row()]
         match CosignColumn(index.column()):
             case CosignColumn.DATE:
                 return format_date_time(note.performed_at)

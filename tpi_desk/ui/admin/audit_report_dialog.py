@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -41,10 +39,10 @@ from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.admin.users_dialog import user_service
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date_time
+from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
 
-Index = QModelIndex | QPersistentModelIndex
 PageFetcher = Callable[[int | None], AuditPage]
 HEADERS = ("Time", "User", "Action", "Record", "Patient", "Detail")
 SAMPLES = ("Nov 25, 2026  12:45 PM", "local operator (root)", "Password confirm failed",
@@ -84,28 +82,26 @@ class AuditChoice:
     date_to: datetime | None = None
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowTableModel[AuditEntry]):
     """Audit entries newest first, a page at a time as the view scrolls."""
 
     load_failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AuditEntry] = []
+        super().__init__(HEADERS, parent)
         self._fetch: PageFetcher | None = None
         self._cursor: int | None = None
 
     def start(self, fetch: PageFetcher) -> None:
         """Show the first page of ``fetch``; raises the service's UserError (model empty)."""
-        self.beginResetModel()
-        self._rows, self._fetch, self._cursor = [], None, None
-        self.endResetModel()
+        self._fetch, self._cursor = None, None
+        self.replace_rows([])
         page = fetch(None)
         self._fetch = fetch
         self._append(page)
 
     def entry_at(self, row: int) -> AuditEntry:
-        return self._rows[row]
+        return self.row_at(row)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._fetch is not None and self._cursor is not None
@@ -123,30 +119,12 @@ class AuditTableModel(QAbstractTableModel):
 
     def _append(self, page: AuditPage) -> None:
         self._cursor = page.next_cursor
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
+        self.append_rows(page.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        entry = self.row_for(index)
+        if entry is None:
             return None
-        entry = self._rows[index.row()]
         column = AuditColumn(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(entry, column)

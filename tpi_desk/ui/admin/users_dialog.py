@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +27,7 @@ from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.services.users import UserService
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
 
@@ -36,7 +37,6 @@ ROLE_LABELS = {
     Role.BILLING: "Billing",
     Role.ADMIN: "Administrator",
 }
-Index = QModelIndex | QPersistentModelIndex
 
 
 class UserColumn(IntEnum):
@@ -60,39 +60,22 @@ def user_service(context: AppContext) -> UserService:
     return UserService(context.database.session_factory)
 
 
-class UsersTableModel(QAbstractTableModel):
+class UsersTableModel(RowTableModel[UserRecord]):
     """Every account, one row each (the whole list: a clinic has tens of users, not more)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[UserRecord] = []
+        super().__init__(HEADERS, parent)
 
     def set_users(self, users: list[UserRecord]) -> None:
-        self.beginResetModel()
-        self._rows = list(users)
-        self.endResetModel()
+        self.replace_rows(users)
 
     def user_at(self, row: int) -> UserRecord:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
+        return self.row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        user = self.row_for(index)
+        if user is None:
             return None
-        user = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(user, UserColumn(index.column()))
         if role == Qt.ItemDataRole.ToolTipRole and not user.has_password:
