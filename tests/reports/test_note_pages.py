@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
+from tpi_desk.reports.fonts import REGULAR
 from tpi_desk.reports.note_pages import (
     NoteEnd,
     NotePageInfo,
     NoteStart,
     build_document,
+    fitted,
     join_note_stories,
     note_document,
 )
-from tpi_desk.reports.note_pdf import build_note_story
+from tpi_desk.reports.note_pdf import build_note_story, render_note_bytes
 from tpi_desk.reports.note_styles import note_stylesheet
-from tpi_desk.reports.sample_notes import draft_note, many_sites_note, single_site_note
+from tpi_desk.reports.sample_notes import (
+    ZOE,
+    draft_note,
+    make_note,
+    many_sites_note,
+    single_site_entry,
+    single_site_note,
+)
 
 
 def merged_pdf(*notes: list[Flowable]) -> PdfReader:
@@ -133,3 +144,23 @@ def test_bookmarks_at_a_height_point_at_their_own_page_and_place() -> None:
     assert reader.get_destination_page_number(entry) == 1
     assert entry.top is not None
     assert 700 < float(entry.top) < 738  # under the first line, below the top margin
+
+
+def test_a_name_too_long_for_the_footer_is_cut_short_and_the_page_number_kept() -> None:
+    long_name = replace(ZOE, family_name="Ñúñez-Ødegård " * 40)
+    reader = PdfReader(io.BytesIO(render_note_bytes(make_note(single_site_entry(), long_name))))
+
+    for number, page in enumerate(reader.pages, start=1):
+        (footer,) = [line for line in page.extract_text().splitlines() if " · Page " in line]
+        assert footer.endswith(f" · Page {number} of {len(reader.pages)}")
+        assert "…" in footer
+
+
+@pytest.mark.parametrize("room", [0.0, 5.0, 40.0, 200.0])
+def test_fitted_text_fits_its_room_with_an_ellipsis(room: float) -> None:
+    long_text = "Trigger Point Injection procedure note · Ñúñez, Zoë · " * 5
+    cut = fitted(long_text, REGULAR, 8, room)
+    assert cut.endswith("…")
+    assert long_text.startswith(cut[:-1].rstrip())
+    assert stringWidth(cut, REGULAR, 8) <= max(room, stringWidth("…", REGULAR, 8))
+    assert fitted("Zoë", REGULAR, 8, 200.0) == "Zoë"

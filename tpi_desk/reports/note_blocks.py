@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
-from tpi_desk.reports.note_format import markup
+from tpi_desk.reports.note_format import NBSP, markup
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 from tpi_desk.reports.note_styles import (
     BLOCK_GAP,
@@ -22,6 +23,9 @@ from tpi_desk.reports.note_styles import (
     side_by_side_style,
     text_commands,
 )
+
+# Taller than this (a third of a letter page), side-by-side blocks are stacked instead.
+SIDE_BY_SIDE_MAX_HEIGHT = 3.5 * inch
 
 
 def heading(styles: StyleSheet1, title: str) -> list[Flowable]:
@@ -142,11 +146,38 @@ def key_value_blocks(
     styles: StyleSheet1,
     blocks: Sequence[tuple[str, Sequence[tuple[str, str]]]],
     label_width: float,
-) -> Table:
+) -> list[Flowable]:
     """Titled label/value blocks side by side (patient | session), a hairline between them.
 
     Each block is its own table, so a value wrapping in one block leaves the other alone.
+    A table row cannot break across pages, so blocks too tall to sit side by side (a value
+    of thousands of characters) are stacked as paragraphs instead, which can: nothing is
+    cut and the note still renders.
     """
+    side_by_side = _side_by_side(styles, blocks, label_width)
+    _, height = side_by_side.wrap(CONTENT_WIDTH, SIDE_BY_SIDE_MAX_HEIGHT)
+    if height <= SIDE_BY_SIDE_MAX_HEIGHT:
+        return [side_by_side]
+    stacked: list[Flowable] = []
+    for title, rows in blocks:
+        stacked.append(text(styles, title, "block_heading"))
+        label = styles["label"]
+        for name, value in rows:
+            stacked.append(
+                Paragraph(
+                    f'<font size="{label.fontSize}" color="{label.textColor.hexval()}">'
+                    f"{markup(name)}</font>{NBSP}{NBSP}{markup(value)}",
+                    styles["value"],
+                )
+            )
+    return stacked
+
+
+def _side_by_side(
+    styles: StyleSheet1,
+    blocks: Sequence[tuple[str, Sequence[tuple[str, str]]]],
+    label_width: float,
+) -> Table:
     block_width = CONTENT_WIDTH / len(blocks)
     cells = []
     for index, (title, rows) in enumerate(blocks):

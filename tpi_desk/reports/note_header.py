@@ -70,7 +70,7 @@ def clinic_header(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
 def patient_and_session(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     """The patient block and the session block side by side."""
     blocks = (("PATIENT", _patient_rows(data)), ("SESSION", _session_rows(data)))
-    return [Spacer(1, 8), key_value_blocks(styles, blocks, LABEL_WIDTH)]
+    return [Spacer(1, 8), *key_value_blocks(styles, blocks, LABEL_WIDTH)]
 
 
 def _patient_rows(data: NoteData) -> list[tuple[str, str]]:

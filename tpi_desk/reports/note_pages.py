@@ -19,6 +19,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.flowables import PageBreak
@@ -43,6 +44,9 @@ CONTENT_WIDTH = PAGE_SIZE[0] - 2 * SIDE_MARGIN
 _FOOTER_RULE_Y = BOTTOM_MARGIN - 16
 _FOOTER_TEXT_Y = BOTTOM_MARGIN - 27
 _RUNNING_HEADER_Y = PAGE_SIZE[1] - TOP_MARGIN + 16
+# Page furniture is one line: a title too long for it is cut short (the note shows it whole).
+ELLIPSIS = "…"
+MARK_GAP = 12
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,7 +230,9 @@ def _draw_running_header(canvas: Canvas, note: NotePageInfo) -> None:
     canvas.saveState()
     canvas.setFont(REGULAR, RUNNING_HEADER_SIZE)
     canvas.setFillColor(MUTED)
-    canvas.drawString(SIDE_MARGIN, _RUNNING_HEADER_Y, note.running_title)
+    room = CONTENT_WIDTH - _mark_width(note, RUNNING_HEADER_SIZE + 1)
+    title = fitted(note.running_title, REGULAR, RUNNING_HEADER_SIZE, room)
+    canvas.drawString(SIDE_MARGIN, _RUNNING_HEADER_Y, title)
     if note.status_mark:
         canvas.setFont(BOLD, RUNNING_HEADER_SIZE + 1)
         canvas.setFillColor(ALERT_RED)
@@ -245,12 +251,37 @@ def _draw_footer(canvas: Canvas, note: NotePageInfo, number: int, total: int) ->
     canvas.line(SIDE_MARGIN, _FOOTER_RULE_Y, PAGE_SIZE[0] - SIDE_MARGIN, _FOOTER_RULE_Y)
     canvas.setFont(REGULAR, FOOTER_SIZE)
     canvas.setFillColor(MUTED)
-    canvas.drawString(SIDE_MARGIN, _FOOTER_TEXT_Y, f"{note.footer} · Page {number} of {total}")
+    page = f" · Page {number} of {total}"
+    room = CONTENT_WIDTH - _mark_width(note, FOOTER_SIZE) - stringWidth(page, REGULAR, FOOTER_SIZE)
+    canvas.drawString(
+        SIDE_MARGIN, _FOOTER_TEXT_Y, fitted(note.footer, REGULAR, FOOTER_SIZE, room) + page
+    )
     if note.status_mark:
         canvas.setFont(BOLD, FOOTER_SIZE)
         canvas.setFillColor(ALERT_RED)
         canvas.drawRightString(PAGE_SIZE[0] - SIDE_MARGIN, _FOOTER_TEXT_Y, note.status_mark)
     canvas.restoreState()
+
+
+def _mark_width(note: NotePageInfo, size: float) -> float:
+    """Room the status mark takes on the right, with a gap before it (0 without a mark)."""
+    if not note.status_mark:
+        return 0
+    return stringWidth(note.status_mark, BOLD, size) + MARK_GAP
+
+
+def fitted(text: str, font: str, size: float, room: float) -> str:
+    """``text``, cut short with an ellipsis if it is wider than ``room`` points."""
+    if stringWidth(text, font, size) <= room:
+        return text
+    low, high = 0, len(text)  # the longest prefix that fits with the ellipsis: binary search
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + ELLIPSIS, font, size) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + ELLIPSIS
 
 
 def _draw_watermark(canvas: Canvas, note: NotePageInfo) -> None:
