@@ -9,14 +9,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
-from tpi_desk.models import (
-    AuditEvent,
-    ClinicSetting,
-    Database,
-    MedicationLine,
-    Patient,
-    ProcedureSession,
-)
+from tpi_desk.models.audit import AuditEvent
+from tpi_desk.models.database import Database
+from tpi_desk.models.people import Patient
+from tpi_desk.models.procedures import MedicationLine, ProcedureSession
+from tpi_desk.models.settings import ClinicSetting
 
 KATHMANDU = timezone(timedelta(hours=5, minutes=45))
 
@@ -81,6 +78,25 @@ def test_whole_number_decimal_keeps_its_scale(database: Database, draft_id: int)
         line = session.scalars(select(MedicationLine).order_by(MedicationLine.id)).first()
     assert line is not None
     assert str(line.concentration_mg_per_ml) == "10.000"
+
+
+def test_an_assigned_decimal_holds_its_stored_form_at_once(
+    database: Database, draft_id: int
+) -> None:
+    with database.session_factory.begin() as session:
+        line = session.scalars(select(MedicationLine).order_by(MedicationLine.id)).first()
+        assert line is not None
+        line.volume_ml = Decimal("1.5")
+        line.concentration_mg_per_ml = Decimal("2.0005")  # rounded half away from zero
+        patient = session.scalars(select(Patient)).one()
+        patient.weight_kg = Decimal(70)
+        in_memory = (str(line.volume_ml), str(line.concentration_mg_per_ml), str(patient.weight_kg))
+    with database.session_factory() as session:
+        line = session.scalars(select(MedicationLine).order_by(MedicationLine.id)).first()
+        patient = session.scalars(select(Patient)).one()
+        assert line is not None
+        loaded = (str(line.volume_ml), str(line.concentration_mg_per_ml), str(patient.weight_kg))
+    assert in_memory == loaded == ("1.500", "2.001", "70.00")
 
 
 def test_float_dose_is_refused(database: Database, draft_id: int) -> None:

@@ -41,6 +41,7 @@ def test_an_np_note_waits_for_a_physician_who_cosigns_it(
 
     assert np_note.cosign_required and np_note.awaiting_cosignature
     assert not physician_note.cosign_required
+    assert np_note == desk.queries.load(np_note.id, actor=staff.nurse_practitioner)
     assert [s.id for s in desk.cosign.pending_for(staff.physician)] == [np_note.id, pa_note.id]
     pending = desk.cosign.pending_for(staff.second_physician)[0]
     assert (pending.id, pending.provider_name, pending.status) == (

@@ -48,6 +48,9 @@ def test_saving_replaces_sites_and_bumps_the_version(
 
     assert saved.version > created.version
     assert services.queries.load(created.id).entry == fewer_sites
+    # save() answers from the row it wrote; it must be exactly what a fresh load finds
+    # (repr: Decimal("1.5") and Decimal("1.50") are equal but show differently).
+    assert repr(saved) == repr(services.queries.load(created.id))
 
 
 def test_a_stale_save_is_a_conflict_and_overwrites_nothing(

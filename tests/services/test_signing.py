@@ -31,6 +31,8 @@ def test_signing_a_complete_note_records_who_and_when(
     assert loaded.content_hash is not None and len(loaded.content_hash) == 64
     assert loaded.content_hash == signed.content_hash
     assert loaded.entry == draft.entry
+    # sign() builds its answer from what it wrote; it must be what a fresh load finds.
+    assert signed == loaded
 
 
 def test_an_incomplete_note_is_refused_with_what_is_missing(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Numeric, Text
+from sqlalchemy import DateTime, Dialect, Numeric, Text, event
+from sqlalchemy.orm import Mapper
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -81,6 +83,13 @@ class ExactDecimal(TypeDecorator[Decimal]):
             raise TypeError(f"expected a Decimal, got {type(value).__name__} {value!r}")
         return Decimal(value).quantize(self._quantum, rounding=ROUND_HALF_UP)
 
+    def as_stored(self, value: object) -> object:
+        """``value`` as the database will keep and return it (anything but a Decimal or an
+        int is left for ``process_bind_param`` to refuse)."""
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            return value
+        return Decimal(value).quantize(self._quantum, rounding=ROUND_HALF_UP)
+
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
@@ -127,3 +136,22 @@ class JsonText(TypeDecorator[Any]):
         if value is None:
             return None
         return json.loads(value)
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _keep_decimals_as_stored(mapper: Mapper[Any], class_: type) -> None:
+    """A Decimal assigned to an ``ExactDecimal`` attribute is quantized at once, so a row
+    just written holds what a fresh load would find (1.5 mL reads back as 1.500)."""
+    for attribute in mapper.column_attrs:
+        for column in attribute.columns:
+            if isinstance(column.type, ExactDecimal):
+                event.listen(
+                    getattr(class_, attribute.key), "set", _quantizer(column.type), retval=True
+                )
+
+
+def _quantizer(column_type: ExactDecimal) -> Callable[..., object]:
+    def quantize(_target: object, value: object, _old: object, _initiator: object) -> object:
+        return column_type.as_stored(value)
+
+    return quantize

@@ -70,8 +70,9 @@ class DraftService:
                 record_event(
                     db, actor, AuditAction.UPDATE, "session", row.id, patient_id=row.patient_id
                 )
-                db.expire(row)
-                return session_record(load_session_row(db, session_id))
+                # The row holds what was just written (its new children, version and time
+                # included): no second load of the whole note.
+                return session_record(row)
 
             return run_unit_of_work(self._session_factory, "save the draft", work)
 

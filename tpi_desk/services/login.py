@@ -8,6 +8,7 @@ written in one unit of work that commits whether the password was right or not.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum, auto
@@ -55,6 +56,51 @@ class _Settled:
     locked_until: datetime | None = None
 
 
+# Password checks started by ``begin_confirm``; two at once at most (a 2-core workstation).
+_PASSWORD_CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tpi-desk-password")
+
+
+class PendingConfirmation:
+    """A password confirmation under way (see ``Authenticator.begin_confirm``)."""
+
+    def __init__(
+        self,
+        authenticator: Authenticator,
+        account: _Account,
+        now: datetime,
+        purpose: str,
+        check: Future[bool],
+    ) -> None:
+        self._authenticator = authenticator
+        self._account = account
+        self._now = now
+        self._purpose = purpose
+        self._check = check
+        self._finished = False
+
+    def matched(self) -> bool:
+        """Whether the password was right (waits for the check)."""
+        return self._check.result()
+
+    def finish(self) -> None:
+        """Record the outcome once: a wrong password is counted and audited and raises
+        ``WrongPassword`` (or ``AccountLocked`` when it was one too many)."""
+        if self._finished:
+            return
+        self._finished = True
+        account, purpose = self._account, self._purpose
+        accepted = self.matched()
+        if accepted and account.failed_logins == 0:
+            return
+        settled = self._authenticator._settle(
+            account, account.username, accepted=accepted, now=self._now, purpose=purpose
+        )
+        if settled.outcome is _Outcome.LOCKED:
+            raise _locked_error(account.username, settled.locked_until)
+        if settled.outcome is not _Outcome.ACCEPTED:
+            raise WrongPassword(f"The password is not correct; could not {purpose}.")
+
+
 class Authenticator:
     """Checks passwords for sign-in, unlock and the re-authentication before a signature."""
 
@@ -96,6 +142,14 @@ class Authenticator:
 
         A wrong password counts towards the lockout like a failed sign-in.
         """
+        self.begin_confirm(actor, password, purpose=purpose).finish()
+
+    def begin_confirm(
+        self, actor: Actor | None, password: str, *, purpose: str
+    ) -> PendingConfirmation:
+        """Start ``confirm``: refuse a disabled or locked account now, and run the argon2
+        check in a worker thread (argon2 releases the GIL) while the caller prepares its
+        work; the caller commits nothing before ``matched()`` and calls ``finish()``."""
         if actor is None:
             raise PermissionDenied(f"Sign in first: only a signed-in user may {purpose}.")
         account = self._read(select(User).where(User.id == actor.user_id))
@@ -104,16 +158,10 @@ class Authenticator:
         now = self._clock()
         if _is_locked(account, now):
             raise _locked_error(account.username, account.locked_until)
-        accepted = password_matches(self.hasher, account.password_hash, password)
-        if accepted and account.failed_logins == 0:
-            return
-        settled = self._settle(
-            account, account.username, accepted=accepted, now=now, purpose=purpose
+        check = _PASSWORD_CHECKS.submit(
+            password_matches, self.hasher, account.password_hash, password
         )
-        if settled.outcome is _Outcome.LOCKED:
-            raise _locked_error(account.username, settled.locked_until)
-        if settled.outcome is not _Outcome.ACCEPTED:
-            raise WrongPassword(f"The password is not correct; could not {purpose}.")
+        return PendingConfirmation(self, account, now, purpose, check)
 
     def _read(self, query: Select[tuple[User]]) -> _Account | None:
         with database_errors_as_user_errors("check the password"), self._session_factory() as db:
@@ -170,7 +218,7 @@ class Authenticator:
             row.locked_until = None
             if rehashed is not None:
                 row.password_hash = rehashed
-            actor = Actor(row.id, row.username, row.role, row.credentials)
+            actor = Actor(row.id, row.username, row.role, row.credentials, row.display_name)
             if purpose is None:
                 record_event(db, actor, AuditAction.LOGIN, "user", row.id, at=now)
             return _Settled(_Outcome.ACCEPTED, actor=actor)

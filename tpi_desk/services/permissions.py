@@ -85,6 +85,7 @@ class Actor:
     username: str
     role: Role
     credentials: str = ""
+    display_name: str = ""
 
 
 def may(actor: Actor | None, action: Action) -> bool:

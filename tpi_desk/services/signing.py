@@ -7,6 +7,7 @@ addenda, and a mistaken note is marked entered in error.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -27,9 +28,10 @@ from tpi_desk.services.errors import (
     NotFound,
     NotReadyToSign,
     PermissionDenied,
+    UserError,
 )
 from tpi_desk.services.integrity import append_signature, note_content, patient_part, person_part
-from tpi_desk.services.login import Authenticator
+from tpi_desk.services.login import Authenticator, PendingConfirmation
 from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
 from tpi_desk.services.record_mapping import provider_record
 from tpi_desk.services.session_loading import load_session_row, prior_sessions, session_record
@@ -66,14 +68,29 @@ class SigningService:
             clinician = signed_in(actor, Action.SIGN_SESSION)
             if clinician.user_id != signer_id:
                 raise PermissionDenied("A note can only be signed by the signed-in clinician.")
-            self._auth.confirm(clinician, password, purpose="sign the note")
-            return run_unit_of_work(
-                self._session_factory,
-                "sign the note",
-                lambda db: self._sign(db, session_id, version, clinician),
-            )
+            # argon2 checks the password in a worker thread while the note is prepared and
+            # written; the transaction commits only once the password has matched.
+            check = self._auth.begin_confirm(clinician, password, purpose="sign the note")
+            try:
+                signed = run_unit_of_work(
+                    self._session_factory,
+                    "sign the note",
+                    lambda db: self._sign(db, session_id, version, clinician, check),
+                )
+            except (UserError, _PasswordRefused):
+                check.finish()  # a wrong password is named (and counted) first, as ever
+                raise
+            check.finish()
+            return signed
 
-    def _sign(self, db: Session, session_id: int, version: int, actor: Actor) -> SessionRecord:
+    def _sign(
+        self,
+        db: Session,
+        session_id: int,
+        version: int,
+        actor: Actor,
+        check: PendingConfirmation,
+    ) -> SessionRecord:
         row = load_session_row(db, session_id)
         if row.status is not NoteStatus.DRAFT:
             raise LockedNoteError(
@@ -122,7 +139,7 @@ class SigningService:
         db.flush()
         if cosign_required:
             db.add(CosignRequest(session_id=row.id, requested_at=now))
-        append_signature(
+        signature = append_signature(
             db,
             SignedRecordKind.SESSION,
             record_id=row.id,
@@ -141,5 +158,23 @@ class SigningService:
             patient_id=row.patient_id,
             at=now,
         )
-        db.expire(row)
-        return session_record(load_session_row(db, session_id))
+        if not check.matched():
+            raise _PasswordRefused  # rolls the signature back; sign() says why
+        # What signing changed, from what was just written: no second load of the note.
+        return replace(
+            record,
+            version=row.version,
+            status=row.status,
+            updated_at=row.updated_at,
+            signed_at=now,
+            signed_by=signer.display_name,
+            signed_by_credentials=signer.credentials,
+            content_hash=row.content_hash,
+            signature_sequence=signature.sequence,
+            chain_hash=signature.chain_hash,
+            cosign_required=cosign_required,
+        )
+
+
+class _PasswordRefused(Exception):
+    """The password check failed after the signature was prepared: roll it back."""

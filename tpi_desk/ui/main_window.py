@@ -409,9 +409,11 @@ class MainWindow(QMainWindow):
         self.first_run_page.setEnabled(may_author)
 
     def _display_name(self) -> str:
-        """The signed-in user's name as the clinic knows it (the username for non-clinicians)."""
+        """The signed-in user's name as the clinic knows it."""
         if self._actor is None:
             return ""
+        if self._actor.display_name:
+            return self._actor.display_name
         try:
             clinicians = self._context.providers.clinicians(actor=self._actor)
         except UserError:
