@@ -34,7 +34,7 @@ class Row:
     measured: str
     target: str
     baseline: str
-    passed: bool | None  # None: not measured (the benchmark failed)
+    passed: bool | None  # None: shown for information, DESIGN.md sets no target
     measured_on: str
 
 
@@ -119,22 +119,45 @@ def startup_rows(plan: Plan, repeats: int) -> list[Row]:
     bare_ms = number(r"^bare 40-widget form\s+(\d+) ms", output)
     bare_rss = number(r"^bare 40-widget form.*peak RSS\s+(\d+) MB", output)
     app_ms = number(rf"^tpi-desk, {re.escape(start_db.name)}\s+(\d+) ms", output)
-    app_rss = number(rf"^tpi-desk, {re.escape(start_db.name)}.*peak RSS\s+(\d+) MB", output)
     ratio = app_ms / bare_ms
-    big_rss = number(r"^tpi-desk cold start to the window: .*peak RSS (\d+) MB", output)
+    after_enter = number(r"^Enter to the main window \(typed for [\d.]+ s\):\s+(\d+) ms", output)
+    signed_in = output[output.index("== signing in") :]
+    at_once = number(r"^launch to the main window, Enter at once:\s+(\d+) ms", signed_in)
+    window_rss = number(
+        r"^launch to the main window, Enter at once:.*peak RSS\s+(\d+) MB", signed_in
+    )
+    million = output[output.index(f"== {big_db.name} ==") :]
+    big_rss = number(r"^launch to the main window, Enter at once:.*peak RSS (\d+) MB", million)
     first = number(r"^open the session list \(first 200 rows\): first ([\d.]+) ms", output)
     warm = number(r"^open the session list .*then ([\d.]+) ms", output)
     held = number(r"^rows held by the list model:\s+([\d,]+)", output)
-    growth = big_rss / app_rss
+    growth = big_rss / window_rss
     big = f"{plan.big:,} sessions" + (" (target: 1M)" if plan.quick else "")
+    on_start = f"{START_SESSIONS:,} sessions, median of {repeats}"
     return [
         Row(
-            "cold start to the main window",
+            "cold start to the first window (sign in)",
             f"{app_ms:.0f} ms = {ratio:.2f}x",
             "<= 2.5x bare form",
             f"bare 40-widget form {bare_ms:.0f} ms",
             ratio <= 2.5,
-            f"{START_SESSIONS:,} sessions, median of {repeats}",
+            on_start,
+        ),
+        Row(
+            "  then Enter to the main window",
+            f"{after_enter:.0f} ms",
+            "(no target)",
+            "password typed in 1.5 s",
+            None,
+            on_start,
+        ),
+        Row(
+            "  launch to main window, Enter at once",
+            f"{at_once:.0f} ms = {at_once / bare_ms:.2f}x",
+            "(no target: worst case)",
+            f"bare 40-widget form {bare_ms:.0f} ms",
+            None,
+            on_start,
         ),
         Row(
             "open the session list: first rows",
@@ -146,12 +169,11 @@ def startup_rows(plan: Plan, repeats: int) -> list[Row]:
         ),
         Row(
             "session list memory vs table size",
-            f"{held:,.0f} rows held"
-            + ("" if plan.quick else f"; RSS {big_rss:.0f}/{app_rss:.0f} MB = {growth:.2f}x"),
-            "<= 400 rows held" + ("" if plan.quick else "; RSS <= 1.10x"),
-            "-" if plan.quick else f"app on {START_SESSIONS:,} sessions {app_rss:.0f} MB",
-            held <= 400 and (plan.quick or growth <= 1.10),
-            big + (": RSS growth not compared" if plan.quick else ""),
+            f"{held:,.0f} rows held; RSS {big_rss:.0f}/{window_rss:.0f} MB = {growth:.2f}x",
+            "<= 400 rows held; RSS <= 1.10x",
+            f"main window on {START_SESSIONS:,} sessions {window_rss:.0f} MB",
+            held <= 400 and growth <= 1.10,
+            big,
         ),
         Row(
             "peak RSS of the running app",
@@ -159,7 +181,7 @@ def startup_rows(plan: Plan, repeats: int) -> list[Row]:
             "< 250 MB",
             f"bare form {bare_rss:.0f} MB",
             big_rss < 250,
-            big,
+            big + ", main window and session list shown",
         ),
     ]
 
@@ -248,7 +270,7 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], list[Row]]]:
 
 
 def verdict(passed: bool | None) -> str:
-    return {True: "PASS", False: "MISS", None: "n/a"}[passed]
+    return {True: "PASS", False: "MISS", None: "info"}[passed]
 
 
 def print_table(rows: list[Row], failures: list[str], quick: bool) -> None:
@@ -265,7 +287,8 @@ def print_table(rows: list[Row], failures: list[str], quick: bool) -> None:
     for failure in failures:
         print(f"NOT MEASURED: {failure}")
     misses = sum(r.passed is False for r in rows)
-    print(f"{len(rows)} figures: {len(rows) - misses} pass, {misses} miss; {os.cpu_count()} CPUs")
+    passes = sum(r.passed is True for r in rows)
+    print(f"{passes + misses} targets: {passes} pass, {misses} miss; {os.cpu_count()} CPUs")
 
 
 def main() -> int:

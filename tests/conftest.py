@@ -15,7 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from sqlalchemy import create_engine, text
 
 from tpi_desk.clinical.catalog import Catalog, load_catalog
-from tpi_desk.models import Database, normalize_url, open_database
+from tpi_desk.models.database import Database, open_database
+from tpi_desk.models.engine import normalize_url
 from tpi_desk.paths import resource_path
 
 POSTGRES_URL_ENV = "TPI_DESK_TEST_POSTGRES_URL"

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from tests.cli.conftest import Run
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.reports.note_header import DRAFT_MARK
 from tpi_desk.services.demo_data import generate_demo_data
 

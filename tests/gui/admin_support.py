@@ -9,7 +9,7 @@ from tests.gui.window_support import RecordingMessages, make_context
 from tests.services.conftest import PASSWORD, fast_hasher, patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
-from tpi_desk.models import Database
+from tpi_desk.models.database import Database
 from tpi_desk.services.audit_queries import AuditQueries
 from tpi_desk.services.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 from tpi_desk.services.cosign import CosignService

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.admin_support import PASSWORD, Clinic, open_clinic
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.services.errors import LoginFailed
 from tpi_desk.ui.admin.users_dialog import (
     AddUserDialog,

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from tests.gui.window_support import RecordingMessages, make_context, show_window
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.services.demo_data import generate_demo_data
 from tpi_desk.services.overview import count_records
 from tpi_desk.ui.app import (

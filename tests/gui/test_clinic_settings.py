@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.admin_support import Clinic, open_clinic
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.admin.clinic_settings_dialog import (
     COUNT_SIDES_TEXT,

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.admin_support import PASSWORD, Clinic, open_clinic
 from tests.gui.window_support import EditorSpy
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.cosign_list import CosignColumn, CosignDialog, CosignListWidget

@@ -32,7 +32,7 @@ from tests.gui.window_support import (
 from tests.services.conftest import PASSWORD, fast_hasher
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import ProviderFacts, Role
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.reports.claims_csv import CLAIM_COLUMNS
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.exporting import ExportService, ExportStatus

@@ -21,7 +21,7 @@ from tests.gui.window_support import (
     make_context,
 )
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import Database, open_database
+from tpi_desk.models.database import Database, open_database
 from tpi_desk.services.demo_data import generate_demo_data
 from tpi_desk.services.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext

@@ -31,7 +31,7 @@ from tests.gui.window_support import (
 from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus, Role
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.services.audit import AuditAction
 from tpi_desk.services.audit_queries import AuditQueries
 from tpi_desk.services.login import MAX_FAILED_LOGINS

@@ -25,7 +25,7 @@ from tests.gui.window_support import (
 )
 from tpi_desk import __version__
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import Database, open_database
+from tpi_desk.models.database import Database, open_database
 from tpi_desk.services.demo_data import generate_demo_data
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.editor_host import HostedSessionEditor

@@ -21,7 +21,7 @@ from tests.gui.window_support import (
 )
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Sex
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.patient_dialog import PatientDialog
 

@@ -19,7 +19,7 @@ from tests.gui.window_support import (
     show_window,
 )
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.window_support import RecordingMessages, add_patient, make_context, show_window
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.patient_search import PatientSearchPane

@@ -33,7 +33,7 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.services.demo_data import generate_demo_data
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.users import UserService

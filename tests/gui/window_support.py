@@ -27,7 +27,7 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.models import Database
+from tpi_desk.models.database import Database
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 from tpi_desk.services.permissions import Actor
 from tpi_desk.services.users import UserService

@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tpi_desk.clinical.record import ProcedureKind, Role, Sex, Side
-from tpi_desk.models import (
-    Database,
+from tpi_desk.models.database import Database
+from tpi_desk.models.people import Patient, User
+from tpi_desk.models.procedures import (
     InjectionSite,
     MedicationLine,
-    Patient,
     ProcedureSession,
     SessionDiagnosis,
-    User,
 )
 
 NEW_YORK_WINTER = timezone(timedelta(hours=-5))

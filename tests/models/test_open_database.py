@@ -11,15 +11,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tpi_desk.models import (
-    DatabaseNeedsUpgradeError,
-    DatabaseOpenError,
-    DatabaseTooNewError,
-    create_database_engine,
-    head_revision,
-    normalize_url,
-    open_database,
-)
+from tpi_desk.models.database import open_database
+from tpi_desk.models.engine import create_database_engine, normalize_url
+from tpi_desk.models.errors import DatabaseNeedsUpgradeError, DatabaseOpenError, DatabaseTooNewError
+from tpi_desk.models.migration import head_revision
 
 FUTURE_REVISION = "ffff_future"
 

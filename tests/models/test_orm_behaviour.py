@@ -10,16 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tpi_desk.clinical.record import NoteStatus, Role
-from tpi_desk.models import (
-    Database,
+from tpi_desk.models.database import Database
+from tpi_desk.models.people import Patient, User, patient_search_text
+from tpi_desk.models.procedures import (
     FindingKind,
     InjectionSite,
-    Patient,
     ProcedureSession,
     SessionDiagnosis,
     SessionFinding,
-    User,
-    patient_search_text,
     replace_children,
 )
 

@@ -7,8 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from tpi_desk.models import Base, Database, current_revision, head_revision
-from tpi_desk.models.migration import alembic_config
+from tpi_desk.models.base import Base
+from tpi_desk.models.database import Database
+from tpi_desk.models.migration import alembic_config, current_revision, head_revision
+from tpi_desk.models.schema_version import SCHEMA_HEAD
 
 EXPECTED_TABLES = {
     "alembic_version",
@@ -34,6 +36,12 @@ EXPECTED_TABLES = {
 def test_an_empty_database_is_migrated_to_head(database: Database) -> None:
     assert current_revision(database.engine) == head_revision()
     assert set(inspect(database.engine).get_table_names()) == EXPECTED_TABLES
+
+
+def test_the_schema_head_constant_is_the_newest_migration() -> None:
+    # open_database skips Alembic when a file is stamped SCHEMA_HEAD; a new migration that
+    # forgot to move the constant would leave databases un-migrated.
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_migrated_schema_matches_the_models(database: Database) -> None:

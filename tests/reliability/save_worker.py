@@ -34,7 +34,7 @@ from tests.reliability.workers import physician_actor
 from tests.services.conftest import NOW, PASSWORD, fast_hasher, two_site_entry
 from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.models import open_database
+from tpi_desk.models.database import open_database
 from tpi_desk.paths import resource_path
 from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.errors import ConflictError, UserError

@@ -19,7 +19,7 @@ from tests.reliability.workers import REPO, add_physician, physician_actor, work
 from tests.services.conftest import NOW, PASSWORD, fast_hasher, patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.models import Database, open_database
+from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.migration import head_revision
 from tpi_desk.services.backups import (
     BackupError,

@@ -22,7 +22,7 @@ from tests.reliability.workers import (
 )
 from tests.services.conftest import patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import Database, open_database
+from tpi_desk.models.database import Database, open_database
 from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.errors import DatabaseUnavailable

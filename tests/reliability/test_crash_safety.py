@@ -17,7 +17,7 @@ from tests.reliability.save_worker import marker_sequence
 from tests.reliability.workers import People, read_reply, send_line, start_save_worker, stop
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.models import Database
+from tpi_desk.models.database import Database
 from tpi_desk.models.engine import sqlite_file
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.session_queries import SessionQueries

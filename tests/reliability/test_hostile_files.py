@@ -23,7 +23,8 @@ import pytest
 
 from tests.reliability.workers import REPO, worker_environment
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import DatabaseOpenError, open_database
+from tpi_desk.models.database import open_database
+from tpi_desk.models.errors import DatabaseOpenError
 from tpi_desk.services.demo_data import generate_demo_data
 
 EXAMPLE = REPO / "docs" / "examples" / "session.json"

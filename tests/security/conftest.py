@@ -18,7 +18,8 @@ from tests.services.conftest import (
 )
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import ProcedureKind, Role, SessionEntry, Side, SiteEntry
-from tpi_desk.models import AuditEvent, Database
+from tpi_desk.models.audit import AuditEvent
+from tpi_desk.models.database import Database
 from tpi_desk.services.addenda import AddendumService
 from tpi_desk.services.audit import AuditService
 from tpi_desk.services.audit_queries import AuditQueries

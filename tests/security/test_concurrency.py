@@ -9,7 +9,8 @@ from sqlalchemy import select
 from tests.security.conftest import PASSWORD, Desk, Staff
 from tests.services.conftest import fast_hasher, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models import AuditEvent, open_database
+from tpi_desk.models.audit import AuditEvent
+from tpi_desk.models.database import open_database
 from tpi_desk.models.procedures import Signature
 from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.dto import PatientRecord

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.security.conftest import PASSWORD, Desk, SignNote, Staff, audit_actions
 from tests.services.conftest import two_site_entry
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.models import ProcedureSession
+from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.services.addenda import AddendumNotAllowed
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import (

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from tests.security.conftest import PASSWORD, Desk, SignNote, Staff
 from tests.services.conftest import two_site_entry
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.models import Database, ProcedureSession
+from tpi_desk.models.database import Database
+from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.services.dto import PatientRecord, SessionRecord
 from tpi_desk.services.errors import LockedNoteError
 from tpi_desk.services.unit_of_work import LOCKED_RECORD_MARKER, run_unit_of_work

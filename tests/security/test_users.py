@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.security.conftest import PASSWORD, Desk, Staff
 from tpi_desk.clinical.record import Role
-from tpi_desk.models import User
+from tpi_desk.models.people import User
 from tpi_desk.services.errors import (
     AccountLocked,
     LoginFailed,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.security.conftest import PASSWORD, Desk, SignNote, Staff
 from tests.services.conftest import two_site_entry
-from tpi_desk.models import Database
+from tpi_desk.models.database import Database
 from tpi_desk.models.procedures import Signature
 from tpi_desk.services.canonical import GENESIS_HASH
 from tpi_desk.services.dto import PatientRecord, SessionRecord

@@ -22,7 +22,7 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.models import Database
+from tpi_desk.models.database import Database
 from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, UserRecord
 from tpi_desk.services.importing import ImportService

@@ -17,7 +17,7 @@ from tests.services.conftest import (
     two_site_entry,
 )
 from tpi_desk.clinical.record import ProviderFacts, Role
-from tpi_desk.models import Database
+from tpi_desk.models.database import Database
 from tpi_desk.services.addenda import AddendumNotAllowed, AddendumService
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 from tpi_desk.services.entered_in_error import EnteredInErrorService

@@ -14,7 +14,7 @@ from tests.services.conftest import Services, actor_for, patient_facts
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus, ProcedureKind
 from tpi_desk.clinical.text_folding import fold
-from tpi_desk.models import Database, open_database
+from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.people import Patient, patient_search_text
 from tpi_desk.models.procedures import (
     InjectionSite,

@@ -27,7 +27,11 @@ from tpi_desk.clinical.record import (
     SiteEntry,
 )
 from tpi_desk.clinical.session_document import SessionDocument
-from tpi_desk.models import AuditEvent, ClinicSetting, Database, ProcedureSession, User
+from tpi_desk.models.audit import AuditEvent
+from tpi_desk.models.database import Database
+from tpi_desk.models.people import User
+from tpi_desk.models.procedures import ProcedureSession
+from tpi_desk.models.settings import ClinicSetting
 from tpi_desk.services.demo_data import generate_demo_data
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError
 from tpi_desk.services.exporting import (

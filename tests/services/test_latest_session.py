@@ -17,7 +17,8 @@ from tests.services.conftest import (
     two_site_entry,
 )
 from tpi_desk.clinical.record import NoteStatus, Side, SiteEntry
-from tpi_desk.models import Database, ProcedureSession
+from tpi_desk.models.database import Database
+from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 
 MARCH = datetime(2026, 3, 2, 9, 0, tzinfo=CLINIC_TIME)

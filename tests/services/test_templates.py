@@ -19,7 +19,8 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.models import Database, PersonalTemplate
+from tpi_desk.models.database import Database
+from tpi_desk.models.templates import PersonalTemplate
 from tpi_desk.services.dto import ProviderRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tpi_desk.services.templates import TemplateService

@@ -5,26 +5,27 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from tpi_desk.clinical.catalog import load_catalog
-from tpi_desk.models.database import open_database
-from tpi_desk.models.engine import is_sqlite
 from tpi_desk.models.errors import DatabaseOpenError
-from tpi_desk.paths import data_dir, resource_path
+from tpi_desk.models.first_look import needs_first_admin_at_a_glance
+from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
-from tpi_desk.ui.app_context import AppContext
-from tpi_desk.ui.background import run_in_background, stop_delivering
-from tpi_desk.ui.first_admin_dialog import FirstAdminDialog
-from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS
-from tpi_desk.ui.login_dialog import LoginDialog
-from tpi_desk.ui.main_window import MainWindow
+from tpi_desk.ui.background import run_in_background, start_delivering, stop_delivering
+from tpi_desk.ui.desk_loader import LOAD_FAILURES, DeskLoader, LoadedDesk, PendingUsers
+from tpi_desk.ui.first_admin_dialog import FirstAdminCreator, FirstAdminDialog
+from tpi_desk.ui.login_dialog import Authenticator, LoginDialog
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from tpi_desk.services.users import UserService
+    from tpi_desk.ui.app_context import AppContext
+    from tpi_desk.ui.main_window import MainWindow
 
 # For bench/startup_bench.py: print a line once the first window is shown (the sign-in
 # dialog, or the first-admin dialog on a new database), then quit.
@@ -32,6 +33,9 @@ BENCH_EXIT_AFTER_SHOW_ENV = "TPI_DESK_BENCH_EXIT_AFTER_SHOW"
 BENCH_SHOWN_LINE = "tpi-desk: main window shown"
 # The integrity check starts once the window is up and painted, not competing with start-up.
 INTEGRITY_CHECK_DELAY_MS = 500
+OPEN_FAILED_TITLE = "TPI Desk cannot open the database"
+
+Answer = TypeVar("Answer")
 
 
 def run_app(url: str, *, demo: bool = False) -> int:
@@ -44,6 +48,12 @@ def run_app(url: str, *, demo: bool = False) -> int:
     A new database first asks for the administrator account; then everyone signs in. Signing
     out shows the sign-in dialog again; cancelling it quits.
 
+    On a SQLite file that a quick read-only look finds current, that first dialog is shown
+    before the database is opened: the database, the services and the main window's code
+    load behind it (``DeskLoader``), and a database that turns out unusable is named in a
+    message that replaces the dialog. Anything else (a server database, an older or unknown
+    file) is opened first, as before.
+
     SQLite's integrity check reads the whole file (about 2.5 s for a million sessions), so
     it runs in the background once the window is up; a damaged file is then named in a
     message and the app quits, as it would have at start. Nothing else at start reads more
@@ -53,37 +63,79 @@ def run_app(url: str, *, demo: bool = False) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("TPI Desk")
     apply_theme(app)
+    start_delivering()
+    loader = DeskLoader(url, demo=demo)
     try:
-        database = open_database(url, check_integrity=False)
-    except DatabaseOpenError as error:
-        QMessageBox.critical(None, "TPI Desk cannot open the database", error.message)
+        return _run_signed_in(app, url, loader)
+    except LOAD_FAILURES as error:
+        QMessageBox.critical(None, OPEN_FAILED_TITLE, error.message)
         return 1
-    try:
-        context = AppContext.create(database, load_catalog(resource_path("catalog")), data_dir())
-        if demo:
-            _add_demo_data_if_empty(context)
-        messages = UserMessages()
-        users = UserService(database.session_factory)
-        if os.environ.get(BENCH_EXIT_AFTER_SHOW_ENV):
-            # Fires once the first window (the sign-in or first-admin dialog) is up.
-            QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
-        if users.needs_first_admin() and FirstAdminDialog.ask(users) is None:
-            return 0
-        app.setQuitOnLastWindowClosed(False)
-        desk = SignedInDesk(context, messages, users, quit_app=app.exit)
-        window = desk.sign_in()
-        if window is None:
-            return 0
-        QTimer.singleShot(0, lambda: rotate_backup_in_background(window, url))
-        if is_sqlite(database.url):
-            QTimer.singleShot(
-                INTEGRITY_CHECK_DELAY_MS,
-                lambda: check_integrity_in_background(window, messages, url, quit_app=app.exit),
-            )
-        return app.exec()
     finally:
+        loader.close()
         stop_delivering()
-        database.dispose()
+
+
+def _run_signed_in(app: QApplication, url: str, loader: DeskLoader) -> int:
+    messages = UserMessages()
+    needs_first_admin = needs_first_admin_at_a_glance(url)
+    if needs_first_admin is None:
+        needs_first_admin = loader.wait().users.needs_first_admin()
+    if os.environ.get(BENCH_EXIT_AFTER_SHOW_ENV):
+        # Fires once the first window (the sign-in or first-admin dialog) is up.
+        QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
+    pending = PendingUsers(loader)
+    if needs_first_admin and _ask_first_admin(pending, loader) is None:
+        return 0
+    actor = _ask_sign_in(pending, loader)
+    if actor is None:
+        return 0
+    loaded = loader.wait()
+    app.setQuitOnLastWindowClosed(False)
+    desk = SignedInDesk(loaded.context, messages, loaded.users, quit_app=app.exit)
+    window = desk.show_window(actor)
+    _start_background_checks(window, messages, loaded, url, quit_app=app.exit)
+    return app.exec()
+
+
+def _ask_first_admin(creator: FirstAdminCreator, loader: DeskLoader) -> UserRecord | None:
+    dialog = FirstAdminDialog(creator)
+    return _run_while_loading(dialog, loader, lambda: dialog.created)
+
+
+def _ask_sign_in(authenticator: Authenticator, loader: DeskLoader) -> Actor | None:
+    dialog = LoginDialog(authenticator)
+    return _run_while_loading(dialog, loader, lambda: dialog.actor)
+
+
+def _run_while_loading(
+    dialog: FirstAdminDialog | LoginDialog, loader: DeskLoader, answer: Callable[[], Answer]
+) -> Answer | None:
+    """Show ``dialog`` and, once it is up, load the desk behind it; a failed load closes
+    the dialog and is raised here (the caller names it in a message)."""
+    QTimer.singleShot(0, loader.start)
+    loader.when_failed(dialog, lambda _failure: dialog.reject())
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted.value
+    dialog.deleteLater()
+    failure = loader.failure()
+    if failure is not None:
+        raise failure
+    return answer() if accepted else None
+
+
+def _start_background_checks(
+    window: MainWindow,
+    messages: UserMessages,
+    loaded: LoadedDesk,
+    url: str,
+    *,
+    quit_app: Callable[[int], None],
+) -> None:
+    QTimer.singleShot(0, lambda: rotate_backup_in_background(window, url))
+    if loaded.database.url.get_backend_name() == "sqlite":
+        QTimer.singleShot(
+            INTEGRITY_CHECK_DELAY_MS,
+            lambda: check_integrity_in_background(window, messages, url, quit_app=quit_app),
+        )
 
 
 class SignedInDesk:
@@ -113,6 +165,8 @@ class SignedInDesk:
         return self.show_window(actor)
 
     def show_window(self, actor: Actor) -> MainWindow:
+        from tpi_desk.ui.main_window import MainWindow
+
         window = MainWindow(
             self._context,
             self._messages,
@@ -171,6 +225,8 @@ def check_integrity_in_background(
     call ``quit_app(1)``."""
 
     def check() -> None:
+        from tpi_desk.models.database import open_database
+
         open_database(url, upgrade=False, check_integrity=True).dispose()
 
     def checked(outcome: object) -> None:
@@ -179,17 +235,6 @@ def check_integrity_in_background(
             quit_app(1)
 
     run_in_background(window, check, checked)
-
-
-def _add_demo_data_if_empty(context: AppContext) -> None:
-    if context.patients.search("", limit=1):
-        print("tpi-desk: --demo ignored: the database already holds patients.", file=sys.stderr)
-        return
-    from tpi_desk.services.demo_data import generate_demo_data
-
-    generate_demo_data(
-        context.database.engine, context.catalog, patients=DEMO_PATIENTS, sessions=DEMO_SESSIONS
-    )
 
 
 def _report_shown_and_quit(app: QApplication) -> None:

@@ -58,6 +58,13 @@ def run_in_background(
     threading.Thread(target=run, name="tpi-desk-background", daemon=True).start()
 
 
+def start_delivering() -> None:
+    """Call when the app starts (again, in the same process: tests run it several times)."""
+    global _delivering
+    with _delivery_lock:
+        _delivering = True
+
+
 def stop_delivering() -> None:
     """Call when the app quits: work still running is abandoned and never reports back."""
     global _delivering

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
-from tpi_desk.services.users import UserService
 from tpi_desk.ui.theme import PAGE_STYLE
 
 DIALOG_WIDTH = 500
@@ -40,10 +41,16 @@ FIELD_WORDS = {
 }
 
 
+class FirstAdminCreator(Protocol):
+    """What the dialog asks (``UserService`` answers; at start-up, ``PendingUsers``)."""
+
+    def create_first_admin(self, username: str, display_name: str, password: str) -> UserRecord: ...
+
+
 class FirstAdminDialog(QDialog):
     """Each field's problem is shown under it, in plain words; ``created`` once it worked."""
 
-    def __init__(self, users: UserService, parent: QWidget | None = None) -> None:
+    def __init__(self, users: FirstAdminCreator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._users = users
         self.created: UserRecord | None = None
@@ -127,7 +134,7 @@ class FirstAdminDialog(QDialog):
         label.show()
 
     @classmethod
-    def ask(cls, users: UserService, parent: QWidget | None = None) -> UserRecord | None:
+    def ask(cls, users: FirstAdminCreator, parent: QWidget | None = None) -> UserRecord | None:
         """The administrator account created, or None when the user cancelled."""
         dialog = cls(users, parent)
         dialog.exec()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,18 +17,23 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.errors import AccountLocked, UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
 from tpi_desk.ui.theme import PAGE_STYLE
 
 DIALOG_WIDTH = 420
 ERROR_STYLE = "QLabel { color: #b91c1c; }"
 
 
+class Authenticator(Protocol):
+    """What the dialog asks (``UserService`` answers; at start-up, ``PendingUsers``)."""
+
+    def authenticate(self, username: str, password: str) -> Actor: ...
+
+
 class LoginDialog(QDialog):
     """Enter submits; on success ``actor`` holds the signed-in user and the dialog accepts."""
 
     def __init__(
-        self, users: UserService, parent: QWidget | None = None, *, username: str = ""
+        self, users: Authenticator, parent: QWidget | None = None, *, username: str = ""
     ) -> None:
         super().__init__(parent)
         self._users = users
@@ -91,7 +98,7 @@ class LoginDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, users: UserService, parent: QWidget | None = None, *, username: str = ""
+        cls, users: Authenticator, parent: QWidget | None = None, *, username: str = ""
     ) -> Actor | None:
         """The signed-in user, or None when the user cancelled."""
         dialog = cls(users, parent, username=username)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from tpi_desk.models import Base
 from tpi_desk.models.engine import create_database_engine
+from tpi_desk.models.tables import Base
 
 config = context.config
 target_metadata = Base.metadata
