@@ -20,6 +20,7 @@ from tests.security.conftest import (
 )
 from tests.services.conftest import patient_facts, two_site_entry
 from tpi_desk.clinical.record import ProcedureKind
+from tpi_desk.services import audit_queries
 from tpi_desk.services.audit import AuditAction
 from tpi_desk.services.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 from tpi_desk.services.dto import PatientRecord
@@ -179,8 +180,13 @@ def test_the_report_filters_pages_and_is_for_admins(
 
 
 def test_the_csv_export_holds_every_matching_entry_safely(
-    desk: Desk, staff: Staff, patient: PatientRecord, tmp_path: Path
+    desk: Desk,
+    staff: Staff,
+    patient: PatientRecord,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(audit_queries, "CSV_BATCH", 4)  # several batches, as in real logs
     with pytest.raises(LoginFailed):
         desk.users.authenticate("=cmd|' /C calc'!A0", "x")
     path = tmp_path / "audit Zoë.csv"
@@ -190,6 +196,8 @@ def test_the_csv_export_holds_every_matching_entry_safely(
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert count == len(rows) == len(audit_actions(desk.database)) - 1
+    assert count > 2 * audit_queries.CSV_BATCH
+    assert [row["sequence"] for row in rows] == [str(n) for n in range(1, count + 1)]
     assert rows[0]["sequence"] == "1"
     assert rows[0]["action"] == "user_add"
     assert any(row["username"] == "'=cmd|' /C calc'!A0" for row in rows)

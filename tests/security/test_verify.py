@@ -19,6 +19,7 @@ from tests.security.conftest import PASSWORD, Desk, SignNote, Staff
 from tests.services.conftest import two_site_entry
 from tpi_desk.models.database import Database
 from tpi_desk.models.procedures import Signature
+from tpi_desk.services import audit_check, signature_check
 from tpi_desk.services.canonical import GENESIS_HASH
 from tpi_desk.services.dto import PatientRecord, SessionRecord
 
@@ -231,3 +232,29 @@ def test_a_verification_run_is_audited(desk: Desk, staff: Staff) -> None:
     assert [(e.username, e.detail) for e in entries] == [
         ("admin.ada", f"intact: {report.summary()}")
     ]
+
+
+def test_chains_longer_than_one_batch_are_checked_whole(
+    desk: Desk, three_notes: list[SessionRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small batches stand in for the thousands of entries a clinic has within weeks.
+    monkeypatch.setattr(signature_check, "BATCH_SIZE", 3)
+    monkeypatch.setattr(audit_check, "BATCH_SIZE", 5)
+
+    report = desk.verification.verify(record=False)
+
+    assert report.findings == ()
+    assert report.signatures.total == 4
+    assert report.audit_entries > 2 * audit_check.BATCH_SIZE
+
+
+def test_an_altered_link_beyond_the_first_batch_is_named(
+    desk: Desk, three_notes: list[SessionRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(signature_check, "BATCH_SIZE", 2)
+    altered = f"UPDATE signatures SET chain_hash = '{'0' * 64}' WHERE sequence = 4"
+    tamper(desk.database, [altered])
+
+    messages = findings(desk)
+
+    assert any("signature #4" in message for message in messages)

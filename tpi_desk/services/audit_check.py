@@ -36,7 +36,8 @@ def check_audit_chain(db: Session) -> tuple[list[Finding], int, ChainTip]:
                         "altered outside the app",
                     )
                 )
-        db.expunge_all()
+        # No expunge_all() here: it would cut the streamed result short. The session holds
+        # loaded rows weakly, so each batch is freed once the loop lets go of it.
     head = db.get(ChainHead, AUDIT_CHAIN)
     findings += walk.finish(head.sequence if head else None, head.hash if head else None)
     outside = list(

@@ -130,9 +130,10 @@ class AuditQueries:
 
     def _stream(self, query: Select[tuple[AuditEvent]]) -> Iterator[AuditEntry]:
         with self._session_factory() as db:
+            # The session holds loaded rows weakly: each batch is freed once it is written
+            # (expunge_all() would cut the streamed result short).
             for batch in db.scalars(query.execution_options(yield_per=CSV_BATCH)).partitions():
                 yield from (_entry(row) for row in batch)
-                db.expunge_all()
 
 
 def _filter(

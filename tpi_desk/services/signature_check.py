@@ -64,9 +64,16 @@ def check_signature_chain(db: Session) -> tuple[list[Finding], SignatureTally, C
     walk = ChainWalk(SIGNATURE_CHAIN, "signature", lambda sequence: f"signature #{sequence}")
     tally = SignatureTally()
     findings: list[Finding] = []
-    query = select(Signature).order_by(Signature.sequence).execution_options(yield_per=BATCH_SIZE)
-    for batch in db.scalars(query).partitions(BATCH_SIZE):
+    # Page by sequence (not one streamed result): each page's notes are loaded in the same
+    # session, and emptying it between pages must not cut a stream short.
+    after = 0
+    while True:
+        page = select(Signature).where(Signature.sequence > after)
+        batch = db.scalars(page.order_by(Signature.sequence).limit(BATCH_SIZE)).all()
+        if not batch:
+            break
         findings += _check_batch(db, batch, walk, tally)
+        after = batch[-1].sequence
         db.expunge_all()  # keep memory flat however long the chain is
     head = db.get(ChainHead, SIGNATURE_CHAIN)
     findings += walk.finish(head.sequence if head else None, head.hash if head else None)
