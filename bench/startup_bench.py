@@ -104,7 +104,12 @@ def ensure_database(path: Path, sessions: int, catalog: Catalog) -> None:
             patients = min(100_000, max(1, sessions // 10))
             print(f"building {path.name}: {patients:,} patients, {sessions:,} sessions ...")
             result = generate_demo_data(
-                database.engine, catalog, patients=patients, sessions=sessions, seed=42
+                database.engine,
+                catalog,
+                patients=patients,
+                sessions=sessions,
+                seed=42,
+                signatures=False,  # a million notes: the bulk path (DESIGN.md's target)
             )
             with database.engine.begin() as connection:
                 connection.execute(text("ANALYZE"))

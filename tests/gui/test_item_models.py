@@ -99,7 +99,9 @@ def test_history_rows_show_catalog_muscle_names_and_pain_scores(context: AppCont
 def test_session_list_fetches_200_at_a_time_and_holds_only_what_was_fetched(
     context: AppContext, catalog: Catalog
 ) -> None:
-    generate_demo_data(context.database.engine, catalog, patients=1, sessions=450, seed=5)
+    generate_demo_data(
+        context.database.engine, catalog, patients=1, sessions=450, seed=5, signatures=False
+    )
     model = SessionListModel(context.sessions, catalog, HISTORY_COLUMNS, actor=clinician(context))
     model.load(SessionFilter())
 
@@ -135,7 +137,9 @@ def test_patient_list_fetches_200_at_a_time_without_repeating_anyone(
 
 
 def test_a_view_fetches_more_when_scrolled_to_the_bottom(qtbot: QtBot, context: AppContext) -> None:
-    generate_demo_data(context.database.engine, context.catalog, patients=1, sessions=450)
+    generate_demo_data(
+        context.database.engine, context.catalog, patients=1, sessions=450, signatures=False
+    )
     model = SessionListModel(
         context.sessions, context.catalog, HISTORY_COLUMNS, actor=clinician(context)
     )

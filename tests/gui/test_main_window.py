@@ -211,7 +211,9 @@ def test_about_names_the_version(window: MainWindow, messages: RecordingMessages
 def test_a_large_database_opens_with_one_page_per_list(
     qtbot: QtBot, context: AppContext, catalog: Catalog
 ) -> None:
-    generate_demo_data(context.database.engine, catalog, patients=500, sessions=2000, seed=9)
+    generate_demo_data(
+        context.database.engine, catalog, patients=500, sessions=2000, seed=9, signatures=False
+    )
     window = show_window(qtbot, context, RecordingMessages())
     assert window.search_pane.model.rowCount() == 200
     assert window.search_pane.model.canFetchMore()

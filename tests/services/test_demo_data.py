@@ -26,6 +26,7 @@ from tpi_desk.services.demo_data import DemoDataResult, generate_demo_data
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.patients import PatientService
 from tpi_desk.services.session_queries import SessionFilter, SessionQueries
+from tpi_desk.services.verification import VerificationService
 
 TODAY = date(2026, 11, 20)  # a Friday, the day the services' clock says it is
 
@@ -105,6 +106,48 @@ def test_past_sessions_are_signed_by_their_provider_and_todays_are_drafts(
         assert record.signed_at is not None
         assert performed < record.signed_at <= performed + timedelta(hours=1)
         assert record.updated_at == record.signed_at
+
+
+def test_signed_demo_notes_are_signed_as_the_app_signs_them_and_verify_finds_them_intact(
+    database: Database, catalog: Catalog, services: Services
+) -> None:
+    result = generate(database, catalog, patients=20, sessions=150)
+
+    records = list(all_records(services.queries, result.sessions))
+    signed = [r for r in records if r.status is NoteStatus.SIGNED]
+    report = VerificationService(database.session_factory).verify(record=False)
+
+    assert report.findings == ()
+    assert report.signatures.total == len(signed) > 100
+    sequences = sorted((r.signature_sequence, r.signed_at, r.id) for r in signed)
+    assert [s[0] for s in sequences] == list(range(1, len(signed) + 1))
+    assert [s[1] for s in sequences] == sorted(r.signed_at for r in signed)  # chain = time
+    assert all(r.content_hash and r.chain_hash for r in signed)
+
+
+def test_without_signatures_the_bulk_path_stamps_notes_signed_and_verify_names_them(
+    database: Database, catalog: Catalog, services: Services, tmp_path: Path
+) -> None:
+    bulk = generate_demo_data(
+        database.engine, catalog, patients=20, sessions=150, seed=5, today=TODAY, signatures=False
+    )
+    reference = open_database(f"sqlite:///{tmp_path / 'signed.sqlite3'}")
+    try:
+        generate(reference, catalog, patients=20, sessions=150)
+        signed = list(all_records(SessionQueries(reference.session_factory, catalog), 150))
+    finally:
+        reference.dispose()
+    stamped = list(all_records(services.queries, bulk.sessions))
+    report = VerificationService(database.session_factory).verify(record=False)
+
+    # The same notes, signer and signing time either way; only the signature is missing.
+    assert [(r.entry, r.status, r.signed_by, r.signed_at) for r in stamped] == [
+        (r.entry, r.status, r.signed_by, r.signed_at) for r in signed
+    ]
+    assert all(r.signature_sequence is None for r in stamped)
+    assert report.signatures.total == 0
+    assert len(report.findings) == 1
+    assert "have no signature" in report.findings[0].message
 
 
 def test_every_catalog_reference_exists_and_the_content_varies(

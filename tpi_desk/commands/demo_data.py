@@ -14,7 +14,14 @@ MAX_SESSIONS = 50_000_000
 
 
 def demo_data(
-    url: str, *, patients: int, sessions: int, seed: int, stdout: TextIO, stderr: TextIO
+    url: str,
+    *,
+    patients: int,
+    sessions: int,
+    seed: int,
+    signatures: bool = True,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
     if not 1 <= patients <= MAX_PATIENTS:
         print(f"tpi-desk: --patients must be between 1 and {MAX_PATIENTS:,}", file=stderr)
@@ -26,7 +33,12 @@ def demo_data(
     database = open_database(url)
     try:
         result = generate_demo_data(
-            database.engine, catalog, patients=patients, sessions=sessions, seed=seed
+            database.engine,
+            catalog,
+            patients=patients,
+            sessions=sessions,
+            seed=seed,
+            signatures=signatures,
         )
     finally:
         database.dispose()

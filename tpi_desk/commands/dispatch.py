@@ -32,6 +32,7 @@ def run_command(
                 patients=args.patients,
                 sessions=args.sessions,
                 seed=args.seed,
+                signatures=not args.no_signatures,
                 stdout=stdout,
                 stderr=stderr,
             )

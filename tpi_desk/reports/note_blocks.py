@@ -26,6 +26,9 @@ from tpi_desk.reports.note_styles import (
 
 # Taller than this (a third of a letter page), side-by-side blocks are stacked instead.
 SIDE_BY_SIDE_MAX_HEIGHT = 3.5 * inch
+# Blocks with fewer characters of values fit that height whatever they say (about 20 lines
+# of 45 characters), so only longer ones are laid out first to measure them.
+SURELY_SHORT_CHARACTERS = 700
 
 
 def heading(styles: StyleSheet1, title: str) -> list[Flowable]:
@@ -155,6 +158,9 @@ def key_value_blocks(
     cut and the note still renders.
     """
     side_by_side = _side_by_side(styles, blocks, label_width)
+    longest = max(sum(len(value) for _, value in rows) for _, rows in blocks)
+    if longest <= SURELY_SHORT_CHARACTERS:
+        return [side_by_side]  # the usual note: no trial layout needed
     _, height = side_by_side.wrap(CONTENT_WIDTH, SIDE_BY_SIDE_MAX_HEIGHT)
     if height <= SIDE_BY_SIDE_MAX_HEIGHT:
         return [side_by_side]

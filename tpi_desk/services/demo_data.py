@@ -43,6 +43,7 @@ from tpi_desk.models.procedures import (
     SessionDiagnosis,
 )
 from tpi_desk.services.database_errors import database_errors_as_user_errors
+from tpi_desk.services.demo_signatures import DemoSignature, sign_demo_notes
 
 CHUNK_SESSIONS = 50_000
 BODY_POOL_SIZE = 8_192
@@ -180,12 +181,18 @@ def generate_demo_data(
     seed: int = 1,
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    signatures: bool = True,
 ) -> DemoDataResult:
     """Add ``patients`` new patients and ``sessions`` sessions on the weekdays of recent years.
 
     Past sessions are signed by their provider; today's are left as drafts. The same seed
     and ``today`` give the same content. Inserts use SQLAlchemy Core in chunks of about
     ``CHUNK_SESSIONS`` sessions (one commit each); ids continue after the existing rows.
+
+    With ``signatures`` (the default) past notes are inserted as drafts, then signed as the
+    app signs them: content hash and signature chain (about 1 ms a note), so `tpi-desk
+    verify` finds the database intact. Without, they are stamped signed by the bulk insert
+    itself, with no signature (verify names them): for benchmarks of a million sessions.
     """
     if patients < 1 or sessions < 0:
         raise ValueError("demo data needs at least one patient and zero or more sessions")
@@ -212,6 +219,7 @@ def generate_demo_data(
             bodies=_clinical_bodies(rng, catalog, tables, min(BODY_POOL_SIZE, sessions)),
             patient_ids=patient_ids,
             provider_ids=tuple(provider_ids),
+            sign_later=[] if signatures else None,
         )
         done = site_count = medication_count = 0
         for days in timeline.chunks(CHUNK_SESSIONS):
@@ -224,6 +232,8 @@ def generate_demo_data(
             if progress is not None:
                 progress(done, sessions)
         _advance_id_sequences(connection)
+    if builder.sign_later:
+        sign_demo_notes(engine, builder.sign_later)
     seconds = time.perf_counter() - started
     return DemoDataResult(patients, sessions, site_count, medication_count, seconds)
 
@@ -870,7 +880,10 @@ class _SessionRowBuilder:
         bodies: Sequence[_Body],
         patient_ids: range,
         provider_ids: tuple[int, ...],
+        sign_later: list[DemoSignature] | None,
     ) -> None:
+        # Past notes to sign once inserted (as drafts); None: insert them signed.
+        self.sign_later = sign_later
         self._rng = rng
         self._tables = tables
         self._ids = ids
@@ -937,9 +950,15 @@ class _SessionRowBuilder:
                 provider = providers[int(random_number() * provider_count)]
             body = bodies[int(random_number() * body_count)]
             performed = performed_at[minute]
-            if day.signed:
+            if day.signed and self.sign_later is not None:
+                delay = delays[int(random_number() * len(delays))]
+                at = day.midnight + timedelta(minutes=minute + delay)
+                self.sign_later.append(DemoSignature(session_id, at))
+                draft = self._draft
+                tail: Row = (draft, self._no_time, None, no_hash, performed, performed, version)
+            elif day.signed:
                 signed = signed_at[minute + delays[int(random_number() * len(delays))]]
-                tail: Row = (status, signed, provider, no_hash, performed, signed, version)
+                tail = (status, signed, provider, no_hash, performed, signed, version)
             else:
                 tail = (status, self._no_time, None, no_hash, performed, performed, version)
             add_session((session_id, patient_ids[patient_index], provider, performed, offset))

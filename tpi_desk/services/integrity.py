@@ -19,6 +19,7 @@ from tpi_desk.clinical.record import PatientFacts, ProviderFacts, SessionEntry, 
 from tpi_desk.models.procedures import Signature, SignedRecordKind
 from tpi_desk.services.canonical import canonical_json, link_hash, sha256_hex
 from tpi_desk.services.chains import SIGNATURE_CHAIN, append_link
+from tpi_desk.services.dto import ProviderRecord, SessionRecord
 
 NOTE_FORMAT = "tpi-desk/signed-note@1"
 ADDENDUM_FORMAT = "tpi-desk/signed-addendum@1"
@@ -133,6 +134,24 @@ def note_content(
         "signed_at": signed_at,
         "cosign_required": cosign_required,
     }
+
+
+def signed_note_content(
+    record: SessionRecord, signer: ProviderRecord, *, signed_at: datetime, cosign_required: bool
+) -> dict[str, object]:
+    """What a signature over the note ``record`` covers (signing, and the demo data)."""
+    return note_content(
+        session_id=record.id,
+        patient_id=record.patient.id,
+        patient=patient_part(record.patient.facts),
+        provider_id=record.provider.id,
+        provider=person_part(record.provider.facts),
+        entry=record.entry,
+        signer_id=signer.id,
+        signer=person_part(signer.facts),
+        signed_at=signed_at,
+        cosign_required=cosign_required,
+    )
 
 
 def addendum_content(

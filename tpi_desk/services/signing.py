@@ -30,7 +30,7 @@ from tpi_desk.services.errors import (
     PermissionDenied,
     UserError,
 )
-from tpi_desk.services.integrity import append_signature, note_content, patient_part, person_part
+from tpi_desk.services.integrity import append_signature, signed_note_content
 from tpi_desk.services.login import Authenticator, PendingConfirmation
 from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
 from tpi_desk.services.record_mapping import provider_record
@@ -120,17 +120,8 @@ class SigningService:
         if not analysis.ready_to_sign:
             raise NotReadyToSign(analysis.checklist.missing)
         cosign_required = signer.role is not Role.PHYSICIAN and require_physician_cosign(db)
-        content = note_content(
-            session_id=row.id,
-            patient_id=row.patient_id,
-            patient=patient_part(record.patient.facts),
-            provider_id=row.provider_id,
-            provider=person_part(record.provider.facts),
-            entry=record.entry,
-            signer_id=signer.id,
-            signer=person_part(provider_record(signer).facts),
-            signed_at=now,
-            cosign_required=cosign_required,
+        content = signed_note_content(
+            record, provider_record(signer), signed_at=now, cosign_required=cosign_required
         )
         row.status = NoteStatus.SIGNED
         row.signed_at = now
