@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-signatures",
         action="store_true",
         help=(
-            "mark past notes signed in the bulk insert, without signing them (about 30 times "
+            "mark past notes signed in the bulk insert, without signing them (about 15 times "
             "faster, for benchmarks of millions of sessions; `tpi-desk verify` names them)"
         ),
     )

@@ -190,7 +190,7 @@ def generate_demo_data(
     ``CHUNK_SESSIONS`` sessions (one commit each); ids continue after the existing rows.
 
     With ``signatures`` (the default) past notes are inserted as drafts, then signed as the
-    app signs them: content hash and signature chain (about 1 ms a note), so `tpi-desk
+    app signs them: content hash and signature chain (about 2 ms a note), so `tpi-desk
     verify` finds the database intact. Without, they are stamped signed by the bulk insert
     itself, with no signature (verify names them): for benchmarks of a million sessions.
     """
