@@ -82,6 +82,36 @@ def test_a_bad_document_is_rejected_whole_and_the_database_is_unchanged(
     assert file_digest(database) == before
 
 
+def test_a_list_with_a_bad_document_names_it_and_imports_nothing(
+    tpi_desk: TpiDesk, tmp_path: Path
+) -> None:
+    database = tmp_path / "clinic.sqlite3"
+    url = f"sqlite:///{database}"
+    assert tpi_desk("import", str(EXAMPLE), database=url).status == 0
+    before = file_digest(database)
+    bad = {**_example(), "pain_before": 11}
+    listed = _write(tmp_path / "month.json", [_example(), bad, "not a document"])
+
+    run = tpi_desk("import", "--json", str(listed), database=url)
+
+    assert run.status == 1
+    problems = json.loads(run.stdout)["problems"]
+    assert [p["path"] for p in problems] == ["[1].pain_before", "[2]"]
+    assert "month.json: [1].pain_before: must be between 0 and 10" in run.stderr
+    assert "month.json: [2]: must be an object" in run.stderr
+    assert "Nothing was imported" in run.stderr
+    assert file_digest(database) == before
+
+
+def test_an_empty_list_is_refused_plainly(tpi_desk: TpiDesk, tmp_path: Path) -> None:
+    run = tpi_desk(
+        "import", str(_write(tmp_path / "none.json", [])), database=f"sqlite:///{tmp_path / 'c.db'}"
+    )
+
+    assert run.status == 1
+    assert "is an empty list: no session to import" in run.stderr
+
+
 def test_unreadable_inputs_get_plain_messages(tpi_desk: TpiDesk, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
     not_json = tmp_path / "notes.json"

@@ -35,6 +35,7 @@ from tpi_desk.clinical.session_document import (
     SITE_KEYS,
     DocumentInvalid,
     SessionDocument,
+    documents_from_json,
     from_json,
     parse_session_document,
     session_document_to_dict,
@@ -746,4 +747,27 @@ def test_absurd_decimal_exponents_are_too_large_not_a_crash(
     assert problem_lines(example, catalog) == [
         "patient.weight_kg: is too large",
         "sites[1].medications[0].volume_ml: is too large",
+    ]
+
+
+# --- Lists of documents (what `tpi-desk export --json` writes) -------------------------------
+
+
+def test_a_list_of_documents_reads_in_order(catalog: Catalog, example: Document) -> None:
+    second = {**example, "pain_before": 5}
+    documents = documents_from_json(json.dumps([example, second]), catalog)
+    assert [d.session.pain_before for d in documents] == [7, 5]
+    assert documents_from_json(json.dumps(example), catalog) == [documents[0]]
+
+
+def test_problems_in_a_list_name_the_document_by_index_and_number(
+    catalog: Catalog, example: Document
+) -> None:
+    bad = {**example, "pain_after": -1}
+    with pytest.raises(DocumentInvalid) as caught:
+        documents_from_json(json.dumps([example, bad, 3]), catalog)
+    problems = caught.value.problems
+    assert [(p.path, p.label) for p in problems] == [
+        ("[1].pain_after", "Document 2: Pain after (0-10)"),
+        ("[2]", "Document 3: The whole document"),
     ]

@@ -135,8 +135,43 @@ def parse_session_document(data: object, catalog: Catalog) -> SessionDocument:
 
 def from_json(text: str, catalog: Catalog) -> SessionDocument:
     """Parse a document's JSON text; numbers are read as exact decimals."""
+    return parse_session_document(_decoded(text), catalog)
+
+
+def documents_from_json(text: str, catalog: Catalog) -> list[SessionDocument]:
+    """One document, or a JSON list of them (what `tpi-desk export --json` writes).
+
+    Every problem of every document is reported at once; in a list, paths start with the
+    document's index (``[2].session.sites[0].muscle``) and labels with its number.
+    """
+    data = _decoded(text)
+    if not isinstance(data, list):
+        return [parse_session_document(data, catalog)]
+    if not data:
+        raise DocumentInvalid([_document_problem("is an empty list: no session to import")])
+    documents: list[SessionDocument] = []
+    problems: list[FieldProblem] = []
+    for index, item in enumerate(data):
+        try:
+            documents.append(parse_session_document(item, catalog))
+        except DocumentInvalid as invalid:
+            problems += [
+                FieldProblem(
+                    f"[{index}]" if problem.path == DOCUMENT_PATH else f"[{index}].{problem.path}",
+                    f"Document {index + 1}: {problem.label}",
+                    problem.message,
+                )
+                for problem in invalid.problems
+            ]
+    if problems:
+        raise DocumentInvalid(problems)
+    return documents
+
+
+def _decoded(text: str) -> object:
+    """JSON text decoded with exact decimals, or ``DocumentInvalid`` saying why not."""
     try:
-        data = json.loads(
+        return json.loads(
             text.removeprefix("\ufeff"),
             parse_float=Decimal,
             parse_int=Decimal,
@@ -151,7 +186,6 @@ def from_json(text: str, catalog: Catalog) -> SessionDocument:
         raise DocumentInvalid([_document_problem(message)]) from None
     except RecursionError:
         raise DocumentInvalid([_document_problem("is nested too deeply to read")]) from None
-    return parse_session_document(data, catalog)
 
 
 def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:

@@ -9,24 +9,37 @@ from typing import TextIO
 
 from tpi_desk.clinical.analysis import SessionAnalysis
 from tpi_desk.clinical.catalog import load_catalog
-from tpi_desk.clinical.session_document import DocumentInvalid, SessionDocument, from_json
+from tpi_desk.clinical.session_document import (
+    DocumentInvalid,
+    SessionDocument,
+    documents_from_json,
+)
 from tpi_desk.models.database import open_database
 from tpi_desk.paths import resource_path
 from tpi_desk.services.importing import ImportedSession, ImportService
 
-MAX_DOCUMENT_BYTES = 5_000_000
+# A document is a few kB; a list exported for a month of a busy clinic stays well under this.
+MAX_DOCUMENT_BYTES = 50_000_000
 
 
 def import_sessions(
     url: str, files: Sequence[str], *, as_json: bool, stdout: TextIO, stderr: TextIO
 ) -> int:
-    """Validate every file first; write only when all are valid. Returns the exit status."""
+    """Validate every file first; write only when all are valid. Returns the exit status.
+
+    A file holds one session document or a JSON list of them (`tpi-desk export --json`).
+    """
     catalog = load_catalog(resource_path("catalog"))
     documents: list[SessionDocument] = []
+    sources: list[str] = []  # where each document came from, for the report
     problems: list[tuple[str, str, str]] = []
     for name in files:
         try:
-            documents.append(from_json(_read(Path(name)), catalog))
+            found = documents_from_json(_read(Path(name)), catalog)
+            documents += found
+            sources += (
+                [name] if len(found) == 1 else [f"{name} #{n}" for n in range(1, len(found) + 1)]
+            )
         except DocumentInvalid as invalid:
             problems += [(name, p.path, p.message) for p in invalid.problems]
         except _UnreadableFile as unreadable:
@@ -39,7 +52,7 @@ def import_sessions(
         imported = ImportService(database.session_factory, catalog).import_documents(documents)
     finally:
         database.dispose()
-    outcomes = list(zip(files, documents, imported, strict=True))
+    outcomes = list(zip(sources, documents, imported, strict=True))
     if as_json:
         rows = [_result_dict(name, document, result) for name, document, result in outcomes]
         json.dump({"imported": rows, "problems": []}, stdout, indent=2, ensure_ascii=False)
@@ -57,7 +70,7 @@ class _UnreadableFile(Exception):
 def _read(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise _UnreadableFile("is larger than 5 MB; a session document is a few kB")
+            raise _UnreadableFile("is larger than 50 MB; split it (a session document is a few kB)")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
         raise _UnreadableFile("no such file") from error
