@@ -77,11 +77,12 @@ def test_co_signing_asks_the_password_again(
     assert note is not None
     dialog = CosignDialog(clinic.cosign, clinic.messages, clinic.physician, note)
     qtbot.addWidget(dialog)
-    dialog.password.setText("not my password")
+    dialog.password_field.password.setText("not my password")
     assert dialog.save() is False
-    assert dialog.password_error.text() != "" and not dialog.password_error.isHidden()
+    shown = dialog.password_field.error_label
+    assert shown.text() != "" and not shown.isHidden()
     assert len(clinic.cosign.pending_for(clinic.physician)) == 1
-    dialog.password.setText(PASSWORD)
+    dialog.password_field.password.setText(PASSWORD)
     assert dialog.save() is True
     assert clinic.cosign.pending_for(clinic.physician) == []
     assert widget.reload()

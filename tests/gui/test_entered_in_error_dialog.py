@@ -13,6 +13,7 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import SessionRecord
+from tpi_desk.services.login import MAX_FAILED_LOGINS
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.entered_in_error_dialog import EnteredInErrorDialog
 
@@ -48,7 +49,7 @@ def status_of(clinic: Clinic, note: SessionRecord) -> NoteStatus:
 def test_a_reason_is_required(qtbot: QtBot, clinic: Clinic, signed_note: SessionRecord) -> None:
     dialog = error_dialog(qtbot, clinic, signed_note, clinic.physician)
     dialog.reason.setPlainText("   \n ")
-    dialog.password.setText(PASSWORD)
+    dialog.password_field.password.setText(PASSWORD)
     assert dialog.save() is False
     assert dialog.reason_error.text() == "A reason is required."
     assert status_of(clinic, signed_note) is NoteStatus.SIGNED
@@ -59,10 +60,25 @@ def test_a_wrong_password_shows_under_the_password(
 ) -> None:
     dialog = error_dialog(qtbot, clinic, signed_note, clinic.physician)
     dialog.reason.setPlainText(REASON)
-    dialog.password.setText("not my password")
+    dialog.password_field.password.setText("not my password")
     assert dialog.save() is False
-    assert dialog.password_error.text() != "" and not dialog.password_error.isHidden()
+    shown = dialog.password_field.error_label
+    assert shown.text() != "" and not shown.isHidden()
     assert dialog.reason_error.isHidden()
+    assert status_of(clinic, signed_note) is NoteStatus.SIGNED
+
+
+def test_the_lockout_a_wrong_password_causes_shows_under_the_password_too(
+    qtbot: QtBot, clinic: Clinic, signed_note: SessionRecord
+) -> None:
+    dialog = error_dialog(qtbot, clinic, signed_note, clinic.physician)
+    dialog.reason.setPlainText(REASON)
+    for _attempt in range(MAX_FAILED_LOGINS):
+        dialog.password_field.password.setText("not my password")
+        assert dialog.save() is False
+
+    assert "locked until" in dialog.password_field.error_label.text()
+    assert clinic.messages.shown == []  # in the dialog, not a separate message box
     assert status_of(clinic, signed_note) is NoteStatus.SIGNED
 
 
@@ -71,7 +87,7 @@ def test_the_note_is_marked_and_the_signal_says_which(
 ) -> None:
     dialog = error_dialog(qtbot, clinic, signed_note, clinic.physician)
     dialog.reason.setPlainText(REASON)
-    dialog.password.setText(PASSWORD)
+    dialog.password_field.password.setText(PASSWORD)
     with qtbot.waitSignal(dialog.marked_entered_in_error) as marked:
         assert dialog.save() is True
     assert marked.args == [signed_note.id]
@@ -79,7 +95,7 @@ def test_the_note_is_marked_and_the_signal_says_which(
     assert status_of(clinic, signed_note) is NoteStatus.ENTERED_IN_ERROR
     again = error_dialog(qtbot, clinic, signed_note, clinic.physician)
     again.reason.setPlainText(REASON)
-    again.password.setText(PASSWORD)
+    again.password_field.password.setText(PASSWORD)
     assert again.save() is False
     assert clinic.messages.shown[-1] == (
         "error",
@@ -93,7 +109,7 @@ def test_billing_staff_get_the_services_refusal(
 ) -> None:
     dialog = error_dialog(qtbot, clinic, signed_note, clinic.billing)
     dialog.reason.setPlainText(REASON)
-    dialog.password.setText(PASSWORD)
+    dialog.password_field.password.setText(PASSWORD)
     with qtbot.assertNotEmitted(dialog.marked_entered_in_error):
         assert dialog.save() is False
     assert clinic.messages.shown == [

@@ -9,10 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -22,13 +20,14 @@ from PySide6.QtWidgets import (
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.services.cosign import CosignService
 from tpi_desk.services.dto import SessionSummary
-from tpi_desk.services.errors import UserError, WrongPassword
+from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date_time
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.password_confirm import PasswordConfirmField, password_refusal
 
 HEADERS = ("Date", "Patient", "Author", "Muscles")
 SAMPLES = ("Nov 25, 2026  12:45 PM", "Raghunathan, Valentina", "Dr. Imogen Hartley", None)
@@ -113,21 +112,14 @@ class CosignDialog(QDialog):
             "reviewed this note. Enter your password to confirm."
         )
         intro.setWordWrap(True)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_error = QLabel()
-        self.password_error.setStyleSheet("color: #b3261e;")
-        self.password_error.hide()
-        form = QFormLayout()
-        form.addRow("Your password", self.password)
-        form.addRow("", self.password_error)
+        self.password_field = PasswordConfirmField("Your password")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Co-sign")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(self.password_field)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
         self._connect_signals()
@@ -141,17 +133,24 @@ class CosignDialog(QDialog):
         return self.cosigned
 
     def save(self) -> bool:
-        """Co-sign; a wrong password shows under the field, other refusals in a message."""
-        self.password_error.hide()
-        try:
-            self._service.cosign(self.note.id, self._actor, self.password.text())
-        except WrongPassword as error:
-            self.password_error.setText(error.message)
-            self.password_error.show()
-            self.password.selectAll()
+        """Co-sign; a wrong password (or the lockout it caused) shows under the field, other
+        refusals in a message; either way the dialog stays open."""
+        failures: list[str] = []
+
+        def attempt(password: str) -> str | None:
+            try:
+                self._service.cosign(self.note.id, self._actor, password)
+            except UserError as error:
+                refusal = password_refusal(error)
+                if refusal is not None:
+                    return refusal
+                failures.append(error.message)
+            return None
+
+        if not self.password_field.try_with(attempt):
             return False
-        except UserError as error:
-            self._messages.error(self, "Co-sign note", error.message)
+        if failures:
+            self._messages.error(self, "Co-sign note", failures[0])
             return False
         self.cosigned = True
         self.accept()

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.services.entered_in_error import REASON_PATH, EnteredInErrorService
-from tpi_desk.services.errors import UserError, ValidationFailed, WrongPassword
+from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
-
-ERROR_STYLE = "color: #b3261e;"
+from tpi_desk.ui.password_confirm import PasswordConfirmField, password_refusal
+from tpi_desk.ui.theme import ERROR_STYLE
 
 
 def entered_in_error_service(context: AppContext) -> EnteredInErrorService:
@@ -71,21 +72,22 @@ class EnteredInErrorDialog(QDialog):
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 16)
         self.reason_error = _error_label()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_error = _error_label()
-        form = QFormLayout()
-        form.addRow("Reason", self.reason)
-        form.addRow("", self.reason_error)
-        form.addRow("Your password", self.password)
-        form.addRow("", self.password_error)
+        self.password_field = PasswordConfirmField("Your password")
+        reason_label = QLabel("&Reason:")
+        reason_label.setBuddy(self.reason)
+        self.reason.setAccessibleName("Reason")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Mark entered in error")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(reason_label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.reason_error)
+        layout.addSpacing(6)
+        layout.addWidget(self.password_field)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
         self._connect_signals()
@@ -100,29 +102,43 @@ class EnteredInErrorDialog(QDialog):
         return self.marked
 
     def save(self) -> bool:
-        """Mark the note; problems show under their field, refusals in a message."""
+        """Mark the note; a problem shows under its field (a wrong password, or the lockout it
+        caused, under the password), other refusals in a message; the dialog stays open."""
         self.reason_error.hide()
-        self.password_error.hide()
-        if not self.reason.toPlainText().strip():
+        reason = self.reason.toPlainText()
+        if not reason.strip():
             return self._show(self.reason_error, "A reason is required.")
-        try:
-            self._service.mark_entered_in_error(
-                self.session_id, self.reason.toPlainText(), self._actor, self.password.text()
-            )
-        except ValidationFailed as error:
-            for problem in error.problems:
-                target = self.reason_error if problem.path == REASON_PATH else self.password_error
-                self._show(target, f"{problem.label}: {problem.message}")
-            return False
-        except WrongPassword as error:
-            return self._show(self.password_error, error.message)
-        except UserError as error:
-            self._messages.error(self, "Mark note entered in error", error.message)
+        kept_open = False
+
+        def attempt(password: str) -> str | None:
+            nonlocal kept_open
+            try:
+                self._service.mark_entered_in_error(self.session_id, reason, self._actor, password)
+            except ValidationFailed as error:
+                kept_open = True
+                return self._show_problems(error.problems)
+            except UserError as error:
+                refusal = password_refusal(error)
+                if refusal is not None:
+                    return refusal
+                kept_open = True
+                self._messages.error(self, "Mark note entered in error", error.message)
+            return None
+
+        if not self.password_field.try_with(attempt) or kept_open:
             return False
         self.marked = True
         self.marked_entered_in_error.emit(self.session_id)
         self.accept()
         return True
+
+    def _show_problems(self, problems: Sequence[FieldProblem]) -> str | None:
+        """Reason problems under the reason; the others' text, for under the password."""
+        for problem in problems:
+            if problem.path == REASON_PATH:
+                self._show(self.reason_error, f"{problem.label}: {problem.message}")
+        others = [f"{p.label}: {p.message}" for p in problems if p.path != REASON_PATH]
+        return " ".join(others) or None
 
     def _show(self, label: QLabel, text: str) -> bool:
         label.setText(text)

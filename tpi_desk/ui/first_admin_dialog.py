@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
-from tpi_desk.ui.theme import PAGE_STYLE
+from tpi_desk.ui.theme import ERROR_STYLE, PAGE_STYLE
 
 DIALOG_WIDTH = 500
-ERROR_STYLE = "QLabel { color: #b91c1c; }"
 INTRO = (
     "TPI Desk keeps legal records, so everyone signs in. Create the administrator account "
     "first: the administrator adds the clinicians and billing staff and manages the clinic "

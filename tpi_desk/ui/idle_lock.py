@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from tpi_desk.services.clinic_settings import DEFAULT_IDLE_LOCK_MINUTES, ClinicSettingsService
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.ui.theme import PAGE_STYLE
+from tpi_desk.ui.theme import ERROR_STYLE, PAGE_STYLE
 
 # Input that counts as someone at the keyboard (a timer or a repaint does not).
 ACTIVITY_EVENTS = frozenset(
@@ -29,7 +29,6 @@ ACTIVITY_EVENTS = frozenset(
         QEvent.Type.TouchBegin,
     }
 )
-ERROR_STYLE = "QLabel { color: #b91c1c; }"
 CARD_WIDTH = 460
 
 

@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.errors import AccountLocked, UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.ui.theme import PAGE_STYLE
+from tpi_desk.ui.theme import ERROR_STYLE, PAGE_STYLE
 
 DIALOG_WIDTH = 420
-ERROR_STYLE = "QLabel { color: #b91c1c; }"
 
 
 class Authenticator(Protocol):

@@ -7,6 +7,9 @@ from PySide6.QtWidgets import QApplication
 
 BASE_POINT_SIZE = 10.0
 ACCENT = "#2563eb"
+# Refusals and field problems, in every dialog.
+ERROR_RED = "#b3261e"
+ERROR_STYLE = f"QLabel {{ color: {ERROR_RED}; }}"
 
 # Widgets opt in by object name (pageTitle, card, primaryButton, ...); set on a page, it
 # styles that page's tables, headers and buttons and nothing outside it.

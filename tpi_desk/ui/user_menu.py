@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.services.users import UserService
+from tpi_desk.ui.theme import ERROR_STYLE
 
 LOCK_SHORTCUT = "Ctrl+L"
-ERROR_STYLE = "QLabel { color: #b91c1c; }"
 
 
 class UserMenu(QMenu):

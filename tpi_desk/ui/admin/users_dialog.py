@@ -30,6 +30,7 @@ from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.theme import ERROR_STYLE
 
 ROLE_LABELS = {
     Role.PHYSICIAN: "Physician",
@@ -108,7 +109,7 @@ class FieldErrors:
     def label_for(self, path: str) -> QLabel:
         label = QLabel()
         label.setObjectName("fieldError")
-        label.setStyleSheet("color: #b3261e;")
+        label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
         label.hide()
         self.labels[path] = label
@@ -184,7 +185,7 @@ class AddUserDialog(QDialog):
         for role, label in ROLE_LABELS.items():
             self.role.addItem(label, role.value)
         self.other_errors = QLabel()
-        self.other_errors.setStyleSheet("color: #b3261e;")
+        self.other_errors.setStyleSheet(ERROR_STYLE)
         self.other_errors.setWordWrap(True)
         self.other_errors.hide()
         form = QFormLayout()
@@ -275,7 +276,7 @@ class ResetPasswordDialog(QDialog):
         form = QFormLayout()
         self.password, self.password_again = password_fields(form, self.errors)
         self.other_errors = QLabel()
-        self.other_errors.setStyleSheet("color: #b3261e;")
+        self.other_errors.setStyleSheet(ERROR_STYLE)
         self.other_errors.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tpi_desk.ui.password_confirm import PasswordConfirmField
 from tpi_desk.ui.session_editor.form_widgets import muted_label
-from tpi_desk.ui.session_editor.password_confirm import PasswordConfirmField
 
 # Called with the text and the password: why it was refused, or None once added.
 AddendumAttempt = Callable[[str, str], str | None]

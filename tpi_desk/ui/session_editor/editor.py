@@ -17,6 +17,7 @@ from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.body_map_widget import BodyMapWidget
 from tpi_desk.ui.formatting import PROCEDURE_NAMES, STATUS_NAMES, format_date_time, format_time
 from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.password_confirm import password_refusal
 from tpi_desk.ui.session_editor.addendum_dialog import AddendumDialog
 from tpi_desk.ui.session_editor.banner import Banner, BannerKind
 from tpi_desk.ui.session_editor.draft_keeper import DraftKeeper, SaveOutcome
@@ -32,7 +33,6 @@ from tpi_desk.ui.session_editor.form_state import (
 )
 from tpi_desk.ui.session_editor.live_analysis import LiveAnalyser
 from tpi_desk.ui.session_editor.live_panel import LivePanel
-from tpi_desk.ui.session_editor.password_confirm import password_refusal
 from tpi_desk.ui.session_editor.recovery import RecoveredSession, RecoveryKeeper
 from tpi_desk.ui.session_editor.session_form import SessionForm
 from tpi_desk.ui.session_editor.sign_dialog import SignDialog

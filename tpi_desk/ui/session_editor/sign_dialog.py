@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from tpi_desk.clinical.alerts import AlertSeverity
 from tpi_desk.clinical.analysis import SessionAnalysis
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.ui.password_confirm import PasswordAttempt, PasswordConfirmField
 from tpi_desk.ui.session_editor.form_widgets import muted_label, section_heading
 from tpi_desk.ui.session_editor.live_panel import alert_html, checklist_row_html, checklist_rows
-from tpi_desk.ui.session_editor.password_confirm import PasswordAttempt, PasswordConfirmField
 from tpi_desk.ui.session_editor.style import RED, SEVERITY_COLOURS, TEXT
 
 DIALOG_WIDTH = 560

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from tpi_desk.clinical.alerts import AlertSeverity
+from tpi_desk.ui.theme import ERROR_RED
 
 TEXT = "#1f2933"
 MUTED = "#5f6b7a"
 BORDER = "#d5dbe3"
 CARD = "#f7f9fb"
-RED = "#b3261e"
+RED = ERROR_RED
 RED_BACKGROUND = "#fdecea"
 AMBER = "#8a5300"
 AMBER_BORDER = "#e0a100"

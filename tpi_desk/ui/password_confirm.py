@@ -1,4 +1,5 @@
-"""The password asked again before a signature, with the refusal shown in the dialog itself."""
+"""The password asked again before a signature or co-signature, with the refusal shown in
+the dialog itself."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from tpi_desk.services.errors import AccountLocked, WrongPassword
-from tpi_desk.ui.session_editor.style import RED
+from tpi_desk.ui.theme import ERROR_STYLE
 
 # Called with the typed password: the error message to show, or None once it was accepted.
 PasswordAttempt = Callable[[str], str | None]
@@ -23,7 +24,7 @@ class PasswordConfirmField(QWidget):
         self.password.setAccessibleName(label)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"QLabel {{ color: {RED}; }}")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
