@@ -53,3 +53,13 @@ def test_a_note_entered_in_error_is_marked_on_every_page_and_keeps_its_signature
     assert "Electronically signed by Amara Okafor, MD" in words
     assert "This note was marked ENTERED IN ERROR" in words
     assert "DRAFT" not in words
+
+
+def test_a_note_entered_in_error_says_who_marked_it_when_and_why(
+    entered_in_error: RenderedNote,
+) -> None:
+    words = entered_in_error.words
+    assert (
+        "Marked entered in error by Amara Okafor on 2026-03-05 17:02 (UTC-05:00). Reason:" in words
+    )
+    assert "Documented for the wrong patient (meant Łukasz Ødegård, MRN D-104240)." in words

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.security.conftest import PASSWORD, Desk, SignNote, Staff, audit_actions
 from tests.services.conftest import two_site_entry
+from tpi_desk.clinical.analysis import analyse_session
+from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.procedures import ProcedureSession
+from tpi_desk.reports.note_data import ClinicHeader
 from tpi_desk.services.addenda import AddendumNotAllowed
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import (
@@ -19,6 +22,7 @@ from tpi_desk.services.errors import (
     ValidationFailed,
     WrongPassword,
 )
+from tpi_desk.services.exporting import note_data
 
 
 def test_marking_keeps_the_note_and_records_reason_author_and_time(
@@ -50,6 +54,33 @@ def test_marking_keeps_the_note_and_records_reason_author_and_time(
         note.id,
     )
     assert desk.verification.verify(actor=staff.admin).intact
+
+
+def test_the_printed_note_says_who_marked_it_when_and_why(
+    desk: Desk, staff: Staff, sign_note: SignNote, catalog: Catalog
+) -> None:
+    note = sign_note(staff.nurse_practitioner)
+    desk.clock.advance(timedelta(days=2))
+    marked = desk.errors.mark_entered_in_error(note.id, "Duplicate.", staff.physician, PASSWORD)
+
+    analysis = analyse_session(marked.entry, catalog, patient=None, today=date(2026, 12, 1))
+    printed = note_data(
+        marked,
+        analysis=analysis,
+        catalog=catalog,
+        clinic=ClinicHeader("Riverside Pain & Spine Clinic"),
+        location="Room 2",
+        generated_at=desk.clock.now,
+    )
+
+    assert printed.error_mark is not None
+    assert (printed.error_mark.marked_by, printed.error_mark.reason) == (
+        "Dr. Imogen Hartley",
+        "Duplicate.",
+    )
+    assert printed.error_mark.marked_at == desk.clock.now
+    # Shown on the clock of the session, as every time on the note.
+    assert printed.error_mark.marked_at.utcoffset() == marked.entry.performed_at.utcoffset()
 
 
 def test_a_marked_note_takes_nothing_more(desk: Desk, staff: Staff, sign_note: SignNote) -> None:

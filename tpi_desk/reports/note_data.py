@@ -42,12 +42,22 @@ class NoteAddendum:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteErrorMark:
+    """Who marked a signed note entered in error, when (offset-aware) and why."""
+
+    marked_by: str
+    marked_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class NoteData:
     """Everything one printed note shows.
 
     ``analysis`` is the clinical core's verdict on ``entry`` (codes, dose totals, alerts,
     checklist) and ``catalog`` the catalog it was computed with (names and descriptors print
     from it). ``signature`` is None for drafts. ``content_hash`` prints when present.
+    ``error_mark`` says who marked the note entered in error, when and why.
     """
 
     clinic: ClinicHeader
@@ -64,6 +74,7 @@ class NoteData:
     signature: NoteSignature | None = None
     content_hash: str | None = None
     addenda: tuple[NoteAddendum, ...] = ()
+    error_mark: NoteErrorMark | None = None
 
     @property
     def is_signed(self) -> bool:

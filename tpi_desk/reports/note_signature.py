@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable, KeepTogether, Table
 
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.reports.note_blocks import heading, heading_paragraph, text, text_paragraphs
-from tpi_desk.reports.note_data import NoteAddendum, NoteData, NoteSignature
+from tpi_desk.reports.note_data import NoteAddendum, NoteData, NoteErrorMark, NoteSignature
 from tpi_desk.reports.note_format import SEPARATOR, date_time
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 from tpi_desk.reports.note_styles import panel_style
@@ -31,7 +31,14 @@ def signature_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
         block.append(_signature_panel(data, data.signature, styles))
     if data.status is NoteStatus.ENTERED_IN_ERROR:
         block.append(text(styles, ERROR_NOTICE, "unsigned"))
+        if data.error_mark is not None:
+            block += _error_mark_lines(data.error_mark, styles)
     return [KeepTogether(block)]
+
+
+def _error_mark_lines(mark: NoteErrorMark, styles: StyleSheet1) -> list[Flowable]:
+    when = f"Marked entered in error by {mark.marked_by} on {date_time(mark.marked_at)}. Reason:"
+    return [text(styles, when, "addendum_meta"), *text_paragraphs(styles, mark.reason)]
 
 
 def addenda_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:

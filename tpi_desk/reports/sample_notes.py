@@ -23,7 +23,13 @@ from tpi_desk.clinical.record import (
     SiteEntry,
 )
 from tpi_desk.paths import resource_path
-from tpi_desk.reports.note_data import ClinicHeader, NoteAddendum, NoteData, NoteSignature
+from tpi_desk.reports.note_data import (
+    ClinicHeader,
+    NoteAddendum,
+    NoteData,
+    NoteErrorMark,
+    NoteSignature,
+)
 
 EASTERN = timezone(timedelta(hours=-5), "EST")
 SESSION_TIME = datetime(2026, 3, 4, 14, 30, tzinfo=EASTERN)
@@ -364,5 +370,12 @@ def draft_note() -> NoteData:
 
 
 def entered_in_error_note() -> NoteData:
-    """The single-site note, marked entered in error after signing."""
-    return single_site_note(NoteStatus.ENTERED_IN_ERROR)
+    """The single-site note, marked entered in error the day after it was signed."""
+    note = single_site_note(NoteStatus.ENTERED_IN_ERROR)
+    assert note.signature is not None
+    mark = NoteErrorMark(
+        marked_by="Amara Okafor",
+        marked_at=note.signature.signed_at + timedelta(days=1, hours=2),
+        reason="Documented for the wrong patient (meant Łukasz Ødegård, MRN D-104240).",
+    )
+    return replace(note, error_mark=mark)

@@ -32,7 +32,13 @@ from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.models.settings import ClinicSetting
 from tpi_desk.reports.batch_export import CancelCheck, ExportError, ExportSummary, Progress
 from tpi_desk.reports.batch_export import export_batch as write_batch
-from tpi_desk.reports.note_data import ClinicHeader, NoteAddendum, NoteData, NoteSignature
+from tpi_desk.reports.note_data import (
+    ClinicHeader,
+    NoteAddendum,
+    NoteData,
+    NoteErrorMark,
+    NoteSignature,
+)
 from tpi_desk.services.audit import MAX_EXPORT_IDS, AuditService, refusals_audited
 from tpi_desk.services.clinic_settings import coding_settings
 from tpi_desk.services.database_errors import database_errors_as_user_errors
@@ -351,6 +357,13 @@ def note_data(
         )
         for addendum in record.addenda
     )
+    error_mark = None
+    if record.entered_in_error_at is not None:
+        error_mark = NoteErrorMark(
+            marked_by=record.entered_in_error_by or "",
+            marked_at=_on(record.entered_in_error_at, local),
+            reason=record.entered_in_error_reason or "",
+        )
     return NoteData(
         clinic=clinic,
         patient=record.patient.facts,
@@ -366,6 +379,7 @@ def note_data(
         signature=signature,
         content_hash=record.content_hash,
         addenda=addenda,
+        error_mark=error_mark,
     )
 
 
