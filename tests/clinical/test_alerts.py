@@ -502,6 +502,50 @@ def test_local_anaesthetics_in_general_and_corticosteroids(
     ]
 
 
+def test_an_allergy_to_an_excipient_of_the_usual_vial_warns(
+    complete_entry: SessionEntry, catalog: Catalog
+) -> None:
+    meds = (
+        med("lidocaine_with_epinephrine", "10", "2"),
+        med("dexamethasone_sodium_phosphate", "4", "1"),
+        med("bupivacaine", "5", "1"),  # preservative-free single-dose vials: nothing to warn
+    )
+    entry = with_sites(complete_entry, SiteEntry("levator_scapulae", Side.LEFT, medications=meds))
+
+    found = allergy_alerts(entry, catalog, "Sulphites (wheeze)", "Benzyl alcohol", "parabens")
+
+    assert found == [
+        (
+            'Lidocaine with epinephrine conflicts with the recorded allergy "Sulphites (wheeze)": '
+            "its usual vial contains sodium metabisulfite; check the label of the vial used",
+            "sites[0].medications[0].drug",
+        ),
+        (
+            'Lidocaine with epinephrine conflicts with the recorded allergy "parabens": '
+            "its usual vial contains methylparaben; check the label of the vial used",
+            "sites[0].medications[0].drug",
+        ),
+        (
+            'Dexamethasone sodium phosphate conflicts with the recorded allergy "Sulphites '
+            '(wheeze)": its usual vial contains sodium sulfite; check the label of the vial used',
+            "sites[0].medications[1].drug",
+        ),
+        (
+            'Dexamethasone sodium phosphate conflicts with the recorded allergy "Benzyl '
+            'alcohol": its usual vial contains benzyl alcohol; check the label of the vial used',
+            "sites[0].medications[1].drug",
+        ),
+    ]
+
+
+def test_every_excipient_a_drug_names_is_in_the_catalog_with_its_allergy_words(
+    catalog: Catalog,
+) -> None:
+    named = {name for drug in catalog.drugs.values() for name in drug.excipients}
+    assert named == set(catalog.excipients)
+    assert all(excipient.allergy_terms for excipient in catalog.excipients.values())
+
+
 @pytest.mark.parametrize(
     "allergy",
     [
@@ -510,6 +554,8 @@ def test_local_anaesthetics_in_general_and_corticosteroids(
         "Penicillins and cephalosporins",
         "ester local anaesthetics",  # lidocaine and bupivacaine are amides
         "sodium lauryl sulfate",  # "sodium" of a salt name is not an allergen
+        "Sulfa drugs (sulfonamides)",  # not sulfites
+        "alcohol wipes",  # not benzyl alcohol
         "general anaesthetic",
         "",
         "  ",

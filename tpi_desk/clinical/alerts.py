@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from tpi_desk.clinical import payer_checks
-from tpi_desk.clinical.catalog import Catalog, Drug
+from tpi_desk.clinical.catalog import Catalog, Drug, Excipient
 from tpi_desk.clinical.dosing import (
     DrugTotal,
     combined_local_anaesthetic_fraction,
@@ -144,6 +144,8 @@ def _allergy_alerts(
         drug = catalog.drugs.get(medication.drug_id)
         for allergy, words in allergy_words:
             reason = _allergy_reason(medication.drug_id, drug, words, classes)
+            if reason is None and drug is not None:
+                reason = _excipient_reason(drug, words, catalog.excipients)
             if reason is None:
                 continue
             yield Alert(
@@ -173,6 +175,18 @@ def _allergy_reason(
         return "it is a local anaesthetic"
     if drug.is_corticosteroid and allergy & _CORTICOSTEROID_WORDS:
         return "it is a corticosteroid"
+    return None
+
+
+def _excipient_reason(
+    drug: Drug, allergy: frozenset[str], excipients: Mapping[str, Excipient]
+) -> str | None:
+    """Why the drug's usual vial conflicts with an allergy to one of its excipients, or None."""
+    for name in drug.excipients:
+        excipient = excipients.get(name)
+        terms = excipient.allergy_terms if excipient is not None else ()
+        if any(frozenset(_word_list(term)) <= allergy for term in terms):
+            return f"its usual vial contains {name}; check the label of the vial used"
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -66,6 +66,7 @@ class Drug:
     hcpcs_unit_mg: Decimal | None = None
     allergy_class: str | None = None
     single_dose_container: bool = False
+    excipients: tuple[str, ...] = ()  # names of ``Catalog.excipients`` the usual vial holds
 
     @property
     def is_local_anaesthetic(self) -> bool:
@@ -74,6 +75,16 @@ class Drug:
     @property
     def is_corticosteroid(self) -> bool:
         return self.drug_class is DrugClass.CORTICOSTEROID
+
+
+@dataclass(frozen=True, slots=True)
+class Excipient:
+    """An ingredient besides the drug that patients can be allergic to (a preservative, an
+    antioxidant); ``allergy_terms`` are the words an allergy names it by ("sulfite"), a
+    phrase matching when all its words are in the allergy."""
+
+    name: str
+    allergy_terms: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +158,7 @@ class Catalog:
     chest_wall_instructions: str
     payer_rules: PayerRules
     sources: tuple[CatalogSource, ...]
+    excipients: Mapping[str, Excipient] = field(default_factory=dict)
 
     def muscle(self, muscle_id: str) -> Muscle:
         return _lookup(self.muscles, muscle_id, "muscle")
@@ -382,7 +394,24 @@ def _drug(table: _Table) -> Drug:
         hcpcs_unit_mg=hcpcs_unit_mg,
         allergy_class=table.optional_text("allergy_class"),
         single_dose_container=table.flag("single_dose_container", default=False),
+        excipients=table.texts("excipients"),
     )
+
+
+def _excipient(table: _Table) -> Excipient:
+    terms = table.texts("allergy_terms")
+    if not terms:
+        raise table.fail("allergy_terms must name the excipient at least once")
+    return Excipient(name=table.text("name"), allergy_terms=terms)
+
+
+def _check_excipients(drugs: Mapping[str, Drug], excipients: Mapping[str, Excipient]) -> None:
+    for drug in drugs.values():
+        unknown = [name for name in drug.excipients if name not in excipients]
+        if unknown:
+            raise CatalogError(
+                "drugs.toml", f"drug {drug.id}", f"unknown excipient(s): {', '.join(unknown)}"
+            )
 
 
 def _procedure_kind(table: _Table, value: str) -> ProcedureKind:
@@ -456,6 +485,8 @@ def load_catalog(directory: Path) -> Catalog:
 
     muscles = _build(muscles_data, "muscles.toml", "muscle", _muscle, lambda m: m.id)
     drugs = _build(drugs_data, "drugs.toml", "drug", _drug, lambda d: d.id)
+    excipients = _build(drugs_data, "drugs.toml", "excipient", _excipient, lambda e: e.name)
+    _check_excipients(drugs, excipients)
     cpt = _build(cpt_data, "cpt.toml", "code", _cpt, lambda c: c.code)
     icd10 = _build(icd10_data, "icd10.toml", "code", _icd10, lambda c: c.code)
     instructions = _Table("findings.toml", "[instructions]", findings_data.get("instructions"))
@@ -472,4 +503,5 @@ def load_catalog(directory: Path) -> Catalog:
         chest_wall_instructions=instructions.text("chest_wall"),
         payer_rules=_payer_rules(payer_data, payer_source, icd10),
         sources=tuple(source for _, source in loaded.values()),
+        excipients=excipients,
     )
