@@ -87,6 +87,16 @@ def user_at_the_screen(widget: QWidget) -> str | None:
     return None
 
 
+def with_an_administrator(sqlite_url: str) -> None:
+    database = open_database(sqlite_url)
+    try:
+        UserService(database.session_factory).create_first_admin(
+            "ihartley", "Inès Hartley", PASSWORD
+        )
+    finally:
+        database.dispose()
+
+
 def test_a_new_database_asks_for_the_administrator_then_signs_in(
     qtbot: QtBot, sqlite_url: str
 ) -> None:
@@ -109,9 +119,7 @@ def test_a_new_database_asks_for_the_administrator_then_signs_in(
 def test_signing_in_again_goes_straight_to_the_sign_in_window(
     qtbot: QtBot, sqlite_url: str
 ) -> None:
-    database = open_database(sqlite_url)
-    UserService(database.session_factory).create_first_admin("ihartley", "Inès Hartley", PASSWORD)
-    database.dispose()
+    with_an_administrator(sqlite_url)
     watcher = ScreenWatcher(user_at_the_screen)
     try:
         status = run_app(sqlite_url)
@@ -126,9 +134,7 @@ def test_signing_in_again_goes_straight_to_the_sign_in_window(
 def test_a_file_another_program_keeps_locked_is_named_after_the_first_window(
     qtbot: QtBot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = open_database(sqlite_url)
-    UserService(database.session_factory).create_first_admin("ihartley", "Inès Hartley", PASSWORD)
-    database.dispose()
+    with_an_administrator(sqlite_url)
     path = sqlite_file_of(sqlite_url)
     assert path is not None
     monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 300)

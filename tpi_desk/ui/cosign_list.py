@@ -27,7 +27,7 @@ from tpi_desk.ui.formatting import format_date_time
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.password_confirm import PasswordConfirmField, password_refusal
+from tpi_desk.ui.password_confirm import PasswordConfirmField, password_attempt
 
 HEADERS = ("Date", "Patient", "Author", "Muscles")
 SAMPLES = ("Nov 25, 2026  12:45 PM", "Raghunathan, Valentina", "Dr. Imogen Hartley", None)
@@ -136,17 +136,9 @@ class CosignDialog(QDialog):
         """Co-sign; a wrong password (or the lockout it caused) shows under the field, other
         refusals in a message; either way the dialog stays open."""
         failures: list[str] = []
-
-        def attempt(password: str) -> str | None:
-            try:
-                self._service.cosign(self.note.id, self._actor, password)
-            except UserError as error:
-                refusal = password_refusal(error)
-                if refusal is not None:
-                    return refusal
-                failures.append(error.message)
-            return None
-
+        attempt = password_attempt(
+            lambda password: self._service.cosign(self.note.id, self._actor, password), failures
+        )
         if not self.password_field.try_with(attempt):
             return False
         if failures:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from tpi_desk.services.errors import AccountLocked, WrongPassword
+from tpi_desk.services.errors import AccountLocked, UserError, WrongPassword
 from tpi_desk.ui.theme import ERROR_STYLE
 
 # Called with the typed password: the error message to show, or None once it was accepted.
@@ -48,6 +48,24 @@ class PasswordConfirmField(QWidget):
         self.password.clear()
         self.password.setFocus()
         return False
+
+
+def password_attempt(action: Callable[[str], object], failures: list[str]) -> PasswordAttempt:
+    """An attempt that runs ``action(password)``: a wrong password or a lockout is returned
+    for the field to show; any other refusal is added to ``failures`` (for a message after
+    the dialog) and ends the attempt."""
+
+    def attempt(password: str) -> str | None:
+        try:
+            action(password)
+        except UserError as error:
+            refusal = password_refusal(error)
+            if refusal is not None:
+                return refusal
+            failures.append(error.message)
+        return None
+
+    return attempt
 
 
 def password_refusal(error: Exception) -> str | None:

@@ -17,7 +17,7 @@ from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.body_map_widget import BodyMapWidget
 from tpi_desk.ui.formatting import PROCEDURE_NAMES, STATUS_NAMES, format_date_time, format_time
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.password_confirm import password_refusal
+from tpi_desk.ui.password_confirm import password_attempt
 from tpi_desk.ui.session_editor.addendum_dialog import AddendumDialog
 from tpi_desk.ui.session_editor.banner import Banner, BannerKind
 from tpi_desk.ui.session_editor.draft_keeper import DraftKeeper, SaveOutcome
@@ -549,15 +549,9 @@ class SessionEditor(QWidget):
         signed: list[SessionRecord] = []
         failures: list[str] = []
 
-        def attempt(password: str) -> str | None:
-            try:
-                signed.append(self._keeper.sign(password))
-            except UserError as error:
-                refusal = password_refusal(error)
-                if refusal is not None:
-                    return refusal
-                failures.append(error.message)
-            return None
+        attempt = password_attempt(
+            lambda password: signed.append(self._keeper.sign(password)), failures
+        )
 
         SignDialog.ask(
             self,
@@ -585,14 +579,10 @@ class SessionEditor(QWidget):
         failures: list[str] = []
 
         def attempt(text: str, password: str) -> str | None:
-            try:
-                amended.append(self._keeper.add_addendum(text, password))
-            except UserError as error:
-                refusal = password_refusal(error)
-                if refusal is not None:
-                    return refusal
-                failures.append(error.message)
-            return None
+            add = password_attempt(
+                lambda typed: amended.append(self._keeper.add_addendum(text, typed)), failures
+            )
+            return add(password)
 
         text = AddendumDialog.ask(
             self, author_name=self._signer_name(), summary=self._summary(), attempt=attempt
