@@ -115,10 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`tpi-desk users add|list|disable|enable|reset-password` (see commands/users.py)."""
+    """`tpi-desk users add|list|change|disable|enable|reset-password` (commands/users.py)."""
     users = commands.add_parser(
         "users",
-        help="add, list, disable or enable user accounts, or reset a password",
+        help="add, list, change, disable or enable user accounts, or reset a password",
         description="Manage user accounts as this workstation's operator (audited).",
     )
     actions = users.add_subparsers(dest="users_action", metavar="ACTION", required=True)
@@ -132,6 +132,14 @@ def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     )
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     actions.add_parser("list", help="list every account")
+    change = actions.add_parser(
+        "change", help="change an account's name, role, credentials or NPI (others stay)"
+    )
+    change.add_argument("username")
+    change.add_argument("--name", help="new display name")
+    change.add_argument("--credentials", help="new credentials ('' to clear)")
+    change.add_argument("--npi", help="new NPI ('' to clear)")
+    change.add_argument("--role", choices=("physician", "nurse_practitioner", "billing", "admin"))
     actions.add_parser("disable", help="disable an account").add_argument("username")
     actions.add_parser("enable", help="enable an account again").add_argument("username")
     reset = actions.add_parser("reset-password", help="set a new password and lift a lockout")

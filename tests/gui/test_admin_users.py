@@ -13,6 +13,7 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
 from tpi_desk.models.database import open_database
 from tpi_desk.services.errors import LoginFailed
+from tpi_desk.ui.admin.edit_user_dialog import EditUserDialog
 from tpi_desk.ui.admin.users_dialog import (
     AddUserDialog,
     ResetPasswordDialog,
@@ -67,9 +68,9 @@ def test_passwords_that_differ_are_caught_before_anything_is_saved(
     qtbot: QtBot, clinic: Clinic
 ) -> None:
     dialog = add_dialog(qtbot, clinic)
-    dialog.username.setText("zoe.nunez")
-    dialog.display_name.setText("Zoë Ñúñez")
-    dialog.role.setCurrentIndex(dialog.role.findData(Role.BILLING.value))
+    dialog.fields.username.setText("zoe.nunez")
+    dialog.fields.display_name.setText("Zoë Ñúñez")
+    dialog.fields.role.setCurrentIndex(dialog.fields.role.findData(Role.BILLING.value))
     dialog.password.setText(NEW_PASSWORD)
     dialog.password_again.setText(NEW_PASSWORD + "!")
     assert dialog.save() is False
@@ -81,10 +82,10 @@ def test_the_services_problems_show_under_their_fields_in_plain_words(
     qtbot: QtBot, clinic: Clinic
 ) -> None:
     dialog = add_dialog(qtbot, clinic)
-    dialog.username.setText("")
-    dialog.display_name.setText("Dr. Nguyễn Văn An")
-    dialog.role.setCurrentIndex(dialog.role.findData(Role.PHYSICIAN.value))
-    dialog.credentials.setText("NP")  # not a physician's degree
+    dialog.fields.username.setText("")
+    dialog.fields.display_name.setText("Dr. Nguyễn Văn An")
+    dialog.fields.role.setCurrentIndex(dialog.fields.role.findData(Role.PHYSICIAN.value))
+    dialog.fields.credentials.setText("NP")  # not a physician's degree
     dialog.password.setText("short")
     dialog.password_again.setText("short")
     assert dialog.save() is False
@@ -93,9 +94,9 @@ def test_the_services_problems_show_under_their_fields_in_plain_words(
     assert dialog.errors.text("user.password") != ""
     assert dialog.added is None
     assert dialog.other_errors.isHidden()
-    dialog.username.setText("ihartley")  # taken
-    dialog.credentials.setText("MD")
-    dialog.npi.setText("")
+    dialog.fields.username.setText("ihartley")  # taken
+    dialog.fields.credentials.setText("MD")
+    dialog.fields.npi.setText("")
     dialog.password.setText(NEW_PASSWORD)
     dialog.password_again.setText(NEW_PASSWORD)
     assert dialog.save() is False
@@ -105,9 +106,9 @@ def test_the_services_problems_show_under_their_fields_in_plain_words(
 
 def test_a_valid_account_is_added_and_can_sign_in(qtbot: QtBot, clinic: Clinic) -> None:
     dialog = add_dialog(qtbot, clinic)
-    dialog.username.setText("lodegard")
-    dialog.display_name.setText("Liv Ødegård")
-    dialog.role.setCurrentIndex(dialog.role.findData(Role.BILLING.value))
+    dialog.fields.username.setText("lodegard")
+    dialog.fields.display_name.setText("Liv Ødegård")
+    dialog.fields.role.setCurrentIndex(dialog.fields.role.findData(Role.BILLING.value))
     dialog.password.setText(NEW_PASSWORD)
     dialog.password_again.setText(NEW_PASSWORD)
     assert dialog.save() is True
@@ -178,12 +179,73 @@ def test_billing_staff_see_the_services_refusal_and_no_accounts(
     ]
     adding = AddUserDialog(clinic.context, clinic.messages, clinic.billing, users=clinic.users)
     qtbot.addWidget(adding)
-    adding.username.setText("intruder")
-    adding.display_name.setText("Intruder")
-    adding.role.setCurrentIndex(adding.role.findData(Role.ADMIN.value))
+    adding.fields.username.setText("intruder")
+    adding.fields.display_name.setText("Intruder")
+    adding.fields.role.setCurrentIndex(adding.fields.role.findData(Role.ADMIN.value))
     adding.password.setText(NEW_PASSWORD)
     adding.password_again.setText(NEW_PASSWORD)
     assert adding.save() is False
     assert clinic.messages.shown[-1] == (
         "error", "Add user", "kim.billing (billing) may not manage user accounts."
     )  # fmt: skip
+
+
+def edit_dialog(qtbot: QtBot, clinic: Clinic, username: str) -> EditUserDialog:
+    (user,) = [u for u in clinic.users.list_users(clinic.admin) if u.username == username]
+    dialog = EditUserDialog(clinic.users, clinic.messages, clinic.admin, user)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_changing_a_user_shows_their_values_and_saves_the_new_ones(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = edit_dialog(qtbot, clinic, "rvarga")
+    fields = dialog.fields
+    assert (fields.username.text(), fields.display_name.text(), fields.credentials.text()) == (
+        "rvarga",
+        "Réka Varga",
+        "NP",
+    )
+    assert fields.username.isReadOnly()
+    assert fields.chosen_role() is Role.NURSE_PRACTITIONER
+
+    fields.display_name.setText("Réka Varga-Nagy")
+    fields.npi.setText("1234567893")
+    assert dialog.save() is True
+
+    assert dialog.changed is not None and dialog.changed.display_name == "Réka Varga-Nagy"
+    users = users_dialog(qtbot, clinic)
+    row = [cell(users, r, UserColumn.USERNAME) for r in range(users.model.rowCount())].index(
+        "rvarga"
+    )
+    assert cell(users, row, UserColumn.NAME) == "Réka Varga-Nagy"
+    assert cell(users, row, UserColumn.NPI) == "1234567893"
+
+
+def test_a_change_the_service_refuses_shows_under_its_field(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = edit_dialog(qtbot, clinic, "rvarga")
+    dialog.fields.role.setCurrentIndex(dialog.fields.role.findData(Role.PHYSICIAN.value))
+    assert dialog.save() is False
+    assert "not a physician's" in dialog.errors.text("user.credentials")
+    assert dialog.changed is None
+
+
+def test_an_admin_cannot_take_away_their_own_administrator_role(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = edit_dialog(qtbot, clinic, "admin.ada")
+    dialog.fields.role.setCurrentIndex(dialog.fields.role.findData(Role.BILLING.value))
+    assert dialog.save() is False
+    assert clinic.messages.shown[-1] == (
+        "error", "Change user", "You cannot remove your own administrator role."
+    )  # fmt: skip
+
+
+def test_the_users_list_opens_the_change_dialog_for_the_selected_account(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = users_dialog(qtbot, clinic)
+    assert not dialog.edit_button.isEnabled()
+    dialog.select("cokonkwo")
+    assert dialog.edit_button.isEnabled()

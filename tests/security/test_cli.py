@@ -56,19 +56,24 @@ def test_users_are_added_listed_disabled_and_reset_from_the_command_line(
         "--password-stdin",
         stdin="doctor password 1\n",
     )
+    changed = run("change", "zoe.nunez", "--name", "Dr. Zoë Ñúñez-Ødegård", "--credentials", "DO")
     disabled = run("disable", "zoe.nunez")
     reset = run("reset-password", "zoe.nunez", "--password-stdin", stdin="a new password 2\n")
     listed = run("list")
 
     assert (admin.status, admin.stdout) == (0, "Added admin.ada (admin).\n")
     assert (doctor.status, doctor.stdout) == (0, "Added zoe.nunez (physician).\n")
+    assert (changed.status, changed.stdout) == (
+        0,
+        "zoe.nunez: Dr. Zoë Ñúñez-Ødegård, DO, NPI 1234567893, physician.\n",
+    )
     assert (disabled.status, disabled.stdout) == (0, "zoe.nunez is disabled.\n")
     assert (reset.status, reset.stdout) == (0, "The password of zoe.nunez was reset.\n")
     assert listed.status == 0
     assert listed.stdout.splitlines() == [
-        "USERNAME   NAME           CREDENTIALS  NPI         ROLE       STATUS",
-        "admin.ada  Ada Ødegård                             admin      active",
-        "zoe.nunez  Dr. Zoë Ñúñez  MD           1234567893  physician  disabled",
+        "USERNAME   NAME                   CREDENTIALS  NPI         ROLE       STATUS",
+        "admin.ada  Ada Ødegård                                     admin      active",
+        "zoe.nunez  Dr. Zoë Ñúñez-Ødegård  DO           1234567893  physician  disabled",
     ]
 
 
@@ -82,9 +87,10 @@ def test_users_are_added_listed_disabled_and_reset_from_the_command_line(
         ),
         (("add", "x.y", "--name", "X", "--role", "admin"), "", "use --password-stdin"),
         (("disable", "nobody"), "", "There is no user named nobody."),
+        (("change", "nobody", "--name", "N"), "", "There is no user named nobody."),
         (("reset-password", "nobody", "--password-stdin"), "", "No password on standard input"),
     ],
-    ids=["weak-password", "no-terminal", "unknown-user", "no-password"],
+    ids=["weak-password", "no-terminal", "unknown-user", "change-unknown-user", "no-password"],
 )
 def test_user_command_errors_are_one_clear_line_and_exit_1(
     sqlite_url: str, tmp_path: Path, args: tuple[str, ...], stdin: str, message: str

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.security.conftest import PASSWORD, Desk, Staff
+from tests.security.conftest import PASSWORD, Desk, Staff, audit_actions
 from tpi_desk.clinical.record import Role
+from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.people import User
 from tpi_desk.services.errors import (
     AccountLocked,
     LoginFailed,
+    NotFound,
     PermissionDenied,
     ValidationFailed,
     WrongPassword,
@@ -210,3 +212,67 @@ def test_only_admins_and_the_local_operator_manage_users(desk: Desk, staff: Staf
             desk.users.add_user("eve", "Eve", PASSWORD, role=Role.ADMIN, actor=actor)
 
     assert len(desk.users.list_users(None)) == len(desk.users.list_users(staff.admin)) == 7
+
+
+def test_an_admin_changes_a_users_name_role_and_credentials(desk: Desk, staff: Staff) -> None:
+    changed = desk.users.update_user(
+        staff.admin,
+        "rvarga",
+        display_name="Réka Varga-Nagy",
+        role=Role.PHYSICIAN,
+        credentials="DO",
+        npi="1234567893",
+    )
+
+    assert (changed.display_name, changed.role, changed.credentials, changed.npi) == (
+        "Réka Varga-Nagy",
+        Role.PHYSICIAN,
+        "DO",
+        "1234567893",
+    )
+    assert desk.users.authenticate("rvarga", PASSWORD).role is Role.PHYSICIAN  # password kept
+    with desk.database.session_factory() as db:
+        detail = db.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "user_update")
+        ).one()
+    assert detail == (
+        "rvarga: name: Réka Varga -> Réka Varga-Nagy; role: nurse_practitioner -> physician; "
+        "credentials: NP -> DO; NPI: - -> 1234567893"
+    )
+    assert desk.verification.verify(record=False).intact
+
+
+def test_an_unchanged_save_writes_no_audit_entry(desk: Desk, staff: Staff) -> None:
+    before = len(audit_actions(desk.database))
+    same = desk.users.update_user(
+        staff.admin, "ihartley", display_name="Dr. Imogen Hartley", role=Role.PHYSICIAN,
+        credentials="MD",
+    )  # fmt: skip
+    assert same.display_name == "Dr. Imogen Hartley"
+    assert len(audit_actions(desk.database)) == before
+
+
+def test_changes_are_checked_like_a_new_account(desk: Desk, staff: Staff) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        desk.users.update_user(
+            staff.admin, "rvarga", display_name=" ", role=Role.PHYSICIAN, credentials="NP"
+        )
+    assert {p.path for p in refused.value.problems} == {"user.display_name", "user.credentials"}
+    with pytest.raises(NotFound):
+        desk.users.update_user(staff.admin, "nobody", display_name="X", role=Role.BILLING)
+    with pytest.raises(PermissionDenied):
+        desk.users.update_user(staff.physician, "rvarga", display_name="X", role=Role.BILLING)
+
+
+def test_the_administrator_role_is_not_lost_by_accident(desk: Desk, staff: Staff) -> None:
+    with pytest.raises(PermissionDenied, match="your own administrator role"):
+        desk.users.update_user(
+            staff.admin, "admin.ada", display_name="Ada Ødegård", role=Role.BILLING
+        )
+    with pytest.raises(PermissionDenied, match="only active administrator"):
+        desk.users.update_user(None, "admin.ada", display_name="Ada Ødegård", role=Role.BILLING)
+    desk.users.update_user(staff.admin, "kim.billing", display_name="Kim Łukasz", role=Role.ADMIN)
+    demoted = desk.users.update_user(
+        None, "admin.ada", display_name="Ada Ødegård", role=Role.BILLING
+    )
+    assert demoted.role is Role.BILLING

@@ -1,4 +1,4 @@
-"""`tpi-desk users add|list|disable|enable|reset-password`: accounts from the command line.
+"""`tpi-desk users add|list|change|disable|enable|reset-password`: accounts from a terminal.
 
 Run by the workstation's own operator (trusted, audited as the local operator). Passwords
 are asked twice without echo, or read from the first line of standard input with
@@ -15,7 +15,7 @@ from typing import TextIO
 from tpi_desk.clinical.record import Role
 from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import UserRecord
-from tpi_desk.services.errors import UserError
+from tpi_desk.services.errors import NotFound, UserError
 from tpi_desk.services.users import UserService
 
 
@@ -43,6 +43,13 @@ def run_users(
             print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
         elif action == "list":
             _print_table(users.list_users(None), stdout)
+        elif action == "change":
+            changed = _change(users, args)
+            print(
+                f"{changed.username}: {changed.display_name}, {changed.credentials or '-'}, "
+                f"NPI {changed.npi or '-'}, {changed.role.value.replace('_', ' ')}.",
+                file=stdout,
+            )
         elif action in ("disable", "enable"):
             changed = users.set_active(None, args.username, action == "enable")
             print(
@@ -54,6 +61,22 @@ def run_users(
     finally:
         database.dispose()
     return 0
+
+
+def _change(users: UserService, args: argparse.Namespace) -> UserRecord:
+    """The account with the options given changed and the others as they were."""
+    name = args.username.strip()
+    current = next((u for u in users.list_users(None) if u.username == name), None)
+    if current is None:
+        raise NotFound(f"There is no user named {name}.")
+    return users.update_user(
+        None,
+        name,
+        display_name=current.display_name if args.name is None else args.name,
+        role=current.role if args.role is None else Role(args.role),
+        credentials=current.credentials if args.credentials is None else args.credentials,
+        npi=current.npi if args.npi is None else args.npi,
+    )
 
 
 def _read_password(username: str, *, from_stdin: bool, stdin: TextIO) -> str:

@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     PRINT = "print"
     EXPORT = "export"
     USER_ADD = "user_add"
+    USER_UPDATE = "user_update"
     USER_ENABLE = "user_enable"
     USER_DISABLE = "user_disable"
     PASSWORD_CHANGE = "password_change"

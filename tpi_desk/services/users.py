@@ -179,6 +179,53 @@ class UserService:
 
             return run_unit_of_work(self._session_factory, "change the user", work)
 
+    def update_user(
+        self,
+        actor: Actor | None,
+        username: str,
+        *,
+        display_name: str,
+        role: Role,
+        credentials: str = "",
+        npi: str = "",
+    ) -> UserRecord:
+        """Change an account's name, role, credentials and NPI (admins, or the local operator).
+
+        The username stays (the audit trail names it). Signed notes keep the names they were
+        signed with in their signature; nobody takes away their own administrator role or
+        that of the last active administrator.
+        """
+        with refusals_audited(self._session_factory, actor, "change a user", "user"):
+            authorize(actor, Action.MANAGE_USERS, local_operator=True)
+            name = username.strip()
+            facts = ProviderFacts(name, display_name.strip(), credentials.strip(), npi.strip())
+            problems = _profile_problems(facts, role)
+            if problems:
+                raise ValidationFailed(problems)
+
+            def work(db: Session) -> UserRecord:
+                row = _user(db, name)
+                if row.role is Role.ADMIN and role is not Role.ADMIN:
+                    if actor is not None and row.id == actor.user_id:
+                        raise PermissionDenied("You cannot remove your own administrator role.")
+                    if row.active and _active_admin_count(db) <= 1:
+                        raise PermissionDenied(
+                            f"{row.username} is the only active administrator; add another "
+                            "administrator first."
+                        )
+                changes = _changes(row, facts, role)
+                if changes:
+                    row.display_name = facts.display_name
+                    row.role = role
+                    row.credentials = facts.credentials
+                    row.npi = facts.npi
+                    db.flush()
+                    detail = f"{row.username}: {'; '.join(changes)}"
+                    record_event(db, actor, AuditAction.USER_UPDATE, "user", row.id, detail)
+                return user_record(row)
+
+            return run_unit_of_work(self._session_factory, "change the user", work)
+
     def list_users(self, actor: Actor | None) -> list[UserRecord]:
         """Every account by username (admins, or the local operator)."""
         with refusals_audited(self._session_factory, actor, "list users", "user"):
@@ -255,6 +302,13 @@ def _active_admin_count(db: Session) -> int:
 
 
 def _raise_if_invalid(facts: ProviderFacts, role: Role, password: str) -> None:
+    problems = _profile_problems(facts, role) + password_problems(facts.username, password)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _profile_problems(facts: ProviderFacts, role: Role) -> list[FieldProblem]:
+    """What is wrong with an account's username, name, credentials and NPI for ``role``."""
     problems = [
         problem
         for problem in validate_provider(facts, prefix="user")
@@ -263,9 +317,18 @@ def _raise_if_invalid(facts: ProviderFacts, role: Role, password: str) -> None:
     credentials_problem = _credentials_problem(role, facts.credentials)
     if credentials_problem is not None:
         problems.append(FieldProblem("user.credentials", "User: credentials", credentials_problem))
-    problems += password_problems(facts.username, password)
-    if problems:
-        raise ValidationFailed(problems)
+    return problems
+
+
+def _changes(row: User, facts: ProviderFacts, role: Role) -> list[str]:
+    """What an update changes, for the audit trail ("role: physician -> admin")."""
+    pairs = (
+        ("name", row.display_name, facts.display_name),
+        ("role", row.role.value, role.value),
+        ("credentials", row.credentials, facts.credentials),
+        ("NPI", row.npi, facts.npi),
+    )
+    return [f"{what}: {old or '-'} -> {new or '-'}" for what, old, new in pairs if old != new]
 
 
 def _credentials_problem(role: Role, credentials: str) -> str | None:

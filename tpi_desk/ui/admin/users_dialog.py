@@ -1,4 +1,4 @@
-"""The administrator's user accounts: list, add, disable or enable, reset a password."""
+"""The administrator's user accounts: list, add, change, disable or enable, reset a password."""
 
 from __future__ import annotations
 
@@ -7,37 +7,34 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from tpi_desk.clinical.problems import FieldProblem
-from tpi_desk.clinical.record import Role
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.services.users import UserService
+from tpi_desk.ui.admin.account_form import (
+    MISMATCH,
+    ROLE_LABELS,
+    AccountFields,
+    FieldErrors,
+    password_fields,
+)
+from tpi_desk.ui.admin.edit_user_dialog import EditUserDialog
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.theme import ERROR_STYLE
-
-ROLE_LABELS = {
-    Role.PHYSICIAN: "Physician",
-    Role.NURSE_PRACTITIONER: "Nurse practitioner / PA",
-    Role.BILLING: "Billing",
-    Role.ADMIN: "Administrator",
-}
 
 
 class UserColumn(IntEnum):
@@ -100,62 +97,6 @@ def _cell(user: UserRecord, column: UserColumn) -> str:
             return "Yes" if user.active else "No"
 
 
-class FieldErrors:
-    """Red plain-words messages under form fields, keyed by the services' problem paths."""
-
-    def __init__(self) -> None:
-        self.labels: dict[str, QLabel] = {}
-
-    def label_for(self, path: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName("fieldError")
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
-        self.labels[path] = label
-        return label
-
-    def show(self, problems: tuple[FieldProblem, ...], fallback: QLabel) -> None:
-        """Each problem under its field; problems for other paths go to ``fallback``."""
-        self.clear()
-        others = []
-        for problem in problems:
-            label = self.labels.get(problem.path)
-            if label is None:
-                others.append(f"{problem.label}: {problem.message}")
-            else:
-                shown = label.text()
-                label.setText(f"{shown}\n{problem.message}".strip() if shown else problem.message)
-                label.show()
-        if others:
-            fallback.setText("\n".join(others))
-            fallback.show()
-
-    def clear(self) -> None:
-        for label in self.labels.values():
-            label.clear()
-            label.hide()
-
-    def text(self, path: str) -> str:
-        return self.labels[path].text()
-
-
-def password_fields(form: QFormLayout, errors: FieldErrors) -> tuple[QLineEdit, QLineEdit]:
-    """A password and its repetition, both masked, with room for their errors."""
-    password = QLineEdit()
-    password.setEchoMode(QLineEdit.EchoMode.Password)
-    again = QLineEdit()
-    again.setEchoMode(QLineEdit.EchoMode.Password)
-    form.addRow("Password", password)
-    form.addRow("", errors.label_for("user.password"))
-    form.addRow("Password again", again)
-    form.addRow("", errors.label_for("user.password_again"))
-    return password, again
-
-
-MISMATCH = FieldProblem("user.password_again", "Password again", "does not match the password")
-
-
 class AddUserDialog(QDialog):
     """A new account; the service checks every field and the errors show under each."""
 
@@ -175,29 +116,12 @@ class AddUserDialog(QDialog):
         self._users = users or user_service(context)
         self.added: UserRecord | None = None
         self.errors = FieldErrors()
-        self.username = QLineEdit()
-        self.display_name = QLineEdit()
-        self.credentials = QLineEdit()
-        self.credentials.setPlaceholderText("MD, DO, NP, PA-C, L.Ac. (clinicians only)")
-        self.npi = QLineEdit()
-        self.npi.setPlaceholderText("10 digits (clinicians only)")
-        self.role = QComboBox()
-        for role, label in ROLE_LABELS.items():
-            self.role.addItem(label, role.value)
         self.other_errors = QLabel()
         self.other_errors.setStyleSheet(ERROR_STYLE)
         self.other_errors.setWordWrap(True)
         self.other_errors.hide()
         form = QFormLayout()
-        for path, caption, field in (
-            ("user.username", "Username", self.username),
-            ("user.display_name", "Name", self.display_name),
-            ("user.role", "Role", self.role),
-            ("user.credentials", "Credentials", self.credentials),
-            ("user.npi", "NPI", self.npi),
-        ):
-            form.addRow(caption, field)
-            form.addRow("", self.errors.label_for(path))
+        self.fields = AccountFields.add_rows(form, self.errors)
         self.password, self.password_again = password_fields(form, self.errors)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -226,15 +150,15 @@ class AddUserDialog(QDialog):
         if self.password.text() != self.password_again.text():
             self.errors.show((MISMATCH,), self.other_errors)
             return False
-        role = Role(self.role.currentData())
+        fields = self.fields
         try:
             self.added = self._users.add_user(
-                self.username.text(),
-                self.display_name.text(),
+                fields.username.text(),
+                fields.display_name.text(),
                 self.password.text(),
-                role=role,
-                credentials=self.credentials.text(),
-                npi=self.npi.text().strip(),
+                role=fields.chosen_role(),
+                credentials=fields.credentials.text(),
+                npi=fields.npi.text().strip(),
                 actor=self._actor,
             )
         except ValidationFailed as error:
@@ -343,11 +267,12 @@ class UsersDialog(QDialog):
         self.table.setAccessibleName("User accounts")
         configure_list_table(self.table, SAMPLES)
         self.add_button = QPushButton("&Add user…")
+        self.edit_button = QPushButton("C&hange…")
         self.toggle_button = QPushButton("&Disable")
         self.reset_button = QPushButton("&Reset password…")
         self.close_button = QPushButton("Close")
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.toggle_button, self.reset_button):
+        for button in (self.add_button, self.edit_button, self.toggle_button, self.reset_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -360,6 +285,8 @@ class UsersDialog(QDialog):
 
     def _connect_signals(self) -> None:
         self.add_button.clicked.connect(self.add_user)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.toggle_button.clicked.connect(self.toggle_selected)
         self.reset_button.clicked.connect(self.reset_selected)
         self.close_button.clicked.connect(self.accept)
@@ -401,6 +328,18 @@ class UsersDialog(QDialog):
             self.select(added.username)
             self.users_changed.emit()
 
+    def edit_selected(self) -> bool:
+        """Change the selected account's name, role, credentials or NPI."""
+        user = self.selected_user()
+        if user is None:
+            return False
+        changed = EditUserDialog(self._users, self._messages, self._actor, user, self).ask()
+        if changed is None:
+            return False
+        self.reload()
+        self.users_changed.emit()
+        return True
+
     def toggle_selected(self) -> bool:
         """Disable the selected active account (after confirming), or enable a disabled one."""
         user = self.selected_user()
@@ -436,6 +375,7 @@ class UsersDialog(QDialog):
 
     def _update_buttons(self) -> None:
         user = self.selected_user()
+        self.edit_button.setEnabled(user is not None)
         self.toggle_button.setEnabled(user is not None)
         self.reset_button.setEnabled(user is not None)
         disabled = user is not None and not user.active

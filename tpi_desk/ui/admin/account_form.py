@@ -1,0 +1,118 @@
+"""The pieces of the account forms (add a user, change a user, reset a password): fields,
+role choices, and the red messages under each field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
+
+from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.record import Role
+from tpi_desk.services.dto import UserRecord
+from tpi_desk.ui.theme import ERROR_STYLE
+
+ROLE_LABELS = {
+    Role.PHYSICIAN: "Physician",
+    Role.NURSE_PRACTITIONER: "Nurse practitioner / PA",
+    Role.BILLING: "Billing",
+    Role.ADMIN: "Administrator",
+}
+
+
+class FieldErrors:
+    """Red plain-words messages under form fields, keyed by the services' problem paths."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, QLabel] = {}
+
+    def label_for(self, path: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName("fieldError")
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        self.labels[path] = label
+        return label
+
+    def show(self, problems: tuple[FieldProblem, ...], fallback: QLabel) -> None:
+        """Each problem under its field; problems for other paths go to ``fallback``."""
+        self.clear()
+        others = []
+        for problem in problems:
+            label = self.labels.get(problem.path)
+            if label is None:
+                others.append(f"{problem.label}: {problem.message}")
+            else:
+                shown = label.text()
+                label.setText(f"{shown}\n{problem.message}".strip() if shown else problem.message)
+                label.show()
+        if others:
+            fallback.setText("\n".join(others))
+            fallback.show()
+
+    def clear(self) -> None:
+        for label in self.labels.values():
+            label.clear()
+            label.hide()
+
+    def text(self, path: str) -> str:
+        return self.labels[path].text()
+
+
+def password_fields(form: QFormLayout, errors: FieldErrors) -> tuple[QLineEdit, QLineEdit]:
+    """A password and its repetition, both masked, with room for their errors."""
+    password = QLineEdit()
+    password.setEchoMode(QLineEdit.EchoMode.Password)
+    again = QLineEdit()
+    again.setEchoMode(QLineEdit.EchoMode.Password)
+    form.addRow("Password", password)
+    form.addRow("", errors.label_for("user.password"))
+    form.addRow("Password again", again)
+    form.addRow("", errors.label_for("user.password_again"))
+    return password, again
+
+
+MISMATCH = FieldProblem("user.password_again", "Password again", "does not match the password")
+
+
+@dataclass(frozen=True)
+class AccountFields:
+    """Username, name, role, credentials and NPI boxes, each with its error line."""
+
+    username: QLineEdit
+    display_name: QLineEdit
+    role: QComboBox
+    credentials: QLineEdit
+    npi: QLineEdit
+
+    @classmethod
+    def add_rows(cls, form: QFormLayout, errors: FieldErrors) -> AccountFields:
+        fields = cls(QLineEdit(), QLineEdit(), QComboBox(), QLineEdit(), QLineEdit())
+        fields.credentials.setPlaceholderText("MD, DO, NP, PA-C, L.Ac. (clinicians only)")
+        fields.npi.setPlaceholderText("10 digits (clinicians only)")
+        for role, label in ROLE_LABELS.items():
+            fields.role.addItem(label, role.value)
+        for path, caption, field in (
+            ("user.username", "Username", fields.username),
+            ("user.display_name", "Name", fields.display_name),
+            ("user.role", "Role", fields.role),
+            ("user.credentials", "Credentials", fields.credentials),
+            ("user.npi", "NPI", fields.npi),
+        ):
+            form.addRow(caption, field)
+            form.addRow("", errors.label_for(path))
+        return fields
+
+    def chosen_role(self) -> Role:
+        return Role(self.role.currentData())
+
+    def fill(self, user: UserRecord) -> None:
+        """Show ``user``'s values; the username cannot change (the audit trail names it)."""
+        self.username.setText(user.username)
+        self.username.setReadOnly(True)
+        self.username.setToolTip("A username never changes: the audit trail names it.")
+        self.display_name.setText(user.display_name)
+        self.role.setCurrentIndex(self.role.findData(user.role.value))
+        self.credentials.setText(user.credentials)
+        self.npi.setText(user.npi)

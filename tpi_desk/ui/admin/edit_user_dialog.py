@@ -1,0 +1,90 @@
+"""Change an account's name, role, credentials and NPI (the username stays)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from tpi_desk.services.dto import UserRecord
+from tpi_desk.services.errors import UserError, ValidationFailed
+from tpi_desk.services.permissions import Actor
+from tpi_desk.services.users import UserService
+from tpi_desk.ui.admin.account_form import AccountFields, FieldErrors
+from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.theme import ERROR_STYLE
+
+NOTE = (
+    "Signed notes keep the name and credentials they were signed with in their signature; "
+    "new notes and printouts use these."
+)
+
+
+class EditUserDialog(QDialog):
+    """The account's values, editable; the service checks them and errors show under each."""
+
+    def __init__(
+        self,
+        users: UserService,
+        messages: UserMessages,
+        actor: Actor,
+        user: UserRecord,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Change user {user.username}")
+        self._users = users
+        self._messages = messages
+        self._actor = actor
+        self.user = user
+        self.changed: UserRecord | None = None
+        self.errors = FieldErrors()
+        form = QFormLayout()
+        self.fields = AccountFields.add_rows(form, self.errors)
+        self.fields.fill(user)
+        note = QLabel(NOTE)
+        note.setWordWrap(True)
+        note.setObjectName("pageSubtitle")
+        self.other_errors = QLabel()
+        self.other_errors.setStyleSheet(ERROR_STYLE)
+        self.other_errors.setWordWrap(True)
+        self.other_errors.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save changes")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.other_errors)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.fields.display_name.setFocus()
+
+    def ask(self) -> UserRecord | None:
+        """Show the form; the account as saved, or None when cancelled."""
+        self.exec()
+        return self.changed
+
+    def save(self) -> bool:
+        """Save; on problems show them under their fields and stay open."""
+        self.errors.clear()
+        self.other_errors.hide()
+        fields = self.fields
+        try:
+            self.changed = self._users.update_user(
+                self._actor,
+                self.user.username,
+                display_name=fields.display_name.text(),
+                role=fields.chosen_role(),
+                credentials=fields.credentials.text(),
+                npi=fields.npi.text(),
+            )
+        except ValidationFailed as error:
+            self.errors.show(error.problems, self.other_errors)
+            return False
+        except UserError as error:
+            self._messages.error(self, "Change user", error.message)
+            return False
+        self.accept()
+        return True
