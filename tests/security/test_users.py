@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.security.conftest import PASSWORD, Desk, Staff, audit_actions
+from tests.security.conftest import PASSWORD, Desk, SignNote, Staff, audit_actions
+from tests.services.conftest import two_site_entry
 from tpi_desk.clinical.record import Role
 from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.people import User
+from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import (
     AccountLocked,
     LoginFailed,
@@ -20,6 +23,7 @@ from tpi_desk.services.errors import (
     WrongPassword,
 )
 from tpi_desk.services.login import LOCKOUT_PERIOD, MAX_FAILED_LOGINS
+from tpi_desk.services.signed_people import people_as_signed
 
 
 def test_the_first_start_asks_for_one_administrator(desk: Desk) -> None:
@@ -276,3 +280,42 @@ def test_the_administrator_role_is_not_lost_by_accident(desk: Desk, staff: Staff
         None, "admin.ada", display_name="Ada Ødegård", role=Role.BILLING
     )
     assert demoted.role is Role.BILLING
+
+
+def test_a_signed_note_keeps_the_names_it_was_signed_with_after_a_change(
+    desk: Desk, staff: Staff, sign_note: SignNote, patient: PatientRecord
+) -> None:
+    signed = sign_note(staff.nurse_practitioner)
+    desk.users.update_user(
+        staff.admin, "rvarga", display_name="Réka Varga-Nagy", role=Role.PHYSICIAN,
+        credentials="DO",
+    )  # fmt: skip
+
+    loaded = desk.queries.load(signed.id)
+    draft = desk.drafts.create(
+        patient.id,
+        staff.nurse_practitioner.user_id,
+        two_site_entry(),
+        actor=staff.nurse_practitioner,
+    )
+
+    assert (loaded.provider.facts.display_name, loaded.provider.facts.credentials) == (
+        "Réka Varga",
+        "NP",
+    )
+    assert (loaded.signed_by, loaded.signed_by_credentials) == ("Réka Varga", "NP")
+    assert loaded.provider.facts == signed.provider.facts  # as signing answered
+    assert replace(loaded, provider=signed.provider) == signed  # (the role is the account's)
+    assert (draft.provider.facts.display_name, draft.provider.facts.credentials) == (
+        "Réka Varga-Nagy",
+        "DO",
+    )
+    assert desk.verification.verify(record=False).intact
+
+
+def test_a_damaged_signature_falls_back_to_the_accounts_as_they_are() -> None:
+    assert people_as_signed("not json") is None
+    assert people_as_signed('{"provider": {"username": "x"}, "signer": {}}') is None
+    part = '{"username": "u", "display_name": "Zoë", "credentials": "MD", "npi": ""}'
+    people = people_as_signed(f'{{"provider": {part}, "signer": {part}}}')
+    assert people is not None and people.signer.display_name == "Zoë"

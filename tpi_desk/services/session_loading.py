@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
@@ -19,6 +20,7 @@ from tpi_desk.models.procedures import (
 from tpi_desk.services.dto import AddendumRecord, SessionRecord
 from tpi_desk.services.errors import NotFound
 from tpi_desk.services.record_mapping import patient_record, provider_record, session_entry
+from tpi_desk.services.signed_people import people_as_signed
 
 # Payer rules look back a rolling year; a little more covers leap years and time zones.
 HISTORY_WINDOW = timedelta(days=367)
@@ -69,22 +71,32 @@ def load_session_rows(db: Session, session_ids: Sequence[int]) -> dict[int, Proc
 
 
 def session_record(row: ProcedureSession) -> SessionRecord:
-    """The record of a session loaded with ``load_session_row`` (everything eager)."""
+    """The record of a session loaded with ``load_session_row`` (everything eager).
+
+    A signed note names its provider and signer as they were when it was signed.
+    """
     signature, cosignature, mark = row.signature, row.cosignature, row.error_mark
+    provider = provider_record(row.provider)
+    signed_by = row.signed_by.display_name if row.signed_by is not None else None
+    signed_by_credentials = row.signed_by.credentials if row.signed_by is not None else None
+    people = people_as_signed(signature.content) if signature is not None else None
+    if people is not None:
+        provider = replace(provider, facts=people.provider)
+        signed_by, signed_by_credentials = people.signer.display_name, people.signer.credentials
     return SessionRecord(
         id=row.id,
         version=row.version,
         status=row.status,
         patient=patient_record(row.patient),
-        provider=provider_record(row.provider),
+        provider=provider,
         entry=session_entry(row),
         created_at=row.created_at,
         updated_at=row.updated_at,
         signed_at=row.signed_at,
-        signed_by=row.signed_by.display_name if row.signed_by is not None else None,
+        signed_by=signed_by,
         content_hash=row.content_hash,
         addenda=tuple(addendum_record(addendum) for addendum in row.addenda),
-        signed_by_credentials=row.signed_by.credentials if row.signed_by is not None else None,
+        signed_by_credentials=signed_by_credentials,
         signature_sequence=signature.sequence if signature is not None else None,
         chain_hash=signature.chain_hash if signature is not None else None,
         cosign_required=row.cosign_request is not None,
