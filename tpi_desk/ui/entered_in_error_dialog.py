@@ -19,9 +19,9 @@ from tpi_desk.services.entered_in_error import REASON_PATH, EnteredInErrorServic
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.password_confirm import PasswordConfirmField, password_refusal
-from tpi_desk.ui.theme import ERROR_STYLE
 
 
 def entered_in_error_service(context: AppContext) -> EnteredInErrorService:
@@ -30,14 +30,6 @@ def entered_in_error_service(context: AppContext) -> EnteredInErrorService:
     if isinstance(service, EnteredInErrorService):
         return service
     return EnteredInErrorService(context.database.session_factory, clock=context.clock)
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class EnteredInErrorDialog(QDialog):
@@ -71,7 +63,7 @@ class EnteredInErrorDialog(QDialog):
         self.reason.setPlaceholderText("e.g. Documented for the wrong patient")
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 16)
-        self.reason_error = _error_label()
+        self.reason_error = error_label()
         self.password_field = PasswordConfirmField("Your password")
         reason_label = QLabel("&Reason:")
         reason_label.setBuddy(self.reason)

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
-from tpi_desk.ui.theme import ERROR_STYLE, PAGE_STYLE
+from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.theme import PAGE_STYLE
 
 DIALOG_WIDTH = 500
 INTRO = (
@@ -66,8 +67,8 @@ class FirstAdminDialog(QDialog):
         self.password_again = QLineEdit()
         for box in (self.password, self.password_again):
             box.setEchoMode(QLineEdit.EchoMode.Password)
-        self.errors = {name: _error_label() for name in (*FIELD_OF_PATH.values(), "again")}
-        self.general_error = _error_label()
+        self.errors = {name: error_label() for name in (*FIELD_OF_PATH.values(), "again")}
+        self.general_error = error_label()
         form = QFormLayout()
         for label, box, name in (
             ("Username:", self.username, "username"),
@@ -140,11 +141,3 @@ class FirstAdminDialog(QDialog):
         created = dialog.created
         dialog.deleteLater()
         return created
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.hide()
-    return label

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 from tpi_desk.services.clinic_settings import DEFAULT_IDLE_LOCK_MINUTES, ClinicSettingsService
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.ui.theme import ERROR_STYLE, PAGE_STYLE
+from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.theme import PAGE_STYLE
 
 # Input that counts as someone at the keyboard (a timer or a repaint does not).
 ACTIVITY_EVENTS = frozenset(
@@ -94,10 +95,7 @@ class LockPage(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password")
         self.password.setPlaceholderText("Password")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
+        self.error_label = error_label()
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setDefault(True)
         self.sign_out_button = QPushButton("Sign out")

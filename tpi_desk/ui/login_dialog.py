@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.errors import AccountLocked, UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.ui.theme import ERROR_STYLE, PAGE_STYLE
+from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.theme import PAGE_STYLE
 
 DIALOG_WIDTH = 420
 
@@ -46,10 +47,7 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

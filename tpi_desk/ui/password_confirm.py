@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from tpi_desk.services.errors import AccountLocked, UserError, WrongPassword
-from tpi_desk.ui.theme import ERROR_STYLE
+from tpi_desk.ui.error_label import error_label
 
 # Called with the typed password: the error message to show, or None once it was accepted.
 PasswordAttempt = Callable[[str], str | None]
@@ -22,10 +22,7 @@ class PasswordConfirmField(QWidget):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(label)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
+        self.error_label = error_label()
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(f"{label}:", self.password)

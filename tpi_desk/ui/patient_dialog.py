@@ -25,6 +25,7 @@ from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.formatting import SEX_NAMES, format_decimal
 
 FIELDS = ("mrn", "family_name", "given_name", "date_of_birth", "sex", "weight_kg", "allergies")
@@ -221,10 +222,8 @@ class PatientDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self._field(name))
-        error = QLabel()
+        error = error_label()
         error.setProperty("role", "field-error")
-        error.setWordWrap(True)
-        error.hide()
         column.addWidget(error)
         self._errors[name] = error
         return box

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QMenuBar,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.services.users import UserService
-from tpi_desk.ui.theme import ERROR_STYLE
+from tpi_desk.ui.error_label import error_label
 
 LOCK_SHORTCUT = "Ctrl+L"
 
@@ -66,10 +65,7 @@ class ChangePasswordDialog(QDialog):
             box.setEchoMode(QLineEdit.EchoMode.Password)
             box.setAccessibleName(label.rstrip(":"))
             form.addRow(label, box)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import Role
 from tpi_desk.services.dto import UserRecord
-from tpi_desk.ui.theme import ERROR_STYLE
+from tpi_desk.ui.error_label import error_label
 
 ROLE_LABELS = {
     Role.PHYSICIAN: "Physician",
@@ -27,11 +27,8 @@ class FieldErrors:
         self.labels: dict[str, QLabel] = {}
 
     def label_for(self, path: str) -> QLabel:
-        label = QLabel()
+        label = error_label()
         label.setObjectName("fieldError")
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
         self.labels[path] = label
         return label
 

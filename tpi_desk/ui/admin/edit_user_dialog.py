@@ -9,8 +9,8 @@ from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.services.users import UserService
 from tpi_desk.ui.admin.account_form import AccountFields, FieldErrors
+from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.theme import ERROR_STYLE
 
 NOTE = (
     "Signed notes keep the name and credentials they were signed with in their signature; "
@@ -43,10 +43,7 @@ class EditUserDialog(QDialog):
         note = QLabel(NOTE)
         note.setWordWrap(True)
         note.setObjectName("pageSubtitle")
-        self.other_errors = QLabel()
-        self.other_errors.setStyleSheet(ERROR_STYLE)
-        self.other_errors.setWordWrap(True)
-        self.other_errors.hide()
+        self.other_errors = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -31,10 +31,10 @@ from tpi_desk.ui.admin.account_form import (
 )
 from tpi_desk.ui.admin.edit_user_dialog import EditUserDialog
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.theme import ERROR_STYLE
 
 
 class UserColumn(IntEnum):
@@ -116,10 +116,7 @@ class AddUserDialog(QDialog):
         self._users = users or user_service(context)
         self.added: UserRecord | None = None
         self.errors = FieldErrors()
-        self.other_errors = QLabel()
-        self.other_errors.setStyleSheet(ERROR_STYLE)
-        self.other_errors.setWordWrap(True)
-        self.other_errors.hide()
+        self.other_errors = error_label()
         form = QFormLayout()
         self.fields = AccountFields.add_rows(form, self.errors)
         self.password, self.password_again = password_fields(form, self.errors)
@@ -199,9 +196,7 @@ class ResetPasswordDialog(QDialog):
         intro.setWordWrap(True)
         form = QFormLayout()
         self.password, self.password_again = password_fields(form, self.errors)
-        self.other_errors = QLabel()
-        self.other_errors.setStyleSheet(ERROR_STYLE)
-        self.other_errors.hide()
+        self.other_errors = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
