@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tpi_desk.clinical.catalog import Catalog
     from tpi_desk.models.database import Database
-    from tpi_desk.services.exporting import ExportCriteria, ExportService
+    from tpi_desk.services.export.exporting import ExportCriteria, ExportService
 
 TARGET_SECONDS = 20.0
 TARGET_RSS_MB = 400.0
@@ -232,14 +232,14 @@ def _child_bare(out: Path) -> None:
 
 
 def _service(database: Database, catalog: Catalog) -> ExportService:
-    from tpi_desk.services.exporting import ExportService
+    from tpi_desk.services.export.exporting import ExportService
 
     return ExportService(database.session_factory, catalog)
 
 
 def _criteria() -> ExportCriteria:
     """Every signed note of the demo data (they lie in the last few months)."""
-    from tpi_desk.services.exporting import ExportCriteria
+    from tpi_desk.services.export.exporting import ExportCriteria
 
     today = datetime.now(UTC).date()
     return ExportCriteria(date_from=today - timedelta(days=SPAN_DAYS), date_to=today)

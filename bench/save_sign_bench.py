@@ -40,12 +40,12 @@ from tpi_desk.clinical.record import (
 )
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.paths import resource_path
-from tpi_desk.services.drafts import DraftService
-from tpi_desk.services.passwords import default_password_hasher
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.passwords import default_password_hasher
+from tpi_desk.services.people.patients import PatientService
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.signing import SigningService
-from tpi_desk.services.users import UserService
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.signing import SigningService
 
 TARGET_MS = 30.0
 PASSWORD = "correct horse 7"  # a synthetic account's password

@@ -42,9 +42,9 @@ from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.paths import resource_path
 from tpi_desk.services.demo_data import generate_demo_data
-from tpi_desk.services.overview import count_records
-from tpi_desk.services.session_queries import SessionFilter, SessionQueries
-from tpi_desk.services.users import UserService
+from tpi_desk.services.people.users import UserService
+from tpi_desk.services.sessions.overview import count_records
+from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
 from tpi_desk.ui.app import BENCH_EXIT_AFTER_SHOW_ENV, BENCH_SHOWN_LINE
 from tpi_desk.ui.item_models.session_list_model import SessionColumn, SessionListModel
 

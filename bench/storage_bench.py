@@ -32,9 +32,9 @@ from tpi_desk.clinical.catalog import load_catalog
 from tpi_desk.models.database import open_database
 from tpi_desk.paths import resource_path
 from tpi_desk.services.demo_data import generate_demo_data
-from tpi_desk.services.patients import PatientService
-from tpi_desk.services.providers import ProviderService
-from tpi_desk.services.session_queries import SessionFilter, SessionQueries
+from tpi_desk.services.people.patients import PatientService
+from tpi_desk.services.people.providers import ProviderService
+from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
 
 REPEATS = 15
 SIGNED_SESSIONS = 2_000

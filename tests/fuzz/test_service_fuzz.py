@@ -32,15 +32,15 @@ from tpi_desk.clinical.record import (
     SessionEntry,
 )
 from tpi_desk.models.database import Database
-from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.errors import UserError, ValidationFailed
-from tpi_desk.services.importing import ImportService
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.patients import PatientService
+from tpi_desk.services.people.providers import ProviderService
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.providers import ProviderService
-from tpi_desk.services.session_queries import SessionQueries
-from tpi_desk.services.signing import SigningService
-from tpi_desk.services.users import UserService
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.importing import ImportService
+from tpi_desk.services.sessions.session_queries import SessionQueries
+from tpi_desk.services.sessions.signing import SigningService
 
 SPECIAL_TEXT = (
     "",

@@ -10,13 +10,13 @@ from tests.services.conftest import PASSWORD, fast_hasher, patient_facts, two_si
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
 from tpi_desk.models.database import Database
-from tpi_desk.services.audit_queries import AuditQueries
-from tpi_desk.services.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
-from tpi_desk.services.cosign import CosignService
+from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import PatientRecord, SessionRecord
-from tpi_desk.services.entered_in_error import EnteredInErrorService
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
+from tpi_desk.services.sessions.cosign import CosignService
+from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
+from tpi_desk.services.settings.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 from tpi_desk.ui.app_context import AppContext
 
 __all__ = ["PASSWORD", "Clinic", "open_clinic"]

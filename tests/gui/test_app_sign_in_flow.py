@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 import tpi_desk.models.engine as engine_module
 from tpi_desk.models.database import open_database
 from tpi_desk.models.first_look import sqlite_file_of
-from tpi_desk.services.users import UserService
+from tpi_desk.services.people.users import UserService
 from tpi_desk.ui.app import OPEN_FAILED_TITLE, run_app
 from tpi_desk.ui.background import start_delivering
 from tpi_desk.ui.first_admin_dialog import FirstAdminDialog

@@ -14,7 +14,7 @@ from tests.gui.window_support import RecordingMessages, make_context, show_windo
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import open_database
 from tpi_desk.services.demo_data import generate_demo_data
-from tpi_desk.services.overview import count_records
+from tpi_desk.services.sessions.overview import count_records
 from tpi_desk.ui.app import (
     BENCH_EXIT_AFTER_SHOW_ENV,
     BENCH_SHOWN_LINE,

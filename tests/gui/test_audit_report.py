@@ -15,7 +15,7 @@ from tests.gui.admin_support import Clinic, open_clinic
 from tests.services.conftest import patient_facts
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import open_database
-from tpi_desk.services.audit_queries import AuditQueries
+from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import AuditPage
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.admin.audit_report_dialog import (

@@ -13,7 +13,7 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import SessionRecord
-from tpi_desk.services.login import MAX_FAILED_LOGINS
+from tpi_desk.services.people.login import MAX_FAILED_LOGINS
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.entered_in_error_dialog import EnteredInErrorDialog
 

@@ -35,10 +35,10 @@ from tpi_desk.clinical.record import ProviderFacts, Role
 from tpi_desk.models.database import open_database
 from tpi_desk.reports.claims_csv import CLAIM_COLUMNS
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
-from tpi_desk.services.exporting import ExportService, ExportStatus
+from tpi_desk.services.export.exporting import ExportService, ExportStatus
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.signing import SigningService
-from tpi_desk.services.users import UserService
+from tpi_desk.services.sessions.signing import SigningService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.export_dialog import ExportDialog, WorkerFactory, show_export_dialog
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.window_support import RecordingMessages, make_context, show_window
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import open_database
-from tpi_desk.services.overview import count_records
+from tpi_desk.services.sessions.overview import count_records
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS
 from tpi_desk.ui.main_window import MainWindow

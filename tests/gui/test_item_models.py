@@ -23,7 +23,7 @@ from tests.gui.window_support import (
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.services.demo_data import generate_demo_data
-from tpi_desk.services.session_queries import SessionFilter
+from tpi_desk.services.sessions.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.patient_list_model import PAGE_SIZE, PatientListModel
 from tpi_desk.ui.item_models.session_list_model import SessionColumn, SessionListModel

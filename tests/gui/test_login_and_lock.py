@@ -32,9 +32,9 @@ from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus, Role
 from tpi_desk.models.database import open_database
-from tpi_desk.services.audit import AuditAction
-from tpi_desk.services.audit_queries import AuditQueries
-from tpi_desk.services.login import MAX_FAILED_LOGINS
+from tpi_desk.services.audit.events import AuditAction
+from tpi_desk.services.audit.queries import AuditQueries
+from tpi_desk.services.people.login import MAX_FAILED_LOGINS
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app import SignedInDesk, show_backup_warning
 from tpi_desk.ui.app_context import AppContext

@@ -36,7 +36,7 @@ from tpi_desk.clinical.record import (
 from tpi_desk.models.database import open_database
 from tpi_desk.services.demo_data import generate_demo_data
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
-from tpi_desk.services.users import UserService
+from tpi_desk.services.people.users import UserService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.theme import apply_theme

@@ -30,7 +30,7 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.services.session_queries import SessionFilter
+from tpi_desk.services.sessions.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.session_editor.addendum_dialog import AddendumDialog

@@ -18,7 +18,7 @@ from tests.gui.test_session_editor_support import (
     make_editor,
     record_two_site_session,
 )
-from tpi_desk.services.session_queries import SessionFilter
+from tpi_desk.services.sessions.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor import SessionEditor
 

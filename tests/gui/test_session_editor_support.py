@@ -29,8 +29,8 @@ from tpi_desk.clinical.record import (
 )
 from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.problem_list_dialog import ProblemRow

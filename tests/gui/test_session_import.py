@@ -18,7 +18,7 @@ from tests.gui.window_support import (
 )
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import open_database
-from tpi_desk.services.overview import count_records
+from tpi_desk.services.sessions.overview import count_records
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.problem_list_dialog import ProblemRow

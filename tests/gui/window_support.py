@@ -29,8 +29,8 @@ from tpi_desk.clinical.record import (
 )
 from tpi_desk.models.database import Database
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.editor_host import EditorFactory
 from tpi_desk.ui.main_window import MainWindow

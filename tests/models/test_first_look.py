@@ -14,7 +14,7 @@ from tpi_desk.models.database import open_database
 from tpi_desk.models.engine import normalize_url, sqlite_file
 from tpi_desk.models.first_look import needs_first_admin_at_a_glance, sqlite_file_of
 from tpi_desk.models.people import User
-from tpi_desk.services.users import UserService
+from tpi_desk.services.people.users import UserService
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from tests.reliability.workers import People, add_physician, physician_actor
 from tests.services.conftest import patient_facts
 from tpi_desk.models.database import Database
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.patients import PatientService
 
 
 @pytest.fixture

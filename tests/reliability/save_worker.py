@@ -36,10 +36,10 @@ from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.database import open_database
 from tpi_desk.paths import resource_path
-from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.errors import ConflictError, UserError
-from tpi_desk.services.session_queries import SessionQueries
-from tpi_desk.services.signing import SigningService
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.session_queries import SessionQueries
+from tpi_desk.services.sessions.signing import SigningService
 
 SAVES_PER_DRAFT = 2
 

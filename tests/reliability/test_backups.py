@@ -21,17 +21,17 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.migration import head_revision
-from tpi_desk.services.backups import (
+from tpi_desk.services.people.patients import PatientService
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.session_queries import SessionQueries
+from tpi_desk.services.sessions.signing import SigningService
+from tpi_desk.services.storage.backups import (
     BackupError,
     backup_database,
     check_backup,
     restore_database,
     rotate_startup_backup,
 )
-from tpi_desk.services.drafts import DraftService
-from tpi_desk.services.patients import PatientService
-from tpi_desk.services.session_queries import SessionQueries
-from tpi_desk.services.signing import SigningService
 
 
 @dataclass

@@ -23,12 +23,12 @@ from tests.reliability.workers import (
 from tests.services.conftest import patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import Database, open_database
-from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.errors import DatabaseUnavailable
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.session_queries import SessionQueries
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.session_queries import SessionQueries
 
 ROUNDS = 12
 START_DELAY_S = 0.05  # both workers start saving at one instant, this long after "go"

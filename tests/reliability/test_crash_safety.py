@@ -20,7 +20,7 @@ from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.database import Database
 from tpi_desk.models.engine import sqlite_file
 from tpi_desk.services.dto import SessionRecord
-from tpi_desk.services.session_queries import SessionQueries
+from tpi_desk.services.sessions.session_queries import SessionQueries
 
 KILLS = {"sqlite": 30, "postgresql": 15}
 KILL_AFTER_S = (0.02, 0.30)  # after the saver's first save returned

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.services.conftest import PASSWORD, PHYSICIAN, fast_hasher
 from tpi_desk.clinical.record import Role
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
 
 REPO = Path(__file__).resolve().parents[2]
 SAVE_WORKER = Path(__file__).resolve().parent / "save_worker.py"

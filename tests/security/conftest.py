@@ -20,21 +20,21 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import ProcedureKind, Role, SessionEntry, Side, SiteEntry
 from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.database import Database
-from tpi_desk.services.addenda import AddendumService
-from tpi_desk.services.audit import AuditService
-from tpi_desk.services.audit_queries import AuditQueries
-from tpi_desk.services.clinic_settings import ClinicSettingsService
-from tpi_desk.services.cosign import CosignService
-from tpi_desk.services.drafts import DraftService
+from tpi_desk.services.audit.events import AuditService
+from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import PatientRecord, SessionRecord
-from tpi_desk.services.entered_in_error import EnteredInErrorService
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.integrity.verification import VerificationService
+from tpi_desk.services.people.patients import PatientService
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.session_queries import SessionQueries
-from tpi_desk.services.signing import SigningService
-from tpi_desk.services.templates import TemplateService
-from tpi_desk.services.users import UserService
-from tpi_desk.services.verification import VerificationService
+from tpi_desk.services.sessions.addenda import AddendumService
+from tpi_desk.services.sessions.cosign import CosignService
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
+from tpi_desk.services.sessions.session_queries import SessionQueries
+from tpi_desk.services.sessions.signing import SigningService
+from tpi_desk.services.sessions.templates import TemplateService
+from tpi_desk.services.settings.clinic_settings import ClinicSettingsService
 
 __all__ = ["NOW", "PASSWORD"]
 

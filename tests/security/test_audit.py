@@ -20,9 +20,8 @@ from tests.security.conftest import (
 )
 from tests.services.conftest import patient_facts, two_site_entry
 from tpi_desk.clinical.record import ProcedureKind
-from tpi_desk.services import audit_queries
-from tpi_desk.services.audit import AuditAction
-from tpi_desk.services.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
+from tpi_desk.services.audit import queries as audit_queries
+from tpi_desk.services.audit.events import AuditAction
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import (
     ConflictError,
@@ -30,6 +29,7 @@ from tpi_desk.services.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from tpi_desk.services.settings.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 
 
 def test_every_kind_of_action_leaves_an_entry(

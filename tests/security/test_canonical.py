@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tpi_desk.clinical.record import Side
-from tpi_desk.services.canonical import (
+from tpi_desk.services.integrity.canonical import (
     GENESIS_HASH,
     canonical_decimal,
     canonical_instant,

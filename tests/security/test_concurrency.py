@@ -12,11 +12,11 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.database import open_database
 from tpi_desk.models.procedures import Signature
-from tpi_desk.services.drafts import DraftService
 from tpi_desk.services.dto import PatientRecord
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.signing import SigningService
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.signing import SigningService
 
 WORKSTATIONS = 4
 NOTES_EACH = 5

@@ -9,10 +9,10 @@ import pytest
 from tests.security.conftest import PASSWORD, Desk, SignNote, Staff, audit_actions
 from tests.services.conftest import two_site_entry
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.services.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
-from tpi_desk.services.cosign import CosignNotNeeded
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import LockedNoteError, PermissionDenied, WrongPassword
+from tpi_desk.services.sessions.cosign import CosignNotNeeded
+from tpi_desk.services.settings.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 
 
 @pytest.fixture

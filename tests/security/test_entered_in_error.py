@@ -14,7 +14,6 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.reports.note_data import ClinicHeader
-from tpi_desk.services.addenda import AddendumNotAllowed
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import (
     LockedNoteError,
@@ -22,7 +21,8 @@ from tpi_desk.services.errors import (
     ValidationFailed,
     WrongPassword,
 )
-from tpi_desk.services.exporting import note_data
+from tpi_desk.services.export.exporting import note_data
+from tpi_desk.services.sessions.addenda import AddendumNotAllowed
 
 
 def test_marking_keeps_the_note_and_records_reason_author_and_time(

@@ -9,7 +9,7 @@ from tests.services.conftest import two_site_entry
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import AccountLocked, WrongPassword
-from tpi_desk.services.login import MAX_FAILED_LOGINS
+from tpi_desk.services.people.login import MAX_FAILED_LOGINS
 
 
 def test_a_wrong_password_signs_nothing_and_is_audited(

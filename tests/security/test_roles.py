@@ -14,10 +14,10 @@ from tests.security.conftest import PASSWORD, Desk, SignNote, Staff, audit_actio
 from tests.security.conftest import dry_needling_entry as needling
 from tests.services.conftest import patient_facts, two_site_entry
 from tpi_desk.clinical.record import NoteStatus, ProcedureKind
-from tpi_desk.services.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 from tpi_desk.services.dto import PatientRecord, SessionRecord
 from tpi_desk.services.errors import PermissionDenied
 from tpi_desk.services.permissions import Actor, allowed_kinds
+from tpi_desk.services.settings.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 
 ROLES = (
     "admin",

@@ -18,7 +18,7 @@ from tpi_desk.models.database import Database
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.services.dto import PatientRecord, SessionRecord
 from tpi_desk.services.errors import LockedNoteError
-from tpi_desk.services.unit_of_work import LOCKED_RECORD_MARKER, run_unit_of_work
+from tpi_desk.services.storage.unit_of_work import LOCKED_RECORD_MARKER, run_unit_of_work
 
 SITES_OF_NOTE = "(SELECT id FROM injection_sites WHERE session_id = :id)"
 REFUSED = {

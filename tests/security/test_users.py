@@ -22,8 +22,8 @@ from tpi_desk.services.errors import (
     ValidationFailed,
     WrongPassword,
 )
-from tpi_desk.services.login import LOCKOUT_PERIOD, MAX_FAILED_LOGINS
-from tpi_desk.services.signed_people import people_as_signed
+from tpi_desk.services.integrity.signed_people import people_as_signed
+from tpi_desk.services.people.login import LOCKOUT_PERIOD, MAX_FAILED_LOGINS
 
 
 def test_the_first_start_asks_for_one_administrator(desk: Desk) -> None:

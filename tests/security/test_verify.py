@@ -19,9 +19,9 @@ from tests.security.conftest import PASSWORD, Desk, SignNote, Staff
 from tests.services.conftest import two_site_entry
 from tpi_desk.models.database import Database
 from tpi_desk.models.procedures import Signature
-from tpi_desk.services import audit_check, signature_check
-from tpi_desk.services.canonical import GENESIS_HASH
 from tpi_desk.services.dto import PatientRecord, SessionRecord
+from tpi_desk.services.integrity import audit_check, signature_check
+from tpi_desk.services.integrity.canonical import GENESIS_HASH
 
 
 def tamper(database: Database, statements: Sequence[str]) -> None:

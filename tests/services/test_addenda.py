@@ -18,11 +18,11 @@ from tests.services.conftest import (
 )
 from tpi_desk.clinical.record import ProviderFacts, Role
 from tpi_desk.models.database import Database
-from tpi_desk.services.addenda import AddendumNotAllowed, AddendumService
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
-from tpi_desk.services.entered_in_error import EnteredInErrorService
 from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed, WrongPassword
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.sessions.addenda import AddendumNotAllowed, AddendumService
+from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
 
 FIRST_ADDENDUM_AT = datetime(2026, 11, 21, 8, 15, tzinfo=UTC)
 

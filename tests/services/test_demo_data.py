@@ -24,9 +24,9 @@ from tpi_desk.models.procedures import (
 )
 from tpi_desk.services.demo_data import DemoDataResult, generate_demo_data
 from tpi_desk.services.dto import SessionRecord
-from tpi_desk.services.patients import PatientService
-from tpi_desk.services.session_queries import SessionFilter, SessionQueries
-from tpi_desk.services.verification import VerificationService
+from tpi_desk.services.integrity.verification import VerificationService
+from tpi_desk.services.people.patients import PatientService
+from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
 
 TODAY = date(2026, 11, 20)  # a Friday, the day the services' clock says it is
 

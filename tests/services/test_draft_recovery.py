@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tpi_desk.services.draft_recovery import DraftRecoveryStore, RecoveredDraft
+from tpi_desk.services.sessions.draft_recovery import DraftRecoveryStore, RecoveredDraft
 
 T0 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 

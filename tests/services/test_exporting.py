@@ -34,7 +34,7 @@ from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.models.settings import ClinicSetting
 from tpi_desk.services.demo_data import generate_demo_data
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError
-from tpi_desk.services.exporting import (
+from tpi_desk.services.export.exporting import (
     DEFAULT_CLINIC_NAME,
     ExportCriteria,
     ExportFailed,
@@ -42,10 +42,10 @@ from tpi_desk.services.exporting import (
     ExportStatus,
     NothingToExport,
 )
-from tpi_desk.services.importing import ImportService
+from tpi_desk.services.people.providers import ProviderService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.providers import ProviderService
-from tpi_desk.services.session_queries import SessionQueries
+from tpi_desk.services.sessions.importing import ImportService
+from tpi_desk.services.sessions.session_queries import SessionQueries
 
 TODAY = date(2026, 3, 20)  # a Friday; demo sessions before it are signed, today's are drafts
 NOW = datetime(2026, 3, 20, 21, 0, tzinfo=UTC)

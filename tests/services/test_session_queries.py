@@ -15,7 +15,7 @@ from tests.services.conftest import (
 )
 from tpi_desk.clinical.record import NoteStatus, ProviderFacts, Role
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
-from tpi_desk.services.session_queries import SessionFilter
+from tpi_desk.services.sessions.session_queries import SessionFilter
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=CLINIC_TIME)
 

@@ -23,7 +23,7 @@ from tpi_desk.models.database import Database
 from tpi_desk.models.templates import PersonalTemplate
 from tpi_desk.services.dto import ProviderRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
-from tpi_desk.services.templates import TemplateService
+from tpi_desk.services.sessions.templates import TemplateService
 
 TPI = ProcedureKind.TRIGGER_POINT_INJECTION
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tpi_desk.models.migration import head_revision
-from tpi_desk.services.backups import backup_database, restore_database
+from tpi_desk.services.storage.backups import backup_database, restore_database
 
 
 def backup(url: str, file: str | None, *, stdout: TextIO) -> int:

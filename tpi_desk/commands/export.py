@@ -12,7 +12,7 @@ from tpi_desk.clinical.catalog import load_catalog
 from tpi_desk.models.database import open_database
 from tpi_desk.paths import resource_path
 from tpi_desk.reports.batch_export import ExportSummary
-from tpi_desk.services.exporting import ExportCriteria, ExportService, ExportStatus
+from tpi_desk.services.export.exporting import ExportCriteria, ExportService, ExportStatus
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -16,7 +16,7 @@ from tpi_desk.clinical.session_document import (
 )
 from tpi_desk.models.database import open_database
 from tpi_desk.paths import resource_path
-from tpi_desk.services.importing import ImportedSession, ImportService
+from tpi_desk.services.sessions.importing import ImportedSession, ImportService
 
 # A document is a few kB; a list exported for a month of a busy clinic stays well under this.
 MAX_DOCUMENT_BYTES = 50_000_000

@@ -16,7 +16,7 @@ from tpi_desk.clinical.record import Role
 from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, UserError
-from tpi_desk.services.users import UserService
+from tpi_desk.services.people.users import UserService
 
 
 def run_users(

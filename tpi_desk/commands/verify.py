@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from tpi_desk.models.database import open_database
-from tpi_desk.services.verification import VerificationService
+from tpi_desk.services.integrity.verification import VerificationService
 
 
 def run_verify(url: str, *, stdout: TextIO, stderr: TextIO) -> int:

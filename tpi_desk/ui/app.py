@@ -23,7 +23,7 @@ from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.theme import apply_theme
 
 if TYPE_CHECKING:
-    from tpi_desk.services.users import UserService
+    from tpi_desk.services.people.users import UserService
     from tpi_desk.ui.app_context import AppContext
     from tpi_desk.ui.main_window import MainWindow
 
@@ -192,7 +192,7 @@ def rotate_backup_in_background(window: QWidget, url: str) -> None:
     when that fails."""
 
     def rotate() -> object:
-        from tpi_desk.services.backups import default_backup_folder, rotate_startup_backup
+        from tpi_desk.services.storage.backups import default_backup_folder, rotate_startup_backup
 
         return rotate_startup_backup(url, default_backup_folder())
 

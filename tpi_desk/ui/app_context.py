@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import Database
-from tpi_desk.services.clinic_settings import ClinicSettingsService
-from tpi_desk.services.drafts import DraftService
-from tpi_desk.services.importing import ImportService
-from tpi_desk.services.patients import PatientService
-from tpi_desk.services.providers import ProviderService
-from tpi_desk.services.session_queries import SessionQueries
-from tpi_desk.services.signing import SigningService
+from tpi_desk.services.people.patients import PatientService
+from tpi_desk.services.people.providers import ProviderService
+from tpi_desk.services.sessions.drafts import DraftService
+from tpi_desk.services.sessions.importing import ImportService
+from tpi_desk.services.sessions.session_queries import SessionQueries
+from tpi_desk.services.sessions.signing import SigningService
+from tpi_desk.services.settings.clinic_settings import ClinicSettingsService
 
 if TYPE_CHECKING:
-    from tpi_desk.services.exporting import ExportService
+    from tpi_desk.services.export.exporting import ExportService
 
 
 def _local_now() -> datetime:
@@ -46,7 +46,7 @@ class AppContext:
     @cached_property
     def exporting(self) -> ExportService:
         """The billing export, built on first use (it imports ReportLab: ~0.1 s of start-up)."""
-        from tpi_desk.services.exporting import ExportService
+        from tpi_desk.services.export.exporting import ExportService
 
         return ExportService(self.database.session_factory, self.catalog, clock=self.clock)
 

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.services.cosign import CosignService
 from tpi_desk.services.dto import SessionSummary
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.sessions.cosign import CosignService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date_time
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel

@@ -26,7 +26,7 @@ from tpi_desk.ui.wait_cursor import wait_cursor
 
 if TYPE_CHECKING:
     from tpi_desk.models.database import Database
-    from tpi_desk.services.users import UserService
+    from tpi_desk.services.people.users import UserService
     from tpi_desk.ui.app_context import AppContext
 
 # Failures the user is told about (and the app quits on); anything else is a bug.
@@ -117,7 +117,7 @@ def load_desk(url: str, *, demo: bool) -> LoadedDesk:
     from tpi_desk.clinical.catalog import load_catalog
     from tpi_desk.models.database import open_database
     from tpi_desk.paths import data_dir, resource_path
-    from tpi_desk.services.users import UserService
+    from tpi_desk.services.people.users import UserService
     from tpi_desk.ui.app_context import AppContext
 
     import_module("tpi_desk.ui.main_window")  # here, so that signing in need not wait for it

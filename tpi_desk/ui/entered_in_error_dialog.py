@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from tpi_desk.clinical.problems import FieldProblem
-from tpi_desk.services.entered_in_error import REASON_PATH, EnteredInErrorService
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.sessions.entered_in_error import REASON_PATH, EnteredInErrorService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.messages import UserMessages

@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.exporting import (
+from tpi_desk.services.export.exporting import (
     ExportCriteria,
     ExportService,
     ExportStatus,
     NothingToExport,
 )
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker

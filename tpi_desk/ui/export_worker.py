@@ -12,7 +12,7 @@ from PySide6.QtPdf import QPdfDocument
 
 from tpi_desk.reports.batch_export import ExportSummary
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.exporting import ExportCriteria, ExportService
+from tpi_desk.services.export.exporting import ExportCriteria, ExportService
 from tpi_desk.services.permissions import Actor
 
 _log = logging.getLogger(__name__)

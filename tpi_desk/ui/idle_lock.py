@@ -14,9 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpi_desk.services.clinic_settings import DEFAULT_IDLE_LOCK_MINUTES, ClinicSettingsService
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.settings.clinic_settings import (
+    DEFAULT_IDLE_LOCK_MINUTES,
+    ClinicSettingsService,
+)
 from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.theme import PAGE_STYLE
 

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from tpi_desk import __version__
-from tpi_desk.services.audit import AuditService
+from tpi_desk.services.audit.events import AuditService
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.overview import RecordCounts, count_records
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Action, Actor, may
-from tpi_desk.services.users import UserService
+from tpi_desk.services.sessions.overview import RecordCounts, count_records
 from tpi_desk.ui.admin.admin_menu import AdminMenus
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.background import run_in_background

@@ -9,8 +9,8 @@ from tpi_desk.reports.batch_export import note_file_name
 from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_format import patient_name
 from tpi_desk.reports.note_pdf import render_note_bytes
-from tpi_desk.services.audit import AuditService
-from tpi_desk.services.exporting import note_data
+from tpi_desk.services.audit.events import AuditService
+from tpi_desk.services.export.exporting import note_data
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 

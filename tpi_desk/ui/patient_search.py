@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.item_models.patient_list_model import NAME_COLUMN, PatientListModel
 from tpi_desk.ui.list_views import configure_list_table

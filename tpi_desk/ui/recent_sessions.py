@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.session_queries import SessionFilter
+from tpi_desk.services.sessions.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date
 from tpi_desk.ui.item_models.session_list_model import SessionColumn, SessionListModel

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.session_document import DocumentInvalid, SessionDocument, from_json
 from tpi_desk.services.errors import UserError, ValidationFailed
-from tpi_desk.services.importing import ImportedSession
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.sessions.importing import ImportedSession
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.problem_list_dialog import ProblemRow

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from tpi_desk.services.errors import UserError, ValidationFailed
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
 from tpi_desk.ui.error_label import error_label
 
 LOCK_SHORTCUT = "Ctrl+L"

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpi_desk.services.audit import AuditAction
-from tpi_desk.services.audit_queries import AuditQueries
+from tpi_desk.services.audit.events import AuditAction
+from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import AuditEntry, AuditPage
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor

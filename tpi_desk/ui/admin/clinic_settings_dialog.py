@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpi_desk.services.clinic_settings import COUNT_SIDES_SEPARATELY, REQUIRE_PHYSICIAN_COSIGN
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.exporting import (
+from tpi_desk.services.export.exporting import (
     CLINIC_ADDRESS_LINES,
     CLINIC_LOCATION,
     CLINIC_LOGO_PATH,
@@ -32,6 +31,10 @@ from tpi_desk.services.exporting import (
     CLINIC_PHONE,
 )
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.settings.clinic_settings import (
+    COUNT_SIDES_SEPARATELY,
+    REQUIRE_PHYSICIAN_COSIGN,
+)
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
 

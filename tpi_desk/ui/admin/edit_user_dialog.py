@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QV
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
 from tpi_desk.ui.admin.account_form import AccountFields, FieldErrors
 from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.messages import UserMessages

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
+from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.users import UserService
 from tpi_desk.ui.admin.account_form import (
     MISMATCH,
     ROLE_LABELS,

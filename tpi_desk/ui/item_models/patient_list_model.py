@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 
 from tpi_desk.services.dto import PatientSummary
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.patients import PatientService
+from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.formatting import format_date
 

@@ -21,7 +21,7 @@ from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.services.dto import SessionCursor, SessionSummary
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.session_queries import SessionFilter, SessionQueries
+from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
 from tpi_desk.ui.formatting import (
     PROCEDURE_NAMES,
     PROCEDURE_SHORT_NAMES,

@@ -7,10 +7,10 @@ from enum import StrEnum
 
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.services.addenda import AddendumService
 from tpi_desk.services.dto import PatientRecord, SessionRecord
 from tpi_desk.services.errors import ConflictError, PermissionDenied, UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.sessions.addenda import AddendumService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor.form_state import FormReading, RawSession
 from tpi_desk.ui.session_editor.recovery import RecoveredSession, RecoveryKeeper

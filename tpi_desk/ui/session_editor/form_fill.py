@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.templates import TemplateService
+from tpi_desk.services.sessions.templates import TemplateService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date_time
 from tpi_desk.ui.messages import UserMessages

@@ -11,8 +11,8 @@ from tpi_desk.clinical.settings import CodingSettings
 from tpi_desk.services.dto import SessionSummary
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.session_loading import HISTORY_WINDOW
-from tpi_desk.services.session_queries import SessionFilter
+from tpi_desk.services.sessions.session_loading import HISTORY_WINDOW
+from tpi_desk.services.sessions.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext
 
 # Fetch a little more than the rolling year around the session's day, then cut exactly.

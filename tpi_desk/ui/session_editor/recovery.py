@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tpi_desk.services.draft_recovery import DraftRecoveryStore
+from tpi_desk.services.sessions.draft_recovery import DraftRecoveryStore
 from tpi_desk.ui.session_editor.form_state import RawSession, raw_from_payload, raw_to_payload
 
 RECOVERY_FOLDER = "recovery"

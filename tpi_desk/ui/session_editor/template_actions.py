@@ -11,7 +11,7 @@ from tpi_desk.clinical.record import ProcedureKind, SiteEntry
 from tpi_desk.services.dto import SiteTemplate
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.templates import TemplateService
+from tpi_desk.services.sessions.templates import TemplateService
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.session_editor.templates_menu import ask_template_name
 

@@ -1,0 +1,1 @@
+"""Billing export: notes as PDF, claim lines, session documents."""

@@ -1,0 +1,428 @@
+"""Billing export: choose the notes (dates, provider, status, patient) and write the batch.
+
+``ExportService.export`` is the one entry point for the CLI and the export dialog. It runs
+happily in a worker thread: ``progress(done, total)`` is called from that thread after each
+note (connect it to a Qt signal) and ``cancelled()`` is polled before each note.
+
+Notes stream: the matching session ids are listed first with the keyset-paged session
+queries (a few bytes per session, and the total the progress bar needs), then each chunk of
+``LOAD_CHUNK`` sessions is loaded, analysed and mapped to the reports' ``NoteData`` only
+when the batch writer asks for it, in its own short read. Memory does not grow with the
+number of notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tpi_desk.clinical.analysis import SessionAnalysis, analyse_session
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.record import NoteStatus, PriorSession, ProviderFacts
+from tpi_desk.clinical.settings import CodingSettings
+from tpi_desk.models.people import User
+from tpi_desk.models.procedures import ProcedureSession
+from tpi_desk.models.settings import ClinicSetting
+from tpi_desk.reports.batch_export import CancelCheck, ExportError, ExportSummary, Progress
+from tpi_desk.reports.batch_export import export_batch as write_batch
+from tpi_desk.reports.note_data import (
+    ClinicHeader,
+    NoteAddendum,
+    NoteData,
+    NoteErrorMark,
+    NoteSignature,
+)
+from tpi_desk.services.audit.events import MAX_EXPORT_IDS, AuditService, refusals_audited
+from tpi_desk.services.dto import SessionCursor, SessionRecord
+from tpi_desk.services.errors import NotFound, UserError
+from tpi_desk.services.permissions import Action, Actor, authorize
+
+# The eager loads of one whole session, kept in one place; exports load them chunk by chunk.
+from tpi_desk.services.sessions.session_loading import _WHOLE_SESSION as WHOLE_SESSION
+from tpi_desk.services.sessions.session_loading import prior_sessions, session_record
+from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
+from tpi_desk.services.settings.clinic_settings import coding_settings
+from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
+
+CLINIC_NAME = "clinic.name"
+CLINIC_ADDRESS_LINES = "clinic.address_lines"
+CLINIC_PHONE = "clinic.phone"
+CLINIC_LOGO_PATH = "clinic.logo_path"
+CLINIC_LOCATION = "clinic.location"
+CLINIC_KEYS = (CLINIC_NAME, CLINIC_ADDRESS_LINES, CLINIC_PHONE, CLINIC_LOGO_PATH, CLINIC_LOCATION)
+DEFAULT_CLINIC_NAME = "TPI Desk clinic"
+
+ID_PAGE = 500
+LOAD_CHUNK = 50
+# A session's date of service is its date on the clinician's clock, whose UTC offset is
+# stored with it and lies between UTC-12:00 and UTC+14:00. The database is asked for a UTC
+# window widened by those offsets; each session's own local date then decides.
+EARLIEST_OFFSET = timedelta(hours=14)
+LATEST_OFFSET = timedelta(hours=12)
+
+
+class ExportStatus(StrEnum):
+    SIGNED = "signed"
+    ALL = "all"
+
+
+class ExportDestination(StrEnum):
+    """The kinds of output an export can write, as the audit trail names them."""
+
+    MERGED_PDF = "merged PDF"
+    PDF_PER_NOTE = "PDF per note"
+    CSV = "claims CSV"
+    JSON = "session documents JSON"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCriteria:
+    """Which notes to export: dates of service (clinic-local, both days included) and more."""
+
+    date_from: date
+    date_to: date
+    provider_username: str | None = None
+    status: ExportStatus = ExportStatus.SIGNED
+    patient_id: int | None = None
+
+    def describe(self) -> str:
+        """ "signed notes by ihartley from 2026-03-01 to 2026-03-31" (for messages)."""
+        kind = "signed notes" if self.status is ExportStatus.SIGNED else "notes"
+        by = f" by {self.provider_username}" if self.provider_username else ""
+        of = " of the chosen patient" if self.patient_id is not None else ""
+        days = f"from {self.date_from.isoformat()} to {self.date_to.isoformat()}"
+        return f"{kind}{by}{of} {days}"
+
+
+class NothingToExport(UserError):
+    """No note matches the export criteria; nothing was written."""
+
+
+class ExportFailed(UserError):
+    """An output could not be written (unwritable path, disk full); nothing was written."""
+
+
+class ExportSelection:
+    """The notes an export will write, oldest first; iterating loads them chunk by chunk."""
+
+    def __init__(
+        self,
+        criteria: ExportCriteria,
+        session_ids: Sequence[int],
+        load: Callable[[Sequence[int]], list[NoteData]],
+    ) -> None:
+        self.criteria = criteria
+        self.session_ids = tuple(session_ids)
+        self._load = load
+
+    def __len__(self) -> int:
+        return len(self.session_ids)
+
+    def __iter__(self) -> Iterator[NoteData]:
+        for start in range(0, len(self.session_ids), LOAD_CHUNK):
+            yield from self._load(self.session_ids[start : start + LOAD_CHUNK])
+
+
+class ExportService:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        catalog: Catalog,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._session_factory = session_factory
+        self._catalog = catalog
+        self._clock = clock
+        self._queries = SessionQueries(session_factory, catalog, clock=clock)
+        self._audit = AuditService(session_factory, clock=clock)
+
+    def select(self, criteria: ExportCriteria, *, actor: Actor | None = None) -> ExportSelection:
+        """The matching notes, oldest first (by time performed, then id); none loaded yet.
+
+        ``actor`` None is the operator of the local command line (``tpi-desk export``).
+        Drafts (``ExportStatus.ALL``) are only for those who may see drafts.
+        """
+        with refusals_audited(self._session_factory, actor, "export notes", "session"):
+            authorize(actor, Action.EXPORT_NOTES, local_operator=True)
+            if criteria.status is ExportStatus.ALL:
+                authorize(actor, Action.VIEW_DRAFTS, local_operator=True)
+        if criteria.date_from > criteria.date_to:
+            raise UserError(
+                f"The first day {criteria.date_from.isoformat()} is after the last day "
+                f"{criteria.date_to.isoformat()}."
+            )
+        session_filter = SessionFilter(
+            patient_id=criteria.patient_id,
+            provider_id=self._provider_id(criteria.provider_username),
+            status=NoteStatus.SIGNED if criteria.status is ExportStatus.SIGNED else None,
+            performed_from=_utc_midnight(criteria.date_from) - EARLIEST_OFFSET,
+            performed_before=_utc_midnight(criteria.date_to + timedelta(days=1)) + LATEST_OFFSET,
+        )
+        ids = self._session_ids(session_filter, criteria, actor)
+        return ExportSelection(criteria, ids, self._load_notes)
+
+    def export(
+        self,
+        criteria: ExportCriteria,
+        *,
+        merged_pdf: Path | None = None,
+        pdf_dir: Path | None = None,
+        csv_path: Path | None = None,
+        json_path: Path | None = None,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+        actor: Actor | None = None,
+    ) -> ExportSummary:
+        """Write the matching notes to the outputs given (see ``export_batch``).
+
+        Raises NothingToExport when no note matches ("No signed notes from ... to ...") and
+        ExportFailed when an output cannot be written; either way nothing is written. The
+        export is written to the audit trail (one entry per note) once every output is
+        complete and before any is renamed into place; if that fails, nothing is written.
+        """
+        selection = self.select(criteria, actor=actor)
+        if not selection:
+            raise NothingToExport(f"No {criteria.describe()}.")
+        if len(selection) > MAX_EXPORT_IDS:
+            raise UserError(
+                f"{len(selection):,} notes match; export at most {MAX_EXPORT_IDS:,} at once "
+                "(choose fewer days)."
+            )
+        destinations = ", ".join(_destinations(merged_pdf, pdf_dir, csv_path, json_path))
+
+        def audit(session_ids: tuple[str, ...]) -> None:
+            ids = [int(session_id) for session_id in session_ids]
+            self._audit.record_export(actor, ids, destinations)
+
+        try:
+            summary = write_batch(
+                selection,
+                merged_pdf=merged_pdf,
+                pdf_dir=pdf_dir,
+                csv_path=csv_path,
+                json_path=json_path,
+                progress=progress,
+                cancelled=cancelled,
+                before_commit=audit,
+            )
+        except ExportError as error:
+            raise ExportFailed(error.message) from error
+        return summary
+
+    def clinic_header(self) -> ClinicHeader:
+        """The clinic as notes print it (name, address, phone, logo from the settings)."""
+        with (
+            database_errors_as_user_errors("read the clinic settings"),
+            self._session_factory() as db,
+        ):
+            return clinic_header(_clinic_values(db))
+
+    def clinic_location(self) -> str:
+        """Where procedures are performed, as notes print it ("" when not set)."""
+        with (
+            database_errors_as_user_errors("read the clinic settings"),
+            self._session_factory() as db,
+        ):
+            return _text(_clinic_values(db).get(CLINIC_LOCATION))
+
+    def _provider_id(self, username: str | None) -> int | None:
+        if username is None:
+            return None
+        with database_errors_as_user_errors("find the provider"), self._session_factory() as db:
+            provider_id = db.scalar(select(User.id).where(User.username == username))
+        if provider_id is None:
+            raise NotFound(f"There is no provider with the username {username!r}.")
+        return provider_id
+
+    def _session_ids(
+        self, session_filter: SessionFilter, criteria: ExportCriteria, actor: Actor | None
+    ) -> list[int]:
+        """Ids of the matching sessions, oldest first, walking the newest-first list by pages."""
+        found: list[int] = []
+        cursor: SessionCursor | None = None
+        while True:
+            page = self._queries.page(session_filter, after=cursor, limit=ID_PAGE, actor=actor)
+            offsets = self._offsets([row.id for row in page.rows])
+            for row in page.rows:
+                local_day = (row.performed_at + offsets[row.id]).date()
+                if criteria.date_from <= local_day <= criteria.date_to:
+                    found.append(row.id)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        found.reverse()
+        return found
+
+    def _offsets(self, session_ids: list[int]) -> dict[int, timedelta]:
+        """The UTC offset of the clinician's clock for each session."""
+        if not session_ids:
+            return {}
+        query = select(ProcedureSession.id, ProcedureSession.performed_at_offset_minutes).where(
+            ProcedureSession.id.in_(session_ids)
+        )
+        with (
+            database_errors_as_user_errors("list the notes to export"),
+            self._session_factory() as db,
+        ):
+            return {
+                row.id: timedelta(minutes=row.performed_at_offset_minutes)
+                for row in db.execute(query)
+            }
+
+    def _load_notes(self, session_ids: Sequence[int]) -> list[NoteData]:
+        """One short read: the sessions with their history, analysed and mapped to notes."""
+        query = select(ProcedureSession).where(ProcedureSession.id.in_(session_ids))
+        generated_at = self._clock()
+        with (
+            database_errors_as_user_errors("read the notes to export"),
+            self._session_factory() as db,
+        ):
+            values = _clinic_values(db)
+            settings = coding_settings(db)
+            rows = {row.id: row for row in db.scalars(query.options(*WHOLE_SESSION))}
+            notes = []
+            for session_id in session_ids:
+                row = rows.get(session_id)
+                if row is None:  # sessions are never deleted; nothing to print if one were
+                    continue
+                history = prior_sessions(
+                    db, row.patient_id, row.performed_at, exclude_session_id=row.id
+                )
+                notes.append(
+                    self._note(session_record(row), history, settings, values, generated_at)
+                )
+        return notes
+
+    def _note(
+        self,
+        record: SessionRecord,
+        history: Sequence[PriorSession],
+        settings: CodingSettings,
+        values: dict[str, Any],
+        generated_at: datetime,
+    ) -> NoteData:
+        analysis = analyse_session(
+            record.entry,
+            self._catalog,
+            patient=record.patient.facts,
+            history=history,
+            settings=settings,
+            today=generated_at.date(),
+        )
+        return note_data(
+            record,
+            analysis=analysis,
+            catalog=self._catalog,
+            clinic=clinic_header(values),
+            location=_text(values.get(CLINIC_LOCATION)),
+            generated_at=generated_at,
+        )
+
+
+def note_data(
+    record: SessionRecord,
+    *,
+    analysis: SessionAnalysis,
+    catalog: Catalog,
+    clinic: ClinicHeader,
+    location: str,
+    generated_at: datetime,
+) -> NoteData:
+    """A stored session as the note PDF prints it; times shown on the session's own clock."""
+    local = record.entry.performed_at.tzinfo
+    signature = None
+    if record.signed_at is not None and record.signed_by is not None:
+        signature = NoteSignature(
+            record.signed_by, record.signed_by_credentials or "", _on(record.signed_at, local)
+        )
+    supervising = None
+    if record.cosigned_by is not None:
+        # The physician who co-signed a nurse practitioner's or PA's note supervised it.
+        supervising = ProviderFacts("", record.cosigned_by, record.cosigned_by_credentials or "")
+    addenda = tuple(
+        NoteAddendum(
+            author=addendum.author_name,
+            credentials=addendum.author_credentials,
+            created_at=_on(addendum.created_at, local),
+            signed_at=None if addendum.signed_at is None else _on(addendum.signed_at, local),
+            text=addendum.text,
+        )
+        for addendum in record.addenda
+    )
+    error_mark = None
+    if record.entered_in_error_at is not None:
+        error_mark = NoteErrorMark(
+            marked_by=record.entered_in_error_by or "",
+            marked_at=_on(record.entered_in_error_at, local),
+            reason=record.entered_in_error_reason or "",
+        )
+    return NoteData(
+        clinic=clinic,
+        patient=record.patient.facts,
+        provider=record.provider.facts,
+        supervising_provider=supervising,
+        location=location,
+        session_id=str(record.id),
+        status=record.status,
+        entry=record.entry,
+        analysis=analysis,
+        catalog=catalog,
+        generated_at=_on(generated_at, local),
+        signature=signature,
+        content_hash=record.content_hash,
+        addenda=addenda,
+        error_mark=error_mark,
+    )
+
+
+def clinic_header(values: dict[str, Any]) -> ClinicHeader:
+    """The clinic header from the ``clinic.*`` settings, defaulting to a neutral one."""
+    address = values.get(CLINIC_ADDRESS_LINES)
+    if isinstance(address, str):
+        address = address.splitlines()
+    lines = tuple(_text(line) for line in address) if isinstance(address, list) else ()
+    logo = _text(values.get(CLINIC_LOGO_PATH))
+    return ClinicHeader(
+        name=_text(values.get(CLINIC_NAME)) or DEFAULT_CLINIC_NAME,
+        address_lines=tuple(line for line in lines if line),
+        phone=_text(values.get(CLINIC_PHONE)),
+        logo_path=Path(logo) if logo else None,
+    )
+
+
+def _clinic_values(db: Session) -> dict[str, Any]:
+    rows = db.scalars(select(ClinicSetting).where(ClinicSetting.key.in_(CLINIC_KEYS)))
+    return {row.key: row.value for row in rows}
+
+
+def _destinations(
+    merged_pdf: Path | None, pdf_dir: Path | None, csv_path: Path | None, json_path: Path | None
+) -> tuple[ExportDestination, ...]:
+    given = (
+        (merged_pdf, ExportDestination.MERGED_PDF),
+        (pdf_dir, ExportDestination.PDF_PER_NOTE),
+        (csv_path, ExportDestination.CSV),
+        (json_path, ExportDestination.JSON),
+    )
+    return tuple(kind for path, kind in given if path is not None)
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _on(moment: datetime, clock: tzinfo | None) -> datetime:
+    """``moment`` on the session's clock (unchanged if that clock is unknown)."""
+    return moment.astimezone(clock) if clock is not None else moment

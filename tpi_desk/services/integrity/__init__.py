@@ -1,0 +1,1 @@
+"""Tamper evidence: the signature and audit chains, canonical forms, verification."""

@@ -1,0 +1,103 @@
+"""Walking a hash chain in sequence order: gaps, broken links and a truncated head."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tpi_desk.services.integrity.canonical import GENESIS_HASH
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing ``tpi-desk verify`` found: what was altered, removed or added, in words."""
+
+    chain: str  # "signatures", "audit" or "database"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainTip:
+    """The newest entry of a chain as walked: write it down somewhere else now and then,
+    and a later rewrite of the whole chain shows too."""
+
+    sequence: int
+    hash: str
+
+
+def id_ranges(ids: list[int]) -> list[tuple[int, int]]:
+    """``[1, 2, 3, 7, 9, 10]`` -> ``[(1, 3), (7, 7), (9, 10)]`` (ids sorted ascending)."""
+    ranges: list[tuple[int, int]] = []
+    for number in ids:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], number)
+        else:
+            ranges.append((number, number))
+    return ranges
+
+
+def numbers(first: int, last: int) -> str:
+    return f"#{first}" if first == last else f"#{first}–#{last}"
+
+
+class ChainWalk:
+    """Checks that entries come 1, 2, 3, ... and that each follows the hash before it."""
+
+    def __init__(self, chain: str, noun: str, describe: Callable[[int], str]) -> None:
+        self._chain = chain
+        self._noun = noun  # "signature" / "audit entry"
+        self._describe = describe
+        self.last_sequence = 0
+        self.last_hash = GENESIS_HASH
+        self.count = 0
+
+    def step(self, sequence: int, previous_hash: str, own_hash: str) -> list[Finding]:
+        """Findings about the entry numbered ``sequence`` (stored hashes, in order)."""
+        findings = []
+        expected = self.last_sequence + 1
+        if sequence > expected:
+            findings.append(self._missing(expected, sequence - 1, ""))
+        elif previous_hash != self.last_hash:
+            findings.append(
+                Finding(
+                    self._chain,
+                    f"{self._describe(sequence)} does not follow {self._noun} "
+                    f"#{self.last_sequence}: entries were inserted, reordered or altered "
+                    "outside the app",
+                )
+            )
+        self.last_sequence = sequence
+        self.last_hash = own_hash
+        self.count += 1
+        return findings
+
+    def finish(self, head_sequence: int | None, head_hash: str | None) -> list[Finding]:
+        """Compare the last entry with the chain's head row."""
+        if head_sequence is None or head_hash is None:
+            return [Finding(self._chain, f"the head of the {self._chain} chain was removed")]
+        if head_sequence > self.last_sequence:
+            return [self._missing(self.last_sequence + 1, head_sequence, " (the newest)")]
+        if head_sequence < self.last_sequence:
+            return [
+                Finding(
+                    self._chain,
+                    f"{self._noun} {numbers(head_sequence + 1, self.last_sequence)} "
+                    "were added after the chain's head: inserted outside the app",
+                )
+            ]
+        if head_hash != self.last_hash:
+            return [
+                Finding(
+                    self._chain,
+                    f"{self._describe(self.last_sequence)} (the newest) does not match the "
+                    "chain's head: altered or replaced outside the app",
+                )
+            ]
+        return []
+
+    def _missing(self, first: int, last: int, which: str) -> Finding:
+        verb = "is" if first == last else "are"
+        return Finding(
+            self._chain,
+            f"{self._noun} {numbers(first, last)}{which} {verb} missing: removed outside the app",
+        )

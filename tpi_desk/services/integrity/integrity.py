@@ -1,0 +1,253 @@
+"""What a signature covers, as canonical content, and appending it to the signature chain.
+
+Each format is versioned (``tpi-desk/signed-note@1`` ...) and never changes once released:
+``tpi-desk verify`` re-serialises old notes with the format they were signed in. Facts about
+people (patient, provider, signer) are taken as they were at signing and kept in the stored
+content, because a patient's weight or a clinician's name may rightly change later; the
+clinical content and every id and time are re-read from the database when verifying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tpi_desk.clinical.record import PatientFacts, ProviderFacts, SessionEntry, SiteEntry
+from tpi_desk.models.procedures import Signature, SignedRecordKind
+from tpi_desk.services.dto import ProviderRecord, SessionRecord
+from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha256_hex
+from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN, append_link
+
+NOTE_FORMAT = "tpi-desk/signed-note@1"
+ADDENDUM_FORMAT = "tpi-desk/signed-addendum@1"
+COSIGNATURE_FORMAT = "tpi-desk/cosignature@1"
+ERROR_MARK_FORMAT = "tpi-desk/entered-in-error@1"
+FORMATS = {
+    SignedRecordKind.SESSION: NOTE_FORMAT,
+    SignedRecordKind.ADDENDUM: ADDENDUM_FORMAT,
+    SignedRecordKind.COSIGNATURE: COSIGNATURE_FORMAT,
+    SignedRecordKind.ENTERED_IN_ERROR: ERROR_MARK_FORMAT,
+}
+
+
+def patient_part(facts: PatientFacts) -> dict[str, object]:
+    return {
+        "mrn": facts.mrn,
+        "family_name": facts.family_name,
+        "given_name": facts.given_name,
+        "date_of_birth": facts.date_of_birth,
+        "sex": facts.sex,
+        "weight_kg": facts.weight_kg,
+        "allergies": list(facts.allergies),
+    }
+
+
+def person_part(facts: ProviderFacts) -> dict[str, object]:
+    return {
+        "username": facts.username,
+        "display_name": facts.display_name,
+        "credentials": facts.credentials,
+        "npi": facts.npi,
+    }
+
+
+def entry_part(entry: SessionEntry) -> dict[str, object]:
+    """Every clinical field of a session, in the signed-note@1 shape."""
+    offset = entry.performed_at.utcoffset()
+    if offset is None:
+        raise ValueError("performed_at needs a UTC offset to be signed")
+    return {
+        "performed_at": entry.performed_at,
+        "performed_at_offset_minutes": int(offset.total_seconds() // 60),
+        "kind": entry.kind,
+        "position": entry.position,
+        "ultrasound": {
+            "guided": entry.ultrasound_guided,
+            "image_retained": entry.ultrasound_image_retained,
+            "device": entry.ultrasound_device,
+        },
+        "consent_obtained": entry.consent_obtained,
+        "time_out_performed": entry.time_out_performed,
+        "pain_before": entry.pain_before,
+        "pain_after": entry.pain_after,
+        "diagnoses": list(entry.diagnoses),
+        "indication": {
+            "conservative_care_tried": list(entry.indication.conservative_care_tried),
+            "ongoing_care": list(entry.indication.ongoing_care),
+        },
+        "sites": [_site_part(site) for site in entry.sites],
+        "side_effects": list(entry.side_effects),
+        "complications": list(entry.complications),
+        "notes": entry.notes,
+        "instructions": entry.instructions,
+        "follow_up": entry.follow_up,
+    }
+
+
+def _site_part(site: SiteEntry) -> dict[str, object]:
+    return {
+        "muscle": site.muscle_id,
+        "side": site.side,
+        "points": site.points,
+        "needle_gauge": site.needle_gauge,
+        "needle_length_mm": site.needle_length_mm,
+        "twitch_response": site.twitch_response,
+        "medications": [
+            {
+                "drug": line.drug_id,
+                "concentration_mg_per_ml": line.concentration_mg_per_ml,
+                "volume_ml": line.volume_ml,
+                "lot": line.lot,
+                "expires": line.expires,
+            }
+            for line in site.medications
+        ],
+    }
+
+
+def note_content(
+    *,
+    session_id: int,
+    patient_id: int,
+    patient: Mapping[str, Any],
+    provider_id: int,
+    provider: Mapping[str, Any],
+    entry: SessionEntry,
+    signer_id: int,
+    signer: Mapping[str, Any],
+    signed_at: datetime,
+    cosign_required: bool,
+) -> dict[str, object]:
+    return {
+        "format": NOTE_FORMAT,
+        "session_id": session_id,
+        "patient_id": patient_id,
+        "patient": dict(patient),
+        "provider_id": provider_id,
+        "provider": dict(provider),
+        "session": entry_part(entry),
+        "signer_id": signer_id,
+        "signer": dict(signer),
+        "signed_at": signed_at,
+        "cosign_required": cosign_required,
+    }
+
+
+def signed_note_content(
+    record: SessionRecord, signer: ProviderRecord, *, signed_at: datetime, cosign_required: bool
+) -> dict[str, object]:
+    """What a signature over the note ``record`` covers (signing, and the demo data)."""
+    return note_content(
+        session_id=record.id,
+        patient_id=record.patient.id,
+        patient=patient_part(record.patient.facts),
+        provider_id=record.provider.id,
+        provider=person_part(record.provider.facts),
+        entry=record.entry,
+        signer_id=signer.id,
+        signer=person_part(signer.facts),
+        signed_at=signed_at,
+        cosign_required=cosign_required,
+    )
+
+
+def addendum_content(
+    *,
+    addendum_id: int,
+    session_id: int,
+    author_id: int,
+    author: Mapping[str, Any],
+    text: str,
+    created_at: datetime,
+    signed_at: datetime,
+    note_content_hash: str | None,
+) -> dict[str, object]:
+    return {
+        "format": ADDENDUM_FORMAT,
+        "addendum_id": addendum_id,
+        "session_id": session_id,
+        "author_id": author_id,
+        "author": dict(author),
+        "text": text,
+        "created_at": created_at,
+        "signed_at": signed_at,
+        "note_content_hash": note_content_hash,
+    }
+
+
+def cosignature_content(
+    *,
+    cosignature_id: int,
+    session_id: int,
+    cosigner_id: int,
+    cosigner: Mapping[str, Any],
+    cosigned_at: datetime,
+    note_content_hash: str | None,
+) -> dict[str, object]:
+    return {
+        "format": COSIGNATURE_FORMAT,
+        "cosignature_id": cosignature_id,
+        "session_id": session_id,
+        "cosigner_id": cosigner_id,
+        "cosigner": dict(cosigner),
+        "cosigned_at": cosigned_at,
+        "note_content_hash": note_content_hash,
+    }
+
+
+def error_mark_content(
+    *,
+    mark_id: int,
+    session_id: int,
+    marked_by_id: int,
+    marked_by: Mapping[str, Any],
+    marked_at: datetime,
+    reason: str,
+    note_content_hash: str | None,
+) -> dict[str, object]:
+    return {
+        "format": ERROR_MARK_FORMAT,
+        "mark_id": mark_id,
+        "session_id": session_id,
+        "marked_by_id": marked_by_id,
+        "marked_by": dict(marked_by),
+        "marked_at": marked_at,
+        "reason": reason,
+        "note_content_hash": note_content_hash,
+    }
+
+
+def append_signature(
+    db: Session,
+    kind: SignedRecordKind,
+    *,
+    record_id: int,
+    session_id: int,
+    signer_id: int,
+    signed_at: datetime,
+    content: Mapping[str, object],
+) -> Signature:
+    """Hash ``content`` canonically and append it to the signature chain (same transaction)."""
+    text = canonical_json(content)
+    content_hash = sha256_hex(text)
+    link = append_link(
+        db, SIGNATURE_CHAIN, lambda _sequence, previous: link_hash(previous, content_hash)
+    )
+    row = Signature(
+        sequence=link.sequence,
+        record_type=kind,
+        record_id=record_id,
+        session_id=session_id,
+        signer_id=signer_id,
+        signed_at=signed_at,
+        content=text,
+        content_hash=content_hash,
+        previous_hash=link.previous_hash,
+        chain_hash=link.hash,
+    )
+    db.add(row)
+    db.flush()
+    return row

@@ -1,0 +1,1 @@
+"""Accounts, sign-in, passwords, providers and patients."""

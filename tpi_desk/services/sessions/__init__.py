@@ -1,0 +1,1 @@
+"""Procedure sessions: drafts, signing, addenda, co-signatures, queries, templates, import."""

@@ -1,0 +1,1 @@
+"""Units of work, database failures as user errors, backups."""
