@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from tests.gui.window_support import RecordingMessages, make_context
-from tests.services.conftest import PASSWORD, fast_hasher, patient_facts, two_site_entry
-from tpi_desk.clinical.catalog import Catalog
+from tests.services.conftest import PASSWORD, patient_facts, two_site_entry
 from tpi_desk.clinical.record import Role
-from tpi_desk.models.database import Database
+from tpi_desk.desk import Desk
 from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import PatientRecord, SessionRecord
 from tpi_desk.services.people.users import UserService
@@ -61,11 +59,10 @@ class Clinic:
         self.context.settings.set_value(REQUIRE_PHYSICIAN_COSIGN, True, actor=self.admin)
 
 
-def open_clinic(database: Database, catalog: Catalog, tmp_path: Path) -> Clinic:
-    context = make_context(database, catalog, tmp_path)
-    factory = database.session_factory
-    hasher = fast_hasher()
-    users = UserService(factory, hasher=hasher)
+def open_clinic(desk: Desk) -> Clinic:
+    """The accounts and the patient added to ``desk`` (a test desk: fast hasher, fixed clock)."""
+    context = make_context(desk)
+    users = desk.users
     username, name, _, _ = ACCOUNTS["admin"]
     users.create_first_admin(username, name, PASSWORD)
     admin = users.authenticate(username, PASSWORD)
@@ -79,9 +76,9 @@ def open_clinic(database: Database, catalog: Catalog, tmp_path: Path) -> Clinic:
         context=context,
         messages=RecordingMessages(answer=True),
         users=users,
-        cosign=CosignService(factory, clock=context.clock, hasher=hasher),
-        errors=EnteredInErrorService(factory, clock=context.clock, hasher=hasher),
-        audit_log=AuditQueries(factory, clock=context.clock),
+        cosign=desk.cosign,
+        errors=desk.entered_in_error,
+        audit_log=desk.audit_log,
         patient=patient,
         **actors,
     )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.admin_support import PASSWORD, Clinic, open_clinic
-from tpi_desk.clinical.catalog import Catalog
+from tests.gui.admin_support import PASSWORD, Clinic
 from tpi_desk.clinical.record import Role
-from tpi_desk.models.database import open_database
 from tpi_desk.services.errors import LoginFailed
 from tpi_desk.ui.admin.edit_user_dialog import EditUserDialog
 from tpi_desk.ui.admin.users_dialog import (
@@ -22,13 +17,6 @@ from tpi_desk.ui.admin.users_dialog import (
 )
 
 NEW_PASSWORD = "quiet lantern 42"
-
-
-@pytest.fixture
-def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic]:
-    database = open_database(sqlite_url)
-    yield open_clinic(database, catalog, tmp_path)
-    database.dispose()
 
 
 def users_dialog(qtbot: QtBot, clinic: Clinic, *, as_billing: bool = False) -> UsersDialog:

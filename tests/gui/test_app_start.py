@@ -10,11 +10,9 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
-from tests.gui.window_support import RecordingMessages, make_context, show_window
+from tests.gui.window_support import RecordingMessages, make_context, open_desk, show_window
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
-from tpi_desk.services.demo_data import generate_demo_data
-from tpi_desk.services.sessions.overview import count_records
+from tpi_desk.desk import Desk
 from tpi_desk.ui.app import (
     BENCH_EXIT_AFTER_SHOW_ENV,
     BENCH_SHOWN_LINE,
@@ -55,11 +53,8 @@ def test_demo_fills_an_empty_database_and_leaves_a_full_one_alone(
     assert second.returncode == 0, second.stderr
     assert "--demo ignored: the database already holds patients" in second.stderr
 
-    database = open_database(sqlite_url)
-    try:
-        counts = count_records(database.session_factory)
-    finally:
-        database.dispose()
+    with Desk.open(sqlite_url) as desk:
+        counts = desk.overview.counts()
     assert (counts.patients, counts.sessions) == (DEMO_PATIENTS, DEMO_SESSIONS)
 
 
@@ -72,18 +67,18 @@ def test_demo_belongs_to_the_app_not_to_other_commands(tmp_path: Path, sqlite_ur
 def test_a_damaged_file_found_after_start_is_named_and_the_app_quits(
     qtbot: QtBot, sqlite_url: str, catalog: Catalog, tmp_path: Path
 ) -> None:
-    database = open_database(sqlite_url)
-    generate_demo_data(database.engine, catalog, patients=50, sessions=300, seed=2)
-    database.dispose()
+    with open_desk(sqlite_url, catalog, tmp_path) as desk:
+        desk.demo_data.add(patients=50, sessions=300, seed=2)
     damage_a_page_in_the_middle(Path(str(make_url(sqlite_url).database)))
-    database = open_database(sqlite_url, check_integrity=False)  # as run_app opens it
+    desk = Desk.open(sqlite_url, check_integrity=False, catalog=catalog)  # as run_app opens it
     try:
         messages = RecordingMessages()
-        window = show_window(qtbot, make_context(database, catalog, tmp_path), messages)
+        context = make_context(desk)
+        window = show_window(qtbot, context, messages)
 
         exits: list[int] = []
 
-        check_integrity_in_background(window, messages, sqlite_url, quit_app=exits.append)
+        check_integrity_in_background(window, messages, context.upkeep, quit_app=exits.append)
 
         qtbot.waitUntil(lambda: messages.kinds() == ["error"], timeout=10_000)
         assert exits == [1]
@@ -91,7 +86,7 @@ def test_a_damaged_file_found_after_start_is_named_and_the_app_quits(
         assert title == "TPI Desk cannot use the database"
         assert "is damaged" in text
     finally:
-        database.dispose()
+        desk.close()
 
 
 def damage_a_page_in_the_middle(path: Path) -> None:

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 
-from tests.gui.admin_support import Clinic, open_clinic
+from tests.gui.admin_support import Clinic
 from tests.services.conftest import patient_facts
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
 from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import AuditPage
 from tpi_desk.services.permissions import Actor
@@ -27,13 +23,6 @@ from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "audit-report.png"
-
-
-@pytest.fixture
-def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic]:
-    database = open_database(sqlite_url)
-    yield open_clinic(database, catalog, tmp_path)
-    database.dispose()
 
 
 class SavingReportDialog(AuditReportDialog):

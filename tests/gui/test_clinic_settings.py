@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.admin_support import Clinic, open_clinic
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
+from tests.gui.admin_support import Clinic
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.admin.clinic_settings_dialog import (
     COUNT_SIDES_TEXT,
@@ -19,13 +13,6 @@ from tpi_desk.ui.admin.clinic_settings_dialog import (
 )
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
-
-
-@pytest.fixture
-def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic]:
-    database = open_database(sqlite_url)
-    yield open_clinic(database, catalog, tmp_path)
-    database.dispose()
 
 
 class PickingSettingsDialog(ClinicSettingsDialog):

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.admin_support import PASSWORD, Clinic, open_clinic
+from tests.gui.admin_support import PASSWORD, Clinic
 from tests.gui.window_support import EditorSpy
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.cosign_list import CosignColumn, CosignDialog, CosignListWidget
 from tpi_desk.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic]:
-    database = open_database(sqlite_url)
-    yield open_clinic(database, catalog, tmp_path)
-    database.dispose()
 
 
 @pytest.fixture

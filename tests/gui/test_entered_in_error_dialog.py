@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.admin_support import PASSWORD, Clinic, open_clinic
-from tpi_desk.clinical.catalog import Catalog
+from tests.gui.admin_support import PASSWORD, Clinic
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.people.login import MAX_FAILED_LOGINS
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.entered_in_error_dialog import EnteredInErrorDialog
 
 REASON = "Documented for the wrong patient (meant Łukasz Ødegård)."
-
-
-@pytest.fixture
-def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic]:
-    database = open_database(sqlite_url)
-    yield open_clinic(database, catalog, tmp_path)
-    database.dispose()
 
 
 @pytest.fixture

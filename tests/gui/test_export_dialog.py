@@ -25,20 +25,14 @@ from tests.gui.window_support import (
     add_patient,
     add_physician,
     add_session,
-    fixed_clock,
-    make_context,
     show_window,
 )
-from tests.services.conftest import PASSWORD, fast_hasher
-from tpi_desk.clinical.catalog import Catalog
+from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import ProviderFacts, Role
-from tpi_desk.models.database import open_database
 from tpi_desk.reports.claims_csv import CLAIM_COLUMNS
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.export.exporting import ExportService, ExportStatus
-from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.sessions.signing import SigningService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.export_dialog import ExportDialog, WorkerFactory, show_export_dialog
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
@@ -67,11 +61,8 @@ def local(day: date, hour: int = 9) -> datetime:
 
 
 @pytest.fixture
-def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic]:
-    database = open_database(sqlite_url)
-    context = make_context(database, catalog, tmp_path)
-    factory = database.session_factory
-    users = UserService(factory, hasher=fast_hasher(), clock=fixed_clock)
+def clinic(context: AppContext) -> Clinic:
+    users = context.users
     hartley = add_physician(context)
     okafor = context.providers.add(
         ProviderFacts("aokafor", "Dr. Amara Okafor", "DO", "1000000004"), Role.PHYSICIAN
@@ -79,7 +70,7 @@ def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic
     for provider in (hartley, okafor):
         users.reset_password(None, provider.facts.username, PASSWORD)
     clerk = users.add_user("bclerk", "Bea Clerk", PASSWORD, role=Role.BILLING, actor=None)
-    signing = SigningService(factory, catalog, clock=fixed_clock, hasher=fast_hasher())
+    signing = context.signing
     zoe = add_patient(context)
     lukasz = add_patient(context, "SYN-1002", "Ødegård", "Łukasz")
 
@@ -97,7 +88,7 @@ def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic
         signed(lukasz.id, hartley, date(2026, 11, 24)),
     )
     add_session(context, zoe.id, hartley.id, local(date(2026, 11, 25), 11))  # today's draft
-    yield Clinic(
+    return Clinic(
         context,
         hartley,
         okafor,
@@ -106,7 +97,6 @@ def clinic(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[Clinic
         lukasz.id,
         november,
     )
-    database.dispose()
 
 
 @pytest.fixture

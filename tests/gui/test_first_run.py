@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.window_support import RecordingMessages, make_context, show_window
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
-from tpi_desk.services.sessions.overview import count_records
+from tests.gui.window_support import RecordingMessages, show_window
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS
 from tpi_desk.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
 
 
 def test_an_empty_database_opens_on_the_first_run_page(qtbot: QtBot, context: AppContext) -> None:
@@ -40,7 +26,7 @@ def test_load_demo_data_asks_then_fills_the_database(qtbot: QtBot, context: AppC
         window.first_run_page.demo_button.click()
 
     assert messages.kinds() == ["confirm"]
-    counts = count_records(context.database.session_factory)
+    counts = context.overview.counts()
     assert (counts.patients, counts.sessions) == (DEMO_PATIENTS, DEMO_SESSIONS)
     assert window.search_pane.model.rowCount() == DEMO_PATIENTS
     assert window.pages.currentWidget() is window.recent_page
@@ -58,5 +44,5 @@ def test_declining_the_question_adds_nothing(qtbot: QtBot, context: AppContext) 
     window.demo_action.trigger()
 
     assert messages.kinds() == ["confirm"]
-    assert count_records(context.database.session_factory).patients == 0
+    assert context.overview.counts().patients == 0
     assert window.pages.currentWidget() is window.first_run_page

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.modeltest import ModelTester
@@ -18,24 +16,15 @@ from tests.gui.window_support import (
     add_physician,
     add_session,
     clinician,
-    make_context,
 )
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import Database, open_database
-from tpi_desk.services.demo_data import generate_demo_data
+from tpi_desk.desk import Desk
 from tpi_desk.services.sessions.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.patient_list_model import PAGE_SIZE, PatientListModel
 from tpi_desk.ui.item_models.session_list_model import SessionColumn, SessionListModel
 from tpi_desk.ui.patient_page import HISTORY_COLUMNS
 from tpi_desk.ui.recent_sessions import TODAY_COLUMNS
-
-
-@pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database: Database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
 
 
 def test_patient_list_model_passes_the_model_tester(
@@ -99,9 +88,7 @@ def test_history_rows_show_catalog_muscle_names_and_pain_scores(context: AppCont
 def test_session_list_fetches_200_at_a_time_and_holds_only_what_was_fetched(
     context: AppContext, catalog: Catalog
 ) -> None:
-    generate_demo_data(
-        context.database.engine, catalog, patients=1, sessions=450, seed=5, signatures=False
-    )
+    context.demo_data.add(patients=1, sessions=450, seed=5, signatures=False)
     model = SessionListModel(context.sessions, catalog, HISTORY_COLUMNS, actor=clinician(context))
     model.load(SessionFilter())
 
@@ -122,7 +109,7 @@ def test_session_list_fetches_200_at_a_time_and_holds_only_what_was_fetched(
 def test_patient_list_fetches_200_at_a_time_without_repeating_anyone(
     context: AppContext, catalog: Catalog
 ) -> None:
-    generate_demo_data(context.database.engine, catalog, patients=450, sessions=0, seed=5)
+    context.demo_data.add(patients=450, sessions=0, seed=5)
     model = PatientListModel(context.patients, actor=clinician(context))
     model.search("")
 
@@ -137,9 +124,7 @@ def test_patient_list_fetches_200_at_a_time_without_repeating_anyone(
 
 
 def test_a_view_fetches_more_when_scrolled_to_the_bottom(qtbot: QtBot, context: AppContext) -> None:
-    generate_demo_data(
-        context.database.engine, context.catalog, patients=1, sessions=450, signatures=False
-    )
+    context.demo_data.add(patients=1, sessions=450, signatures=False)
     model = SessionListModel(
         context.sessions, context.catalog, HISTORY_COLUMNS, actor=clinician(context)
     )
@@ -156,13 +141,13 @@ def test_a_view_fetches_more_when_scrolled_to_the_bottom(qtbot: QtBot, context: 
     qtbot.waitUntil(lambda: model.rowCount() == 400)
 
 
-def test_a_failing_search_reports_and_shows_nothing(context: AppContext) -> None:
+def test_a_failing_search_reports_and_shows_nothing(context: AppContext, desk: Desk) -> None:
     add_patient(context)
     model = PatientListModel(context.patients, actor=clinician(context))
     failures: list[str] = []
     model.load_failed.connect(failures.append)
-    context.database.dispose()
-    db_file = Path(str(context.database.url.database))
+    desk.close()
+    db_file = Path(str(desk.database.url.database))
     db_file.unlink()
     db_file.mkdir()  # a folder where the database file was: every query now fails
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -23,17 +19,13 @@ from tests.gui.window_support import (
     acting_as,
     add_patient,
     add_physician,
-    make_context,
     show_window,
     users_of,
     when_modal_opens,
 )
 from tests.services.conftest import PASSWORD
-from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus, Role
-from tpi_desk.models.database import open_database
 from tpi_desk.services.audit.events import AuditAction
-from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.people.login import MAX_FAILED_LOGINS
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app import SignedInDesk, show_backup_warning
@@ -51,13 +43,6 @@ IDLE_MS = 150
 NOT_CORRECT = "The username or password is not correct."
 
 
-@pytest.fixture(name="context")
-def context_fixture(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
-
-
 def visible_text(root: QWidget) -> str:
     """Every piece of text a person could read in ``root`` right now."""
     parts = [root.windowTitle()]
@@ -72,7 +57,7 @@ def visible_text(root: QWidget) -> str:
 
 
 def audit_actions(context: AppContext, action: AuditAction) -> list[str]:
-    page = AuditQueries(context.database.session_factory).report(None, action=action)
+    page = context.audit_log.report(None, action=action)
     return [entry.username for entry in page.rows]
 
 

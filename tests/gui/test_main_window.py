@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -25,20 +23,13 @@ from tests.gui.window_support import (
 )
 from tpi_desk import __version__
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import Database, open_database
-from tpi_desk.services.demo_data import generate_demo_data
+from tpi_desk.desk import Desk
+from tpi_desk.models.database import Database
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.editor_host import HostedSessionEditor
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.patient_dialog import PatientDialog
 from tpi_desk.ui.session_editor import SessionEditor
-
-
-@pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
 
 
 @pytest.fixture
@@ -67,23 +58,23 @@ def open_zoe(window: MainWindow) -> int:
 
 
 def test_title_status_bar_and_counts(
-    qtbot: QtBot, window: MainWindow, context: AppContext, sqlite_url: str
+    qtbot: QtBot, window: MainWindow, desk: Desk, sqlite_url: str
 ) -> None:
     assert window.windowTitle() == "TPI Desk"
-    database_file = str(context.database.url.database)
+    database_file = str(desk.database.url.database)
     assert window.database_label.text() == f"Database: {database_file}"
     qtbot.waitUntil(lambda: window.counts_label.text() != "")
     assert window.counts_label.text() == "1 patient   ·   1 session"
     assert window.pages.currentWidget() is window.recent_page
 
 
-def test_a_server_database_is_shown_without_its_password(qtbot: QtBot, context: AppContext) -> None:
-    url = context.database.url.set(
+def test_a_server_database_is_shown_without_its_password(qtbot: QtBot, desk: Desk) -> None:
+    url = desk.database.url.set(
         drivername="postgresql+psycopg", username="clinic", password="s3cret", host="db.local"
     )
-    database = Database(context.database.engine, context.database.session_factory, url)
-    server = AppContext.create(database, context.catalog, context.data_dir)
-    window = show_window(qtbot, server, RecordingMessages())
+    database = Database(desk.database.engine, desk.database.session_factory, url)
+    server = Desk(database, catalog=desk.catalog, data_dir=desk.data_dir, clock=desk.clock)
+    window = show_window(qtbot, make_context(server), RecordingMessages())
     assert "s3cret" not in window.database_label.text()
     assert "clinic:***@db.local" in window.database_label.text()
 
@@ -211,9 +202,7 @@ def test_about_names_the_version(window: MainWindow, messages: RecordingMessages
 def test_a_large_database_opens_with_one_page_per_list(
     qtbot: QtBot, context: AppContext, catalog: Catalog
 ) -> None:
-    generate_demo_data(
-        context.database.engine, catalog, patients=500, sessions=2000, seed=9, signatures=False
-    )
+    context.demo_data.add(patients=500, sessions=2000, seed=9, signatures=False)
     window = show_window(qtbot, context, RecordingMessages())
     assert window.search_pane.model.rowCount() == 200
     assert window.search_pane.model.canFetchMore()

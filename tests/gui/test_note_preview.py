@@ -27,21 +27,14 @@ from tests.gui.window_support import (
     add_patient,
     add_physician,
     add_session,
-    fixed_clock,
-    make_context,
     show_window,
 )
-from tests.services.conftest import PASSWORD, fast_hasher
-from tpi_desk.clinical.catalog import Catalog
+from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import Role
-from tpi_desk.models.database import open_database
 from tpi_desk.services.audit.events import AuditAction
-from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.export.exporting import CLINIC_ADDRESS_LINES, CLINIC_NAME, CLINIC_PHONE
-from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.sessions.signing import SigningService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.note_pdf_source import NotePdfSource
 from tpi_desk.ui.note_preview import NOTHING_SELECTED, NotePreviewDialog, open_note_preview
@@ -53,18 +46,10 @@ PERFORMED = datetime(2026, 11, 17, 9, 30).astimezone()
 
 
 @pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
-
-
-@pytest.fixture
 def doctor(context: AppContext) -> ProviderRecord:
     """Dr. Hartley, MD, who signs with ``PASSWORD``."""
     provider = add_physician(context)
-    users = UserService(context.database.session_factory, hasher=fast_hasher())
-    users.reset_password(None, provider.facts.username, PASSWORD)
+    context.users.reset_password(None, provider.facts.username, PASSWORD)
     return provider
 
 
@@ -76,10 +61,7 @@ def draft(context: AppContext, doctor: ProviderRecord) -> SessionRecord:
 
 @pytest.fixture
 def signed(context: AppContext, doctor: ProviderRecord, draft: SessionRecord) -> SessionRecord:
-    signing = SigningService(
-        context.database.session_factory, context.catalog, clock=fixed_clock, hasher=fast_hasher()
-    )
-    return signing.sign(
+    return context.signing.sign(
         draft.id, draft.version, doctor.id, actor=acting_as(doctor), password=PASSWORD
     )
 
@@ -104,7 +86,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def prints_recorded(context: AppContext) -> list[int | None]:
-    page = AuditQueries(context.database.session_factory).report(None, action=AuditAction.PRINT)
+    page = context.audit_log.report(None, action=AuditAction.PRINT)
     return [entry.record_id for entry in page.rows]
 
 
@@ -313,8 +295,7 @@ def test_cancelling_the_print_dialog_prints_nothing(
 def test_billing_staff_may_not_preview_a_draft(
     qtbot: QtBot, context: AppContext, draft: SessionRecord
 ) -> None:
-    users = UserService(context.database.session_factory, hasher=fast_hasher())
-    clerk = users.add_user("bclerk", "Bea Clerk", PASSWORD, role=Role.BILLING, actor=None)
+    clerk = context.users.add_user("bclerk", "Bea Clerk", PASSWORD, role=Role.BILLING, actor=None)
     messages = RecordingMessages()
     parent = _parent(qtbot)
 
@@ -438,9 +419,7 @@ def test_screenshot_of_the_preview(
     signed: SessionRecord,
     tmp_path: Path,
 ) -> None:
-    admin = UserService(context.database.session_factory, hasher=fast_hasher()).add_user(
-        "admin", "Clinic Admin", PASSWORD, role=Role.ADMIN, actor=None
-    )
+    admin = context.users.add_user("admin", "Clinic Admin", PASSWORD, role=Role.ADMIN, actor=None)
     as_admin = Actor(admin.id, admin.username, Role.ADMIN)
     clinic = {
         CLINIC_NAME: "Riverside Pain & Spine",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate
@@ -15,22 +13,12 @@ from tests.gui.window_support import (
     RecordingMessages,
     add_patient,
     clinician,
-    make_context,
     show_window,
     when_modal_opens,
 )
-from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Sex
-from tpi_desk.models.database import open_database
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.patient_dialog import PatientDialog
-
-
-@pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
 
 
 @pytest.fixture

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.gui.window_support import RecordingMessages, add_patient, make_context, show_window
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
+from tests.gui.window_support import RecordingMessages, add_patient, show_window
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.patient_search import PatientSearchPane
 
 
 @pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    context = make_context(database, catalog, tmp_path)
+def context(context: AppContext) -> AppContext:
+    """The window context with four patients whose names need accent-insensitive search."""
     add_patient(context, "SYN-1001", "Ñúñez", "Zoë")
     add_patient(context, "SYN-1002", "Nguyễn", "Thảo")
     add_patient(context, "SYN-1003", "Ødegård", "Ingrid")
     add_patient(context, "SYN-2004", "Wiśniewski", "Łukasz")
-    yield context
-    database.dispose()
+    return context
 
 
 @pytest.fixture

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.gui.window_support import (
@@ -16,20 +13,10 @@ from tests.gui.window_support import (
     add_patient,
     add_physician,
     add_session,
-    make_context,
     show_window,
 )
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.recent_sessions import local_midnight
-
-
-@pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
 
 
 def test_local_midnight_keeps_the_time_zone() -> None:

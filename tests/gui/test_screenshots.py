@@ -18,7 +18,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.window_support import EditorSpy, RecordingMessages, acting_as
+from tests.gui.window_support import EditorSpy, RecordingMessages, acting_as, make_context
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import (
     Indication,
@@ -33,10 +33,8 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.models.database import open_database
-from tpi_desk.services.demo_data import generate_demo_data
+from tpi_desk.desk import Desk
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
-from tpi_desk.services.people.users import UserService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.theme import apply_theme
@@ -129,11 +127,11 @@ def _entry(
 
 def fill_showcase(context: AppContext, catalog: Catalog) -> int:
     """A clinic's morning: 200 patients, Zoë's year of visits, today's list. Zoë's id."""
-    generate_demo_data(context.database.engine, catalog, patients=200, sessions=0, seed=11)
+    context.demo_data.add(patients=200, sessions=0, seed=11)
     physician = context.providers.add(PROVIDERS[0], Role.PHYSICIAN)
     nurse_practitioner = context.providers.add(PROVIDERS[1], Role.NURSE_PRACTITIONER)
     front_desk = acting_as(physician)
-    users = UserService(context.database.session_factory)
+    users = context.users
     for provider in (physician, nurse_practitioner):
         users.reset_password(None, provider.facts.username, PASSWORD)
     zoe = context.patients.create(
@@ -209,9 +207,14 @@ def test_screenshots_of_the_main_window_and_a_patient_page(
     folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
     # Where a clinic's database usually lives; the status bar shows it from the home folder.
     monkeypatch.setenv("HOME", str(tmp_path))
-    database = open_database(f"sqlite:///{tmp_path / '.local/share/TPI Desk/tpi-desk.sqlite3'}")
+    desk = Desk.open(
+        f"sqlite:///{tmp_path / '.local/share/TPI Desk/tpi-desk.sqlite3'}",
+        catalog=catalog,
+        data_dir=tmp_path / "data",
+        clock=lambda: NOW,
+    )
     try:
-        context = AppContext.create(database, catalog, tmp_path / "data", clock=lambda: NOW)
+        context = make_context(desk)
         zoe_id = fill_showcase(context, catalog)
         window = MainWindow(
             context,
@@ -232,7 +235,7 @@ def test_screenshots_of_the_main_window_and_a_patient_page(
             QApplication.processEvents()
             assert window.grab().save(str(folder / name))
     finally:
-        database.dispose()
+        desk.close()
 
     for name in shots:
         image = QImage(str(folder / name))

@@ -13,7 +13,7 @@ from tests.gui.test_session_editor_support import (
     ScriptedMessages,
     add_patient,
     add_physician,
-    context_fixture,  # noqa: F401 - provides the "context" fixture
+    clock_fixture,  # noqa: F401 - the editor tests' "now" for the "context" fixture
     make_editor,
     record_two_site_session,
     sign_with_password,

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.services.conftest import PASSWORD, fast_hasher
-from tpi_desk.clinical.catalog import Catalog
+from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import (
     Indication,
     MedicationEntry,
@@ -27,9 +25,7 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.models.database import open_database
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
-from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
@@ -50,12 +46,10 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-@pytest.fixture(name="context")
-def context_fixture(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    """An AppContext on a fresh SQLite file, with the fixed clock."""
-    database = open_database(sqlite_url)
-    yield AppContext.create(database, catalog, tmp_path / "app-data", clock=fixed_clock)
-    database.dispose()
+@pytest.fixture(name="clock")
+def clock_fixture() -> Callable[[], datetime]:
+    """The editor tests' "now" (``NOW``) for the ``desk`` and ``context`` fixtures."""
+    return fixed_clock
 
 
 class ScriptedMessages(UserMessages):
@@ -117,8 +111,7 @@ def add_physician(context: AppContext, username: str = "aodegard") -> ProviderRe
     added = context.providers.add(
         ProviderFacts(username, display_name, credentials), Role.PHYSICIAN
     )
-    users = UserService(context.database.session_factory, hasher=fast_hasher())
-    users.reset_password(None, username, PASSWORD)
+    context.users.reset_password(None, username, PASSWORD)
     return added
 
 

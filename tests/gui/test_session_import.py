@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,11 @@ from pytestqt.qtbot import QtBot
 from tests.gui.window_support import (
     EXAMPLE_DOCUMENT,
     RecordingMessages,
-    make_context,
     show_window,
 )
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.models.database import open_database
-from tpi_desk.services.sessions.overview import count_records
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.problem_list_dialog import ProblemRow
-
-
-@pytest.fixture
-def context(sqlite_url: str, catalog: Catalog, tmp_path: Path) -> Iterator[AppContext]:
-    database = open_database(sqlite_url)
-    yield make_context(database, catalog, tmp_path)
-    database.dispose()
 
 
 def choose_files(window: MainWindow, monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
@@ -89,7 +77,7 @@ def test_a_broken_file_shows_each_problem_and_nothing_is_imported(
     ]
     assert messages.problem_rows[2].place == "notes.json"
     assert messages.problem_rows[2].message.startswith("is not valid JSON")
-    counts = count_records(context.database.session_factory)
+    counts = context.overview.counts()
     assert (counts.patients, counts.sessions) == (0, 0)
     assert window.pages.currentWidget() is window.first_run_page
 

@@ -27,7 +27,7 @@ from tpi_desk.clinical.record import (
     Side,
     SiteEntry,
 )
-from tpi_desk.models.database import Database
+from tpi_desk.desk import Desk
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
@@ -49,8 +49,19 @@ def fixed_clock() -> datetime:
     return NOW
 
 
-def make_context(database: Database, catalog: Catalog, tmp_path: Path) -> AppContext:
-    return AppContext.create(database, catalog, tmp_path / "app-data", clock=fixed_clock)
+def open_desk(
+    url: str, catalog: Catalog, tmp_path: Path, *, clock: Callable[[], datetime] = fixed_clock
+) -> Desk:
+    """The app's services over ``url``, as the app opens them, with ``clock`` (default: the
+    fixed ``NOW``), the fast test hasher and crash-recovery copies under ``tmp_path``."""
+    return Desk.open(
+        url, catalog=catalog, data_dir=tmp_path / "app-data", clock=clock, hasher=fast_hasher()
+    )
+
+
+def make_context(desk: Desk) -> AppContext:
+    """The windows' context over ``desk``."""
+    return AppContext.of(desk)
 
 
 class RecordingMessages(UserMessages):
@@ -209,8 +220,8 @@ def add_patient(
 
 
 def users_of(context: AppContext) -> UserService:
-    """The user accounts, with the fast test hasher."""
-    return UserService(context.database.session_factory, hasher=fast_hasher())
+    """The user accounts (the test desks use the fast test hasher)."""
+    return context.users
 
 
 def with_password(context: AppContext, provider: ProviderRecord) -> ProviderRecord:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from tpi_desk.clinical.catalog import load_catalog
-from tpi_desk.models.database import open_database
-from tpi_desk.paths import resource_path
-from tpi_desk.services.demo_data import generate_demo_data
+from tpi_desk.desk import Desk
 
 MAX_PATIENTS = 10_000_000
 MAX_SESSIONS = 50_000_000
@@ -29,19 +26,10 @@ def demo_data(
     if not 0 <= sessions <= MAX_SESSIONS:
         print(f"tpi-desk: --sessions must be between 0 and {MAX_SESSIONS:,}", file=stderr)
         return 1
-    catalog = load_catalog(resource_path("catalog"))
-    database = open_database(url)
-    try:
-        result = generate_demo_data(
-            database.engine,
-            catalog,
-            patients=patients,
-            sessions=sessions,
-            seed=seed,
-            signatures=signatures,
+    with Desk.open(url) as desk:
+        result = desk.demo_data.add(
+            patients=patients, sessions=sessions, seed=seed, signatures=signatures
         )
-    finally:
-        database.dispose()
     rate = result.sessions / result.seconds if result.seconds > 0 else 0.0
     print(
         f"Added {result.patients:,} synthetic patients and {result.sessions:,} sessions "

@@ -8,11 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from tpi_desk.clinical.catalog import load_catalog
-from tpi_desk.models.database import open_database
-from tpi_desk.paths import resource_path
-from tpi_desk.reports.batch_export import ExportSummary
-from tpi_desk.services.export.exporting import ExportCriteria, ExportService, ExportStatus
+from tpi_desk.desk import Desk
+from tpi_desk.services.export.exporting import ExportCriteria, ExportStatus, ExportSummary
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -47,10 +44,8 @@ def export_notes(url: str, request: ExportRequest, *, stdout: TextIO, stderr: Te
     except _BadRequest as problem:
         print(f"tpi-desk: {problem}", file=stderr)
         return 1
-    catalog = load_catalog(resource_path("catalog"))
-    database = open_database(url)
-    try:
-        summary = ExportService(database.session_factory, catalog).export(
+    with Desk.open(url) as desk:
+        summary = desk.exporting.export(
             criteria,
             merged_pdf=_path(request.pdf),
             pdf_dir=_path(request.pdf_dir),
@@ -58,8 +53,6 @@ def export_notes(url: str, request: ExportRequest, *, stdout: TextIO, stderr: Te
             json_path=_path(request.json),
             progress=_TerminalProgress(stderr) if stderr.isatty() else None,
         )
-    finally:
-        database.dispose()
     _print_summary(criteria, request, summary, stdout)
     return 0
 

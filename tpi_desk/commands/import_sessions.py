@@ -14,9 +14,9 @@ from tpi_desk.clinical.session_document import (
     SessionDocument,
     documents_from_json,
 )
-from tpi_desk.models.database import open_database
+from tpi_desk.desk import Desk
 from tpi_desk.paths import resource_path
-from tpi_desk.services.sessions.importing import ImportedSession, ImportService
+from tpi_desk.services.sessions.importing import ImportedSession
 
 # A document is a few kB; a list exported for a month of a busy clinic stays well under this.
 MAX_DOCUMENT_BYTES = 50_000_000
@@ -47,11 +47,8 @@ def import_sessions(
     if problems:
         _print_problems(problems, len(files), as_json=as_json, stdout=stdout, stderr=stderr)
         return 1
-    database = open_database(url)
-    try:
-        imported = ImportService(database.session_factory, catalog).import_documents(documents)
-    finally:
-        database.dispose()
+    with Desk.open(url, catalog=catalog) as desk:
+        imported = desk.importing.import_documents(documents)
     outcomes = list(zip(sources, documents, imported, strict=True))
     if as_json:
         rows = [_result_dict(name, document, result) for name, document, result in outcomes]

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from tpi_desk.clinical.record import Role
-from tpi_desk.models.database import open_database
+from tpi_desk.desk import Desk
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, UserError
 from tpi_desk.services.people.users import UserService
@@ -27,9 +27,8 @@ def run_users(
     password = ""
     if action in ("add", "reset-password"):
         password = _read_password(args.username, from_stdin=args.password_stdin, stdin=stdin)
-    database = open_database(url)
-    try:
-        users = UserService(database.session_factory)
+    with Desk.open(url) as desk:
+        users = desk.users
         if action == "add":
             added = users.add_user(
                 args.username,
@@ -58,8 +57,6 @@ def run_users(
         else:
             users.reset_password(None, args.username, password)
             print(f"The password of {args.username} was reset.", file=stdout)
-    finally:
-        database.dispose()
     return 0
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from tpi_desk.models.database import open_database
-from tpi_desk.services.integrity.verification import VerificationService
+from tpi_desk.desk import Desk
 
 
 def run_verify(url: str, *, stdout: TextIO, stderr: TextIO) -> int:
@@ -14,11 +13,8 @@ def run_verify(url: str, *, stdout: TextIO, stderr: TextIO) -> int:
     The database is not upgraded (a database of an older schema is refused, unchanged);
     the run itself is recorded in the audit trail.
     """
-    database = open_database(url, upgrade=False)
-    try:
-        report = VerificationService(database.session_factory).verify(actor=None)
-    finally:
-        database.dispose()
+    with Desk.open(url, upgrade=False) as desk:
+        report = desk.verification.verify(actor=None)
     if report.intact:
         print(
             f"Intact: {report.summary()} verified; the protective triggers are in place.",

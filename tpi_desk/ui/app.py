@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from tpi_desk.models.errors import DatabaseOpenError
-from tpi_desk.models.first_look import needs_first_admin_at_a_glance
+from tpi_desk.desk import DatabaseOpenError, needs_first_admin_at_a_glance
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.background import run_in_background, start_delivering, stop_delivering
-from tpi_desk.ui.desk_loader import LOAD_FAILURES, DeskLoader, LoadedDesk, PendingUsers
+from tpi_desk.ui.desk_loader import LOAD_FAILURES, DeskLoader, PendingUsers
 from tpi_desk.ui.first_admin_dialog import FirstAdminCreator, FirstAdminDialog
 from tpi_desk.ui.login_dialog import Authenticator, LoginDialog
 from tpi_desk.ui.messages import UserMessages
@@ -24,6 +23,7 @@ from tpi_desk.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from tpi_desk.services.people.users import UserService
+    from tpi_desk.services.storage.upkeep import StorageUpkeep
     from tpi_desk.ui.app_context import AppContext
     from tpi_desk.ui.main_window import MainWindow
 
@@ -93,7 +93,7 @@ def _run_signed_in(app: QApplication, url: str, loader: DeskLoader) -> int:
     app.setQuitOnLastWindowClosed(False)
     desk = SignedInDesk(loaded.context, messages, loaded.users, quit_app=app.exit)
     window = desk.show_window(actor)
-    _start_background_checks(window, messages, loaded, url, quit_app=app.exit)
+    _start_background_checks(window, messages, loaded.context.upkeep, quit_app=app.exit)
     return app.exec()
 
 
@@ -125,16 +125,15 @@ def _run_while_loading(
 def _start_background_checks(
     window: MainWindow,
     messages: UserMessages,
-    loaded: LoadedDesk,
-    url: str,
+    upkeep: StorageUpkeep,
     *,
     quit_app: Callable[[int], None],
 ) -> None:
-    QTimer.singleShot(0, lambda: rotate_backup_in_background(window, url))
-    if loaded.database.url.get_backend_name() == "sqlite":
+    QTimer.singleShot(0, lambda: rotate_backup_in_background(window, upkeep))
+    if upkeep.checks_integrity:
         QTimer.singleShot(
             INTEGRITY_CHECK_DELAY_MS,
-            lambda: check_integrity_in_background(window, messages, url, quit_app=quit_app),
+            lambda: check_integrity_in_background(window, messages, upkeep, quit_app=quit_app),
         )
 
 
@@ -187,14 +186,12 @@ class SignedInDesk:
             self._quit_app(0)
 
 
-def rotate_backup_in_background(window: QWidget, url: str) -> None:
+def rotate_backup_in_background(window: QWidget, upkeep: StorageUpkeep) -> None:
     """Copy the database to the start-up backups off the UI thread; warn (without blocking)
     when that fails."""
 
     def rotate() -> object:
-        from tpi_desk.services.storage.backups import default_backup_folder, rotate_startup_backup
-
-        return rotate_startup_backup(url, default_backup_folder())
+        return upkeep.rotate_startup_backup()
 
     def rotated(outcome: object) -> None:
         if isinstance(outcome, UserError):
@@ -219,15 +216,17 @@ def show_backup_warning(window: QWidget, message: str) -> QMessageBox:
 
 
 def check_integrity_in_background(
-    window: MainWindow, messages: UserMessages, url: str, *, quit_app: Callable[[int], None]
+    window: MainWindow,
+    messages: UserMessages,
+    upkeep: StorageUpkeep,
+    *,
+    quit_app: Callable[[int], None],
 ) -> None:
     """Run SQLite's integrity check off the UI thread; if the file is damaged, say so and
     call ``quit_app(1)``."""
 
     def check() -> None:
-        from tpi_desk.models.database import open_database
-
-        open_database(url, upgrade=False, check_integrity=True).dispose()
+        upkeep.check_integrity()
 
     def checked(outcome: object) -> None:
         if isinstance(outcome, DatabaseOpenError):

@@ -41,11 +41,8 @@ class CosignColumn(IntEnum):
 
 
 def cosign_service(context: AppContext) -> CosignService:
-    """The context's co-sign service when it has one, else one over the same database."""
-    service = getattr(context, "cosign", None)
-    if isinstance(service, CosignService):
-        return service
-    return CosignService(context.database.session_factory, clock=context.clock)
+    """The co-sign service the window uses."""
+    return context.cosign
 
 
 def describe(summary: SessionSummary) -> str:

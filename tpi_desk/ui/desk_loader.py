@@ -1,4 +1,4 @@
-"""Opens the database and builds the app's services in a worker thread.
+"""Opens the desk (the database and every service, see ``tpi_desk.desk``) in a worker thread.
 
 The first window (sign in, or create the administrator) needs only Qt, so it is shown
 first; SQLAlchemy, the catalog, the database and the main window's code load behind it
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from tpi_desk.models.errors import DatabaseOpenError
+from tpi_desk.desk import DatabaseOpenError
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
@@ -25,7 +25,7 @@ from tpi_desk.ui.background import run_in_background
 from tpi_desk.ui.wait_cursor import wait_cursor
 
 if TYPE_CHECKING:
-    from tpi_desk.models.database import Database
+    from tpi_desk.desk import Desk
     from tpi_desk.services.people.users import UserService
     from tpi_desk.ui.app_context import AppContext
 
@@ -35,9 +35,12 @@ LOAD_FAILURES = (DatabaseOpenError, UserError)
 
 @dataclass(frozen=True)
 class LoadedDesk:
-    database: Database
+    desk: Desk
     context: AppContext
-    users: UserService
+
+    @property
+    def users(self) -> UserService:
+        return self.context.users
 
 
 class DeskLoader:
@@ -84,7 +87,7 @@ class DeskLoader:
             loaded = self._future.result()
         except LOAD_FAILURES:
             return
-        loaded.database.dispose()
+        loaded.desk.close()
 
     def _run(self) -> None:
         try:
@@ -114,31 +117,25 @@ class PendingUsers:
 
 def load_desk(url: str, *, demo: bool) -> LoadedDesk:
     """Open ``url`` (raising ``DatabaseOpenError``) and build every service the app uses."""
-    from tpi_desk.clinical.catalog import load_catalog
-    from tpi_desk.models.database import open_database
-    from tpi_desk.paths import data_dir, resource_path
-    from tpi_desk.services.people.users import UserService
+    from tpi_desk.desk import Desk
     from tpi_desk.ui.app_context import AppContext
 
     import_module("tpi_desk.ui.main_window")  # here, so that signing in need not wait for it
-    database = open_database(url, check_integrity=False)
+    desk = Desk.open(url, check_integrity=False)
     try:
-        context = AppContext.create(database, load_catalog(resource_path("catalog")), data_dir())
+        context = AppContext.of(desk)
         if demo:
             _add_demo_data_if_empty(context)
-        return LoadedDesk(database, context, UserService(database.session_factory))
+        return LoadedDesk(desk, context)
     except BaseException:
-        database.dispose()
+        desk.close()
         raise
 
 
 def _add_demo_data_if_empty(context: AppContext) -> None:
-    from tpi_desk.services.demo_data import generate_demo_data
     from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS
 
     if context.patients.search("", limit=1):
         print("tpi-desk: --demo ignored: the database already holds patients.", file=sys.stderr)
         return
-    generate_demo_data(
-        context.database.engine, context.catalog, patients=DEMO_PATIENTS, sessions=DEMO_SESSIONS
-    )
+    context.demo_data.add(patients=DEMO_PATIENTS, sessions=DEMO_SESSIONS)

@@ -25,11 +25,8 @@ from tpi_desk.ui.password_confirm import PasswordConfirmField, password_refusal
 
 
 def entered_in_error_service(context: AppContext) -> EnteredInErrorService:
-    """The context's service when it has one, else one over the same database."""
-    service = getattr(context, "entered_in_error", None)
-    if isinstance(service, EnteredInErrorService):
-        return service
-    return EnteredInErrorService(context.database.session_factory, clock=context.clock)
+    """The entered-in-error service the window uses."""
+    return context.entered_in_error
 
 
 class EnteredInErrorDialog(QDialog):

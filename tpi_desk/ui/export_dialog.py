@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -37,18 +34,25 @@ from tpi_desk.services.export.exporting import (
     ExportStatus,
     NothingToExport,
 )
-from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.export_choices import (
+    NO_MATCH,
+    PatientChoice,
+    date_edit,
+    day_of,
+    documents_folder,
+    month_of,
+    quick_button,
+    section_title,
+    separator,
+)
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
 from tpi_desk.ui.formatting import count_of
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.session_editor.style import AMBER, GREEN, MUTED, RED
 from tpi_desk.ui.theme import PAGE_STYLE
 
-PATIENT_MATCHES = 25
-DATE_FORMAT = "MMM d, yyyy"
-NO_MATCH = -1
 # Builds the worker of a run (tests pass one that cancels itself part-way).
 WorkerFactory = Callable[[ExportService, ExportJob, QObject | None], ExportWorker]
 _DIALOG_STYLE = f"""
@@ -57,61 +61,6 @@ QPushButton#quickRange {{ border: none; color: #2563eb; padding: 2px 4px; backgr
 QPushButton#quickRange:hover {{ text-decoration: underline; }}
 QFrame#separator {{ color: #e5e9ef; background: #e5e9ef; max-height: 1px; border: none; }}
 """
-
-
-def month_of(day: date) -> tuple[date, date]:
-    """The first and last day of ``day``'s month."""
-    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-class PatientChoice(QWidget):
-    """Any patient, or one found by typing a name or MRN (accents ignored)."""
-
-    def __init__(
-        self, patients: PatientService, actor: Actor | None, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._patients = patients
-        self._actor = actor
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Any patient — type a name or MRN")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Find patient")
-        self.choice = QComboBox()
-        self.choice.setAccessibleName("Patient")
-        self.choice.setMinimumContentsLength(22)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.search, 1)
-        layout.addWidget(self.choice, 1)
-        self.search.textChanged.connect(self.search_for)
-        self.search_for("")
-
-    def search_for(self, text: str) -> None:
-        """List the patients matching ``text`` and choose the first (all patients if empty)."""
-        self.choice.clear()
-        text = text.strip()
-        self.choice.setVisible(bool(text))
-        if not text:
-            self.choice.addItem("Any patient", None)
-            return
-        try:
-            found = self._patients.search(text, limit=PATIENT_MATCHES, actor=self._actor)
-        except UserError as error:
-            self.choice.addItem(error.message, NO_MATCH)
-            self.choice.setEnabled(False)
-            return
-        for patient in found:
-            self.choice.addItem(f"{patient.display_name} · MRN {patient.mrn}", patient.id)
-        if not found:
-            self.choice.addItem(f"No patient matches “{text}”", NO_MATCH)
-        self.choice.setEnabled(len(found) > 1)
-
-    def patient_id(self) -> int | None:
-        """The chosen patient's id; None for any patient, NO_MATCH when none matches."""
-        value = self.choice.currentData()
-        return value if isinstance(value, int) else None
 
 
 class ExportDialog(QDialog):
@@ -147,10 +96,10 @@ class ExportDialog(QDialog):
         self.subtitle.setObjectName("hint")
         self.subtitle.setWordWrap(True)
         first, last = month_of(context.clock().date())
-        self.date_from = _date_edit(first, "First date of service")
-        self.date_to = _date_edit(last, "Last date of service")
-        self.this_month_button = _quick_button("This month")
-        self.last_month_button = _quick_button("Last month")
+        self.date_from = date_edit(first, "First date of service")
+        self.date_to = date_edit(last, "Last date of service")
+        self.this_month_button = quick_button("This month")
+        self.last_month_button = quick_button("Last month")
         self.provider = QComboBox()
         self.provider.setAccessibleName("Provider")
         self.status = QComboBox()
@@ -167,7 +116,7 @@ class ExportDialog(QDialog):
         self._format_group.addButton(self.per_note_radio)
         self.csv_check = QCheckBox("A CSV of claim lines")
         self.csv_check.setChecked(True)
-        self.folder_edit = QLineEdit(str(_documents_folder()))
+        self.folder_edit = QLineEdit(str(documents_folder()))
         self.folder_edit.setAccessibleName("Folder")
         self.browse_button = QPushButton("Choose…")
         self.outputs_label = QLabel()
@@ -234,13 +183,13 @@ class ExportDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setHorizontalSpacing(14)
         form.setVerticalSpacing(8)
-        form.addRow(_section("Which notes"))
+        form.addRow(section_title("Which notes"))
         form.addRow("Dates of service", dates)
         form.addRow("Provider", self.provider)
         form.addRow("Status", self.status)
         form.addRow("Patient", self.patient)
         form.addItem(QSpacerItem(0, 8))
-        form.addRow(_section("What to write"))
+        form.addRow(section_title("What to write"))
         form.addRow("PDFs", self.merged_radio)
         form.addRow("", self.per_note_radio)
         form.addRow("Claims", self.csv_check)
@@ -263,7 +212,7 @@ class ExportDialog(QDialog):
         layout.addSpacing(4)
         layout.addLayout(form)
         layout.addSpacing(6)
-        layout.addWidget(_separator())
+        layout.addWidget(separator())
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.message_label)
@@ -303,8 +252,8 @@ class ExportDialog(QDialog):
     def criteria(self) -> ExportCriteria:
         """The notes the form describes."""
         return ExportCriteria(
-            date_from=_day(self.date_from.date()),
-            date_to=_day(self.date_to.date()),
+            date_from=day_of(self.date_from.date()),
+            date_to=day_of(self.date_to.date()),
             provider_username=self.provider.currentData(),
             status=ExportStatus(self.status.currentData() or ExportStatus.SIGNED),
             patient_id=self.patient.patient_id(),
@@ -333,7 +282,7 @@ class ExportDialog(QDialog):
     def ask_folder(self, start: Path | None) -> Path | None:
         """The folder the user picks (None if they cancel); tests replace this."""
         name = QFileDialog.getExistingDirectory(
-            self, "Export to folder", str(start or _documents_folder())
+            self, "Export to folder", str(start or documents_folder())
         )
         return Path(name) if name else None
 
@@ -522,40 +471,3 @@ def show_export_dialog(
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
-
-
-def _date_edit(day: date, name: str) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setAccessibleName(name)
-    return edit
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def _quick_button(text: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName("quickRange")
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    return button
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("sectionTitle")
-    return label
-
-
-def _separator() -> QFrame:
-    line = QFrame()
-    line.setObjectName("separator")
-    line.setFrameShape(QFrame.Shape.HLine)
-    return line
-
-
-def _documents_folder() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()

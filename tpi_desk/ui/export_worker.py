@@ -10,9 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtPdf import QPdfDocument
 
-from tpi_desk.reports.batch_export import ExportSummary
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.export.exporting import ExportCriteria, ExportService
+from tpi_desk.services.export.exporting import ExportCriteria, ExportService, ExportSummary
 from tpi_desk.services.permissions import Actor
 
 _log = logging.getLogger(__name__)

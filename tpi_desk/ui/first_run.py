@@ -25,17 +25,9 @@ def load_demo_data(parent: QWidget | None, context: AppContext, messages: UserMe
         confirm_text="Load demo data",
     ):
         return False
-    # Imported here: only this action needs the generator, and start-up should not pay for it.
-    from tpi_desk.services.demo_data import generate_demo_data
-
     try:
         with wait_cursor():
-            generate_demo_data(
-                context.database.engine,
-                context.catalog,
-                patients=DEMO_PATIENTS,
-                sessions=DEMO_SESSIONS,
-            )
+            context.demo_data.add(patients=DEMO_PATIENTS, sessions=DEMO_SESSIONS)
     except UserError as error:
         messages.error(parent, "Demo data could not be loaded", error.message)
         return False

@@ -5,31 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from tpi_desk import __version__
-from tpi_desk.services.audit.events import AuditService
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Action, Actor, may
-from tpi_desk.services.sessions.overview import RecordCounts, count_records
 from tpi_desk.ui.admin.admin_menu import AdminMenus
 from tpi_desk.ui.app_context import AppContext
-from tpi_desk.ui.background import run_in_background
+from tpi_desk.ui.database_status import DatabaseStatus
 from tpi_desk.ui.editor_host import EditorFactory, HostedSessionEditor, build_session_editor
+from tpi_desk.ui.editor_slot import EditorSlot
 from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
-from tpi_desk.ui.formatting import count_of
 from tpi_desk.ui.idle_lock import IdleWatcher, LockPage, idle_lock_minutes
+from tpi_desk.ui.main_window_actions import WindowActions
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.patient_dialog import PatientDialog
 from tpi_desk.ui.patient_page import PatientPage
@@ -38,6 +28,7 @@ from tpi_desk.ui.recent_sessions import RecentSessionsPage
 from tpi_desk.ui.session_import import import_session_files
 from tpi_desk.ui.theme import PAGE_STYLE
 from tpi_desk.ui.user_menu import ChangePasswordDialog, UserMenu
+from tpi_desk.ui.window_lock import WindowLock
 
 LEFT_PANE_WIDTH = 400
 WINDOW_SIZE = (1360, 860)
@@ -68,15 +59,8 @@ class MainWindow(QMainWindow):
         self._context = context
         self._messages = messages
         self._actor = actor
-        self._users = users or UserService(context.database.session_factory)
-        self._audit = AuditService(context.database.session_factory)
-        self.lock_page: LockPage | None = None
-        self._hidden_central: QWidget | None = None
-        self._unlocked_title = ""
-        self._actions_enabled: dict[QAction, bool] = {}
+        self._users = users or context.users
         self._editor_factory = editor_factory
-        self._editor_widget: QWidget | None = None
-        self._editor: HostedSessionEditor | None = None
         self._counted = False
         self.setWindowTitle("TPI Desk")
         self.resize(*WINDOW_SIZE)
@@ -97,6 +81,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([LEFT_PANE_WIDTH, WINDOW_SIZE[0] - LEFT_PANE_WIDTH])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
+        self._editor_slot = EditorSlot(self.pages, self._build_editor)
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -112,46 +97,23 @@ class MainWindow(QMainWindow):
     # Construction
 
     def _build_actions(self) -> None:
-        self.new_patient_action = QAction("&New patient…", self)
-        self.new_patient_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.new_session_action = QAction("New &session", self)
-        self.new_session_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_session_action.setEnabled(False)
-        self.find_action = QAction("&Find patient", self)
-        self.find_action.setShortcut(QKeySequence("Ctrl+F"))
-        self.today_action = QAction("&Today's sessions", self)
-        self.today_action.setShortcut(QKeySequence("Ctrl+T"))
-        self.import_action = QAction("&Import session documents…", self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
-        self.demo_action = QAction("Load &demo data…", self)
-        self.export_action = QAction("&Export for billing…", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.preview_action = QAction("&Preview note PDF", self)
-        self.preview_action.setShortcut(QKeySequence("Ctrl+P"))  # the editor has its own
-        self.preview_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.window_actions = actions = WindowActions(self)
+        self.new_patient_action = actions.new_patient
+        self.new_session_action = actions.new_session
+        self.find_action = actions.find
+        self.today_action = actions.today
+        self.import_action = actions.import_documents
+        self.demo_action = actions.demo
+        self.export_action = actions.export
+        self.preview_action = actions.preview
+        self.quit_action = actions.quit
+        self.about_action = actions.about
         for page in (self.recent_page, self.patient_page):
             page.addAction(self.preview_action)
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.about_action = QAction("&About TPI Desk", self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self._lock = WindowLock(self, always_enabled={self.quit_action, self.about_action})
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.new_patient_action)
-        file_menu.addAction(self.new_session_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.find_action)
-        file_menu.addAction(self.today_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.demo_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.preview_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        self.window_actions.fill_file_menu(self.menuBar().addMenu("&File"))
         self.admin_menus = AdminMenus(
             self, self._context, self._messages, self._actor, self.open_session
         )
@@ -162,13 +124,9 @@ class MainWindow(QMainWindow):
         self.addActions(self.user_menu.actions())
 
     def _build_status_bar(self) -> None:
-        self.database_label = QLabel(f"Database: {self._database_location()}")
-        self.counts_label = QLabel()
-        for label in (self.database_label, self.counts_label):
-            label.setContentsMargins(8, 2, 8, 2)
-        self.statusBar().addWidget(self.database_label, 1)
-        self.statusBar().addPermanentWidget(self.counts_label)
-        self.statusBar().setSizeGripEnabled(False)
+        self.database_status = DatabaseStatus(self, self._context.overview)
+        self.database_label = self.database_status.database_label
+        self.counts_label = self.database_status.counts_label
 
     def _connect_signals(self) -> None:
         self.new_patient_action.triggered.connect(self.new_patient)
@@ -202,7 +160,7 @@ class MainWindow(QMainWindow):
 
     def show_start_page(self) -> None:
         """Today's sessions, or the first-run page when the database holds no patient."""
-        if not self._leave_editor():
+        if not self._editor_slot.leave():
             return
         if self._database_is_empty():
             self.pages.setCurrentWidget(self.first_run_page)
@@ -216,7 +174,7 @@ class MainWindow(QMainWindow):
         showing = self.pages.currentWidget() is self.patient_page
         if showing and self.patient_page.patient_id() == patient_id:
             return True
-        if not self._leave_editor():
+        if not self._editor_slot.leave():
             return False
         try:
             self.patient_page.show_patient(patient_id)
@@ -232,9 +190,9 @@ class MainWindow(QMainWindow):
         """Open a session in the editor, with its patient's page behind it."""
         if not self.open_patient(patient_id):
             return
-        editor = self._session_editor()
+        editor = self._editor_slot.editor()
         editor.open_session(session_id)
-        self._show_editor()
+        self._editor_slot.show()
 
     def _open_session_of_page(self, session_id: int) -> None:
         patient_id = self.patient_page.patient_id()
@@ -249,11 +207,11 @@ class MainWindow(QMainWindow):
         self._new_session_for(patient_id)
 
     def _new_session_for(self, patient_id: int) -> None:
-        if not self._may(Action.AUTHOR_SESSION) or not self._leave_editor():
+        if not self._may(Action.AUTHOR_SESSION) or not self._editor_slot.leave():
             return
-        editor = self._session_editor()
+        editor = self._editor_slot.editor()
         editor.new_session(patient_id)
-        self._show_editor()
+        self._editor_slot.show()
 
     def _today_triggered(self) -> None:
         self.show_start_page()
@@ -329,7 +287,7 @@ class MainWindow(QMainWindow):
         """The note PDF of the session open in the editor, or selected in the list showing."""
         from tpi_desk.ui.note_preview import preview_selected_note
 
-        if self._leave_editor():
+        if self._editor_slot.leave():
             preview_selected_note(
                 self, self.pages.currentWidget(), self._context, self._messages, actor=self._actor
             )
@@ -340,37 +298,18 @@ class MainWindow(QMainWindow):
             "About TPI Desk",
             f"TPI Desk {__version__}\n\nDocument trigger point injection and dry-needling "
             "sessions, sign notes and export billing-ready PDFs.\n\n"
-            f"Database: {self._database_location()}",
+            f"Database: {self.database_status.location}",
         )
 
     # Session editor
 
-    def _session_editor(self) -> HostedSessionEditor:
-        if self._editor is None:
-            widget = self._editor_factory(self._context, self._messages, self.pages, self._actor)
-            if not isinstance(widget, HostedSessionEditor):
-                raise TypeError(f"{type(widget).__name__} is not a session editor")
-            self.pages.addWidget(widget)
-            self._editor_widget = widget
-            self._editor = widget
+    def _build_editor(self) -> QWidget:
+        widget = self._editor_factory(self._context, self._messages, self.pages, self._actor)
+        if isinstance(widget, HostedSessionEditor):
             widget.session_saved.connect(self._session_changed)
             widget.session_signed.connect(self._session_changed)
             widget.close_requested.connect(self._editor_closed)
-        return self._editor
-
-    def _show_editor(self) -> None:
-        if self._editor_widget is not None:
-            self.pages.setCurrentWidget(self._editor_widget)
-            self._editor_widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _editor_showing(self) -> bool:
-        return self._editor_widget is not None and self.pages.currentWidget() is self._editor_widget
-
-    def _leave_editor(self) -> bool:
-        """True when the editor may be left: not showing, nothing unsaved, or saved now."""
-        if not self._editor_showing() or self._editor is None:
-            return True
-        return not self._editor.has_unsaved_changes() or self._editor.save()
+        return widget
 
     def _session_changed(self, session_id: int) -> None:
         self.patient_page.refresh()
@@ -421,6 +360,11 @@ class MainWindow(QMainWindow):
         known = next((p for p in clinicians if p.id == self._actor.user_id), None)
         return known.facts.display_name if known is not None else self._actor.username
 
+    @property
+    def lock_page(self) -> LockPage | None:
+        """The page showing while the window is locked (None when it is not)."""
+        return self._lock.page
+
     def is_locked(self) -> bool:
         return self.lock_page is not None
 
@@ -429,23 +373,9 @@ class MainWindow(QMainWindow):
         if self._actor is None or self.lock_page is not None:
             return
         self.idle_watcher.stop()
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
-                widget.reject()  # a dialog left open may show a patient's name
-        self._unlocked_title = self.windowTitle()
-        self._actions_enabled = {action: action.isEnabled() for action in self._lockable()}
-        for action in self._actions_enabled:
-            action.setEnabled(False)
-        self._hidden_central = self.takeCentralWidget()
-        self.lock_page = LockPage(self._display_name())
-        self.lock_page.unlock_requested.connect(self.unlock)
-        self.lock_page.sign_out_requested.connect(self.sign_out)
-        self.setCentralWidget(self.lock_page)
-        self.lock_page.show()  # at once, not at the next event loop turn
-        self.menuBar().setEnabled(False)
-        self.statusBar().hide()
-        self.setWindowTitle("TPI Desk — locked")
-        self.lock_page.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        page = self._lock.engage(self._display_name())
+        page.unlock_requested.connect(self.unlock)
+        page.sign_out_requested.connect(self.sign_out)
         self._record_session_event("lock")
 
     def unlock(self, password: str) -> bool:
@@ -457,23 +387,9 @@ class MainWindow(QMainWindow):
         except UserError as error:
             self.lock_page.show_refusal(error.message)
             return False
-        self.lock_page.deleteLater()
-        self.lock_page = None
-        if self._hidden_central is not None:
-            self.setCentralWidget(self._hidden_central)
-            self._hidden_central.show()
-            self._hidden_central = None
-        for action, enabled in self._actions_enabled.items():
-            action.setEnabled(enabled)
-        self.menuBar().setEnabled(True)
-        self.statusBar().show()
-        self.setWindowTitle(self._unlocked_title)
+        self._lock.release()
         self.idle_watcher.start()
         return True
-
-    def _lockable(self) -> list[QAction]:
-        keep = {self.quit_action, self.about_action}
-        return [action for action in self.findChildren(QAction) if action not in keep]
 
     def change_password(self) -> None:
         if self._actor is not None and ChangePasswordDialog.ask(self._users, self._actor, self):
@@ -492,7 +408,7 @@ class MainWindow(QMainWindow):
         if self._actor is None:
             return
         try:
-            self._audit.audit_session_event(self._actor, event)
+            self._context.audit.audit_session_event(self._actor, event)
         except UserError as error:
             self.statusBar().showMessage(f"Could not record the {event}: {error.message}", 10_000)
 
@@ -506,29 +422,8 @@ class MainWindow(QMainWindow):
         except UserError:
             return False
 
-    def _database_location(self) -> str:
-        url = self._context.database.url
-        if url.get_backend_name() != "sqlite":
-            return url.render_as_string(hide_password=True)
-        if not url.database:
-            return "in memory"
-        path = Path(url.database)
-        try:
-            return str(Path("~") / path.relative_to(Path.home()))
-        except (RuntimeError, ValueError):  # no home folder, or the file lives elsewhere
-            return str(path)
-
     def _refresh_counts(self) -> None:
-        """Count patients and sessions off the UI thread (whole-table counts take a while)."""
-        factory = self._context.database.session_factory
-        run_in_background(self, lambda: count_records(factory), self._show_counts)
-
-    def _show_counts(self, outcome: object) -> None:
-        if isinstance(outcome, RecordCounts):
-            patients = count_of(outcome.patients, "patient")
-            self.counts_label.setText(f"{patients}   ·   {count_of(outcome.sessions, 'session')}")
-        else:
-            self.counts_label.setText("")
+        self.database_status.refresh_counts()
 
     def _load_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
@@ -549,7 +444,7 @@ class MainWindow(QMainWindow):
 
     def _may_quit(self) -> bool:
         """Save the open session first; ask only if it has changes that cannot be saved."""
-        if self._editor is None or not self._editor.has_unsaved_changes() or self._editor.save():
+        if self._editor_slot.nothing_unsaved():
             return True
         return self._messages.confirm(
             self,

@@ -37,11 +37,12 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.services.errors import UserError
+from tpi_desk.services.export.note_pdf import NotePdf
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.session_list_model import SessionListModel
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.note_pdf_source import NotePdf, NotePdfSource
+from tpi_desk.ui.note_pdf_source import NotePdfSource
 from tpi_desk.ui.session_editor.style import (
     AMBER,
     AMBER_BACKGROUND,
@@ -134,7 +135,7 @@ class NotePreviewDialog(QDialog):
         self.fit_width_action = self._action(QKeySequence("Ctrl+0"))
         self.print_action = self._action(QKeySequence.StandardKey.Print)
         self.save_action = self._action(QKeySequence.StandardKey.Save)
-        self._show_status(note.data.status)
+        self._show_status(note.status)
         self._build_layout()
         self._connect_signals()
         self.setStyleSheet(PAGE_STYLE)

@@ -30,7 +30,8 @@ from tpi_desk.clinical.settings import CodingSettings
 from tpi_desk.models.people import User
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.models.settings import ClinicSetting
-from tpi_desk.reports.batch_export import CancelCheck, ExportError, ExportSummary, Progress
+from tpi_desk.reports.batch_export import CancelCheck, ExportError, Progress
+from tpi_desk.reports.batch_export import ExportSummary as ExportSummary  # what export returns
 from tpi_desk.reports.batch_export import export_batch as write_batch
 from tpi_desk.reports.note_data import (
     ClinicHeader,
@@ -42,6 +43,7 @@ from tpi_desk.reports.note_data import (
 from tpi_desk.services.audit.events import MAX_EXPORT_IDS, AuditService, refusals_audited
 from tpi_desk.services.dto import SessionCursor, SessionRecord
 from tpi_desk.services.errors import NotFound, UserError
+from tpi_desk.services.export.note_pdf import NotePdf, render_note_pdf
 from tpi_desk.services.permissions import Action, Actor, authorize
 
 # The eager loads of one whole session, kept in one place; exports load them chunk by chunk.
@@ -216,6 +218,29 @@ class ExportService:
         except ExportError as error:
             raise ExportFailed(error.message) from error
         return summary
+
+    def note_pdf(self, session_id: int, *, actor: Actor | None = None) -> NotePdf:
+        """The note of ``session_id`` as the billing export would render it, analysed with
+        the patient's history; loading it is an audited view. Raises UserError (not found,
+        not allowed, database)."""
+        record = self._queries.load(session_id, actor=actor)
+        analysis = self._queries.analyse(
+            record.entry, record.patient.id, session_id=record.id, actor=actor
+        )
+        data = note_data(
+            record,
+            analysis=analysis,
+            catalog=self._catalog,
+            clinic=self.clinic_header(),
+            location=self.clinic_location(),
+            generated_at=self._clock(),
+        )
+        return render_note_pdf(data)
+
+    def record_print(self, note: NotePdf, *, actor: Actor | None = None) -> None:
+        """Write the print (or the save as a PDF) of ``note`` to the audit log; raises
+        UserError when ``actor`` may not print notes."""
+        self._audit.record_print(actor, note.session_id)
 
     def clinic_header(self) -> ClinicHeader:
         """The clinic as notes print it (name, address, phone, logo from the settings)."""

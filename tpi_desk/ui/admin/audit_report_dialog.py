@@ -64,11 +64,8 @@ def action_label(action: str) -> str:
 
 
 def audit_queries(context: AppContext) -> AuditQueries:
-    """The context's audit queries when it has them, else ones over the same database."""
-    service = getattr(context, "audit_log", None)
-    if isinstance(service, AuditQueries):
-        return service
-    return AuditQueries(context.database.session_factory, clock=context.clock)
+    """The audit report's queries the window uses."""
+    return context.audit_log
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,11 +51,8 @@ SAMPLES = ("admin.ada.long", None, "PA-C, L.Ac.", "1234567893", "Nurse practitio
 
 
 def user_service(context: AppContext) -> UserService:
-    """The context's user service when it has one, else one over the same database."""
-    service = getattr(context, "users", None)
-    if isinstance(service, UserService):
-        return service
-    return UserService(context.database.session_factory)
+    """The user accounts service the window uses."""
+    return context.users
 
 
 class UsersTableModel(RowTableModel[UserRecord]):

@@ -10,7 +10,6 @@ from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.services.dto import PatientRecord, SessionRecord
 from tpi_desk.services.errors import ConflictError, PermissionDenied, UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.sessions.addenda import AddendumService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor.form_state import FormReading, RawSession
 from tpi_desk.ui.session_editor.recovery import RecoveredSession, RecoveryKeeper
@@ -43,7 +42,7 @@ class DraftKeeper:
         self._context = context
         self._recovery = recovery
         self.actor = actor
-        self._addenda = AddendumService(context.database.session_factory, clock=context.clock)
+        self._addenda = context.addenda
         self.patient: PatientRecord | None = None
         self.record: SessionRecord | None = None
         self.version: int | None = None

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.sessions.templates import TemplateService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date_time
 from tpi_desk.ui.messages import UserMessages
@@ -42,8 +41,7 @@ class FormFiller:
         self._banner = banner
         self._parent = parent
         self._changed = changed
-        service = TemplateService(context.database.session_factory, context.catalog)
-        self._templates = TemplateActions(service, messages, parent, actor=keeper.actor)
+        self._templates = TemplateActions(context.templates, messages, parent, actor=keeper.actor)
 
     def copy_from_last_session(self) -> bool:
         """Replace sites, diagnoses, position and indication with the previous session's.

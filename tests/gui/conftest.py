@@ -1,0 +1,48 @@
+"""Fixtures for the GUI tests: the app's composition root on a fresh SQLite file, and the
+window context built from it (``desk``, ``context``); the admin tests' clinic (``clinic``).
+
+``clock`` is the "now" of both; a test module overrides it (the session editor's tests use
+their own day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.gui.admin_support import Clinic, open_clinic
+from tests.gui.window_support import fixed_clock, make_context, open_desk
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.desk import Desk
+from tpi_desk.ui.app_context import AppContext
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    """The window tests' "now": Wednesday 25 November 2026, 2 pm local time."""
+    return fixed_clock
+
+
+@pytest.fixture
+def desk(
+    sqlite_url: str, catalog: Catalog, tmp_path: Path, clock: Callable[[], datetime]
+) -> Iterator[Desk]:
+    """The services over a fresh SQLite file, with ``clock`` and the fast test hasher."""
+    opened = open_desk(sqlite_url, catalog, tmp_path, clock=clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def context(desk: Desk) -> AppContext:
+    """What the windows get: the desk's services, catalog, clock and data folder."""
+    return make_context(desk)
+
+
+@pytest.fixture
+def clinic(desk: Desk) -> Clinic:
+    """One account of each role and a patient (see ``admin_support``)."""
+    return open_clinic(desk)
