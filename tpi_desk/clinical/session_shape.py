@@ -34,6 +34,7 @@ class ShapeField:
     value_type: Any  # the attribute's type with ``None`` taken out ("Decimal | None" -> Decimal)
     optional: bool  # the type admits None
     required: bool  # the dataclass gives no default
+    default: object  # the dataclass default (None when required)
     in_template: bool  # personal site templates keep it
     item_type: Any = None  # for a tuple: the type of its items
 
@@ -69,11 +70,18 @@ def shape_of(record: type[Any]) -> tuple[ShapeField, ...]:
                 optional=optional,
                 required=field.default is dataclasses.MISSING
                 and field.default_factory is dataclasses.MISSING,
+                default=_default(field),
                 in_template=bool(field.metadata.get("in_template", True)),
                 item_type=item_type,
             )
         )
     return tuple(found)
+
+
+def _default(field: dataclasses.Field[Any]) -> object:
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return None if field.default is dataclasses.MISSING else field.default
 
 
 def _without_none(annotation: Any) -> tuple[Any, bool]:
