@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -48,26 +49,39 @@ class Sex(StrEnum):
     UNKNOWN = "unknown"
 
 
+def described(*, key: str = "", label: str = "", in_template: bool = True) -> Mapping[str, object]:
+    """A field's metadata for ``clinical.session_shape``: its session-document ``key`` (when it
+    is not the attribute's name; dotted inside a nested object, ``ultrasound.guided``), its
+    ``label`` in plain words (when not the key with spaces), and whether personal site
+    templates keep it."""
+    return {"key": key, "label": label, "in_template": in_template}
+
+
 @dataclass(frozen=True, slots=True)
 class MedicationEntry:
     """One drug given at one site: concentration x volume gives the dose in mg."""
 
-    drug_id: str
-    concentration_mg_per_ml: Decimal
-    volume_ml: Decimal
-    lot: str = ""
-    expires: date | None = None
+    drug_id: str = field(metadata=described(key="drug"))
+    concentration_mg_per_ml: Decimal = field(metadata=described(label="concentration (mg/mL)"))
+    volume_ml: Decimal = field(metadata=described(label="volume (mL)"))
+    # Lots and expiry dates change from box to box: a template never keeps them.
+    lot: str = field(default="", metadata=described(label="lot number", in_template=False))
+    expires: date | None = field(
+        default=None, metadata=described(label="expiry date", in_template=False)
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class SiteEntry:
     """One injected (or needled) muscle on one side."""
 
-    muscle_id: str
+    muscle_id: str = field(metadata=described(key="muscle"))
     side: Side
     points: int = 1
     needle_gauge: int | None = None
-    needle_length_mm: Decimal | None = None
+    needle_length_mm: Decimal | None = field(
+        default=None, metadata=described(label="needle length (mm)")
+    )
     twitch_response: bool = False
     medications: tuple[MedicationEntry, ...] = ()
 
@@ -103,16 +117,20 @@ class ProviderFacts:
 class SessionEntry:
     """Everything a clinician records about one session (draft or signed)."""
 
-    performed_at: datetime
-    kind: ProcedureKind
+    performed_at: datetime = field(metadata=described(label="date and time"))
+    kind: ProcedureKind = field(metadata=described(label="procedure"))
     position: Position | None = None
-    ultrasound_guided: bool = False
-    ultrasound_image_retained: bool = False
-    ultrasound_device: str = ""
+    ultrasound_guided: bool = field(
+        default=False, metadata=described(key="ultrasound.guided", label="guidance")
+    )
+    ultrasound_image_retained: bool = field(
+        default=False, metadata=described(key="ultrasound.image_retained")
+    )
+    ultrasound_device: str = field(default="", metadata=described(key="ultrasound.device"))
     consent_obtained: bool = False
-    time_out_performed: bool = False
-    pain_before: int | None = None
-    pain_after: int | None = None
+    time_out_performed: bool = field(default=False, metadata=described(label="time-out performed"))
+    pain_before: int | None = field(default=None, metadata=described(label="pain before (0-10)"))
+    pain_after: int | None = field(default=None, metadata=described(label="pain after (0-10)"))
     diagnoses: tuple[str, ...] = ()
     sites: tuple[SiteEntry, ...] = ()
     indication: Indication = field(default_factory=Indication)
@@ -120,7 +138,7 @@ class SessionEntry:
     complications: tuple[str, ...] = ()
     notes: str = ""
     instructions: str = ""
-    follow_up: str = ""
+    follow_up: str = field(default="", metadata=described(label="follow-up"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
+from tpi_desk.clinical.decimal_text import decimal_text
 from tpi_desk.clinical.document_fields import (
     DOCUMENT_PATH,
     FieldReader,
@@ -17,16 +18,23 @@ from tpi_desk.clinical.document_fields import (
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import (
     Indication,
-    MedicationEntry,
     PatientFacts,
     Position,
     ProcedureKind,
     ProviderFacts,
     SessionEntry,
     Sex,
-    Side,
     SiteEntry,
 )
+from tpi_desk.clinical.session_shape import (
+    INDICATION_FIELDS,
+    MEDICATION_FIELDS,
+    SESSION_FIELDS,
+    SITE_FIELDS,
+    document_keys,
+    plain_record,
+)
+from tpi_desk.clinical.shape_reading import READ_FIRST, read_record
 from tpi_desk.clinical.validation import (
     field_label,
     validate_entry,
@@ -74,18 +82,12 @@ PATIENT_KEYS = (
     "allergies",
 )
 PROVIDER_KEYS = ("username", "display_name", "credentials", "npi")
-ULTRASOUND_KEYS = ("guided", "image_retained", "device")
-INDICATION_KEYS = ("conservative_care_tried", "ongoing_care")
-SITE_KEYS = (
-    "muscle",
-    "side",
-    "points",
-    "needle_gauge",
-    "needle_length_mm",
-    "twitch_response",
-    "medications",
+ULTRASOUND_KEYS = tuple(
+    field.document_key for field in SESSION_FIELDS if field.key.startswith("ultrasound.")
 )
-MEDICATION_KEYS = ("drug", "concentration_mg_per_ml", "volume_ml", "lot", "expires")
+INDICATION_KEYS = document_keys(INDICATION_FIELDS)
+SITE_KEYS = document_keys(SITE_FIELDS)
+MEDICATION_KEYS = document_keys(MEDICATION_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,11 +225,8 @@ def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
         "diagnoses": list(session.diagnoses),
-        "indication": {
-            "conservative_care_tried": list(session.indication.conservative_care_tried),
-            "ongoing_care": list(session.indication.ongoing_care),
-        },
-        "sites": [_site_to_dict(site) for site in session.sites],
+        "indication": plain_record(session.indication),
+        "sites": [plain_record(site) for site in session.sites],
         "side_effects": list(session.side_effects),
         "complications": list(session.complications),
         "notes": session.notes,
@@ -341,66 +340,17 @@ def _read_session(root: Fields) -> SessionEntry:
         pain_before=root.whole("pain_before"),
         pain_after=root.whole("pain_after"),
         diagnoses=root.texts("diagnoses"),
-        indication=Indication(
-            conservative_care_tried=indication.texts("conservative_care_tried"),
-            ongoing_care=indication.texts("ongoing_care"),
-        )
-        if indication
-        else Indication(),
-        sites=tuple(_read_site(site) for site in root.children("sites", SITE_KEYS)),
+        indication=read_record(indication, Indication) if indication else Indication(),
+        sites=tuple(
+            read_record(site, SiteEntry, first=READ_FIRST[SiteEntry])
+            for site in root.children("sites", SITE_KEYS)
+        ),
         side_effects=root.texts("side_effects"),
         complications=root.texts("complications"),
         notes=root.text("notes"),
         instructions=root.text("instructions"),
         follow_up=root.text("follow_up"),
     )
-
-
-def _read_site(fields: Fields) -> SiteEntry:
-    points = fields.whole("points")
-    return SiteEntry(
-        muscle_id=fields.text("muscle", required=True),
-        side=fields.required_choice("side", Side),
-        points=1 if points is None else points,
-        needle_gauge=fields.whole("needle_gauge"),
-        needle_length_mm=fields.number("needle_length_mm"),
-        twitch_response=fields.flag("twitch_response"),
-        medications=tuple(
-            _read_medication(medication)
-            for medication in fields.children("medications", MEDICATION_KEYS)
-        ),
-    )
-
-
-def _read_medication(fields: Fields) -> MedicationEntry:
-    return MedicationEntry(
-        drug_id=fields.text("drug", required=True),
-        concentration_mg_per_ml=fields.required_number("concentration_mg_per_ml"),
-        volume_ml=fields.required_number("volume_ml"),
-        lot=fields.text("lot"),
-        expires=fields.day("expires"),
-    )
-
-
-def _site_to_dict(site: SiteEntry) -> dict[str, object]:
-    return {
-        "muscle": site.muscle_id,
-        "side": site.side.value,
-        "points": site.points,
-        "needle_gauge": site.needle_gauge,
-        "needle_length_mm": site.needle_length_mm,
-        "twitch_response": site.twitch_response,
-        "medications": [
-            {
-                "drug": medication.drug_id,
-                "concentration_mg_per_ml": medication.concentration_mg_per_ml,
-                "volume_ml": medication.volume_ml,
-                "lot": medication.lot,
-                "expires": None if medication.expires is None else medication.expires.isoformat(),
-            }
-            for medication in site.medications
-        ],
-    }
 
 
 def _json_text(value: object, indent: str) -> str:
@@ -422,14 +372,5 @@ def _json_text(value: object, indent: str) -> str:
         items = (inner + _json_text(item, inner) for item in value)
         return "[\n" + ",\n".join(items) + "\n" + indent + "]"
     if isinstance(value, Decimal):
-        return _decimal_text(value)
+        return decimal_text(value, as_written=True)
     return json.dumps(value, ensure_ascii=False)
-
-
-def _decimal_text(value: Decimal) -> str:
-    """A Decimal's exact value as a JSON number, in plain notation unless that would be huge."""
-    if not value.is_finite():
-        raise ValueError(f"{value} cannot be written as a JSON number")
-    if -30 <= value.adjusted() <= 30:
-        return format(value, "f")
-    return str(value)

@@ -17,6 +17,7 @@ from tpi_desk.clinical.record import (
     SessionEntry,
     SiteEntry,
 )
+from tpi_desk.clinical.session_shape import field_labels
 
 PAIN_RANGE = (0, 10)
 POINTS_RANGE = (1, 50)
@@ -49,40 +50,13 @@ NPI_PATTERN = re.compile(r"[0-9]{10}")
 # prefix for US health applications).
 NPI_LUHN_PREFIX = "80840"
 
-# Plain words for the keys of the session document (docs/session-document.md).
+# Plain words for the keys of the session document (docs/session-document.md): the session,
+# site and medication fields' labels come from their definitions in record.py.
 _FIELD_WORDS = {
     "format": "document format",
     "patient": "patient",
     "provider": "provider",
-    "performed_at": "date and time",
-    "kind": "procedure",
-    "position": "position",
     "ultrasound": "ultrasound",
-    "guided": "guidance",
-    "image_retained": "image retained",
-    "device": "device",
-    "consent_obtained": "consent obtained",
-    "time_out_performed": "time-out performed",
-    "pain_before": "pain before (0-10)",
-    "pain_after": "pain after (0-10)",
-    "notes": "notes",
-    "instructions": "instructions",
-    "follow_up": "follow-up",
-    "muscle": "muscle",
-    "side": "side",
-    "points": "points",
-    "needle_gauge": "needle gauge",
-    "needle_length_mm": "needle length (mm)",
-    "twitch_response": "twitch response",
-    "medications": "medications",
-    "drug": "drug",
-    "concentration_mg_per_ml": "concentration (mg/mL)",
-    "volume_ml": "volume (mL)",
-    "lot": "lot number",
-    "expires": "expiry date",
-    "sites": "sites",
-    "diagnoses": "diagnoses",
-    "indication": "indication",
     "mrn": "MRN",
     "family_name": "family name",
     "given_name": "given name",
@@ -94,6 +68,7 @@ _FIELD_WORDS = {
     "display_name": "display name",
     "credentials": "credentials",
     "npi": "NPI",
+    **field_labels(),
 }
 # The singular of each list, for indexed labels ("sites[1]" -> "site 2").
 _ITEM_WORDS = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import TextIO
 
 from tpi_desk.clinical.coding import CodeLine
+from tpi_desk.clinical.decimal_text import decimal_text
 from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_format import drug_name, patient_name
 
@@ -62,7 +62,7 @@ def claim_rows(note: NoteData) -> Iterator[tuple[str, ...]]:
             str(line.units),
             diagnoses,
             drug_name(note.catalog, line.drug_id) if line.drug_id else "",
-            _decimal_text(line.dose_mg),
+            decimal_text(line.dose_mg),
             _lots(note, line),
             note.session_id,
             note.status.value,
@@ -108,11 +108,3 @@ def _lots(note: NoteData, line: CodeLine) -> str:
         if medication.drug_id == line.drug_id
     )
     return LIST_SEPARATOR.join(dict.fromkeys(lot for lot in lots if lot))
-
-
-def _decimal_text(value: Decimal | None) -> str:
-    """An exact decimal without exponent or trailing zeros ("20", "2.5"); empty for None."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from tpi_desk.clinical.decimal_text import decimal_text
 from tpi_desk.clinical.record import NoteStatus, ProcedureKind, Sex
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -61,7 +62,7 @@ def format_age(date_of_birth: date, today: date) -> str:
 
 def format_decimal(value: Decimal) -> str:
     """A decimal without trailing zeros or exponent: 67.50 -> "67.5", 70.00 -> "70"."""
-    return f"{value.normalize():f}"
+    return decimal_text(value)
 
 
 def count_of(count: int, noun: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tpi_desk.clinical.record import (
     Indication,
     MedicationEntry,
@@ -10,6 +12,7 @@ from tpi_desk.clinical.record import (
     SessionEntry,
     SiteEntry,
 )
+from tpi_desk.clinical.session_shape import MEDICATION_FIELDS, SESSION_FIELDS, SITE_FIELDS
 from tpi_desk.models.people import Patient, User
 from tpi_desk.models.procedures import (
     FindingKind,
@@ -63,19 +66,26 @@ def provider_record(row: User) -> ProviderRecord:
     )
 
 
+# Session fields the ORM keeps differently from the record: the offset-aware instant, the
+# child rows (diagnoses, sites, findings) and the indication's two lists. Every other field
+# of the session, site and medication shapes is a column of the same name, copied as is.
+_SESSION_BY_HAND = frozenset(
+    {"performed_at", "diagnoses", "sites", "indication", "side_effects", "complications"}
+)
+SESSION_COLUMN_FIELDS = tuple(f.name for f in SESSION_FIELDS if f.name not in _SESSION_BY_HAND)
+SITE_COLUMN_FIELDS = tuple(f.name for f in SITE_FIELDS if f.name != "medications")
+MEDICATION_COLUMN_FIELDS = tuple(f.name for f in MEDICATION_FIELDS)
+
+
+def _columns(source: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """The attributes ``names`` of ``source``, by name (rows and records name them alike)."""
+    return {name: getattr(source, name) for name in names}
+
+
 def session_entry(row: ProcedureSession) -> SessionEntry:
     """The clinical record of a loaded session (children must be loaded eagerly)."""
     return SessionEntry(
         performed_at=row.local_performed_at,
-        kind=row.kind,
-        position=row.position,
-        ultrasound_guided=row.ultrasound_guided,
-        ultrasound_image_retained=row.ultrasound_image_retained,
-        ultrasound_device=row.ultrasound_device,
-        consent_obtained=row.consent_obtained,
-        time_out_performed=row.time_out_performed,
-        pain_before=row.pain_before,
-        pain_after=row.pain_after,
         diagnoses=tuple(d.code for d in row.diagnoses),
         sites=tuple(_site_entry(site) for site in row.sites),
         indication=Indication(
@@ -84,50 +94,26 @@ def session_entry(row: ProcedureSession) -> SessionEntry:
         ),
         side_effects=row.side_effects,
         complications=row.complications,
-        notes=row.notes,
-        instructions=row.instructions,
-        follow_up=row.follow_up,
+        **_columns(row, SESSION_COLUMN_FIELDS),
     )
 
 
 def _site_entry(site: InjectionSite) -> SiteEntry:
     return SiteEntry(
-        muscle_id=site.muscle_id,
-        side=site.side,
-        points=site.points,
-        needle_gauge=site.needle_gauge,
-        needle_length_mm=site.needle_length_mm,
-        twitch_response=site.twitch_response,
         medications=tuple(
-            MedicationEntry(
-                drug_id=line.drug_id,
-                concentration_mg_per_ml=line.concentration_mg_per_ml,
-                volume_ml=line.volume_ml,
-                lot=line.lot,
-                expires=line.expires,
-            )
-            for line in site.medications
+            MedicationEntry(**_columns(line, MEDICATION_COLUMN_FIELDS)) for line in site.medications
         ),
+        **_columns(site, SITE_COLUMN_FIELDS),
     )
 
 
 def apply_session_entry(row: ProcedureSession, entry: SessionEntry) -> None:
     """Write every field of ``entry`` onto a draft row, replacing its children."""
     row.set_performed_at(entry.performed_at)
-    row.kind = entry.kind
-    row.position = entry.position
-    row.ultrasound_guided = entry.ultrasound_guided
-    row.ultrasound_image_retained = entry.ultrasound_image_retained
-    row.ultrasound_device = entry.ultrasound_device
-    row.consent_obtained = entry.consent_obtained
-    row.time_out_performed = entry.time_out_performed
-    row.pain_before = entry.pain_before
-    row.pain_after = entry.pain_after
+    for name, value in _columns(entry, SESSION_COLUMN_FIELDS).items():
+        setattr(row, name, value)
     row.conservative_care_tried = list(entry.indication.conservative_care_tried)
     row.ongoing_care = list(entry.indication.ongoing_care)
-    row.notes = entry.notes
-    row.instructions = entry.instructions
-    row.follow_up = entry.follow_up
     replace_children(row, "diagnoses", [SessionDiagnosis(code=code) for code in entry.diagnoses])
     replace_children(row, "sites", [_site_row(site) for site in entry.sites])
     findings = [SessionFinding(kind=FindingKind.SIDE_EFFECT, text=t) for t in entry.side_effects]
@@ -137,20 +123,8 @@ def apply_session_entry(row: ProcedureSession, entry: SessionEntry) -> None:
 
 def _site_row(site: SiteEntry) -> InjectionSite:
     return InjectionSite(
-        muscle_id=site.muscle_id,
-        side=site.side,
-        points=site.points,
-        needle_gauge=site.needle_gauge,
-        needle_length_mm=site.needle_length_mm,
-        twitch_response=site.twitch_response,
         medications=[
-            MedicationLine(
-                drug_id=med.drug_id,
-                concentration_mg_per_ml=med.concentration_mg_per_ml,
-                volume_ml=med.volume_ml,
-                lot=med.lot,
-                expires=med.expires,
-            )
-            for med in site.medications
+            MedicationLine(**_columns(med, MEDICATION_COLUMN_FIELDS)) for med in site.medications
         ],
+        **_columns(site, SITE_COLUMN_FIELDS),
     )

@@ -3,17 +3,16 @@
 A template keeps each site in the session document's site format (``muscle``, ``side``,
 ``points``, ``needle_gauge``, ``needle_length_mm``, ``twitch_response``, ``medications``)
 but its medications keep only ``drug``, ``concentration_mg_per_ml`` and ``volume_ml``:
-lots and expiry dates change from box to box, so they are never stored in a template.
+lots and expiry dates change from box to box, so they are never stored in a template
+(``in_template=False`` in their definitions in ``clinical/record.py``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,13 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
-from tpi_desk.clinical.record import (
-    MedicationEntry,
-    ProcedureKind,
-    SessionEntry,
-    Side,
-    SiteEntry,
-)
+from tpi_desk.clinical.record import ProcedureKind, SessionEntry, SiteEntry
+from tpi_desk.clinical.session_shape import plain_record, record_from_plain
 from tpi_desk.clinical.text_folding import fold
 from tpi_desk.clinical.validation import validate_entry
 from tpi_desk.models.people import User
@@ -170,12 +164,8 @@ def _check_owner(db: Session, owner_id: int) -> None:
 
 
 def _without_lots(site: SiteEntry) -> SiteEntry:
-    return replace(
-        site,
-        medications=tuple(
-            replace(medication, lot="", expires=None) for medication in site.medications
-        ),
-    )
+    """``site`` as a template keeps it: without the fields that change from box to box."""
+    return record_from_plain(SiteEntry, plain_record(site, template=True))
 
 
 def _template(row: PersonalTemplate) -> SiteTemplate:
@@ -190,26 +180,7 @@ def _template(row: PersonalTemplate) -> SiteTemplate:
 
 
 def _sites_to_json(sites: Sequence[SiteEntry]) -> str:
-    return _json_text([_site_to_dict(site) for site in sites])
-
-
-def _site_to_dict(site: SiteEntry) -> dict[str, object]:
-    return {
-        "muscle": site.muscle_id,
-        "side": site.side.value,
-        "points": site.points,
-        "needle_gauge": site.needle_gauge,
-        "needle_length_mm": site.needle_length_mm,
-        "twitch_response": site.twitch_response,
-        "medications": [
-            {
-                "drug": medication.drug_id,
-                "concentration_mg_per_ml": medication.concentration_mg_per_ml,
-                "volume_ml": medication.volume_ml,
-            }
-            for medication in site.medications
-        ],
-    }
+    return _json_text([plain_record(site, template=True) for site in sites])
 
 
 def _json_text(value: object) -> str:
@@ -227,28 +198,6 @@ def _json_text(value: object) -> str:
 
 
 def _sites_from_json(text: str) -> tuple[SiteEntry, ...]:
-    return tuple(_site_from_dict(item) for item in json.loads(text, parse_float=Decimal))
-
-
-def _site_from_dict(item: dict[str, Any]) -> SiteEntry:
-    return SiteEntry(
-        muscle_id=item["muscle"],
-        side=Side(item["side"]),
-        points=item["points"],
-        needle_gauge=item["needle_gauge"],
-        needle_length_mm=_decimal_or_none(item["needle_length_mm"]),
-        twitch_response=item["twitch_response"],
-        medications=tuple(
-            MedicationEntry(
-                drug_id=medication["drug"],
-                concentration_mg_per_ml=Decimal(medication["concentration_mg_per_ml"]),
-                volume_ml=Decimal(medication["volume_ml"]),
-            )
-            for medication in item["medications"]
-        ),
+    return tuple(
+        record_from_plain(SiteEntry, item) for item in json.loads(text, parse_float=Decimal)
     )
-
-
-def _decimal_or_none(value: Decimal | int | None) -> Decimal | None:
-    """JSON numbers come back as Decimal, or int when written without a point."""
-    return None if value is None else Decimal(value)

@@ -1,0 +1,211 @@
+"""Demo sessions stamped with ids, patients, clinicians, times and lots: the hot loop."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tpi_desk.clinical.record import NoteStatus
+from tpi_desk.services.demo_data.bodies import Body
+from tpi_desk.services.demo_data.bulk_insert import (
+    BulkTable,
+    BulkTables,
+    Memo,
+    PendingRows,
+    Row,
+    Statement,
+)
+from tpi_desk.services.demo_data.people import IdCounters
+from tpi_desk.services.demo_data.signatures import DemoSignature
+from tpi_desk.services.demo_data.timeline import ClinicDay
+from tpi_desk.services.demo_data.vocabulary import (
+    CLINIC_OFFSET_MINUTES,
+    INJECTATES,
+    LOT_LETTERS,
+    SIGNING_DELAYS,
+    SLOT_MINUTES,
+    STEROIDS,
+    USUAL_CLINICIAN_SHARE,
+)
+
+
+class _Lots:
+    """Each drug's lot of the month and its expiry date (12 to 24 months after the month)."""
+
+    def __init__(self, rng: random.Random, table: BulkTable) -> None:
+        self._rng = rng
+        self._table = table
+        self._months: dict[tuple[int, int], dict[str, Row]] = {}
+
+    def of_month(self, day: datetime) -> dict[str, Row]:
+        """Drug id -> bound (lot, expires) for the month of ``day``."""
+        month = (day.year, day.month)
+        found = self._months.get(month)
+        if found is None:
+            found = {drug: self._new_lot(day) for drug in _drug_ids()}
+            self._months[month] = found
+        return found
+
+    def _new_lot(self, day: datetime) -> Row:
+        rng = self._rng
+        lot = f"{rng.choice(LOT_LETTERS)}{rng.choice(LOT_LETTERS)}{rng.randint(10_000, 99_999)}"
+        months_later = day.month + rng.randint(12, 24)
+        expires = date(day.year + (months_later - 1) // 12, (months_later - 1) % 12 + 1, 1)
+        return (lot, self._table.bind("expires", expires - timedelta(days=1)))
+
+
+def _drug_ids() -> list[str]:
+    return list(dict.fromkeys(drug for drug, _, _ in INJECTATES + STEROIDS))
+
+
+def _minute_clock(midnight: datetime, processor: Callable[[Any], Any]) -> Memo:
+    """Minutes after ``midnight`` -> that instant as bound by ``processor``, memoised."""
+    return Memo(lambda minutes: processor(midnight + timedelta(minutes=minutes)))
+
+
+@dataclass(frozen=True, slots=True)
+class _PreparedChunk:
+    sessions: int
+    sites: int
+    medication_lines: int
+    statements: list[Statement]
+
+
+@dataclass(frozen=True, slots=True)
+class _ChunkRows:
+    """The new rows of one chunk, by table."""
+
+    sessions: PendingRows
+    diagnoses: PendingRows
+    sites: PendingRows
+    medications: PendingRows
+
+    @classmethod
+    def of(cls, tables: BulkTables) -> _ChunkRows:
+        return cls(
+            PendingRows(tables.sessions),
+            PendingRows(tables.diagnoses),
+            PendingRows(tables.sites),
+            PendingRows(tables.medications),
+        )
+
+    def cut(self) -> None:
+        for pending in (self.sessions, self.diagnoses, self.sites, self.medications):
+            pending.cut()
+
+
+class SessionRowBuilder:
+    """Stamps bodies with ids, patients, clinicians and times: the per-row hot loop."""
+
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        tables: BulkTables,
+        ids: IdCounters,
+        bodies: Sequence[Body],
+        patient_ids: range,
+        provider_ids: tuple[int, ...],
+        sign_later: list[DemoSignature] | None,
+    ) -> None:
+        # Past notes to sign once inserted (as drafts); None: insert them signed.
+        self.sign_later = sign_later
+        self._rng = rng
+        self._tables = tables
+        self._ids = ids
+        self._bodies = bodies
+        self._patient_ids = patient_ids
+        self._provider_ids = provider_ids
+        self._lots = _Lots(rng, tables.medications)
+        sessions = tables.sessions
+        self._performed_at = sessions.processor("performed_at")
+        self._signed_at = sessions.processor("signed_at")
+        # created_at and updated_at reuse the bound performed_at / signed_at values.
+        self._same_type_as(sessions, "performed_at", "signed_at", "created_at", "updated_at")
+        self._offset = sessions.bind("performed_at_offset_minutes", CLINIC_OFFSET_MINUTES)
+        self._signed = sessions.bind("status", NoteStatus.SIGNED)
+        self._draft = sessions.bind("status", NoteStatus.DRAFT)
+        self._no_hash = sessions.bind("content_hash", None)
+        self._no_time = sessions.bind("signed_at", None)
+        self._version = sessions.bind("version", 1)
+
+    @staticmethod
+    def _same_type_as(table: BulkTable, *columns: str) -> None:
+        if len({table.column_type(column) for column in columns}) != 1:
+            raise RuntimeError(f"{columns} no longer share one column type")
+
+    def prepare(self, days: Sequence[ClinicDay]) -> _PreparedChunk:
+        """The insert statements of the sessions of ``days`` and their children."""
+        rows = _ChunkRows.of(self._tables)
+        for day in days:
+            self._add_day(rows, day)
+            rows.cut()
+        return _PreparedChunk(
+            sessions=rows.sessions.row_count,
+            sites=rows.sites.row_count,
+            medication_lines=rows.medications.row_count,
+            statements=[  # parents before children
+                *rows.sessions.statements(),
+                *rows.diagnoses.statements(),
+                *rows.sites.statements(),
+                *rows.medications.statements(),
+            ],
+        )
+
+    def _add_day(self, rows: _ChunkRows, day: ClinicDay) -> None:
+        ids = self._ids
+        rng = self._rng
+        random_number = rng.random
+        bodies, body_count = self._bodies, len(self._bodies)
+        patient_ids, patient_count = self._patient_ids, len(self._patient_ids)
+        providers, provider_count = self._provider_ids, len(self._provider_ids)
+        performed_at = _minute_clock(day.midnight, self._performed_at)
+        signed_at = _minute_clock(day.midnight, self._signed_at)
+        lots = self._lots.of_month(day.midnight)
+        offset, version, no_hash = self._offset, self._version, self._no_hash
+        status = self._signed if day.signed else self._draft
+        delays = SIGNING_DELAYS
+        add_session, add_diagnosis = rows.sessions.values.extend, rows.diagnoses.values.extend
+        add_site, add_medication = rows.sites.values.extend, rows.medications.values.extend
+        session_id, diagnosis_id = ids.session, ids.diagnosis
+        site_id, medication_id = ids.site, ids.medication
+        for minute in sorted(rng.choices(SLOT_MINUTES, k=day.sessions)):
+            patient_index = int(random_number() * patient_count)
+            provider = providers[patient_index % provider_count]
+            if random_number() >= USUAL_CLINICIAN_SHARE:
+                provider = providers[int(random_number() * provider_count)]
+            body = bodies[int(random_number() * body_count)]
+            performed = performed_at[minute]
+            if day.signed and self.sign_later is not None:
+                delay = delays[int(random_number() * len(delays))]
+                at = day.midnight + timedelta(minutes=minute + delay)
+                self.sign_later.append(DemoSignature(session_id, at))
+                draft = self._draft
+                tail: Row = (draft, self._no_time, None, no_hash, performed, performed, version)
+            elif day.signed:
+                signed = signed_at[minute + delays[int(random_number() * len(delays))]]
+                tail = (status, signed, provider, no_hash, performed, signed, version)
+            else:
+                tail = (status, self._no_time, None, no_hash, performed, performed, version)
+            add_session((session_id, patient_ids[patient_index], provider, performed, offset))
+            add_session(body.values)
+            add_session(tail)
+            for diagnosis in body.diagnoses:
+                add_diagnosis((diagnosis_id, session_id))
+                add_diagnosis(diagnosis)
+                diagnosis_id += 1
+            for site in body.sites:
+                add_site((site_id, session_id))
+                add_site(site.values)
+                for values, drug in site.medications:
+                    add_medication((medication_id, site_id))
+                    add_medication(values)
+                    add_medication(lots[drug])
+                    medication_id += 1
+                site_id += 1
+            session_id += 1
+        ids.session, ids.diagnosis = session_id, diagnosis_id
+        ids.site, ids.medication = site_id, medication_id

@@ -1,0 +1,73 @@
+"""The editor's raw values as JSON for crash recovery, and back (``tpi-desk/editor-form@1``).
+
+Every field of ``RawSession``, ``RawSite`` and ``RawMedication`` is written under its own
+name, in declaration order, so a field added to those dataclasses is kept without a change
+here. Reading is forgiving: a missing or damaged value gives the field's default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from tpi_desk.ui.session_editor.form_values import RawSession
+
+PAYLOAD_FORMAT = "tpi-desk/editor-form@1"
+
+_R = TypeVar("_R")
+
+
+def raw_to_payload(raw: RawSession) -> dict[str, object]:
+    """The raw form as JSON values (texts, booleans, lists, one integer)."""
+    return {"format": PAYLOAD_FORMAT, **_payload(raw)}
+
+
+def raw_from_payload(data: Mapping[str, object]) -> RawSession:
+    """The raw form from ``raw_to_payload`` output; unknown or damaged values fall back."""
+    return _from_payload(RawSession, data)
+
+
+def _payload(raw: Any) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for field in dataclasses.fields(raw):
+        value = getattr(raw, field.name)
+        if isinstance(value, tuple):
+            value = [_payload(item) if dataclasses.is_dataclass(item) else item for item in value]
+        values[field.name] = value
+    return values
+
+
+def _field_types(raw_type: type[Any]) -> tuple[tuple[str, Any, object], ...]:
+    """(name, type, default) of each field of ``raw_type``."""
+    hints = typing.get_type_hints(raw_type)
+    found = []
+    for field in dataclasses.fields(raw_type):
+        found.append((field.name, hints[field.name], field.default))
+    return tuple(found)
+
+
+def _from_payload(raw_type: type[_R], data: object) -> _R:
+    read: Mapping[str, object] = data if isinstance(data, Mapping) else {}
+    values: dict[str, Any] = {}
+    for name, kind, default in _field_types(raw_type):
+        value = read.get(name)
+        if typing.get_origin(kind) is tuple:
+            item: Any = typing.get_args(kind)[0]
+            items = value if isinstance(value, list) else []
+            if isinstance(item, type) and dataclasses.is_dataclass(item):
+                values[name] = tuple(
+                    _from_payload(item, entry) for entry in items if isinstance(entry, Mapping)
+                )
+            else:
+                values[name] = tuple(entry for entry in items if isinstance(entry, str))
+        elif kind is bool:
+            values[name] = value is True
+        elif kind is str:
+            values[name] = value if isinstance(value, str) else default
+        elif isinstance(value, int) and not isinstance(value, bool):  # int | None
+            values[name] = value
+        else:
+            values[name] = None
+    return raw_type(**values)

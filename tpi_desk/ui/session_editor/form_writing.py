@@ -1,0 +1,76 @@
+"""The editor's raw values showing a stored SessionEntry (the reverse of reading the form)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.decimal_text import decimal_text
+from tpi_desk.clinical.record import MedicationEntry, SessionEntry, SiteEntry
+from tpi_desk.ui.session_editor.form_values import (
+    OTHER_SEPARATOR,
+    RawMedication,
+    RawSession,
+    RawSite,
+)
+
+
+def raw_medication(medication: MedicationEntry) -> RawMedication:
+    return RawMedication(
+        drug_id=medication.drug_id,
+        concentration=decimal_text(medication.concentration_mg_per_ml),
+        volume_ml=decimal_text(medication.volume_ml),
+        lot=medication.lot,
+        expires=medication.expires.isoformat() if medication.expires else "",
+    )
+
+
+def raw_site(site: SiteEntry, catalog: Catalog) -> RawSite:
+    muscle = catalog.muscles.get(site.muscle_id)
+    return RawSite(
+        muscle_id=site.muscle_id,
+        muscle_text=muscle.name if muscle is not None else site.muscle_id,
+        side=site.side.value,
+        points=str(site.points),
+        needle_gauge="" if site.needle_gauge is None else str(site.needle_gauge),
+        needle_length_mm=decimal_text(site.needle_length_mm),
+        twitch_response=site.twitch_response,
+        medications=tuple(raw_medication(m) for m in site.medications),
+    )
+
+
+def _split_known(items: Iterable[str], known: Mapping[str, str]) -> tuple[tuple[str, ...], str]:
+    listed = tuple(items)
+    ids = tuple(item for item in listed if item in known)
+    others = f"{OTHER_SEPARATOR} ".join(item for item in listed if item not in known)
+    return ids, others
+
+
+def raw_from_entry(entry: SessionEntry, provider_id: int | None, catalog: Catalog) -> RawSession:
+    """The form showing ``entry`` as stored."""
+    side_effects, side_effects_other = _split_known(entry.side_effects, catalog.side_effects)
+    complications, complications_other = _split_known(entry.complications, catalog.complications)
+    return RawSession(
+        performed_at=entry.performed_at.isoformat(),
+        provider_id=provider_id,
+        kind=entry.kind.value,
+        position=entry.position.value if entry.position is not None else "",
+        ultrasound_guided=entry.ultrasound_guided,
+        ultrasound_image_retained=entry.ultrasound_image_retained,
+        ultrasound_device=entry.ultrasound_device,
+        consent_obtained=entry.consent_obtained,
+        time_out_performed=entry.time_out_performed,
+        pain_before="" if entry.pain_before is None else str(entry.pain_before),
+        pain_after="" if entry.pain_after is None else str(entry.pain_after),
+        diagnoses=entry.diagnoses,
+        conservative_care_tried=entry.indication.conservative_care_tried,
+        ongoing_care=entry.indication.ongoing_care,
+        sites=tuple(raw_site(site, catalog) for site in entry.sites),
+        side_effects=side_effects,
+        side_effects_other=side_effects_other,
+        complications=complications,
+        complications_other=complications_other,
+        notes=entry.notes,
+        instructions=entry.instructions,
+        follow_up=entry.follow_up,
+    )
