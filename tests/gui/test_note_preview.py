@@ -34,11 +34,11 @@ from tests.gui.window_support import (
 from tests.services.conftest import PASSWORD, fast_hasher
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
+from tpi_desk.clinical.settings import CLINIC_ADDRESS_LINES, CLINIC_NAME, CLINIC_PHONE
 from tpi_desk.models.database import open_database
 from tpi_desk.services.audit.events import AuditAction
 from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
-from tpi_desk.services.export.exporting import CLINIC_ADDRESS_LINES, CLINIC_NAME, CLINIC_PHONE
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
 from tpi_desk.services.sessions.signing import SigningService
