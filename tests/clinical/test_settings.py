@@ -46,7 +46,7 @@ WRONG_VALUE = {
     str: (["a list"], "must be text"),
     bool: ("yes", "must be true or false"),
     int: ("10", "must be a whole number from 1 to 120"),
-    tuple[str, ...]: ("one line", "must be a list of lines of text"),
+    tuple[str, ...]: ({"street": "x"}, "must be a list of lines, or text with line breaks"),
 }
 # A good value to store for each kind, and how the database keeps it.
 GOOD_VALUE = {
@@ -214,3 +214,10 @@ def test_every_settings_key_in_the_code_is_declared() -> None:
     assert used, "the scan found no settings keys at all"
     assert {key: where for key, where in used.items() if key not in declared} == {}
     assert set(used) == declared
+
+
+def test_address_lines_may_also_be_text_with_line_breaks() -> None:
+    address = clinic_setting_named("clinic_address_lines")
+    assert address.problem("12 Fjord Street\nSuite 4") is None
+    assert address.stored("12 Fjord Street\nSuite 4") == "12 Fjord Street\nSuite 4"
+    assert address.decoded("12 Fjord Street\nSuite 4") == ("12 Fjord Street", "Suite 4")

@@ -26,6 +26,7 @@ IDLE_LOCK_MINUTES = "security.idle_lock_minutes"
 DATA_DIR_ENV = "TPI_DESK_DATA_DIR"
 DATABASE_URL_ENV = "TPI_DESK_DATABASE_URL"
 
+LINES_PROBLEM = "must be a list of lines, or text with line breaks"
 SETTING = "setting"  # the field metadata entry that holds a setting's declaration
 _T = TypeVar("_T")
 
@@ -163,7 +164,7 @@ class DeclaredSetting:
         if self.kind is str:
             return None if isinstance(value, str) else "must be text"
         lines = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
-        return None if lines else "must be a list of lines of text"
+        return None if lines or isinstance(value, str) else LINES_PROBLEM
 
     def decoded(self, stored: object) -> Any:
         """The typed value of a stored one; the default when it cannot be used."""

@@ -138,7 +138,7 @@ def test_rows_an_existing_database_holds_are_read_as_typed_settings(
         ("security.idle_lock_minutes", 121, "must be a whole number from 1 to 120"),
         ("security.idle_lock_minutes", "10", "must be a whole number from 1 to 120"),
         ("clinic.name", None, "must be text"),
-        ("clinic.address_lines", "12 Fjord Street", "must be a list of lines of text"),
+        ("clinic.address_lines", 12, "must be a list of lines, or text with line breaks"),
         ("clinic.fax", "+47 55 00 00 01", "is not a clinic setting"),
         ("", True, "must be 1 to 128 characters"),
         ("x" * 129, True, "must be 1 to 128 characters"),
@@ -168,3 +168,11 @@ def test_only_administrators_change_settings(
     with pytest.raises(PermissionDenied, match="Sign in first"):
         settings.set_value("signing.require_physician_cosign", True, actor=None)
     assert settings.require_physician_cosign() is False
+
+
+def test_address_lines_may_be_set_as_text_with_line_breaks(
+    database: Database, settings: ClinicSettingsService, admin: Actor
+) -> None:
+    settings.set_value("clinic.address_lines", "Strandgata 12\n5004 Bergen", actor=admin)
+    assert raw_value(database, "clinic.address_lines") == '"Strandgata 12\\n5004 Bergen"'
+    assert settings.load().clinic_address_lines == ("Strandgata 12", "5004 Bergen")
