@@ -8,9 +8,11 @@ from pathlib import Path
 
 import platformdirs
 
+from tpi_desk.clinical.settings import DATA_DIR_ENV as DATA_DIR_ENV
+from tpi_desk.clinical.settings import DATABASE_URL_ENV as DATABASE_URL_ENV
+from tpi_desk.clinical.settings import WorkstationSettings
+
 APP_NAME = "TPI Desk"
-DATA_DIR_ENV = "TPI_DESK_DATA_DIR"
-DATABASE_URL_ENV = "TPI_DESK_DATABASE_URL"
 
 
 def resource_root() -> Path:
@@ -31,7 +33,7 @@ def resource_path(*parts: str) -> Path:
 
 def data_dir() -> Path:
     """The user's data folder (``TPI_DESK_DATA_DIR`` overrides it, e.g. in tests)."""
-    override = os.environ.get(DATA_DIR_ENV)
+    override = WorkstationSettings.from_environment(os.environ).data_dir
     if override:
         return Path(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
@@ -39,7 +41,7 @@ def data_dir() -> Path:
 
 def default_database_url() -> str:
     """``TPI_DESK_DATABASE_URL`` if set, else a SQLite file in the data folder."""
-    configured = os.environ.get(DATABASE_URL_ENV)
+    configured = WorkstationSettings.from_environment(os.environ).database_url
     if configured:
         return configured
     return f"sqlite:///{data_dir() / 'tpi-desk.sqlite3'}"

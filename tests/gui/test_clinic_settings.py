@@ -6,11 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.admin_support import Clinic
 from tpi_desk.services.permissions import Actor
-from tpi_desk.ui.admin.clinic_settings_dialog import (
-    COUNT_SIDES_TEXT,
-    IDLE_LOCK_MINUTES,
-    ClinicSettingsDialog,
-)
+from tpi_desk.ui.admin.clinic_settings_dialog import COUNT_SIDES_TEXT, ClinicSettingsDialog
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
 
@@ -92,9 +88,9 @@ def test_a_reopened_dialog_shows_the_saved_switches(qtbot: QtBot, clinic: Clinic
 def test_the_idle_lock_stays_within_1_to_120_minutes(qtbot: QtBot, clinic: Clinic) -> None:
     dialog = settings_dialog(qtbot, clinic)
     dialog.idle_minutes.setValue(500)
-    assert dialog.values()[IDLE_LOCK_MINUTES] == 120
+    assert dialog.settings().idle_lock_minutes == 120
     dialog.idle_minutes.setValue(0)
-    assert dialog.values()[IDLE_LOCK_MINUTES] == 1
+    assert dialog.settings().idle_lock_minutes == 1
 
 
 def test_browse_puts_the_chosen_logo_in_the_field(qtbot: QtBot, clinic: Clinic) -> None:

@@ -31,9 +31,9 @@ from tests.gui.window_support import (
 )
 from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import Role
+from tpi_desk.clinical.settings import CLINIC_ADDRESS_LINES, CLINIC_NAME, CLINIC_PHONE
 from tpi_desk.services.audit.events import AuditAction
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
-from tpi_desk.services.export.exporting import CLINIC_ADDRESS_LINES, CLINIC_NAME, CLINIC_PHONE
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.note_pdf_source import NotePdfSource

@@ -1,8 +1,67 @@
-"""Per-clinic settings that change how the clinical rules count and code."""
+"""Every setting, declared once: its stored key, type, default, scope, label and bounds.
+
+``ClinicSettings`` holds what the administrator sets for the whole clinic (stored in the
+database as key/JSON-value pairs under the keys below); ``WorkstationSettings`` what this
+computer's environment sets. Everything else reads their attributes, never a key.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar, get_type_hints
+
+# The stored keys (the database keeps these exactly; never rename one without a migration).
+CLINIC_NAME = "clinic.name"
+CLINIC_ADDRESS_LINES = "clinic.address_lines"
+CLINIC_PHONE = "clinic.phone"
+CLINIC_LOGO_PATH = "clinic.logo_path"
+CLINIC_LOCATION = "clinic.location"
+COUNT_SIDES_SEPARATELY = "coding.count_sides_separately"
+REQUIRE_PHYSICIAN_COSIGN = "signing.require_physician_cosign"
+IDLE_LOCK_MINUTES = "security.idle_lock_minutes"
+# The environment variables a workstation is configured by.
+DATA_DIR_ENV = "TPI_DESK_DATA_DIR"
+DATABASE_URL_ENV = "TPI_DESK_DATABASE_URL"
+
+LINES_PROBLEM = "must be a list of lines, or text with line breaks"
+SETTING = "setting"  # the field metadata entry that holds a setting's declaration
+_T = TypeVar("_T")
+
+
+class SettingScope(StrEnum):
+    """Who a setting applies to, and so where it is kept."""
+
+    CLINIC = "clinic"  # the whole clinic: the database
+    WORKSTATION = "workstation"  # this computer: its environment
+    USER = "user"  # one signed-in user (none yet)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingRule:
+    """What the field metadata says about one setting."""
+
+    key: str
+    label: str
+    scope: SettingScope
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+def setting(
+    default: _T,
+    *,
+    key: str,
+    label: str,
+    scope: SettingScope = SettingScope.CLINIC,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> _T:
+    """A settings dataclass field with its declaration in the field's metadata."""
+    rule = SettingRule(key, label, scope, minimum, maximum)
+    return field(default=default, metadata={SETTING: rule})
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,3 +73,178 @@ class CodingSettings:
     """
 
     count_sides_separately: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicSettings:
+    """The clinic's settings; an unset or unusable stored value reads as the default."""
+
+    clinic_name: str = setting("", key=CLINIC_NAME, label="Clinic name")
+    clinic_address_lines: tuple[str, ...] = setting((), key=CLINIC_ADDRESS_LINES, label="Address")
+    clinic_phone: str = setting("", key=CLINIC_PHONE, label="Phone")
+    clinic_logo_path: str = setting("", key=CLINIC_LOGO_PATH, label="Logo file")
+    clinic_location: str = setting("", key=CLINIC_LOCATION, label="Location")
+    count_sides_separately: bool = setting(
+        False,
+        key=COUNT_SIDES_SEPARATELY,
+        label="Count left and right of one muscle as two muscles for CPT",
+    )
+    require_physician_cosign: bool = setting(
+        False,
+        key=REQUIRE_PHYSICIAN_COSIGN,
+        label="Notes signed by nurse practitioners and PAs need a physician's co-signature",
+    )
+    idle_lock_minutes: int = setting(
+        10, key=IDLE_LOCK_MINUTES, label="Lock the screen after", minimum=1, maximum=120
+    )
+
+    @property
+    def coding(self) -> CodingSettings:
+        return CodingSettings(count_sides_separately=self.count_sides_separately)
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> ClinicSettings:
+        """The settings from the stored key/JSON values (other keys are ignored)."""
+        return cls(
+            **{
+                declared.name: declared.decoded(stored[declared.key])
+                for declared in CLINIC_SETTINGS
+                if declared.key in stored
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkstationSettings:
+    """This computer's settings, from its environment (empty: the app's own choice)."""
+
+    data_dir: str = setting(
+        "", key=DATA_DIR_ENV, label="Data folder", scope=SettingScope.WORKSTATION
+    )
+    database_url: str = setting(
+        "", key=DATABASE_URL_ENV, label="Database URL", scope=SettingScope.WORKSTATION
+    )
+
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str]) -> WorkstationSettings:
+        return cls(
+            **{
+                declared.name: declared.decoded(environment[declared.key])
+                for declared in WORKSTATION_SETTINGS
+                if declared.key in environment
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredSetting:
+    """One setting as declared: attribute name, stored key, Python type, default and rules."""
+
+    name: str
+    key: str
+    kind: Any  # bool, int, str or tuple[str, ...]
+    default: Any
+    scope: SettingScope
+    label: str
+    minimum: int | None
+    maximum: int | None
+
+    def problem(self, value: object) -> str | None:
+        """Why ``value`` cannot be stored under this setting (None when it can)."""
+        if self.kind is bool:
+            return None if isinstance(value, bool) else "must be true or false"
+        if self.kind is int:
+            in_bounds = (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and (self.minimum is None or value >= self.minimum)
+                and (self.maximum is None or value <= self.maximum)
+            )
+            return None if in_bounds else f"must be a whole number {self._bounds()}"
+        if self.kind is str:
+            return None if isinstance(value, str) else "must be text"
+        lines = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+        return None if lines or isinstance(value, str) else LINES_PROBLEM
+
+    def decoded(self, stored: object) -> Any:
+        """The typed value of a stored one; the default when it cannot be used."""
+        if self.kind is bool:
+            return bool(stored)
+        if self.kind is str:
+            return stored.strip() if isinstance(stored, str) else self.default
+        if self.kind is int:
+            return stored if self.problem(stored) is None else self.default
+        if isinstance(stored, str):
+            stored = stored.splitlines()
+        if not isinstance(stored, list | tuple):
+            return self.default
+        lines = (line.strip() if isinstance(line, str) else "" for line in stored)
+        return tuple(line for line in lines if line)
+
+    def stored(self, value: object) -> Any:
+        """``value`` as the JSON value the database keeps (a list for lines of text)."""
+        return list(value) if isinstance(value, tuple) else value
+
+    def bounds(self) -> tuple[int, int]:
+        """The smallest and largest value of a bounded whole-number setting."""
+        if self.minimum is None or self.maximum is None:
+            raise ValueError(f"{self.name} has no bounds")
+        return self.minimum, self.maximum
+
+    def _bounds(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"of at least {self.minimum}"
+        return f"of at most {self.maximum}" if self.maximum is not None else ""
+
+
+def declared_settings(settings_class: type) -> tuple[DeclaredSetting, ...]:
+    """Every setting a settings dataclass declares, in declaration order."""
+    hints = get_type_hints(settings_class)
+    found = []
+    for item in dataclasses.fields(settings_class):
+        rule = item.metadata.get(SETTING)
+        if not isinstance(rule, SettingRule):
+            raise TypeError(f"{settings_class.__name__}.{item.name} is not declared a setting")
+        kind = hints[item.name]
+        if kind not in (bool, int, str, tuple[str, ...]):
+            raise TypeError(f"{settings_class.__name__}.{item.name}: unsupported type {kind}")
+        found.append(
+            DeclaredSetting(
+                item.name,
+                rule.key,
+                kind,
+                item.default,
+                rule.scope,
+                rule.label,
+                rule.minimum,
+                rule.maximum,
+            )
+        )
+    return tuple(found)
+
+
+CLINIC_SETTINGS = declared_settings(ClinicSettings)
+WORKSTATION_SETTINGS = declared_settings(WorkstationSettings)
+_CLINIC_SETTING_OF_KEY = {declared.key: declared for declared in CLINIC_SETTINGS}
+_CLINIC_SETTING_NAMED = {declared.name: declared for declared in CLINIC_SETTINGS}
+
+
+def clinic_setting(key: str) -> DeclaredSetting | None:
+    """The clinic setting stored under ``key`` (None for a key no setting declares)."""
+    return _CLINIC_SETTING_OF_KEY.get(key)
+
+
+def clinic_setting_named(name: str) -> DeclaredSetting:
+    """The clinic setting held in the ``ClinicSettings`` attribute ``name``."""
+    return _CLINIC_SETTING_NAMED[name]
+
+
+def changed_settings(before: ClinicSettings, after: ClinicSettings) -> list[DeclaredSetting]:
+    """The settings whose value differs between ``before`` and ``after``, in declared order."""
+    return [
+        declared
+        for declared in CLINIC_SETTINGS
+        if getattr(before, declared.name) != getattr(after, declared.name)
+    ]

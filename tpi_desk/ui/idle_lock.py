@@ -14,12 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tpi_desk.clinical.settings import ClinicSettings
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.settings.clinic_settings import (
-    DEFAULT_IDLE_LOCK_MINUTES,
-    ClinicSettingsService,
-)
+from tpi_desk.services.settings.clinic_settings import ClinicSettingsService
 from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.theme import PAGE_STYLE
 
@@ -37,11 +35,11 @@ CARD_WIDTH = 460
 
 
 def idle_lock_minutes(settings: ClinicSettingsService, actor: Actor | None) -> int:
-    """The clinic's ``security.idle_lock_minutes`` (the default when unreadable)."""
+    """The clinic's idle lock minutes (the default when unreadable)."""
     try:
-        return settings.idle_lock_minutes(actor=actor)
+        return settings.load(actor=actor).idle_lock_minutes
     except UserError:  # never keep the screen from locking
-        return DEFAULT_IDLE_LOCK_MINUTES
+        return ClinicSettings().idle_lock_minutes
 
 
 class IdleWatcher(QObject):

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,10 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from tpi_desk.clinical.analysis import SessionAnalysis, analyse_session
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus, PriorSession, ProviderFacts
-from tpi_desk.clinical.settings import CodingSettings
+from tpi_desk.clinical.settings import ClinicSettings
 from tpi_desk.models.people import User
 from tpi_desk.models.procedures import ProcedureSession
-from tpi_desk.models.settings import ClinicSetting
 from tpi_desk.reports.batch_export import CancelCheck, ExportError, Progress
 from tpi_desk.reports.batch_export import ExportSummary as ExportSummary  # what export returns
 from tpi_desk.reports.batch_export import export_batch as write_batch
@@ -50,15 +48,9 @@ from tpi_desk.services.permissions import Action, Actor, authorize
 from tpi_desk.services.sessions.session_loading import _WHOLE_SESSION as WHOLE_SESSION
 from tpi_desk.services.sessions.session_loading import prior_sessions, session_record
 from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
-from tpi_desk.services.settings.clinic_settings import coding_settings
+from tpi_desk.services.settings.clinic_settings import clinic_settings
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 
-CLINIC_NAME = "clinic.name"
-CLINIC_ADDRESS_LINES = "clinic.address_lines"
-CLINIC_PHONE = "clinic.phone"
-CLINIC_LOGO_PATH = "clinic.logo_path"
-CLINIC_LOCATION = "clinic.location"
-CLINIC_KEYS = (CLINIC_NAME, CLINIC_ADDRESS_LINES, CLINIC_PHONE, CLINIC_LOGO_PATH, CLINIC_LOCATION)
 DEFAULT_CLINIC_NAME = "TPI Desk clinic"
 
 ID_PAGE = 500
@@ -248,7 +240,7 @@ class ExportService:
             database_errors_as_user_errors("read the clinic settings"),
             self._session_factory() as db,
         ):
-            return clinic_header(_clinic_values(db))
+            return clinic_header(clinic_settings(db))
 
     def clinic_location(self) -> str:
         """Where procedures are performed, as notes print it ("" when not set)."""
@@ -256,7 +248,7 @@ class ExportService:
             database_errors_as_user_errors("read the clinic settings"),
             self._session_factory() as db,
         ):
-            return _text(_clinic_values(db).get(CLINIC_LOCATION))
+            return clinic_settings(db).clinic_location
 
     def _provider_id(self, username: str | None) -> int | None:
         if username is None:
@@ -310,8 +302,7 @@ class ExportService:
             database_errors_as_user_errors("read the notes to export"),
             self._session_factory() as db,
         ):
-            values = _clinic_values(db)
-            settings = coding_settings(db)
+            clinic = clinic_settings(db)
             rows = {row.id: row for row in db.scalars(query.options(*WHOLE_SESSION))}
             notes = []
             for session_id in session_ids:
@@ -321,17 +312,14 @@ class ExportService:
                 history = prior_sessions(
                     db, row.patient_id, row.performed_at, exclude_session_id=row.id
                 )
-                notes.append(
-                    self._note(session_record(row), history, settings, values, generated_at)
-                )
+                notes.append(self._note(session_record(row), history, clinic, generated_at))
         return notes
 
     def _note(
         self,
         record: SessionRecord,
         history: Sequence[PriorSession],
-        settings: CodingSettings,
-        values: dict[str, Any],
+        clinic: ClinicSettings,
         generated_at: datetime,
     ) -> NoteData:
         analysis = analyse_session(
@@ -339,15 +327,15 @@ class ExportService:
             self._catalog,
             patient=record.patient.facts,
             history=history,
-            settings=settings,
+            settings=clinic.coding,
             today=generated_at.date(),
         )
         return note_data(
             record,
             analysis=analysis,
             catalog=self._catalog,
-            clinic=clinic_header(values),
-            location=_text(values.get(CLINIC_LOCATION)),
+            clinic=clinic_header(clinic),
+            location=clinic.clinic_location,
             generated_at=generated_at,
         )
 
@@ -408,24 +396,15 @@ def note_data(
     )
 
 
-def clinic_header(values: dict[str, Any]) -> ClinicHeader:
-    """The clinic header from the ``clinic.*`` settings, defaulting to a neutral one."""
-    address = values.get(CLINIC_ADDRESS_LINES)
-    if isinstance(address, str):
-        address = address.splitlines()
-    lines = tuple(_text(line) for line in address) if isinstance(address, list) else ()
-    logo = _text(values.get(CLINIC_LOGO_PATH))
+def clinic_header(settings: ClinicSettings) -> ClinicHeader:
+    """The clinic header from the clinic's settings, defaulting to a neutral name."""
+    logo = settings.clinic_logo_path
     return ClinicHeader(
-        name=_text(values.get(CLINIC_NAME)) or DEFAULT_CLINIC_NAME,
-        address_lines=tuple(line for line in lines if line),
-        phone=_text(values.get(CLINIC_PHONE)),
+        name=settings.clinic_name or DEFAULT_CLINIC_NAME,
+        address_lines=settings.clinic_address_lines,
+        phone=settings.clinic_phone,
         logo_path=Path(logo) if logo else None,
     )
-
-
-def _clinic_values(db: Session) -> dict[str, Any]:
-    rows = db.scalars(select(ClinicSetting).where(ClinicSetting.key.in_(CLINIC_KEYS)))
-    return {row.key: row.value for row in rows}
 
 
 def _destinations(
@@ -438,10 +417,6 @@ def _destinations(
         (json_path, ExportDestination.JSON),
     )
     return tuple(kind for path, kind in given if path is not None)
-
-
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _utc_midnight(day: date) -> datetime:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.problems import FieldProblem
-from tpi_desk.clinical.settings import CodingSettings
+from tpi_desk.clinical.settings import (
+    CLINIC_SETTINGS,
+    COUNT_SIDES_SEPARATELY,
+    IDLE_LOCK_MINUTES,
+    REQUIRE_PHYSICIAN_COSIGN,
+    ClinicSettings,
+    CodingSettings,
+    clinic_setting,
+)
 from tpi_desk.models.settings import ClinicSetting
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.errors import ValidationFailed
@@ -17,97 +25,97 @@ from tpi_desk.services.permissions import Action, Actor, authorize
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
-COUNT_SIDES_SEPARATELY = "coding.count_sides_separately"
-REQUIRE_PHYSICIAN_COSIGN = "signing.require_physician_cosign"
-IDLE_LOCK_MINUTES = "security.idle_lock_minutes"
-DEFAULT_IDLE_LOCK_MINUTES = 10
-# Settings whose value must be true or false.
-BOOLEAN_SETTINGS = frozenset({COUNT_SIDES_SEPARATELY, REQUIRE_PHYSICIAN_COSIGN})
+__all__ = [
+    "COUNT_SIDES_SEPARATELY",
+    "IDLE_LOCK_MINUTES",
+    "REQUIRE_PHYSICIAN_COSIGN",
+    "ClinicSettingsService",
+    "clinic_settings",
+    "coding_settings",
+    "require_physician_cosign",
+]
+
 MAX_KEY_LENGTH = 128
+_DECLARED_KEYS = tuple(declared.key for declared in CLINIC_SETTINGS)
+
+
+def clinic_settings(db: Session) -> ClinicSettings:
+    """The clinic's settings, inside an open unit of work."""
+    rows = db.scalars(select(ClinicSetting).where(ClinicSetting.key.in_(_DECLARED_KEYS)))
+    return ClinicSettings.from_stored({row.key: row.value for row in rows})
 
 
 def coding_settings(db: Session) -> CodingSettings:
     """The clinic's coding settings, inside an open unit of work."""
-    row = db.get(ClinicSetting, COUNT_SIDES_SEPARATELY)
-    return CodingSettings(count_sides_separately=bool(row.value) if row is not None else False)
+    return clinic_settings(db).coding
 
 
 def require_physician_cosign(db: Session) -> bool:
     """Whether notes signed by nurse practitioners and PAs need a physician's co-signature
     (off unless the clinic turns it on)."""
-    row = db.get(ClinicSetting, REQUIRE_PHYSICIAN_COSIGN)
-    return bool(row.value) if row is not None else False
+    return clinic_settings(db).require_physician_cosign
 
 
 class ClinicSettingsService:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 
-    def coding_settings(self, *, actor: Actor | None = None) -> CodingSettings:
+    def load(self, *, actor: Actor | None = None) -> ClinicSettings:
+        """Every clinic setting (defaults for those never set)."""
         authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
         with (
             database_errors_as_user_errors("read the clinic settings"),
             self._session_factory() as db,
         ):
-            return coding_settings(db)
+            return clinic_settings(db)
+
+    def coding_settings(self, *, actor: Actor | None = None) -> CodingSettings:
+        return self.load(actor=actor).coding
 
     def require_physician_cosign(self, *, actor: Actor | None = None) -> bool:
-        authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
-        with (
-            database_errors_as_user_errors("read the clinic settings"),
-            self._session_factory() as db,
-        ):
-            return require_physician_cosign(db)
-
-    def idle_lock_minutes(self, *, actor: Actor | None = None) -> int:
-        """Minutes without input before the app locks (1-120, default 10)."""
-        value = self.values(actor=actor).get(IDLE_LOCK_MINUTES)
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 120:
-            return value
-        return DEFAULT_IDLE_LOCK_MINUTES
-
-    def values(self, *, actor: Actor | None = None) -> dict[str, Any]:
-        """Every stored setting by key (unset keys are absent: callers apply defaults)."""
-        authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
-        with (
-            database_errors_as_user_errors("read the clinic settings"),
-            self._session_factory() as db,
-        ):
-            return {row.key: row.value for row in db.scalars(select(ClinicSetting))}
+        return self.load(actor=actor).require_physician_cosign
 
     def set_value(self, key: str, value: Any, *, actor: Actor | None) -> None:
-        """Change one setting (administrators only); the old and new values are audited."""
+        """Change the setting stored under ``key`` (administrators only) to the JSON value
+        ``value``, checked against its declaration; the old and new values are audited."""
         with refusals_audited(self._session_factory, actor, f"change {key}", "setting"):
             authorize(actor, Action.MANAGE_SETTINGS)
-            _raise_if_invalid(key, value)
+            stored = _checked(key, value)
 
             def work(db: Session) -> None:
                 row = db.get(ClinicSetting, key)
                 old = None if row is None else row.value
                 if row is None:
-                    db.add(ClinicSetting(key=key, value=value))
+                    db.add(ClinicSetting(key=key, value=stored))
                 else:
-                    row.value = value
+                    row.value = stored
                 record_event(
                     db,
                     actor,
                     AuditAction.SETTING_CHANGE,
                     "setting",
                     None,
-                    f"{key}: {_shown(old)} -> {_shown(value)}",
+                    f"{key}: {_shown(old)} -> {_shown(stored)}",
                 )
 
             run_unit_of_work(self._session_factory, "save the clinic settings", work)
 
 
-def _raise_if_invalid(key: str, value: Any) -> None:
-    message = None
+def _checked(key: str, value: Any) -> Any:
+    """``value`` as stored under ``key``; ValidationFailed when the declaration refuses it."""
     if not key or len(key) > MAX_KEY_LENGTH:
-        message = f"must be 1 to {MAX_KEY_LENGTH} characters"
-    elif key in BOOLEAN_SETTINGS and not isinstance(value, bool):
-        message = "must be true or false"
-    if message is not None:
-        raise ValidationFailed([FieldProblem(f"settings.{key}", f"Setting {key}", message)])
+        _refuse(key, f"must be 1 to {MAX_KEY_LENGTH} characters")
+    declared = clinic_setting(key)
+    if declared is None:
+        _refuse(key, "is not a clinic setting")
+    problem = declared.problem(value)
+    if problem is not None:
+        _refuse(key, problem)
+    return declared.stored(value)
+
+
+def _refuse(key: str, message: str) -> NoReturn:
+    raise ValidationFailed([FieldProblem(f"settings.{key}", f"Setting {key}", message)])
 
 
 def _shown(value: Any) -> str:

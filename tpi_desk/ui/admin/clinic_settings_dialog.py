@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -22,50 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tpi_desk.clinical.settings import ClinicSettings, changed_settings, clinic_setting_named
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.export.exporting import (
-    CLINIC_ADDRESS_LINES,
-    CLINIC_LOCATION,
-    CLINIC_LOGO_PATH,
-    CLINIC_NAME,
-    CLINIC_PHONE,
-)
 from tpi_desk.services.permissions import Actor
-from tpi_desk.services.settings.clinic_settings import (
-    COUNT_SIDES_SEPARATELY,
-    REQUIRE_PHYSICIAN_COSIGN,
-)
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
 
-IDLE_LOCK_MINUTES = "security.idle_lock_minutes"
-DEFAULT_IDLE_LOCK_MINUTES = 10
-IDLE_LOCK_RANGE = (1, 120)
-TEXT_KEYS = (CLINIC_NAME, CLINIC_PHONE, CLINIC_LOGO_PATH, CLINIC_LOCATION)
-COUNT_SIDES_TEXT = "Count left and right of one muscle as two muscles for CPT"
+COUNT_SIDES_TEXT = clinic_setting_named("count_sides_separately").label
 COUNT_SIDES_HINT = (
     "On: a bilateral upper trapezius counts as two muscles when choosing the injection code. "
     "Off: it counts as one. Ask your billing staff which your payers expect."
 )
-COSIGN_TEXT = "Notes signed by nurse practitioners and PAs need a physician's co-signature"
-
-
-def stored_values(context: AppContext, actor: Actor) -> dict[str, Any]:
-    """The settings as stored: every key when the settings service can list them, else the
-    two it reads today (the form then saves only the fields the user changes)."""
-    service = context.settings
-    reader = getattr(service, "values", None)
-    values: dict[str, Any] = {}
-    if callable(reader):
-        found = reader(actor=actor)
-        if isinstance(found, Mapping):
-            values.update(found)
-    values.setdefault(
-        COUNT_SIDES_SEPARATELY,
-        service.coding_settings(actor=actor).count_sides_separately,
-    )
-    values.setdefault(REQUIRE_PHYSICIAN_COSIGN, service.require_physician_cosign(actor=actor))
-    return values
+COSIGN_TEXT = clinic_setting_named("require_physician_cosign").label
 
 
 class ClinicSettingsDialog(QDialog):
@@ -98,27 +66,27 @@ class ClinicSettingsDialog(QDialog):
         self.count_sides = QCheckBox(COUNT_SIDES_TEXT)
         self.require_cosign = QCheckBox(COSIGN_TEXT)
         self.idle_minutes = QSpinBox()
-        self.idle_minutes.setRange(*IDLE_LOCK_RANGE)
+        self.idle_minutes.setRange(*clinic_setting_named("idle_lock_minutes").bounds())
         self.idle_minutes.setSuffix(" minutes")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self._lay_out()
         self._connect_signals()
-        self._initial: dict[str, Any] = {}
+        self._initial = ClinicSettings()
         self.load()
 
     def _lay_out(self) -> None:
         header = QGroupBox("Note header (printed on every PDF)")
         header_form = QFormLayout(header)
-        header_form.addRow("Clinic name", self.name)
-        header_form.addRow("Address", self.address)
-        header_form.addRow("Phone", self.phone)
+        header_form.addRow(_label("clinic_name"), self.name)
+        header_form.addRow(_label("clinic_address_lines"), self.address)
+        header_form.addRow(_label("clinic_phone"), self.phone)
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo_path, 1)
         logo_row.addWidget(self.browse_button)
-        header_form.addRow("Logo file", logo_row)
-        header_form.addRow("Location", self.location)
+        header_form.addRow(_label("clinic_logo_path"), logo_row)
+        header_form.addRow(_label("clinic_location"), self.location)
         rules = QGroupBox("Coding and signing")
         rules_layout = QVBoxLayout(rules)
         rules_layout.addWidget(self.count_sides)
@@ -130,7 +98,7 @@ class ClinicSettingsDialog(QDialog):
         rules_layout.addWidget(self.require_cosign)
         security = QGroupBox("Security")
         security_form = QFormLayout(security)
-        security_form.addRow("Lock the screen after", self.idle_minutes)
+        security_form.addRow(_label("idle_lock_minutes"), self.idle_minutes)
         idle_hint = QLabel("of no keyboard or mouse use; drafts are kept while locked.")
         idle_hint.setWordWrap(True)
         security_form.addRow("", idle_hint)
@@ -159,56 +127,57 @@ class ClinicSettingsDialog(QDialog):
     def load(self) -> bool:
         """Show the stored values; False (after telling the user) when they cannot be read."""
         try:
-            values = stored_values(self._context, self._actor)
+            settings = self._context.settings.load(actor=self._actor)
         except UserError as error:
             self._messages.error(self, "Clinic settings", error.message)
             return False
-        self.name.setText(_text(values.get(CLINIC_NAME)))
-        address = values.get(CLINIC_ADDRESS_LINES)
-        lines = address if isinstance(address, list) else _text(address).splitlines()
-        self.address.setPlainText("\n".join(str(line) for line in lines))
-        self.phone.setText(_text(values.get(CLINIC_PHONE)))
-        self.logo_path.setText(_text(values.get(CLINIC_LOGO_PATH)))
-        self.location.setText(_text(values.get(CLINIC_LOCATION)))
-        self.count_sides.setChecked(bool(values.get(COUNT_SIDES_SEPARATELY)))
-        self.require_cosign.setChecked(bool(values.get(REQUIRE_PHYSICIAN_COSIGN)))
-        minutes = values.get(IDLE_LOCK_MINUTES)
-        self.idle_minutes.setValue(
-            minutes
-            if isinstance(minutes, int) and not isinstance(minutes, bool)
-            else DEFAULT_IDLE_LOCK_MINUTES
-        )
-        self._initial = self.values()
+        self.name.setText(settings.clinic_name)
+        self.address.setPlainText("\n".join(settings.clinic_address_lines))
+        self.phone.setText(settings.clinic_phone)
+        self.logo_path.setText(settings.clinic_logo_path)
+        self.location.setText(settings.clinic_location)
+        self.count_sides.setChecked(settings.count_sides_separately)
+        self.require_cosign.setChecked(settings.require_physician_cosign)
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
+        self._initial = self.settings()
         return True
 
-    def values(self) -> dict[str, Any]:
-        """The form's values under the services' keys."""
-        address = [line.strip() for line in self.address.toPlainText().splitlines()]
-        return {
-            CLINIC_NAME: self.name.text().strip(),
-            CLINIC_ADDRESS_LINES: [line for line in address if line],
-            CLINIC_PHONE: self.phone.text().strip(),
-            CLINIC_LOGO_PATH: self.logo_path.text().strip(),
-            CLINIC_LOCATION: self.location.text().strip(),
-            COUNT_SIDES_SEPARATELY: self.count_sides.isChecked(),
-            REQUIRE_PHYSICIAN_COSIGN: self.require_cosign.isChecked(),
-            IDLE_LOCK_MINUTES: self.idle_minutes.value(),
-        }
+    def settings(self) -> ClinicSettings:
+        """The settings as the form shows them."""
+        address = (line.strip() for line in self.address.toPlainText().splitlines())
+        return ClinicSettings(
+            clinic_name=self.name.text().strip(),
+            clinic_address_lines=tuple(line for line in address if line),
+            clinic_phone=self.phone.text().strip(),
+            clinic_logo_path=self.logo_path.text().strip(),
+            clinic_location=self.location.text().strip(),
+            count_sides_separately=self.count_sides.isChecked(),
+            require_physician_cosign=self.require_cosign.isChecked(),
+            idle_lock_minutes=self.idle_minutes.value(),
+        )
 
     def changed_values(self) -> dict[str, Any]:
-        initial = self._initial
-        return {key: value for key, value in self.values().items() if initial.get(key) != value}
+        """The settings the user changed, as stored: each value under its stored key."""
+        edited = self.settings()
+        return {
+            declared.key: declared.stored(getattr(edited, declared.name))
+            for declared in changed_settings(self._initial, edited)
+        }
 
     def save(self) -> bool:
         """Write every changed setting; stop at the first refusal and show its message."""
-        for key, value in self.changed_values().items():
+        edited = self.settings()
+        for declared in changed_settings(self._initial, edited):
+            value = getattr(edited, declared.name)
             try:
-                self._context.settings.set_value(key, value, actor=self._actor)
+                self._context.settings.set_value(
+                    declared.key, declared.stored(value), actor=self._actor
+                )
             except UserError as error:
                 self._messages.error(self, "Clinic settings", error.message)
                 return False
-            self._initial[key] = value
-            self.saved_keys.append(key)
+            self._initial = replace(self._initial, **{declared.name: value})
+            self.saved_keys.append(declared.key)
         return True
 
     def _save_and_close(self) -> None:
@@ -221,5 +190,5 @@ class ClinicSettingsDialog(QDialog):
             self.logo_path.setText(chosen)
 
 
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def _label(name: str) -> str:
+    return clinic_setting_named(name).label

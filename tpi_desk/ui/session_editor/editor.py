@@ -1,28 +1,22 @@
-"""The session editor: the form, the live panel and the body map, with save, sign and autosave."""
+"""The session editor: opens a session into the form, keeps the live panel current, and saves,
+signs and amends it (widgets in ``editor_view``, saving in ``draft_saver``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from tpi_desk.clinical.analysis import SessionAnalysis
-from tpi_desk.clinical.body_map import BODY_MAP_RESOURCE, BodyMapError, load_body_map
 from tpi_desk.clinical.record import NoteStatus, ProcedureKind
-from tpi_desk.paths import resource_path
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 from tpi_desk.services.errors import UserError
-from tpi_desk.services.permissions import Action, Actor, allowed_kinds, may
+from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.ui.app_context import AppContext
-from tpi_desk.ui.body_map_widget import BodyMapWidget
-from tpi_desk.ui.formatting import PROCEDURE_NAMES, STATUS_NAMES, format_date_time, format_time
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.password_confirm import password_attempt
-from tpi_desk.ui.session_editor.addendum_dialog import AddendumDialog
-from tpi_desk.ui.session_editor.banner import Banner, BannerKind
-from tpi_desk.ui.session_editor.draft_keeper import DraftKeeper, SaveOutcome
-from tpi_desk.ui.session_editor.editor_header import EditorHeader
-from tpi_desk.ui.session_editor.editor_layout import EditorColumns, FocusFollowingScrollArea
+from tpi_desk.ui.session_editor.banner import BannerKind
+from tpi_desk.ui.session_editor.draft_keeper import DraftKeeper
+from tpi_desk.ui.session_editor.draft_saver import DraftSaver
+from tpi_desk.ui.session_editor.editor_view import EditorView
 from tpi_desk.ui.session_editor.form_fill import FormFiller
 from tpi_desk.ui.session_editor.form_state import (
     FormReading,
@@ -31,27 +25,24 @@ from tpi_desk.ui.session_editor.form_state import (
     raw_from_entry,
     read_form,
 )
+from tpi_desk.ui.session_editor.kind_switch import switch_procedure_kind
 from tpi_desk.ui.session_editor.live_analysis import LiveAnalyser
-from tpi_desk.ui.session_editor.live_panel import LivePanel
 from tpi_desk.ui.session_editor.recovery import RecoveredSession, RecoveryKeeper
-from tpi_desk.ui.session_editor.session_form import SessionForm
-from tpi_desk.ui.session_editor.sign_dialog import SignDialog
-from tpi_desk.ui.session_editor.signed_notice import SignedNotice
+from tpi_desk.ui.session_editor.signing_steps import (
+    add_addendum_with_password,
+    default_provider_id,
+    session_summary,
+    sign_with_password,
+    signer_name,
+)
 from tpi_desk.ui.session_editor.site_editor import SiteEditor
-from tpi_desk.ui.session_editor.style import EDITOR_STYLE
-from tpi_desk.ui.session_editor.templates_menu import TemplatesMenu
-from tpi_desk.ui.theme import PAGE_STYLE
 
 AUTOSAVE_INTERVAL_MS = 2000
 ANALYSIS_DELAY_MS = 150
-SAVE_SHORTCUT = "Ctrl+S"
-SIGN_SHORTCUT = "Ctrl+Shift+S"
-ADD_SITE_SHORTCUT = "Ctrl+Shift+A"
-PREVIEW_SHORTCUT = "Ctrl+P"
-BODY_MAP_HEIGHT = 330
+NO_CLINICIAN = "No clinician is set up yet: a session needs the provider who performed it."
 
 
-class SessionEditor(QWidget):
+class SessionEditor(EditorView):
     """Records one session; hosted by the main window, which listens to its signals."""
 
     session_saved = Signal(int)
@@ -69,7 +60,7 @@ class SessionEditor(QWidget):
         analysis_delay_ms: int = ANALYSIS_DELAY_MS,
     ) -> None:
         """``actor`` is the signed-in user: the sessions are read, saved and signed as them."""
-        super().__init__(parent)
+        super().__init__(context.catalog, parent)
         self._context = context
         self._messages = messages
         self._actor = actor
@@ -81,65 +72,24 @@ class SessionEditor(QWidget):
         self._read_only = False
         self._reading: FormReading | None = None
         self._analysis: SessionAnalysis | None = None
-
-        self.header = EditorHeader()
-        self.banner = Banner()
-        self.signed_notice = SignedNotice()
-        self.form = SessionForm(context.catalog)
-        self.form_scroll = FocusFollowingScrollArea(self.form)
-        self.body_map = self._build_body_map()
-        self.live_panel = LivePanel(context.catalog)
-        self.live_scroll = FocusFollowingScrollArea(self.live_panel)
-        self.live_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        right: list[QWidget] = [self.live_scroll]
-        if self.body_map is not None:
-            right.insert(0, self.body_map)
-        self.columns = EditorColumns(self.form_scroll, right)
-        self.templates_menu = TemplatesMenu(self)
-        self.header.templates_button.setMenu(self.templates_menu)
-        self.save_action = self._action("Save draft", SAVE_SHORTCUT)
-        self.sign_action = self._action("Sign…", SIGN_SHORTCUT)
-        self.add_site_action = self._action("Add site", ADD_SITE_SHORTCUT)
-        self.preview_action = self._action("Preview PDF", PREVIEW_SHORTCUT)
         self._filler = FormFiller(
             context, self.form, self._keeper, messages, self.banner, self, self._on_form_changed
         )
-        self._analysis_timer = _single_shot(self, analysis_delay_ms)
-        self._autosave_timer = _single_shot(self, autosave_interval_ms)
-        self._build_layout()
+        self._saver = DraftSaver(
+            self,
+            self.form,
+            self._keeper,
+            context.catalog,
+            messages,
+            self.banner,
+            autosave_interval_ms=autosave_interval_ms,
+            saved=self._on_saved,
+        )
+        self._analysis_timer = QTimer(self)
+        self._analysis_timer.setSingleShot(True)
+        self._analysis_timer.setInterval(analysis_delay_ms)
         self._connect_signals()
-        self.setStyleSheet(PAGE_STYLE + EDITOR_STYLE)
         self.setEnabled(False)
-
-    def _action(self, text: str, shortcut: str) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.addAction(action)
-        return action
-
-    def _build_body_map(self) -> BodyMapWidget | None:
-        try:
-            art = load_body_map(resource_path(*BODY_MAP_RESOURCE))
-        except BodyMapError:
-            return None  # the form works without the picture; sites are added by keyboard
-        widget = BodyMapWidget(art, self._context.catalog)
-        widget.setFixedHeight(BODY_MAP_HEIGHT)
-        widget.setMinimumWidth(0)
-        return widget
-
-    def _build_layout(self) -> None:
-        top = QVBoxLayout()
-        top.setContentsMargins(16, 12, 16, 4)
-        top.setSpacing(8)
-        top.addWidget(self.header)
-        top.addWidget(self.banner)
-        top.addWidget(self.signed_notice)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(top)
-        layout.addWidget(self.columns, 1)
 
     def _connect_signals(self) -> None:
         self.form.changed.connect(self._on_form_changed)
@@ -147,7 +97,7 @@ class SessionEditor(QWidget):
         self.form.sites.add_button.clicked.disconnect()
         self.form.sites.add_button.clicked.connect(lambda: self.add_site())
         self._analysis_timer.timeout.connect(self.refresh_analysis)
-        self._autosave_timer.timeout.connect(self.autosave)
+        self._saver.timer.timeout.connect(self.autosave)
         self.save_action.triggered.connect(self.save)
         self.sign_action.triggered.connect(self.sign)
         self.add_site_action.triggered.connect(lambda: self.add_site())
@@ -166,7 +116,7 @@ class SessionEditor(QWidget):
         self.banner.action_triggered.connect(self._resolve_conflict)
         self.signed_notice.addendum_requested.connect(self.add_addendum)
         if self.body_map is not None:
-            self.body_map.region_clicked.connect(self._on_region_clicked)
+            self.body_map.region_clicked.connect(self.add_site)
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -183,15 +133,12 @@ class SessionEditor(QWidget):
         self._load_form(
             RawSession(
                 performed_at=now.isoformat(),
-                provider_id=self._default_provider_id(providers),
+                provider_id=default_provider_id(self._actor, providers),
                 instructions=self._context.catalog.default_instructions,
             )
         )
         if not providers:
-            self.banner.show_message(
-                BannerKind.WARNING,
-                "No clinician is set up yet: a session needs the provider who performed it.",
-            )
+            self.banner.show_message(BannerKind.WARNING, NO_CLINICIAN)
         recovered = self._keeper.find_copy()
         if recovered is not None:
             self._restore(recovered)
@@ -230,17 +177,12 @@ class SessionEditor(QWidget):
         self, patient: PatientRecord, record: SessionRecord | None, providers: list[ProviderRecord]
     ) -> None:
         self._analysis_timer.stop()
-        self._autosave_timer.stop()
+        self._saver.stop_autosave()
         self._keeper.start(patient, record)
         self._providers = providers
         self._set_read_only(not self.may_author())
-        self.banner.clear()
-        self.signed_notice.clear()
-        self.form.header.set_providers(providers)
-        self.form.header.provider.setEnabled(record is None)
         self._analyser.start(patient.id, patient.facts, self._keeper.session_id)
-        self.header.show_patient(patient, self._context.clock().date())
-        self.setEnabled(True)
+        self.show_opened(patient, providers, self._context.clock().date(), new=record is None)
 
     def _show_form(self, raw: RawSession) -> None:
         self._loading = True
@@ -258,16 +200,12 @@ class SessionEditor(QWidget):
     def _restore(self, recovered: RecoveredSession) -> None:
         self._show_form(recovered.form)
         self._keeper.adopt(recovered)
-        self.banner.show_message(
-            BannerKind.INFO,
-            f"Restored what was typed here at {format_date_time(recovered.saved_at)}, before "
-            "TPI Desk closed without saving it. Review it, then save (Ctrl+S).",
-        )
+        self.show_restored(recovered.saved_at)
         self._update_status()
 
     def _focus_first_field(self) -> None:
         if not self._read_only:
-            self.form.header.performed_at.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.focus_first_field()
 
     # --- state -------------------------------------------------------------------------------
 
@@ -292,21 +230,6 @@ class SessionEditor(QWidget):
         """Whether the signed-in user writes notes (billing staff and admins only read)."""
         return self._actor is None or may(self._actor, Action.AUTHOR_SESSION)
 
-    def _default_provider_id(self, providers: list[ProviderRecord]) -> int | None:
-        """The signed-in clinician when they may document; else the first clinician."""
-        actor = self._actor
-        clinician = actor is not None and bool(allowed_kinds(actor.role, actor.credentials))
-        if actor is not None and clinician and any(p.id == actor.user_id for p in providers):
-            return actor.user_id
-        return providers[0].id if providers else None
-
-    def _signer_name(self) -> str:
-        """The signed-in user's display name, as the sign and addendum buttons show it."""
-        if self._actor is None:
-            return "(not signed in)"
-        known = next((p for p in self._providers if p.id == self._actor.user_id), None)
-        return known.facts.display_name if known is not None else self._actor.username
-
     def has_unsaved_changes(self) -> bool:
         return not self._read_only and self._keeper.has_unsaved(self.form.raw())
 
@@ -314,7 +237,7 @@ class SessionEditor(QWidget):
         """Forget what was typed since the last save (and its recovery copy)."""
         if self._keeper.patient is None:
             return
-        self._autosave_timer.stop()
+        self._saver.stop_autosave()
         self._keeper.forget_copy()
         if self._keeper.saved_raw is not None:
             self._load_form(self._keeper.saved_raw)
@@ -324,23 +247,12 @@ class SessionEditor(QWidget):
         if self._loading or self._keeper.patient is None or self._read_only:
             return
         self._analysis_timer.start()
-        if not self._autosave_timer.isActive():
-            self._autosave_timer.start()
+        self._saver.schedule_autosave()
         self.form.update_tab_order()
         self._update_status()
 
     def _update_status(self) -> None:
-        record = self._keeper.record
-        self.preview_action.setEnabled(record is not None)  # a note exists once saved
-        self.header.preview_button.setEnabled(record is not None)
-        if record is not None and record.status is not NoteStatus.DRAFT:
-            self.header.set_status(STATUS_NAMES[record.status], final=True)
-        elif record is None:
-            self.header.set_status("New session · not saved yet")
-        elif self.form.raw() != self._keeper.saved_raw:
-            self.header.set_status("Draft · changes not saved yet")
-        else:
-            self.header.set_status(f"Draft · saved {format_time(record.updated_at)}")
+        self.show_status(self._keeper.record, self._keeper.saved_raw)
 
     def refresh_analysis(self) -> None:
         """Read the form and show what the clinical core says (runs ~150 ms after typing)."""
@@ -349,17 +261,7 @@ class SessionEditor(QWidget):
             return
         self._reading = read_form(self.form.raw(), self._context.catalog)
         self._analysis = self._analyser.analyse(self._reading.entry)
-        self.live_panel.show_analysis(self._analysis, self._reading.problems)
-        self.form.show_problems(self._reading.problems)
-        recorded = self.form.recorded_sites()
-        if self.body_map is not None:
-            self.body_map.set_recorded_sites(recorded)
-        muscles = self._context.catalog.muscles
-        self.form.outcome.set_chest_wall_needed(
-            any(muscles[muscle_id].pneumothorax_risk for muscle_id, _ in recorded)
-        )
-        self.form.update_tab_order()
-        self.columns.balance()
+        self.show_analysis(self._analysis, self._reading.problems)
 
     # --- editing -----------------------------------------------------------------------------
 
@@ -369,40 +271,13 @@ class SessionEditor(QWidget):
             return None
         muscle = self._context.catalog.muscles.get(muscle_id)
         raw = RawSite(muscle_id=muscle.id, muscle_text=muscle.name, side=side) if muscle else None
-        editor = self.form.sites.add_site(raw)
-        self.form.update_tab_order()
-        if raw is None:
-            editor.muscle.setFocus()
-        elif not side:
-            editor.side.setFocus()
-        elif editor.add_medication_button.isVisibleTo(self):
-            editor.add_medication_button.setFocus()
-        else:
-            editor.points.setFocus()
-        self.form_scroll.ensureWidgetVisible(editor)
-        return editor
-
-    def _on_region_clicked(self, muscle_id: str, side: str) -> None:
-        self.add_site(muscle_id, side)
+        return self.show_new_site(raw)
 
     def _on_kind_changed(self, kind: str) -> None:
         if self._loading:
             return
-        count = self.form.sites.medication_count()
-        if kind == ProcedureKind.DRY_NEEDLING.value and count:
-            lines = "line" if count == 1 else "lines"
-            if not self._messages.confirm(
-                self,
-                "Switch to dry needling?",
-                f"Dry needling records no medication. Remove the {count} medication {lines} "
-                "entered for this session?",
-                confirm_text="Remove medications",
-            ):
-                self.form.header.set_kind(ProcedureKind.TRIGGER_POINT_INJECTION.value)
-                return
-            self.form.sites.clear_medications()
-        self.form.set_kind_shown(kind)
-        self._on_form_changed()
+        if switch_procedure_kind(self, self._messages, self.form, kind):
+            self._on_form_changed()
 
     def copy_from_last_session(self) -> bool:
         """Copy sites, diagnoses, position and indication of the patient's previous session."""
@@ -426,91 +301,31 @@ class SessionEditor(QWidget):
         if self._keeper.patient is None or self._read_only:
             return self._read_only
         self.refresh_analysis()
-        raw = self.form.raw()
-        reading = read_form(raw, self._context.catalog)
-        if not reading.is_valid:
-            lines = "\n".join(f"• {p.label}: {p.message}" for p in reading.problems)
-            self._messages.error(
-                self,
-                "Cannot save yet",
-                f"Some fields need attention (nothing typed is lost):\n{lines}",
-            )
-            self.form.focus_first_invalid()
-            return False
-        self._autosave_timer.stop()
-        if self._keeper.session_id is not None and raw == self._keeper.saved_raw:
-            self._keeper.forget_copy()
-            return True
-        return self._save(raw, reading, quiet=False)
+        return self._saver.save_now()
 
     def autosave(self, *, create: bool = False) -> None:
-        """Keep a recovery copy of the raw fields; save the draft too when it is valid.
-
-        A new session becomes a draft in the database only once it has a site or a diagnosis
-        (or when ``create``): the provider cannot change after that (DraftService.save keeps
-        it), so a date typed first must not fix the default provider.
-        """
-        self._autosave_timer.stop()
+        """Keep a recovery copy of the raw fields; save the draft too when it is valid (a new
+        session only once it has a site or a diagnosis, or when ``create``)."""
+        self._saver.stop_autosave()
         if self._keeper.patient is None or self._read_only:
             return
-        raw = self.form.raw()
-        if self._keeper.session_id is not None and raw == self._keeper.saved_raw:
-            self._keeper.forget_copy()
-            return
-        try:
-            self._keeper.keep_copy(raw)
-        except OSError as error:
-            self.banner.show_message(
-                BannerKind.WARNING,
-                f"Could not keep a recovery copy of this session ({error.strerror or error}).",
-            )
-        reading = read_form(raw, self._context.catalog)
-        ready = create or self._keeper.session_id is not None or raw.sites or raw.diagnoses
-        if reading.is_valid and ready and not self._keeper.database_saving_paused:
-            self._save(raw, reading, quiet=True)
+        self._saver.autosave(create=create)
 
-    def _save(self, raw: RawSession, reading: FormReading, *, quiet: bool) -> bool:
-        result = self._keeper.save(raw, reading)
-        if result.outcome is SaveOutcome.SAVED:
-            assert self._keeper.record is not None
-            self._analyser.set_session_id(self._keeper.record.id)
-            self.form.header.provider.setEnabled(False)
-            if self.banner.kind is BannerKind.ERROR:
-                self.banner.clear()
-            self._update_status()
-            self.session_saved.emit(self._keeper.record.id)
-            return True
-        if result.outcome is SaveOutcome.CONFLICT:
-            self.banner.show_message(BannerKind.ERROR, result.message, "Keep my version…")
-            title = "Saved elsewhere"
-        elif result.outcome is SaveOutcome.REFUSED:
-            self.form.show_problems(result.problems)
-            title = "Cannot save yet"
-        else:
-            self.banner.show_message(BannerKind.ERROR, result.message)
-            title = "Could not save the draft"
-        if not quiet:
-            self._messages.error(self, title, result.message)
-        return False
+    def _on_saved(self) -> None:
+        assert self._keeper.record is not None
+        self._analyser.set_session_id(self._keeper.record.id)
+        self.form.header.provider.setEnabled(False)
+        if self.banner.kind is BannerKind.ERROR:
+            self.banner.clear()
+        self._update_status()
+        self.session_saved.emit(self._keeper.record.id)
 
     def _resolve_conflict(self) -> None:
         """After a conflict: replace the version saved elsewhere with this one, if asked to."""
         if self._keeper.record is None or self._read_only:
             return
-        if not self._messages.confirm(
-            self,
-            "Keep your version?",
-            "This draft was saved elsewhere after you opened it. Replace that version with "
-            "what is in this editor? The other changes will be lost.",
-            confirm_text="Replace with mine",
-        ):
-            return
-        try:
-            self._keeper.take_latest_version()
-        except UserError as error:
-            self._messages.error(self, "Could not save the draft", error.message)
-            return
-        self.save()
+        if self._saver.replace_other_version():
+            self.save()
 
     def preview_pdf(self) -> None:
         """Save, then show the note as it prints (a draft's pages are marked DRAFT)."""
@@ -525,13 +340,7 @@ class SessionEditor(QWidget):
         """Close (the Close button): save or keep a copy first; ask if it could not be saved."""
         if self.has_unsaved_changes():
             self.autosave(create=True)
-        if self.has_unsaved_changes() and not self._messages.confirm(
-            self,
-            "Close without saving?",
-            "Some fields need attention, so this session is not saved yet. What you typed is "
-            "kept on this computer and comes back when you open the session again.",
-            confirm_text="Close",
-        ):
+        if self.has_unsaved_changes() and not self._saver.may_close_unsaved():
             return
         self.close_requested.emit()
 
@@ -546,26 +355,17 @@ class SessionEditor(QWidget):
         self._analyser.forget_history()
         self.refresh_analysis()
         assert self._analysis is not None and self._reading is not None
-        signed: list[SessionRecord] = []
-        failures: list[str] = []
-
-        attempt = password_attempt(
-            lambda password: signed.append(self._keeper.sign(password)), failures
-        )
-
-        SignDialog.ask(
+        record = sign_with_password(
             self,
+            self._keeper,
+            self._messages,
             self._analysis,
             self._reading.problems,
-            signer_name=self._signer_name(),
+            signer_name=signer_name(self._actor, self._providers),
             summary=self._summary(),
-            attempt=attempt,
         )
-        if failures:
-            self._messages.error(self, "Could not sign the note", failures[0])
-        if not signed:
+        if record is None:
             return False
-        record = signed[0]
         self._show_locked(record)
         self.session_signed.emit(record.id)
         return True
@@ -575,36 +375,24 @@ class SessionEditor(QWidget):
         record = self._keeper.record
         if record is None or record.status is not NoteStatus.SIGNED:
             return False
-        amended: list[SessionRecord] = []
-        failures: list[str] = []
-
-        def attempt(text: str, password: str) -> str | None:
-            add = password_attempt(
-                lambda typed: amended.append(self._keeper.add_addendum(text, typed)), failures
-            )
-            return add(password)
-
-        text = AddendumDialog.ask(
-            self, author_name=self._signer_name(), summary=self._summary(), attempt=attempt
+        amended = add_addendum_with_password(
+            self,
+            self._keeper,
+            self._messages,
+            author_name=signer_name(self._actor, self._providers),
+            summary=self._summary(),
         )
-        if failures:
-            self._messages.error(self, "Could not add the addendum", failures[0])
-        if text is None or not amended:
+        if amended is None:
             return False
-        record = amended[0]
-        self.signed_notice.show_record(record)
-        self.session_saved.emit(record.id)
+        self.signed_notice.show_record(amended)
+        self.session_saved.emit(amended.id)
         return True
 
     def _summary(self) -> str:
-        patient = self._keeper.patient
-        assert patient is not None
+        assert self._keeper.patient is not None
         kind = ProcedureKind(str(self.form.header.kind.currentData()))
         when = self._reading.entry.performed_at if self._reading else self._context.clock()
-        return (
-            f"{patient.facts.given_name} {patient.facts.family_name} (MRN {patient.facts.mrn})\n"
-            f"{PROCEDURE_NAMES[kind]} · {format_date_time(when)}"
-        )
+        return session_summary(self._keeper.patient, kind, when)
 
     def _show_locked(self, record: SessionRecord) -> None:
         self._set_read_only(True)
@@ -613,17 +401,4 @@ class SessionEditor(QWidget):
 
     def _set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
-        self.form.set_read_only(read_only)
-        self.live_panel.set_checklist_shown(not read_only)
-        for action in (self.save_action, self.sign_action, self.add_site_action):
-            action.setEnabled(not read_only)
-        self.header.set_editing(not read_only)
-        if self.body_map is not None:
-            self.body_map.set_interactive(not read_only)
-
-
-def _single_shot(parent: QWidget, interval_ms: int) -> QTimer:
-    timer = QTimer(parent)
-    timer.setSingleShot(True)
-    timer.setInterval(interval_ms)
-    return timer
+        self.show_read_only(read_only)
