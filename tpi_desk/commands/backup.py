@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from tpi_desk.models.migration import head_revision
 from tpi_desk.services.storage.backups import backup_database, restore_database
 
 
@@ -32,7 +31,7 @@ def restore(url: str, file: str, *, stdout: TextIO) -> int:
     )
     if result.previous_kept_as is not None:
         print(f"The database it replaced was kept as {result.previous_kept_as}.", file=stdout)
-    if restored.revision != head_revision():
+    if result.needs_upgrade:
         print("It will be upgraded to this version when TPI Desk next opens it.", file=stdout)
     return 0
 

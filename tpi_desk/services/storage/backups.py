@@ -52,6 +52,13 @@ class RestoreResult:
     restored: BackupFacts
     previous_kept_as: Path | None
 
+    @property
+    def needs_upgrade(self) -> bool:
+        """Whether the restored file is at an older schema (upgraded when the app opens it)."""
+        from tpi_desk.models.migration import head_revision
+
+        return self.restored.revision != head_revision()
+
 
 def default_backup_folder() -> Path:
     """``backups/`` in the user's data folder."""
