@@ -81,7 +81,7 @@ def test_the_services_problems_show_under_their_fields_in_plain_words(
     assert dialog.errors.text("user.credentials") == "NP is not a physician's (MD or DO)"
     assert dialog.errors.text("user.password") != ""
     assert dialog.added is None
-    assert dialog.other_errors.isHidden()
+    assert dialog.error_label.isHidden()
     dialog.fields.username.setText("ihartley")  # taken
     dialog.fields.credentials.setText("MD")
     dialog.fields.npi.setText("")

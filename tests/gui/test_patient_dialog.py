@@ -178,7 +178,7 @@ def test_without_a_signed_in_user_nothing_is_saved_and_the_dialog_says_why(
     click_ok(dialog)
 
     assert dialog.isVisible() and dialog.saved is None
-    assert dialog.form_error.isVisibleTo(dialog)
-    assert dialog.form_error.text().startswith("Sign in first")
+    assert dialog.error_label.isVisibleTo(dialog)
+    assert dialog.error_label.text().startswith("Sign in first")
     assert dialog.mrn.text() == "SYN-7001"
     assert context.patients.search("") == []

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import traceback
 from typing import TextIO
 
-from tpi_desk.models.errors import DatabaseOpenError
-from tpi_desk.paths import data_dir
+from tpi_desk.crash_log import write_crash_report
+from tpi_desk.desk import DatabaseOpenError
 from tpi_desk.services.errors import UserError
-
-log = logging.getLogger(__name__)
 
 
 def run_command(
@@ -76,25 +72,11 @@ def run_command(
     except KeyboardInterrupt:
         print("tpi-desk: interrupted; nothing more was written.", file=stderr)
         return 130
-    except Exception:
-        report = _write_crash_report()
+    except Exception as error:
+        report = write_crash_report(error)
         print(
             "tpi-desk: an internal error stopped the command; nothing more was written. "
             f"Details were saved to {report} for support.",
             file=stderr,
         )
         return 2
-
-
-def _write_crash_report() -> str:
-    details = traceback.format_exc()
-    try:
-        folder = data_dir() / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "crash.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(details + "\n")
-        return str(path)
-    except OSError:
-        log.error(details)
-        return "the log"

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from tpi_desk.models.database_faults import DatabaseFault, classify_database_error
 from tpi_desk.models.engine import (
     SQLITE_BEGIN_OPTION,
     SQLITE_BUSY_TIMEOUT_MS,
@@ -32,8 +33,6 @@ from tpi_desk.models.tables import TABLE_MODULES
 VERSION_TABLE = "alembic_version"
 # Imported for their table definitions: every table is mapped before the first query.
 SCHEMA_MODULES = TABLE_MODULES
-_LOCKED_WORDS = ("database is locked", "database is busy", "database table is locked")
-_READ_ONLY_WORDS = ("readonly database", "read-only", "attempt to write a readonly")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +96,7 @@ def _bring_to_head(engine: Engine, revision: str | None, *, upgrade: bool, place
         upgrade_to_head(engine)
     except SQLAlchemyError as error:
         raise DatabaseOpenError(
-            _sqlite_refusal(place, str(getattr(error, "orig", error)))
+            _sqlite_refusal(place, error)
             or f"The database {place} could not be prepared for this version of TPI Desk "
             f"({_first_line(error)})."
         ) from error
@@ -133,7 +132,7 @@ def _probe_sqlite_file(path: Path, check_integrity: bool) -> str | None:
             _raise_if_damaged(probe, path)
     except sqlite3.DatabaseError as error:
         raise DatabaseOpenError(
-            _sqlite_refusal(str(path), str(error))
+            _sqlite_refusal(str(path), error)
             or f"{path} is not a TPI Desk database, or it is damaged or unreadable ({error}). "
             "The file was not changed."
         ) from error
@@ -167,27 +166,29 @@ def _check_writable(engine: Engine, path: Path) -> None:
             with immediate.begin():
                 pass
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", error))
         raise DatabaseOpenError(
-            _sqlite_refusal(str(path), reason)
+            _sqlite_refusal(str(path), error)
             or f"The database file {path} cannot be written ({_first_line(error)}). "
             "The file was not changed."
         ) from error
 
 
-def _sqlite_refusal(place: str, reason: str) -> str | None:
+def _sqlite_refusal(place: str, error: BaseException) -> str | None:
     """A plain message for a SQLite file that is locked, read-only or damaged; else None."""
-    lowered = reason.lower()
-    if "malformed" in lowered:
-        return _damaged(place, reason)
-    if any(words in lowered for words in _LOCKED_WORDS):
+    reason = getattr(error, "orig", error)
+    if not isinstance(reason, sqlite3.Error):
+        return None
+    fault = classify_database_error(error)
+    if fault is DatabaseFault.CORRUPT:
+        return _damaged(place, str(reason))
+    if fault is DatabaseFault.BUSY:
         seconds = SQLITE_BUSY_TIMEOUT_MS // 1000
         return (
             f"The database file {place} is in use: another program or workstation kept it "
             f"locked for more than {seconds} seconds. Close that program (or wait) and try "
             "again; the file was not changed."
         )
-    if any(words in lowered for words in _READ_ONLY_WORDS):
+    if fault is DatabaseFault.READ_ONLY:
         return (
             f"The database file {place} (or its folder) is read-only; TPI Desk needs to write "
             "to both. The file was not changed."

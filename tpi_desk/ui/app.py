@@ -15,6 +15,7 @@ from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.background import run_in_background, start_delivering, stop_delivering
+from tpi_desk.ui.crash_guard import install_crash_guard
 from tpi_desk.ui.desk_loader import LOAD_FAILURES, DeskLoader, PendingUsers
 from tpi_desk.ui.first_admin_dialog import FirstAdminCreator, FirstAdminDialog
 from tpi_desk.ui.login_dialog import Authenticator, LoginDialog
@@ -63,6 +64,7 @@ def run_app(url: str, *, demo: bool = False) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("TPI Desk")
     apply_theme(app)
+    crash_guard = install_crash_guard(app)
     start_delivering()
     loader = DeskLoader(url, demo=demo)
     try:
@@ -73,6 +75,7 @@ def run_app(url: str, *, demo: bool = False) -> int:
     finally:
         loader.close()
         stop_delivering()
+        crash_guard.uninstall()
 
 
 def _run_signed_in(app: QApplication, url: str, loader: DeskLoader) -> int:

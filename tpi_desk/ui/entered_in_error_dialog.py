@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.services.errors import UserError, ValidationFailed
@@ -20,6 +13,7 @@ from tpi_desk.services.permissions import Actor
 from tpi_desk.services.sessions.entered_in_error import REASON_PATH, EnteredInErrorService
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.form_dialog import FormDialog
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.password_confirm import PasswordConfirmField, password_refusal
 
@@ -29,7 +23,7 @@ def entered_in_error_service(context: AppContext) -> EnteredInErrorService:
     return context.entered_in_error
 
 
-class EnteredInErrorDialog(QDialog):
+class EnteredInErrorDialog(FormDialog):
     """Asks why the note is wrong and the user's password, then marks it entered in error."""
 
     marked_entered_in_error = Signal(int)
@@ -44,8 +38,12 @@ class EnteredInErrorDialog(QDialog):
         *,
         service: EnteredInErrorService | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Mark note entered in error")
+        super().__init__(
+            parent,
+            title="Mark note entered in error",
+            accept_text="Mark entered in error",
+            minimum_width=480,
+        )
         self._messages = messages
         self._actor = actor
         self._service = service or entered_in_error_service(context)
@@ -65,10 +63,6 @@ class EnteredInErrorDialog(QDialog):
         reason_label = QLabel("&Reason:")
         reason_label.setBuddy(self.reason)
         self.reason.setAccessibleName("Reason")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Mark entered in error")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(reason_label)
@@ -78,19 +72,12 @@ class EnteredInErrorDialog(QDialog):
         layout.addWidget(self.password_field)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(480)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
 
     def ask(self) -> bool:
         """Show the dialog; True when the note was marked."""
-        self.exec()
-        return self.marked
+        return self.run(lambda: self.marked) is True
 
-    def save(self) -> bool:
+    def submit(self) -> bool:
         """Mark the note; a problem shows under its field (a wrong password, or the lockout it
         caused, under the password), other refusals in a message; the dialog stays open."""
         self.reason_error.hide()
@@ -118,7 +105,6 @@ class EnteredInErrorDialog(QDialog):
             return False
         self.marked = True
         self.marked_entered_in_error.emit(self.session_id)
-        self.accept()
         return True
 
     def _show_problems(self, problems: Sequence[FieldProblem]) -> str | None:

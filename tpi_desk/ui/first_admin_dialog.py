@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.form_dialog import FormDialog, ask_once
 from tpi_desk.ui.theme import PAGE_STYLE
 
 DIALOG_WIDTH = 500
@@ -47,15 +40,18 @@ class FirstAdminCreator(Protocol):
     def create_first_admin(self, username: str, display_name: str, password: str) -> UserRecord: ...
 
 
-class FirstAdminDialog(QDialog):
+class FirstAdminDialog(FormDialog):
     """Each field's problem is shown under it, in plain words; ``created`` once it worked."""
 
     def __init__(self, users: FirstAdminCreator, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            title="Create the administrator account",
+            accept_text="Create account",
+            minimum_width=DIALOG_WIDTH,
+        )
         self._users = users
         self.created: UserRecord | None = None
-        self.setWindowTitle("Create the administrator account")
-        self.setMinimumWidth(DIALOG_WIDTH)
         title = QLabel("Create the administrator account")
         title.setObjectName("pageTitle")
         intro = QLabel(INTRO)
@@ -68,7 +64,6 @@ class FirstAdminDialog(QDialog):
         for box in (self.password, self.password_again):
             box.setEchoMode(QLineEdit.EchoMode.Password)
         self.errors = {name: error_label() for name in (*FIELD_OF_PATH.values(), "again")}
-        self.general_error = error_label()
         form = QFormLayout()
         for label, box, name in (
             ("Username:", self.username, "username"),
@@ -79,26 +74,20 @@ class FirstAdminDialog(QDialog):
             box.setAccessibleName(label.rstrip(":"))
             form.addRow(label, box)
             form.addRow("", self.errors[name])
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText("Create account")
+        self.create_button = self.accept_button
         self.create_button.setDefault(True)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addSpacing(6)
         layout.addLayout(form)
-        layout.addWidget(self.general_error)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.setStyleSheet(PAGE_STYLE)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
-    def accept(self) -> None:
+    def submit(self) -> bool:
         """Create the account; on refusal show each problem under its field."""
-        for label in (*self.errors.values(), self.general_error):
+        for label in (*self.errors.values(), self.error_label):
             label.hide()
         found: dict[str, str] = {}
         if not self.username.text().strip():
@@ -116,28 +105,19 @@ class FirstAdminDialog(QDialog):
                 for problem in error.problems:
                     name = FIELD_OF_PATH.get(problem.path)
                     if name is None:
-                        self._show(self.general_error, f"{problem.label}: {problem.message}")
+                        self.refuse(f"{problem.label}: {problem.message}")
                     elif name not in found:
                         found[name] = f"{FIELD_WORDS[name]} {problem.message.rstrip('.')}."
 
             except UserError as error:
-                self._show(self.general_error, error.message)
-                return
+                self.refuse(error.message)
+                return False
         for name, message in found.items():
-            self._show(self.errors[name], message)
-        if self.created is not None:
-            super().accept()
-
-    @staticmethod
-    def _show(label: QLabel, message: str) -> None:
-        label.setText(message)
-        label.show()
+            self.errors[name].setText(message)
+            self.errors[name].show()
+        return self.created is not None
 
     @classmethod
     def ask(cls, users: FirstAdminCreator, parent: QWidget | None = None) -> UserRecord | None:
         """The administrator account created, or None when the user cancelled."""
-        dialog = cls(users, parent)
-        dialog.exec()
-        created = dialog.created
-        dialog.deleteLater()
-        return created
+        return ask_once(cls(users, parent), lambda dialog: dialog.created)

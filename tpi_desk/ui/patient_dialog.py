@@ -9,8 +9,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +24,7 @@ from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.form_dialog import FormDialog
 from tpi_desk.ui.formatting import SEX_NAMES, format_decimal
 
 FIELDS = ("mrn", "family_name", "given_name", "date_of_birth", "sex", "weight_kg", "allergies")
@@ -55,7 +54,7 @@ def field_message(problem: FieldProblem) -> str:
     return message[:1].upper() + message[1:]
 
 
-class PatientDialog(QDialog):
+class PatientDialog(FormDialog):
     """Add a patient (``record`` None) or change one as ``actor`` (the signed-in user);
     ``ask()`` returns the saved record."""
 
@@ -67,14 +66,17 @@ class PatientDialog(QDialog):
         *,
         actor: Actor | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            title="Edit patient" if record else "New patient",
+            accept_text="Save changes" if record else "Add patient",
+            minimum_width=460,
+        )
         self._context = context
         self._record = record
         self._actor = actor
         self.saved: PatientRecord | None = None
-        self.setWindowTitle("Edit patient" if record else "New patient")
         self.setStyleSheet(_STYLE)
-        self.setMinimumWidth(460)
 
         self.mrn = QLineEdit()
         self.mrn.setPlaceholderText("Medical record number, e.g. SYN-004127")
@@ -96,10 +98,9 @@ class PatientDialog(QDialog):
         self.allergies = QLineEdit()
         self.allergies.setPlaceholderText("Separate with commas, e.g. penicillin, latex")
 
-        self.form_error = QLabel()
-        self.form_error.setProperty("role", "form-error")
-        self.form_error.setWordWrap(True)
-        self.form_error.hide()
+        # Above the form, bold: the dialog's style sheet colours it (role "form-error").
+        self.error_label.setStyleSheet("")
+        self.error_label.setProperty("role", "form-error")
         self._errors: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = dict(
             zip(
@@ -121,40 +122,30 @@ class PatientDialog(QDialog):
         labels = ("MRN", "Family name", "Given name", "Date of birth", "Sex", "Weight (kg)")
         for name, label in zip(FIELDS, (*labels, "Allergies"), strict=True):
             form.addRow(label, self._with_error_label(name))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Save changes" if record else "Add patient")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form_error)
+        layout.addWidget(self.error_label)
         layout.addLayout(form)
         layout.addSpacing(6)
         layout.addWidget(self.buttons)
         if record is not None:
             self._show_facts(record.facts)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
     def ask(self) -> PatientRecord | None:
         """Show the dialog modally; the saved patient, or None if the user cancelled."""
-        return self.saved if self.exec() == QDialog.DialogCode.Accepted else None
+        return self.run(lambda: self.saved)
 
     def field_error(self, name: str) -> str:
         """The message shown next to field ``name`` ("" when it has none)."""
         label = self._errors[name]
         return label.text() if label.isVisibleTo(self) else ""
 
-    def accept(self) -> None:
+    def submit(self) -> bool:
         """Save; on any problem keep the dialog open with every typed value in place."""
         self._clear_errors()
         facts, problems = self._read_facts()
         if problems or facts is None:
             self._show_problems(problems)
-            return
+            return False
         try:
             if self._record is None:
                 self.saved = self._context.patients.create(facts, actor=self._actor)
@@ -164,12 +155,10 @@ class PatientDialog(QDialog):
                 )
         except ValidationFailed as failed:
             self._show_problems(failed.problems)
-            return
+            return False
         except UserError as error:
-            self.form_error.setText(error.message)
-            self.form_error.show()
-            return
-        super().accept()
+            return self.refuse(error.message)
+        return True
 
     # Reading and showing values
 
@@ -246,14 +235,13 @@ class PatientDialog(QDialog):
             self._mark(self._field(name), invalid=True)
             first_bad = first_bad or self._field(name)
         if general:
-            self.form_error.setText("\n".join(general))
-            self.form_error.show()
+            self.refuse("\n".join(general))
         if first_bad is not None:
             first_bad.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _clear_errors(self) -> None:
-        self.form_error.hide()
-        self.form_error.clear()
+        self.clear_error()
+        self.error_label.clear()
         for name, label in self._errors.items():
             label.hide()
             label.clear()

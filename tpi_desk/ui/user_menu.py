@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QMenu,
-    QMenuBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QMenu, QMenuBar, QVBoxLayout, QWidget
 
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.form_dialog import FormDialog, ask_once
 
 LOCK_SHORTCUT = "Ctrl+L"
 
@@ -43,16 +34,16 @@ class UserMenu(QMenu):
         return menu
 
 
-class ChangePasswordDialog(QDialog):
+class ChangePasswordDialog(FormDialog):
     """Current password, the new one twice; the refusal is shown in the dialog."""
 
     def __init__(self, users: UserService, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent, title="Change password", accept_text="Change password", minimum_width=440
+        )
         self._users = users
         self._actor = actor
         self.changed = False
-        self.setWindowTitle("Change password")
-        self.setMinimumWidth(440)
         self.old_password = QLineEdit()
         self.new_password = QLineEdit()
         self.new_again = QLineEdit()
@@ -65,44 +56,29 @@ class ChangePasswordDialog(QDialog):
             box.setEchoMode(QLineEdit.EchoMode.Password)
             box.setAccessibleName(label.rstrip(":"))
             form.addRow(label, box)
-        self.error_label = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
-    def accept(self) -> None:
+    def submit(self) -> bool:
         if self.new_password.text() != self.new_again.text():
-            self._refuse("The two new passwords are not the same.")
-            return
+            return self._refuse("The two new passwords are not the same.")
         try:
             self._users.change_password(
                 self._actor, self.old_password.text(), self.new_password.text()
             )
         except ValidationFailed as error:
-            self._refuse("\n".join(problem.message for problem in error.problems))
-            return
+            return self._refuse("\n".join(problem.message for problem in error.problems))
         except UserError as error:
-            self._refuse(error.message)
-            return
+            return self._refuse(error.message)
         self.changed = True
-        super().accept()
+        return True
 
-    def _refuse(self, message: str) -> None:
-        self.error_label.setText(message[:1].upper() + message[1:])
-        self.error_label.show()
+    def _refuse(self, message: str) -> bool:
+        return self.refuse(message[:1].upper() + message[1:])
 
     @classmethod
     def ask(cls, users: UserService, actor: Actor, parent: QWidget | None = None) -> bool:
         """True once the password was changed."""
-        dialog = cls(users, actor, parent)
-        dialog.exec()
-        changed = dialog.changed
-        dialog.deleteLater()
-        return changed
+        return ask_once(cls(users, actor, parent), lambda dialog: dialog.changed) is True

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tpi_desk.models.database_faults import DatabaseFault, classify_database_error
 from tpi_desk.models.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, normalize_url, sqlite_file
 from tpi_desk.models.migration import known_revisions
 from tpi_desk.paths import data_dir
@@ -26,7 +27,6 @@ STARTUP_PREFIX = "tpi-desk-startup-"
 STARTUP_BACKUPS_KEPT = 10
 POSTGRES_GUIDE = "docs/backups.md"
 _BUSY_S = SQLITE_BUSY_TIMEOUT_MS / 1000
-_LOCKED_WORDS = ("database is locked", "database is busy")
 
 Clock = Callable[[], datetime]
 
@@ -263,7 +263,7 @@ def _retire(target: Path, kept: Path) -> None:
         finally:
             connection.close()
     except sqlite3.OperationalError as error:
-        if any(words in str(error).lower() for words in _LOCKED_WORDS):
+        if classify_database_error(error) is DatabaseFault.BUSY:
             raise BackupError(
                 f"{target} is in use. Close TPI Desk on every workstation that uses it, "
                 "then restore again; nothing was replaced."

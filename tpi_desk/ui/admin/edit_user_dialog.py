@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.admin.account_form import AccountFields, FieldErrors
-from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.form_dialog import FormDialog, StandardButton
 from tpi_desk.ui.messages import UserMessages
 
 NOTE = (
@@ -18,7 +18,7 @@ NOTE = (
 )
 
 
-class EditUserDialog(QDialog):
+class EditUserDialog(FormDialog):
     """The account's values, editable; the service checks them and errors show under each."""
 
     def __init__(
@@ -29,8 +29,13 @@ class EditUserDialog(QDialog):
         user: UserRecord,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Change user {user.username}")
+        super().__init__(
+            parent,
+            title=f"Change user {user.username}",
+            accept_text="Save changes",
+            accept_button=StandardButton.Save,
+            minimum_width=460,
+        )
         self._users = users
         self._messages = messages
         self._actor = actor
@@ -43,30 +48,21 @@ class EditUserDialog(QDialog):
         note = QLabel(NOTE)
         note.setWordWrap(True)
         note.setObjectName("pageSubtitle")
-        self.other_errors = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save changes")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
-        layout.addWidget(self.other_errors)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.fields.display_name.setFocus()
 
     def ask(self) -> UserRecord | None:
         """Show the form; the account as saved, or None when cancelled."""
-        self.exec()
-        return self.changed
+        return self.run(lambda: self.changed)
 
-    def save(self) -> bool:
+    def submit(self) -> bool:
         """Save; on problems show them under their fields and stay open."""
         self.errors.clear()
-        self.other_errors.hide()
+        self.clear_error()
         fields = self.fields
         try:
             self.changed = self._users.update_user(
@@ -78,10 +74,9 @@ class EditUserDialog(QDialog):
                 npi=fields.npi.text(),
             )
         except ValidationFailed as error:
-            self.errors.show(error.problems, self.other_errors)
+            self.errors.show(error.problems, self.error_label)
             return False
         except UserError as error:
             self._messages.error(self, "Change user", error.message)
             return False
-        self.accept()
         return True

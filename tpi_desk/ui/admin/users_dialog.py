@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,7 +30,7 @@ from tpi_desk.ui.admin.account_form import (
 )
 from tpi_desk.ui.admin.edit_user_dialog import EditUserDialog
 from tpi_desk.ui.app_context import AppContext
-from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.form_dialog import FormDialog, StandardButton
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
@@ -94,7 +93,7 @@ def _cell(user: UserRecord, column: UserColumn) -> str:
             return "Yes" if user.active else "No"
 
 
-class AddUserDialog(QDialog):
+class AddUserDialog(FormDialog):
     """A new account; the service checks every field and the errors show under each."""
 
     def __init__(
@@ -106,43 +105,36 @@ class AddUserDialog(QDialog):
         *,
         users: UserService | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add user")
+        super().__init__(
+            parent,
+            title="Add user",
+            accept_text="Add user",
+            accept_button=StandardButton.Save,
+            minimum_width=460,
+        )
         self._messages = messages
         self._actor = actor
         self._users = users or user_service(context)
         self.added: UserRecord | None = None
         self.errors = FieldErrors()
-        self.other_errors = error_label()
         form = QFormLayout()
         self.fields = AccountFields.add_rows(form, self.errors)
         self.password, self.password_again = password_fields(form, self.errors)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Add user")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.other_errors)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
 
     def ask(self) -> UserRecord | None:
         """Show the form; the account added, or None when cancelled."""
-        self.exec()
-        return self.added
+        return self.run(lambda: self.added)
 
-    def save(self) -> bool:
+    def submit(self) -> bool:
         """Add the account; on problems show them under their fields and stay open."""
         self.errors.clear()
-        self.other_errors.hide()
+        self.clear_error()
         if self.password.text() != self.password_again.text():
-            self.errors.show((MISMATCH,), self.other_errors)
+            self.errors.show((MISMATCH,), self.error_label)
             return False
         fields = self.fields
         try:
@@ -156,16 +148,15 @@ class AddUserDialog(QDialog):
                 actor=self._actor,
             )
         except ValidationFailed as error:
-            self.errors.show(error.problems, self.other_errors)
+            self.errors.show(error.problems, self.error_label)
             return False
         except UserError as error:
             self._messages.error(self, "Add user", error.message)
             return False
-        self.accept()
         return True
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(FormDialog):
     """A new password for someone else's account (it also lifts a lockout)."""
 
     def __init__(
@@ -178,8 +169,13 @@ class ResetPasswordDialog(QDialog):
         *,
         users: UserService | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Reset password of {username}")
+        super().__init__(
+            parent,
+            title=f"Reset password of {username}",
+            accept_text="Reset password",
+            accept_button=StandardButton.Save,
+            minimum_width=420,
+        )
         self._messages = messages
         self._actor = actor
         self._users = users or user_service(context)
@@ -193,43 +189,30 @@ class ResetPasswordDialog(QDialog):
         intro.setWordWrap(True)
         form = QFormLayout()
         self.password, self.password_again = password_fields(form, self.errors)
-        self.other_errors = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Reset password")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(self.other_errors)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
 
     def ask(self) -> bool:
-        self.exec()
-        return self.done_reset
+        return self.run(lambda: self.done_reset) is True
 
-    def save(self) -> bool:
+    def submit(self) -> bool:
         self.errors.clear()
-        self.other_errors.hide()
+        self.clear_error()
         if self.password.text() != self.password_again.text():
-            self.errors.show((MISMATCH,), self.other_errors)
+            self.errors.show((MISMATCH,), self.error_label)
             return False
         try:
             self._users.reset_password(self._actor, self.username, self.password.text())
         except ValidationFailed as error:
-            self.errors.show(error.problems, self.other_errors)
+            self.errors.show(error.problems, self.error_label)
             return False
         except UserError as error:
             self._messages.error(self, "Reset password", error.message)
             return False
         self.done_reset = True
-        self.accept()
         return True
 
 

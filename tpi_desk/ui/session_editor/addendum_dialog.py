@@ -5,16 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from tpi_desk.ui.form_dialog import FormDialog, ask_once
 from tpi_desk.ui.password_confirm import PasswordConfirmField
 from tpi_desk.ui.session_editor.form_widgets import muted_label
 
@@ -22,7 +15,7 @@ from tpi_desk.ui.session_editor.form_widgets import muted_label
 AddendumAttempt = Callable[[str, str], str | None]
 
 
-class AddendumDialog(QDialog):
+class AddendumDialog(FormDialog):
     """A text box and "Add and sign"; the button is enabled once there is text."""
 
     def __init__(
@@ -34,22 +27,16 @@ class AddendumDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         """``attempt(text, password)`` adds the addendum: the refusal, or None once added."""
-        super().__init__(parent)
+        super().__init__(parent, title="Add addendum", accept_text=f"Add and sign as {author_name}")
         self._attempt = attempt
         self.password_field = PasswordConfirmField("Your password")
-        self.setWindowTitle("Add addendum")
         self.setMinimumSize(520, 320)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setPlaceholderText("What is added or corrected, and why")
-        self.buttons = QDialogButtonBox()
-        self.add_button = QPushButton(f"Add and sign as {author_name}")
+        self.add_button = self.accept_button
         self.add_button.setEnabled(False)
         self.add_button.setDefault(True)
-        self.buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.text_edit.textChanged.connect(self._update_button)
         title = QLabel(f"<b>{html.escape(summary).replace(chr(10), '<br>')}</b>")
         title.setWordWrap(True)
@@ -65,11 +52,12 @@ class AddendumDialog(QDialog):
     def _update_button(self) -> None:
         self.add_button.setEnabled(bool(self.text_edit.toPlainText().strip()))
 
-    def accept(self) -> None:
+    def submit(self) -> bool:
         """Add the addendum with the typed password; a refusal keeps the dialog open."""
         text = self.text()
-        if text and self.password_field.try_with(lambda password: self._attempt(text, password)):
-            super().accept()
+        return bool(text) and self.password_field.try_with(
+            lambda password: self._attempt(text, password)
+        )
 
     def text(self) -> str:
         return self.text_edit.toPlainText().strip()
@@ -85,7 +73,4 @@ class AddendumDialog(QDialog):
     ) -> str | None:
         """The text of the addendum ``attempt`` added, or None when the user cancelled."""
         dialog = cls(author_name=author_name, summary=summary, attempt=attempt, parent=parent)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted.value
-        text = dialog.text()
-        dialog.deleteLater()
-        return text if accepted and text else None
+        return ask_once(dialog, lambda added: added.text() or None)

@@ -88,6 +88,17 @@ class DraftKeeper:
         if self.patient is not None:
             self._recovery.write(self.patient.id, self.session_id, self.version, raw)
 
+    def keep_copy_if_unsaved(self, raw: RawSession) -> bool:
+        """Write the recovery copy of ``raw`` now if it holds typing not saved yet.
+
+        For a crash: autosave waits for a pause in typing, and the last seconds must not be
+        lost. True when a copy was written (raises OSError when the disk refuses).
+        """
+        if not self.has_unsaved(raw):
+            return False
+        self.keep_copy(raw)
+        return True
+
     def forget_copy(self) -> None:
         if self.patient is not None:
             self._recovery.discard(self.patient.id, self.session_id)

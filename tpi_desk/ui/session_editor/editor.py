@@ -233,6 +233,11 @@ class SessionEditor(EditorView):
     def has_unsaved_changes(self) -> bool:
         return not self._read_only and self._keeper.has_unsaved(self.form.raw())
 
+    def keep_typing_on_crash(self) -> None:
+        """Write the recovery copy of unsaved typing at once (the crash guard asks for it)."""
+        if not self._read_only:
+            self._keeper.keep_copy_if_unsaved(self.form.raw())
+
     def discard_unsaved_changes(self) -> None:
         """Forget what was typed since the last save (and its recovery copy)."""
         if self._keeper.patient is None:

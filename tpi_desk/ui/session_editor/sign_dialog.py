@@ -6,18 +6,12 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tpi_desk.clinical.alerts import AlertSeverity
 from tpi_desk.clinical.analysis import SessionAnalysis
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.ui.form_dialog import FormDialog, ask_once
 from tpi_desk.ui.password_confirm import PasswordAttempt, PasswordConfirmField
 from tpi_desk.ui.session_editor.form_widgets import muted_label, section_heading
 from tpi_desk.ui.session_editor.live_panel import alert_html, checklist_row_html, checklist_rows
@@ -30,7 +24,7 @@ ATTESTATION = (
 )
 
 
-class SignDialog(QDialog):
+class SignDialog(FormDialog):
     """Shows what the note still lacks (signing is refused then) and what it warns about."""
 
     def __init__(
@@ -45,11 +39,14 @@ class SignDialog(QDialog):
     ) -> None:
         """``attempt(password)`` signs; it returns why it was refused (the dialog then stays
         open with that message) or None once the note is signed."""
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            title="Sign note",
+            accept_text=f"Sign as {signer_name}",
+            minimum_width=DIALOG_WIDTH,
+        )
         self._attempt = attempt
         self.password_field = PasswordConfirmField("Your password")
-        self.setWindowTitle("Sign note")
-        self.setMinimumWidth(DIALOG_WIDTH)
         rows = checklist_rows(analysis.checklist, problems)
         self.ready = all(row.done for row in rows)
         title = QLabel(f"<b>{html.escape(summary).replace(chr(10), '<br>')}</b>")
@@ -65,13 +62,8 @@ class SignDialog(QDialog):
                 f" border-left: 3px solid {border}; padding: 5px 8px; }}"
             )
             self.alert_labels.append(label)
-        self.buttons = QDialogButtonBox()
-        self.sign_button = QPushButton(f"Sign as {signer_name}")
+        self.sign_button = self.accept_button
         self.sign_button.setEnabled(self.ready)
-        self.buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.addWidget(title)
@@ -98,10 +90,9 @@ class SignDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(DIALOG_WIDTH, layout.totalHeightForWidth(DIALOG_WIDTH))
 
-    def accept(self) -> None:
+    def submit(self) -> bool:
         """Sign with the typed password; a refusal keeps the dialog open and says why."""
-        if self.ready and self.password_field.try_with(self._attempt):
-            super().accept()
+        return self.ready and self.password_field.try_with(self._attempt)
 
     @staticmethod
     def _rich(text: str) -> QLabel:
@@ -130,6 +121,4 @@ class SignDialog(QDialog):
             attempt=attempt,
             parent=parent,
         )
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted.value
-        dialog.deleteLater()
-        return accepted and dialog.ready
+        return ask_once(dialog, lambda signed: signed.ready) is True
