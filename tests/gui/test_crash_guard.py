@@ -22,7 +22,6 @@ from tests.gui.test_session_editor_support import (
     acting_as,
     add_patient,
     add_physician,
-    context_fixture,  # noqa: F401 - provides the "context" fixture
     make_editor,
 )
 from tpi_desk.paths import DATA_DIR_ENV
