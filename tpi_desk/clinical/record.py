@@ -49,6 +49,38 @@ class Sex(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Coverage(StrEnum):
+    """Who pays for the patient's care (decides Medicare-only rules such as GY)."""
+
+    MEDICARE = "medicare"
+    MEDICARE_ADVANTAGE = "medicare_advantage"
+    MEDICAID = "medicaid"
+    COMMERCIAL = "commercial"
+    WORKERS_COMPENSATION = "workers_compensation"
+    SELF_PAY = "self_pay"
+    UNKNOWN = "unknown"
+
+
+class ContainerKind(StrEnum):
+    """The drug's container: JW/JZ apply to single-dose containers only."""
+
+    SINGLE_DOSE = "single_dose"
+    MULTI_DOSE = "multi_dose"
+
+
+class ConsentType(StrEnum):
+    WRITTEN = "written"
+    VERBAL = "verbal"
+
+
+class Tolerance(StrEnum):
+    """How the patient tolerated the procedure."""
+
+    WELL = "well"
+    FAIR = "fair"
+    POOR = "poor"
+
+
 def described(*, key: str = "", label: str = "", in_template: bool = True) -> Mapping[str, object]:
     """A field's metadata for ``clinical.session_shape``: its session-document ``key`` (when it
     is not the attribute's name; dotted inside a nested object, ``ultrasound.guided``), its
@@ -69,6 +101,14 @@ class MedicationEntry:
     expires: date | None = field(
         default=None, metadata=described(label="expiry date", in_template=False)
     )
+    # None: the container of the catalog's usual product for this drug.
+    container: ContainerKind | None = None
+    # What was drawn up but not given, from a single-dose container (JW), per day and vial.
+    discarded_ml: Decimal | None = field(
+        default=None, metadata=described(label="discarded (mL)", in_template=False)
+    )
+    # National Drug Code, kept in the 11-digit 5-4-2 form claims use ("00409-4276-01").
+    ndc: str = field(default="", metadata=described(label="NDC"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +143,9 @@ class PatientFacts:
     sex: Sex = Sex.UNKNOWN
     weight_kg: Decimal | None = None
     allergies: tuple[str, ...] = ()
+    # Asked, and the patient has none: distinct from "not asked" (no allergies recorded).
+    no_known_drug_allergies: bool = False
+    coverage: Coverage = Coverage.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +154,8 @@ class ProviderFacts:
     display_name: str
     credentials: str
     npi: str = ""
+    # Certified by the state to practise acupuncture (New York: dry needling is acupuncture).
+    acupuncture_certified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +164,10 @@ class SessionEntry:
 
     performed_at: datetime = field(metadata=described(label="date and time"))
     kind: ProcedureKind = field(metadata=described(label="procedure"))
+    # Where it was done; empty: the clinic's own location (clinic settings).
+    location_name: str = field(default="", metadata=described(key="location.name"))
+    location_state: str = field(default="", metadata=described(key="location.state"))
+    place_of_service: str = field(default="", metadata=described(key="location.place_of_service"))
     position: Position | None = None
     ultrasound_guided: bool = field(
         default=False, metadata=described(key="ultrasound.guided", label="guidance")
@@ -127,8 +176,37 @@ class SessionEntry:
         default=False, metadata=described(key="ultrasound.image_retained")
     )
     ultrasound_device: str = field(default="", metadata=described(key="ultrasound.device"))
-    consent_obtained: bool = False
+    ultrasound_interpretation: str = field(
+        default="", metadata=described(key="ultrasound.interpretation")
+    )
+    consent_obtained: bool = field(default=False, metadata=described(key="consent.obtained"))
+    consent_type: ConsentType | None = field(default=None, metadata=described(key="consent.type"))
+    # Catalog risk ids the clinician chose (the app pre-selects, the clinician confirms).
+    consent_risks: tuple[str, ...] = field(
+        default=(), metadata=described(key="consent.risks_discussed", label="risks discussed")
+    )
+    consent_witness: str = field(default="", metadata=described(key="consent.witness"))
     time_out_performed: bool = field(default=False, metadata=described(label="time-out performed"))
+    # Catalog finding ids (taut band, hypersensitive spot, local twitch, referred pain).
+    exam_findings: tuple[str, ...] = field(default=(), metadata=described(label="exam findings"))
+    function_scale: str = field(
+        default="", metadata=described(key="function_score.scale", label="function scale")
+    )
+    function_score: Decimal | None = field(
+        default=None, metadata=described(key="function_score.value", label="function score")
+    )
+    # Relief after the previous session (repeat sessions): percent, lasting how many weeks.
+    prior_relief_percent: int | None = field(
+        default=None, metadata=described(key="prior_relief.percent", label="prior relief (%)")
+    )
+    prior_relief_weeks: int | None = field(
+        default=None, metadata=described(key="prior_relief.weeks", label="prior relief (weeks)")
+    )
+    skin_prep: str = field(default="", metadata=described(label="skin preparation"))
+    # None: not recorded; True: aspiration was negative before injecting.
+    aspiration_negative: bool | None = field(
+        default=None, metadata=described(label="aspiration negative")
+    )
     pain_before: int | None = field(default=None, metadata=described(label="pain before (0-10)"))
     pain_after: int | None = field(default=None, metadata=described(label="pain after (0-10)"))
     diagnoses: tuple[str, ...] = ()
@@ -136,6 +214,12 @@ class SessionEntry:
     indication: Indication = field(default_factory=Indication)
     side_effects: tuple[str, ...] = ()
     complications: tuple[str, ...] = ()
+    tolerance: Tolerance | None = None
+    observation_minutes: int | None = field(
+        default=None, metadata=described(label="observation (minutes)")
+    )
+    # Why the clinician signs despite a hard stop (over-maximum dose, allergy, expired lot).
+    override_reason: str = field(default="", metadata=described(label="override reason"))
     notes: str = ""
     instructions: str = ""
     follow_up: str = field(default="", metadata=described(label="follow-up"))
@@ -143,9 +227,12 @@ class SessionEntry:
 
 @dataclass(frozen=True, slots=True)
 class PriorSession:
-    """A patient's earlier session, as the payer checks need it."""
+    """Another session of the same patient (earlier, or later the same day), as the payer,
+    same-day and cumulative-dose checks need it."""
 
     performed_at: datetime
     kind: ProcedureKind
     muscle_ids: frozenset[str]
     status: NoteStatus = NoteStatus.SIGNED
+    # (muscle id, side) of each site, sides as documented (bilateral stays bilateral).
+    sites: frozenset[tuple[str, Side]] = frozenset()

@@ -22,6 +22,10 @@ CLINIC_LOCATION = "clinic.location"
 COUNT_SIDES_SEPARATELY = "coding.count_sides_separately"
 REQUIRE_PHYSICIAN_COSIGN = "signing.require_physician_cosign"
 IDLE_LOCK_MINUTES = "security.idle_lock_minutes"
+CLINIC_STATE = "clinic.state"
+CLINIC_PLACE_OF_SERVICE = "clinic.place_of_service"
+BILL_LOCAL_ANESTHETIC_DRUGS = "coding.bill_local_anesthetic_drugs"
+STEROID_LIMIT_90_DAYS_MG = "safety.steroid_limit_90_days_triamcinolone_mg"
 # The environment variables a workstation is configured by.
 DATA_DIR_ENV = "TPI_DESK_DATA_DIR"
 DATABASE_URL_ENV = "TPI_DESK_DATABASE_URL"
@@ -68,11 +72,15 @@ def setting(
 class CodingSettings:
     """How a clinic reads the CPT muscle-count rules.
 
-    ``count_sides_separately``: left and right of one muscle count as two muscles (a bilateral
-    site counts as two). Off by default, the conservative reading, since payers disagree.
+    ``count_sides_separately``: left and right of a paired muscle count as two muscles (a
+    bilateral site counts as two), as AAPC's coding guidance says (DOMAIN.md, CPT); a clinic
+    whose payer reads it otherwise turns it off.
+    ``bill_local_anesthetic_drugs``: local anaesthetics with a J-code of their own (bupivacaine
+    J0665) get a drug line; off where the payer bundles them into the procedure.
     """
 
-    count_sides_separately: bool = False
+    count_sides_separately: bool = True
+    bill_local_anesthetic_drugs: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +92,27 @@ class ClinicSettings:
     clinic_phone: str = setting("", key=CLINIC_PHONE, label="Phone")
     clinic_logo_path: str = setting("", key=CLINIC_LOGO_PATH, label="Logo file")
     clinic_location: str = setting("", key=CLINIC_LOCATION, label="Location")
+    # Where the clinic is: the scope-of-practice table and the claim's place of service.
+    clinic_state: str = setting("", key=CLINIC_STATE, label="State (two letters)")
+    clinic_place_of_service: str = setting(
+        "11", key=CLINIC_PLACE_OF_SERVICE, label="Place of service (CMS code)"
+    )
     count_sides_separately: bool = setting(
-        False,
+        True,
         key=COUNT_SIDES_SEPARATELY,
         label="Count left and right of one muscle as two muscles for CPT",
+    )
+    bill_local_anesthetic_drugs: bool = setting(
+        True,
+        key=BILL_LOCAL_ANESTHETIC_DRUGS,
+        label="Bill local anaesthetics that have a J-code (bupivacaine J0665)",
+    )
+    steroid_limit_90_days_mg: int = setting(
+        240,
+        key=STEROID_LIMIT_90_DAYS_MG,
+        label="Steroid limit over 90 days (mg triamcinolone equivalent)",
+        minimum=1,
+        maximum=2000,
     )
     require_physician_cosign: bool = setting(
         False,
@@ -100,7 +125,10 @@ class ClinicSettings:
 
     @property
     def coding(self) -> CodingSettings:
-        return CodingSettings(count_sides_separately=self.count_sides_separately)
+        return CodingSettings(
+            count_sides_separately=self.count_sides_separately,
+            bill_local_anesthetic_drugs=self.bill_local_anesthetic_drugs,
+        )
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, Any]) -> ClinicSettings:

@@ -4,6 +4,12 @@
 ``toml_tables`` the checked reading of one TOML file and ``loading`` builds the catalog.
 """
 
+from tpi_desk.clinical.catalog.documentation import (
+    ConsentRisk,
+    DocumentationVocabulary,
+    FunctionScale,
+    RiskPreselect,
+)
 from tpi_desk.clinical.catalog.entries import (
     BODY_MAP_VIEWS,
     REGIONS,
@@ -27,12 +33,16 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "CatalogSource",
+    "ConsentRisk",
     "CptCode",
+    "DocumentationVocabulary",
     "Drug",
     "DrugClass",
     "Excipient",
+    "FunctionScale",
     "Icd10Code",
     "Muscle",
     "PayerRules",
+    "RiskPreselect",
     "load_catalog",
 ]

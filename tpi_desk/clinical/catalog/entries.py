@@ -38,6 +38,9 @@ class Muscle:
     region: str
     pneumothorax_risk: bool
     views: tuple[str, ...]
+    # A midline muscle has no left or right (none of the paired muscles): only it may be
+    # documented with the side "midline".
+    midline: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tpi_desk.clinical.catalog.documentation import load_documentation
 from tpi_desk.clinical.catalog.entries import (
     BODY_MAP_VIEWS,
     REGIONS,
@@ -37,6 +38,7 @@ CATALOG_FILES = (
     "icd10.toml",
     "findings.toml",
     "payer_rules.toml",
+    "documentation.toml",
 )
 
 
@@ -54,6 +56,7 @@ def _muscle(table: TomlTable) -> Muscle:
         region=region,
         pneumothorax_risk=table.flag("pneumothorax_risk"),
         views=views,
+        midline=table.flag("midline", default=False),
     )
 
 
@@ -164,7 +167,7 @@ def _payer_rules(
 
 
 def load_catalog(directory: Path) -> Catalog:
-    """Read the six catalog files in ``directory``; raise CatalogError on any malformed entry."""
+    """Read the catalog files in ``directory``; raise CatalogError on any malformed entry."""
     loaded = {name: read_catalog_file(directory, name) for name in CATALOG_FILES}
     muscles_data = loaded["muscles.toml"][0]
     drugs_data = loaded["drugs.toml"][0]
@@ -194,4 +197,5 @@ def load_catalog(directory: Path) -> Catalog:
         payer_rules=_payer_rules(payer_data, payer_source, icd10),
         sources=tuple(source for _, source in loaded.values()),
         excipients=excipients,
+        documentation=load_documentation(loaded["documentation.toml"][0]),
     )

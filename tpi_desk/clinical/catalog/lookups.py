@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from tpi_desk.clinical.catalog.documentation import DocumentationVocabulary
 from tpi_desk.clinical.catalog.entries import (
     CatalogSource,
     CptCode,
@@ -36,6 +37,8 @@ class Catalog:
     payer_rules: PayerRules
     sources: tuple[CatalogSource, ...]
     excipients: Mapping[str, Excipient] = field(default_factory=dict)
+    # Exam findings, skin preparation, scales, consent risks, places of service, states.
+    documentation: DocumentationVocabulary = field(default_factory=DocumentationVocabulary)
 
     def muscle(self, muscle_id: str) -> Muscle:
         return _lookup(self.muscles, muscle_id, "muscle")

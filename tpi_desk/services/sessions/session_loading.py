@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tpi_desk.clinical.record import NoteStatus, PriorSession, ProcedureKind
+from tpi_desk.clinical.record import NoteStatus, PriorSession, ProcedureKind, Side
 from tpi_desk.models.procedures import (
     Addendum,
     Cosignature,
@@ -24,6 +24,8 @@ from tpi_desk.services.sessions.record_mapping import patient_record, provider_r
 
 # Payer rules look back a rolling year; a little more covers leap years and time zones.
 HISTORY_WINDOW = timedelta(days=367)
+# Later sessions the same day: a day and a bit, whatever the time zones of the two moments.
+SAME_DAY_WINDOW = timedelta(days=1, hours=14)
 
 # One query for the session and everything that is one-per-session (joined), then one per
 # collection: six round trips whatever the note holds (ten with a selectin per relationship,
@@ -128,7 +130,8 @@ def addendum_record(row: Addendum) -> AddendumRecord:
 def prior_sessions(
     db: Session, patient_id: int, before: datetime, *, exclude_session_id: int | None
 ) -> tuple[PriorSession, ...]:
-    """The patient's sessions in the year before ``before`` (not entered in error)."""
+    """The patient's other sessions (not entered in error): those of the year before
+    ``before``, and those later on the same day (the once-per-day coding rules count them)."""
     query = (
         select(
             ProcedureSession.id,
@@ -136,23 +139,30 @@ def prior_sessions(
             ProcedureSession.kind,
             ProcedureSession.status,
             InjectionSite.muscle_id,
+            InjectionSite.side,
         )
         .outerjoin(InjectionSite, InjectionSite.session_id == ProcedureSession.id)
         .where(
             ProcedureSession.patient_id == patient_id,
             ProcedureSession.performed_at >= before - HISTORY_WINDOW,
-            ProcedureSession.performed_at < before,
+            ProcedureSession.performed_at < before + SAME_DAY_WINDOW,
             ProcedureSession.status != NoteStatus.ENTERED_IN_ERROR,
         )
     )
     if exclude_session_id is not None:
         query = query.where(ProcedureSession.id != exclude_session_id)
-    sessions: dict[int, tuple[datetime, ProcedureKind, NoteStatus, set[str]]] = {}
-    for session_id, performed_at, kind, status, muscle_id in db.execute(query):
+    sessions: dict[int, tuple[datetime, ProcedureKind, NoteStatus, set[tuple[str, Side]]]] = {}
+    for session_id, performed_at, kind, status, muscle_id, side in db.execute(query):
         found = sessions.setdefault(session_id, (performed_at, kind, status, set()))
         if muscle_id is not None:
-            found[3].add(muscle_id)
+            found[3].add((muscle_id, side))
     return tuple(
-        PriorSession(performed_at=at, kind=kind, muscle_ids=frozenset(muscles), status=status)
-        for at, kind, status, muscles in sorted(sessions.values(), key=lambda s: s[0])
+        PriorSession(
+            performed_at=at,
+            kind=kind,
+            muscle_ids=frozenset(muscle for muscle, _ in sites),
+            status=status,
+            sites=frozenset(sites),
+        )
+        for at, kind, status, sites in sorted(sessions.values(), key=lambda s: s[0])
     )
