@@ -114,7 +114,8 @@ def test_dose_over_the_absolute_maximum(complete_entry: SessionEntry, catalog: C
         SiteEntry("splenius_capitis", Side.LEFT, medications=(med("lidocaine", "10", "15"),)),
     )
     alert = only(alerts_for(entry, catalog), AlertCode.DOSE_OVER_MAXIMUM)
-    assert alert.severity is AlertSeverity.WARNING
+    # Issue 12: an over-maximum local anaesthetic is a hard stop (blocking until overridden).
+    assert alert.severity is AlertSeverity.BLOCKING
     assert alert.message == (
         "Lidocaine 1 %: 350 mg exceeds the maximum of 300 mg (4.5 mg/kg x 70 kg = 315 mg)"
     )
@@ -194,9 +195,10 @@ def test_combined_local_anaesthetics_over_the_maximum(
     entry = with_sites(complete_entry, SiteEntry("levator_scapulae", Side.LEFT, medications=meds))
     alerts = alerts_for(entry, catalog)
     # 200 / 300 + 100 / 175 = 123.81 %, each drug below its own maximum
+    # Issue 12: the combined local anaesthetic maximum is a hard stop too.
     assert only(alerts, AlertCode.COMBINED_ANAESTHETIC_OVER_MAXIMUM) == Alert(
         "combined_anaesthetic_over_maximum",
-        AlertSeverity.WARNING,
+        AlertSeverity.BLOCKING,
         "Local anaesthetics together reach 123.81 % of the combined maximum "
         "(lidocaine 66.67 %, bupivacaine 57.14 %)",
     )
@@ -299,16 +301,19 @@ def test_a_fourth_session_in_twelve_months(complete_entry: SessionEntry, catalog
     )
 
 
-def test_drafts_do_not_count_towards_the_yearly_limit(
+def test_drafts_count_towards_the_yearly_limit_sessions_entered_in_error_do_not(
     complete_entry: SessionEntry, catalog: Catalog
 ) -> None:
+    # Issue 12: the history checks count every session performed, draft or signed.
     history = (
         _prior(300, "soleus"),
         _prior(200, "soleus"),
         _prior(100, "soleus", status=NoteStatus.DRAFT),
     )
+    assert "sessions_in_12_months" in codes(alerts_for(complete_entry, catalog, history=history))
+    in_error = (*history[:2], _prior(100, "soleus", status=NoteStatus.ENTERED_IN_ERROR))
     assert "sessions_in_12_months" not in codes(
-        alerts_for(complete_entry, catalog, history=history)
+        alerts_for(complete_entry, catalog, history=in_error)
     )
 
 
@@ -318,7 +323,7 @@ def test_same_muscle_within_six_weeks(complete_entry: SessionEntry, catalog: Cat
     assert alert == Alert(
         "same_muscle_within_6_weeks",
         AlertSeverity.WARNING,
-        "Levator scapulae was treated 41 days earlier (2026-01-28); payers expect at least "
+        "Levator scapulae (right) was treated 41 days earlier (2026-01-28); payers expect at least "
         "42 days between sessions at the same muscle",
         "sites[1].muscle",
     )
@@ -390,9 +395,10 @@ def test_an_allergy_to_the_drug_itself_warns(
         today=TODAY,
         allergies=("Penicillin", "LIDOCAÏNE"),
     )
+    # Issue 12: an allergy conflict is a hard stop (blocking until overridden).
     assert only(alerts, AlertCode.ALLERGY_CONFLICT) == Alert(
         "allergy_conflict",
-        AlertSeverity.WARNING,
+        AlertSeverity.BLOCKING,
         'Lidocaine conflicts with the recorded allergy "LIDOCAÏNE": it contains lidocaine',
         "sites[0].medications[0].drug",
     )

@@ -28,7 +28,15 @@ def test_the_patients_allergies_are_checked(
         'Lidocaine conflicts with the recorded allergy "Lidocaine": it contains lidocaine'
     )
     assert alert.path == "sites[0].medications[0].drug"
-    assert analysis.ready_to_sign  # a warning, not a blocker
+    # Issue 12: an allergy conflict is a hard stop until an override reason is written.
+    assert not analysis.ready_to_sign
+    overridden = replace(complete_entry, override_reason="Tolerated lidocaine 2025-11 uneventfully")
+    after = analyse_session(overridden, catalog, patient=allergic, today=TODAY)
+    (kept,) = [a for a in after.alerts if a.code == AlertCode.ALLERGY_CONFLICT]
+    assert kept.overridden and kept.message.endswith(
+        "(overridden: Tolerated lidocaine 2025-11 uneventfully)"
+    )
+    assert after.ready_to_sign
 
 
 def test_no_allergy_alert_without_allergies_or_without_a_patient(

@@ -138,7 +138,8 @@ def test_category_headings_are_not_billable(catalog: Catalog) -> None:
 def test_drug_limits_and_billing_units(catalog: Catalog) -> None:
     lidocaine = catalog.drug("lidocaine")
     assert lidocaine.drug_class is DrugClass.LOCAL_ANAESTHETIC and lidocaine.is_local_anaesthetic
-    assert lidocaine.concentrations_mg_per_ml == (Decimal(5), Decimal(10), Decimal(20))
+    # DOMAIN.md, Safety: marketed lidocaine strengths 5, 10, 15, 20 mg/mL.
+    assert lidocaine.concentrations_mg_per_ml == (Decimal(5), Decimal(10), Decimal(15), Decimal(20))
     assert (lidocaine.max_mg_per_kg, lidocaine.max_total_mg) == (Decimal("4.5"), Decimal(300))
     assert lidocaine.hcpcs_code is None and lidocaine.allergy_class == "amide"
     with_epi = catalog.drug("lidocaine_with_epinephrine")

@@ -136,7 +136,9 @@ def test_a_blocking_alert_stops_signing(
 ) -> None:
     result = checklist(complete_entry, catalog, patient, alerts=(REMINDER, EXPIRED))
     assert result.missing == ("No blocking alerts",)
-    assert result.item("no_blocking_alerts").detail == "Lidocaine lot OLD-7 expired"
+    assert result.item("no_blocking_alerts").detail == (
+        "Lidocaine lot OLD-7 expired; to sign anyway, write an override reason"
+    )
 
 
 def test_warnings_do_not_stop_signing(

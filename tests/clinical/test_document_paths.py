@@ -96,7 +96,11 @@ def _broken_injection() -> SessionEntry:
             SiteEntry(
                 "quadratus_lumborum",
                 Side.LEFT,
-                medications=(_med("triamcinolone_acetonide", "40", "1"),),
+                medications=(
+                    _med("triamcinolone_acetonide", "40", "1"),
+                    # Issue 12: 100 mg/mL is not a marketed strength (4 and 10 are).
+                    _med("dexamethasone_sodium_phosphate", "100", "0.1"),
+                ),
             ),
         ),
         indication=Indication(conservative_care_tried=("",), ongoing_care=(" ",)),
@@ -132,6 +136,7 @@ def _history() -> tuple[PriorSession, ...]:
             PERFORMED_AT - timedelta(days=days),
             ProcedureKind.TRIGGER_POINT_INJECTION,
             frozenset({"anterior_scalene"}),
+            drug_doses_mg=(("triamcinolone_acetonide", Decimal(200)),),
         )
         for days in (10, 100, 200)
     )
@@ -146,6 +151,7 @@ def _emitted_paths(entry: SessionEntry, catalog: Catalog) -> tuple[set[str], set
         history=_history(),
         today=TODAY,
         allergies=PATIENT.allergies,
+        provider=PROVIDER,
     )
     problems = (
         *validate_entry(entry, catalog),

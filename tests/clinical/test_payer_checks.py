@@ -59,18 +59,20 @@ def test_one_year_before(day: date, year_before: date) -> None:
     assert one_year_before(day) == year_before
 
 
-def test_only_signed_earlier_sessions_of_a_covered_kind_count(catalog: Catalog) -> None:
+def test_earlier_sessions_of_a_covered_kind_count_draft_or_signed(catalog: Catalog) -> None:
+    # Issue 12: every session performed counts, draft or signed, never one entered in error.
     rules = catalog.payer_rules
     signed = prior(30, "upper_trapezius")
+    draft = prior(20, "upper_trapezius", status=NoteStatus.DRAFT)
     history = [
         signed,
-        prior(20, "upper_trapezius", status=NoteStatus.DRAFT),
+        draft,
         prior(10, "upper_trapezius", status=NoteStatus.ENTERED_IN_ERROR),
         prior(5, "upper_trapezius", kind=DRY),
         prior(-3, "upper_trapezius"),
         prior(0, "upper_trapezius"),
     ]
-    assert counted_prior_sessions(entry("upper_trapezius"), history, rules) == (signed,)
+    assert counted_prior_sessions(entry("upper_trapezius"), history, rules) == (signed, draft)
 
 
 def test_sessions_in_rolling_year_counts_this_session_and_the_past_twelve_months(
@@ -93,7 +95,7 @@ def test_muscles_repeated_within_the_minimum_interval(catalog: Catalog) -> None:
         prior(3, "soleus", kind=DRY),
     ]
     assert muscles_repeated_too_soon(session, history, rules) == (
-        RepeatedMuscle("upper_trapezius", 0, date(2026, 1, 28), 41),
+        RepeatedMuscle("upper_trapezius", 0, date(2026, 1, 28), 41, Side.LEFT),
     )
 
 

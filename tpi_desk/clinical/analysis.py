@@ -13,8 +13,8 @@ from tpi_desk.clinical.checklist import Checklist, signing_checklist
 from tpi_desk.clinical.coding import CodingSummary, derive_codes
 from tpi_desk.clinical.dosing import DrugTotal, combined_local_anaesthetic_fraction, dose_totals
 from tpi_desk.clinical.problems import FieldProblem
-from tpi_desk.clinical.record import PatientFacts, PriorSession, SessionEntry
-from tpi_desk.clinical.settings import CodingSettings
+from tpi_desk.clinical.record import PatientFacts, PriorSession, ProviderFacts, SessionEntry
+from tpi_desk.clinical.settings import CodingSettings, SafetySettings
 from tpi_desk.clinical.validation import validate_entry
 
 
@@ -42,8 +42,13 @@ def analyse_session(
     history: Sequence[PriorSession] = (),
     settings: CodingSettings | None = None,
     today: date,
+    provider: ProviderFacts | None = None,
+    safety: SafetySettings | None = None,
 ) -> SessionAnalysis:
-    """Run every rule of the clinical core over ``entry`` (pure; call it on each keystroke)."""
+    """Run every rule of the clinical core over ``entry`` (pure; call it on each keystroke).
+
+    ``provider`` (the performing clinician) feeds the scope-of-practice checks; ``safety``
+    (``ClinicSettings.safety``) the clinic's state and the 90-day steroid limit."""
     weight = patient.weight_kg if patient is not None else None
     if weight is not None and weight <= 0:
         weight = None
@@ -56,6 +61,8 @@ def analyse_session(
         history=history,
         today=today,
         allergies=patient.allergies if patient is not None else (),
+        provider=provider,
+        safety=safety,
     )
     checklist = signing_checklist(entry, catalog, alerts=alerts, patient=patient)
     return SessionAnalysis(

@@ -86,7 +86,8 @@ def signing_checklist(
             "no_blocking_alerts",
             "No blocking alerts",
             not blockers,
-            "; ".join(alert.message for alert in blockers),
+            "; ".join(alert.message for alert in blockers)
+            + ("; to sign anyway, write an override reason" if blockers else ""),
         )
     )
     return Checklist(tuple(items))

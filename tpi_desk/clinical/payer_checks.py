@@ -7,17 +7,31 @@ from dataclasses import dataclass
 from datetime import date
 
 from tpi_desk.clinical.catalog import Catalog, PayerRules
-from tpi_desk.clinical.record import NoteStatus, PriorSession, SessionEntry
+from tpi_desk.clinical.record import NoteStatus, PriorSession, SessionEntry, Side
 
 
 @dataclass(frozen=True, slots=True)
 class RepeatedMuscle:
-    """A muscle of this session treated at an earlier session too recently."""
+    """A muscle and side of this session treated at an earlier session too recently."""
 
     muscle_id: str
     site_index: int
     previous_date: date
     days_since: int
+    side: Side | None = None
+
+
+def sides_overlap(first: Side, second: Side) -> bool:
+    """Whether two documented sides share a side: bilateral overlaps left and right."""
+    return first is second or Side.BILATERAL in (first, second)
+
+
+def treated_at(prior: PriorSession, muscle_id: str, side: Side) -> bool:
+    """Whether ``prior`` treated ``muscle_id`` on a side overlapping ``side`` (a prior
+    session recorded without its sides counts on every side)."""
+    if not prior.sites:
+        return muscle_id in prior.muscle_ids
+    return any(m == muscle_id and sides_overlap(s, side) for m, s in prior.sites)
 
 
 def rules_apply(entry: SessionEntry, rules: PayerRules) -> bool:
@@ -36,11 +50,12 @@ def one_year_before(day: date) -> date:
 def counted_prior_sessions(
     entry: SessionEntry, history: Sequence[PriorSession], rules: PayerRules
 ) -> tuple[PriorSession, ...]:
-    """Signed earlier sessions of a covered kind, before this one (drafts never count)."""
+    """Earlier sessions of a covered kind, before this one: every session performed, draft
+    or signed, never one entered in error (issue 12: a draft is a session that took place)."""
     return tuple(
         prior
         for prior in history
-        if prior.status is NoteStatus.SIGNED
+        if prior.status is not NoteStatus.ENTERED_IN_ERROR
         and prior.kind in rules.applies_to
         and prior.performed_at < entry.performed_at
     )
@@ -58,22 +73,25 @@ def sessions_in_rolling_year(
 def muscles_repeated_too_soon(
     entry: SessionEntry, history: Sequence[PriorSession], rules: PayerRules
 ) -> tuple[RepeatedMuscle, ...]:
-    """Muscles treated at a counted session fewer than the minimum days before this one."""
+    """Muscles treated on an overlapping side at a counted session fewer than the minimum
+    days before this one (the left trapezius is not the right one; bilateral is both)."""
     session_date = entry.performed_at.date()
     earlier = counted_prior_sessions(entry, history, rules)
     repeated = []
-    seen: set[str] = set()
+    seen: set[tuple[str, Side]] = set()
     for site_index, site in enumerate(entry.sites):
-        if site.muscle_id in seen:
+        if (site.muscle_id, site.side) in seen:
             continue
-        seen.add(site.muscle_id)
-        dates = [p.performed_at.date() for p in earlier if site.muscle_id in p.muscle_ids]
+        seen.add((site.muscle_id, site.side))
+        dates = [p.performed_at.date() for p in earlier if treated_at(p, site.muscle_id, site.side)]
         if not dates:
             continue
         latest = max(dates)
         days_since = (session_date - latest).days
         if days_since < rules.min_days_between_same_muscle:
-            repeated.append(RepeatedMuscle(site.muscle_id, site_index, latest, days_since))
+            repeated.append(
+                RepeatedMuscle(site.muscle_id, site_index, latest, days_since, site.side)
+            )
     return tuple(repeated)
 
 

@@ -236,3 +236,5 @@ class PriorSession:
     status: NoteStatus = NoteStatus.SIGNED
     # (muscle id, side) of each site, sides as documented (bilateral stays bilateral).
     sites: frozenset[tuple[str, Side]] = frozenset()
+    # (drug id, total mg) of each drug given, for the cumulative steroid dose over 90 days.
+    drug_doses_mg: tuple[tuple[str, Decimal], ...] = ()

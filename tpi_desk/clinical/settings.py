@@ -84,6 +84,16 @@ class CodingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SafetySettings:
+    """What the safety and scope checks read from the clinic's settings: the clinic's state
+    (when a session records none) and the cumulative steroid limit over 90 days, in mg of
+    triamcinolone equivalent."""
+
+    clinic_state: str = ""
+    steroid_limit_90_days_mg: int = 240
+
+
+@dataclass(frozen=True, slots=True)
 class ClinicSettings:
     """The clinic's settings; an unset or unusable stored value reads as the default."""
 
@@ -128,6 +138,13 @@ class ClinicSettings:
         return CodingSettings(
             count_sides_separately=self.count_sides_separately,
             bill_local_anesthetic_drugs=self.bill_local_anesthetic_drugs,
+        )
+
+    @property
+    def safety(self) -> SafetySettings:
+        return SafetySettings(
+            clinic_state=self.clinic_state,
+            steroid_limit_90_days_mg=self.steroid_limit_90_days_mg,
         )
 
     @classmethod

@@ -27,13 +27,44 @@ _ANAESTHETIC_WORDS = frozenset({"anaesthetic", "anesthetic"})
 _ANAESTHETIC_ALLERGY_CLASSES = frozenset({"amide", "ester"})
 _CORTICOSTEROID_WORDS = frozenset({"corticosteroid", "steroid"})
 _WORD = re.compile(r"[a-z0-9]+")
+# Answers to "any allergies?" that record none (DOMAIN.md, Safety: "NKDA" is a recorded
+# answer, not an allergy), folded and with punctuation dropped.
+_NO_KNOWN_ALLERGY_ANSWERS = frozenset(
+    {
+        "nkda",
+        "nka",
+        "nkma",
+        "none",
+        "none known",
+        "no known allergies",
+        "no known allergy",
+        "no known drug allergies",
+        "no known drug allergy",
+        "no known medication allergies",
+        "no drug allergies",
+        "no allergies",
+        "denies allergies",
+        "denies drug allergies",
+    }
+)
+
+
+def is_no_known_allergy(text: str) -> bool:
+    """Whether an allergy entry records that there are none ("NKDA", "No known drug
+    allergies"), which is an answer, never an allergy."""
+    return " ".join(_WORD.findall(fold(text))) in _NO_KNOWN_ALLERGY_ANSWERS
+
+
+def recorded_allergies(allergies: Sequence[str]) -> tuple[str, ...]:
+    """The entries that name an allergy: blank ones and "NKDA"-like answers left out."""
+    return tuple(a for a in allergies if a.strip() and not is_no_known_allergy(a))
 
 
 def allergy_alerts(
     entry: SessionEntry, catalog: Catalog, allergies: Sequence[str]
 ) -> Iterator[Alert]:
     """One warning per drug and conflicting allergy, at the drug's first medication line."""
-    allergy_words = [(allergy, _words_of(allergy)) for allergy in allergies]
+    allergy_words = [(allergy, _words_of(allergy)) for allergy in recorded_allergies(allergies)]
     classes = _ANAESTHETIC_ALLERGY_CLASSES | {
         _allergy_class(drug) for drug in catalog.drugs.values() if drug.allergy_class
     }
@@ -51,7 +82,7 @@ def allergy_alerts(
                 continue
             yield Alert(
                 AlertCode.ALLERGY_CONFLICT,
-                AlertSeverity.WARNING,
+                AlertSeverity.BLOCKING,
                 f"{drug_name(catalog, medication.drug_id)} conflicts with the recorded "
                 f'allergy "{allergy}": {reason}',
                 f"sites[{site_index}].medications[{medication_index}].drug",
@@ -61,12 +92,17 @@ def allergy_alerts(
 def _allergy_reason(
     drug_id: str, drug: Drug | None, allergy: frozenset[str], classes: frozenset[str]
 ) -> str | None:
-    """Why a drug conflicts with an allergy's (folded, singular) words, or None."""
+    """Why a drug conflicts with an allergy's (folded, singular) words, or None: by its
+    generic name, a brand name (drugs.toml synonyms), its class (amide or ester local
+    anaesthetic, local anaesthetic, corticosteroid or steroid)."""
     shared = [word for word in _allergen_words(drug_id, drug) if word in allergy]
     if shared:
         return f"it contains {join_names(shared)}"
     if drug is None:
         return None
+    for synonym in drug.synonyms:
+        if frozenset(_word_list(synonym)) <= allergy:
+            return f"{synonym} is {drug.name.lower()}"
     named_classes = allergy & classes
     if named_classes:
         if _allergy_class(drug) in named_classes:

@@ -46,7 +46,7 @@ def dose_alerts(
         )
         yield Alert(
             AlertCode.COMBINED_ANAESTHETIC_OVER_MAXIMUM,
-            AlertSeverity.WARNING,
+            AlertSeverity.BLOCKING,
             f"Local anaesthetics together reach {format_number(combined * 100)} % of the "
             f"combined maximum ({shares})",
         )
@@ -103,7 +103,7 @@ def _total_alert(
         )
     return Alert(
         AlertCode.DOSE_OVER_MAXIMUM,
-        AlertSeverity.WARNING,
+        AlertSeverity.BLOCKING,
         f"{label}: {amount} exceeds the maximum of {maximum}{_maximum_detail(drug, weight)}",
     )
 

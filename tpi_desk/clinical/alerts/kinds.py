@@ -34,6 +34,23 @@ class AlertCode(StrEnum):
     SAME_MUSCLE_WITHIN_6_WEEKS = "same_muscle_within_6_weeks"
     MULTIPLE_REGIONS = "multiple_regions"
     DIAGNOSIS_NOT_COVERED = "diagnosis_not_covered"
+    CONCENTRATION_NOT_MARKETED = "concentration_not_marketed"
+    STEROID_OVER_90_DAY_LIMIT = "steroid_over_90_day_limit"
+    DRY_NEEDLING_SCOPE = "dry_needling_scope"
+    INJECTION_SCOPE = "injection_scope"
+    CREDENTIALS_UNKNOWN = "credentials_unknown"
+
+
+# Hard stops (issue 12): blocking until the clinician types an override reason; with one
+# they stay visible as warnings that say they were overridden.
+HARD_STOPS = frozenset(
+    {
+        AlertCode.LOT_EXPIRED,
+        AlertCode.ALLERGY_CONFLICT,
+        AlertCode.DOSE_OVER_MAXIMUM,
+        AlertCode.COMBINED_ANAESTHETIC_OVER_MAXIMUM,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +61,8 @@ class Alert:
     severity: AlertSeverity
     message: str
     path: str | None = None
+    # A hard stop the clinician signed past with an override reason (now a warning).
+    overridden: bool = False
 
 
 SEVERITY_ORDER = {AlertSeverity.BLOCKING: 0, AlertSeverity.WARNING: 1, AlertSeverity.INFO: 2}
@@ -51,6 +70,32 @@ SEVERITY_ORDER = {AlertSeverity.BLOCKING: 0, AlertSeverity.WARNING: 1, AlertSeve
 
 def blocking(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
     return tuple(alert for alert in alerts if alert.severity is AlertSeverity.BLOCKING)
+
+
+def hard_stops(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
+    """The hard stops among ``alerts``, overridden or not (the sign dialog asks for a reason
+    while one of them is blocking)."""
+    return tuple(alert for alert in alerts if alert.code in HARD_STOPS)
+
+
+def with_override(alerts: Sequence[Alert], reason: str) -> tuple[Alert, ...]:
+    """``alerts`` with every blocking hard stop made an overridden warning when ``reason``
+    is not blank; unchanged otherwise."""
+    reason = " ".join(reason.split())
+    if not reason:
+        return tuple(alerts)
+    return tuple(
+        Alert(
+            alert.code,
+            AlertSeverity.WARNING,
+            f"{alert.message} (overridden: {reason})",
+            alert.path,
+            overridden=True,
+        )
+        if alert.code in HARD_STOPS and alert.severity is AlertSeverity.BLOCKING
+        else alert
+        for alert in alerts
+    )
 
 
 def drug_name(catalog: Catalog, drug_id: str) -> str:

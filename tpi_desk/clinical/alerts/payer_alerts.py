@@ -51,6 +51,8 @@ def payer_alerts(
         )
     for repeated in payer_checks.muscles_repeated_too_soon(entry, history, rules):
         name = _muscle_name(catalog, repeated.muscle_id)
+        if repeated.side is not None:
+            name = f"{name} ({repeated.side.value})"
         yield Alert(
             AlertCode.SAME_MUSCLE_WITHIN_6_WEEKS,
             AlertSeverity.WARNING,

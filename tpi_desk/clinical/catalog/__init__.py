@@ -25,6 +25,8 @@ from tpi_desk.clinical.catalog.entries import (
 )
 from tpi_desk.clinical.catalog.loading import CATALOG_FILES, load_catalog
 from tpi_desk.clinical.catalog.lookups import Catalog
+from tpi_desk.clinical.catalog.scope import ScopeRule, ScopeTable
+from tpi_desk.clinical.catalog.steroids import SteroidEquivalence
 
 __all__ = [
     "BODY_MAP_VIEWS",
@@ -44,5 +46,8 @@ __all__ = [
     "Muscle",
     "PayerRules",
     "RiskPreselect",
+    "ScopeRule",
+    "ScopeTable",
+    "SteroidEquivalence",
     "load_catalog",
 ]

@@ -57,6 +57,9 @@ class Drug:
     allergy_class: str | None = None
     single_dose_container: bool = False
     excipients: tuple[str, ...] = ()  # names of ``Catalog.excipients`` the usual vial holds
+    synonyms: tuple[str, ...] = ()  # brand names an allergy may name it by ("Xylocaine")
+    # Corticosteroids: the mg of this drug equivalent to the reference steroid dose.
+    steroid_equivalent_mg: Decimal | None = None
 
     @property
     def is_local_anaesthetic(self) -> bool:

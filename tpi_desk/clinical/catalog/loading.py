@@ -21,6 +21,8 @@ from tpi_desk.clinical.catalog.entries import (
     PayerRules,
 )
 from tpi_desk.clinical.catalog.lookups import Catalog
+from tpi_desk.clinical.catalog.scope import load_scope
+from tpi_desk.clinical.catalog.steroids import load_steroid_equivalence
 from tpi_desk.clinical.catalog.toml_tables import (
     TomlTable,
     build_entries,
@@ -39,6 +41,7 @@ CATALOG_FILES = (
     "findings.toml",
     "payer_rules.toml",
     "documentation.toml",
+    "scope.toml",
 )
 
 
@@ -88,6 +91,8 @@ def _drug(table: TomlTable) -> Drug:
         allergy_class=table.optional_text("allergy_class"),
         single_dose_container=table.flag("single_dose_container", default=False),
         excipients=table.texts("excipients"),
+        synonyms=table.texts("synonyms"),
+        steroid_equivalent_mg=table.optional_decimal("steroid_equivalent_mg"),
     )
 
 
@@ -198,4 +203,6 @@ def load_catalog(directory: Path) -> Catalog:
         sources=tuple(source for _, source in loaded.values()),
         excipients=excipients,
         documentation=load_documentation(loaded["documentation.toml"][0]),
+        steroid_equivalence=load_steroid_equivalence(drugs_data, drugs),
+        scope=load_scope(loaded["scope.toml"][0]),
     )

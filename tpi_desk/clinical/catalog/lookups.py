@@ -16,6 +16,8 @@ from tpi_desk.clinical.catalog.entries import (
     Muscle,
     PayerRules,
 )
+from tpi_desk.clinical.catalog.scope import ScopeTable
+from tpi_desk.clinical.catalog.steroids import SteroidEquivalence
 from tpi_desk.clinical.record import Position
 from tpi_desk.clinical.text_folding import fold
 
@@ -39,6 +41,10 @@ class Catalog:
     excipients: Mapping[str, Excipient] = field(default_factory=dict)
     # Exam findings, skin preparation, scales, consent risks, places of service, states.
     documentation: DocumentationVocabulary = field(default_factory=DocumentationVocabulary)
+    # Corticosteroids in mg of one reference steroid (drugs.toml [steroid_equivalence]).
+    steroid_equivalence: SteroidEquivalence = field(default_factory=SteroidEquivalence)
+    # State x procedure -> the professions allowed (scope.toml).
+    scope: ScopeTable = field(default_factory=ScopeTable)
 
     def muscle(self, muscle_id: str) -> Muscle:
         return _lookup(self.muscles, muscle_id, "muscle")
