@@ -12,9 +12,10 @@ from tests.services.conftest import (
     patient_facts,
     two_site_entry,
 )
-from tpi_desk.clinical.record import ProviderFacts, Role
+from tpi_desk.clinical.record import ProcedureKind, ProviderFacts, Role
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
 from tpi_desk.services.errors import PermissionDenied
+from tpi_desk.services.permissions import allowed_kinds
 
 
 def test_billing_staff_read_signed_notes_but_do_not_write_clinical_content(
@@ -57,3 +58,15 @@ def test_clinicians_sign_only_as_themselves(
         draft.id, draft.version, physician.id, actor=themselves, password=PASSWORD
     )
     assert signed.signed_at is not None
+
+
+@pytest.mark.parametrize(
+    "credentials", ["NP-C", "DNP", "AGPCNP-BC", "PA-C", "PT, DPT", "L.Ac.", "DC", "XYZ", ""]
+)
+def test_credentials_never_refuse_a_clinician(credentials: str) -> None:
+    # Issue 12: credentials such as NP-C, DNP, AGPCNP-BC, PA-C were refused; roles gate the
+    # actions and the scope-of-practice check warns instead.
+    assert allowed_kinds(Role.NURSE_PRACTITIONER, credentials) == frozenset(ProcedureKind)
+    assert allowed_kinds(Role.PHYSICIAN, credentials) == frozenset(ProcedureKind)
+    assert allowed_kinds(Role.BILLING, credentials) == frozenset()
+    assert allowed_kinds(Role.ADMIN, credentials) == frozenset()

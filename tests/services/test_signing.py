@@ -6,9 +6,12 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.services.conftest import NOW, PASSWORD, Services, actor_for, lidocaine, two_site_entry
 from tpi_desk.clinical.record import NoteStatus, Side, SiteEntry
+from tpi_desk.models.audit import AuditEvent
+from tpi_desk.models.database import Database
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
 from tpi_desk.services.errors import ConflictError, LockedNoteError, NotReadyToSign
 
@@ -76,6 +79,37 @@ def test_an_expired_lot_blocks_signing(
         )
 
     assert services.queries.load(draft.id).status is NoteStatus.DRAFT
+
+
+def test_an_override_reason_lets_a_hard_stop_be_signed_and_is_audited(
+    services: Services, database: Database, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    # Issue 12, Safety: hard stops block signing until the clinician types an override
+    # reason, which is audited.
+    expired = SiteEntry(
+        "upper_trapezius", Side.LEFT, medications=(lidocaine("1", expires=date(2026, 1, 31)),)
+    )
+    entry = replace(
+        two_site_entry(),
+        sites=(expired,),
+        override_reason="Only lot in stock; pharmacy confirmed stability",
+    )
+    draft = services.drafts.create(patient.id, physician.id, entry, actor=actor_for(physician))
+
+    signed = services.signing.sign(
+        draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+    )
+
+    assert signed.status is NoteStatus.SIGNED
+    with database.session_factory() as db:
+        detail = db.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "sign", AuditEvent.record_id == draft.id
+            )
+        ).one()
+    assert detail.endswith(
+        "; hard stops overridden (lot_expired): Only lot in stock; pharmacy confirmed stability"
+    )
 
 
 def test_signing_what_was_not_reviewed_is_a_conflict(

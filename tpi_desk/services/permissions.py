@@ -1,8 +1,10 @@
 """Who may do what: checked in the services, whatever the UI shows.
 
-Roles decide the actions (``authorize``); credentials decide which procedure kinds a
-clinician may document and sign (``allowed_kinds``): injections by physicians, physician
-assistants and nurse practitioners, dry needling also by licensed acupuncturists.
+Roles decide the actions (``authorize``): clinicians (physicians and nurse practitioner
+accounts, which also serve PAs, acupuncturists and physical therapists) document and sign
+every procedure kind. Credentials never refuse (issue 12): the scope-of-practice table of the
+clinical core warns when a procedure is outside a credential's scope in the session's state
+(``dry_needling_scope``, ``injection_scope``).
 """
 
 from __future__ import annotations
@@ -57,23 +59,13 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
 
 CLINICAL_ROLES = frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER})
 
-# Credentials as written after a name ("MD", "PA-C", "L.Ac."), upper-cased without dots.
-INJECTION_CREDENTIALS = frozenset(
-    {"MD", "DO", "NP", "APRN", "CRNP", "ARNP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "PA",
-     "PA-C"}
-)  # fmt: skip
-ACUPUNCTURE_CREDENTIALS = frozenset({"LAC"})
 KIND_LABELS = {
     ProcedureKind.TRIGGER_POINT_INJECTION: "trigger point injections",
     ProcedureKind.DRY_NEEDLING: "dry needling",
 }
 KIND_PERFORMERS = {
-    ProcedureKind.TRIGGER_POINT_INJECTION: (
-        "physicians, physician assistants and nurse practitioners"
-    ),
-    ProcedureKind.DRY_NEEDLING: (
-        "physicians, physician assistants, nurse practitioners and licensed acupuncturists"
-    ),
+    ProcedureKind.TRIGGER_POINT_INJECTION: "clinicians (physician or nurse practitioner accounts)",
+    ProcedureKind.DRY_NEEDLING: "clinicians (physician or nurse practitioner accounts)",
 }
 
 
@@ -115,29 +107,24 @@ def credential_words(credentials: str) -> frozenset[str]:
     return frozenset(word.replace(".", "").upper() for word in text.split() if word.strip("."))
 
 
-def allowed_kinds(role: Role, credentials: str) -> frozenset[ProcedureKind]:
-    """The procedure kinds someone with ``role`` and ``credentials`` may document and sign."""
-    if role not in CLINICAL_ROLES:
-        return frozenset()
-    words = credential_words(credentials)
-    if role is Role.PHYSICIAN or words & INJECTION_CREDENTIALS:
-        return frozenset(ProcedureKind)
-    if words & ACUPUNCTURE_CREDENTIALS:
-        return frozenset({ProcedureKind.DRY_NEEDLING})
-    if not words:  # a nurse practitioner account without credentials written down
-        return frozenset(ProcedureKind)
-    return frozenset()
+def allowed_kinds(role: Role, credentials: str = "") -> frozenset[ProcedureKind]:
+    """The procedure kinds someone with ``role`` may document and sign: every kind for a
+    clinical role, none otherwise. ``credentials`` do not decide (they are warned about by
+    the scope-of-practice check, never refused)."""
+    del credentials  # kept in the signature: callers pass what they know
+    return frozenset(ProcedureKind) if role in CLINICAL_ROLES else frozenset()
 
 
 def require_kind(
     role: Role, credentials: str, name: str, kind: ProcedureKind, *, doing: str = "document"
 ) -> None:
-    """PermissionDenied unless ``name`` (``role``, ``credentials``) may ``doing`` ``kind``."""
+    """PermissionDenied unless ``name``'s ``role`` may ``doing`` ``kind`` (credentials never
+    refuse)."""
     if kind in allowed_kinds(role, credentials):
         return
-    who = f"{name} ({credentials})" if credentials else name
     raise PermissionDenied(
-        f"{who} may not {doing} {KIND_LABELS[kind]}: they are performed by {KIND_PERFORMERS[kind]}."
+        f"{name} ({role.value.replace('_', ' ')}) may not {doing} {KIND_LABELS[kind]}: "
+        f"they are documented by {KIND_PERFORMERS[kind]}."
     )
 
 

@@ -329,6 +329,8 @@ class ExportService:
             history=history,
             settings=clinic.coding,
             today=generated_at.date(),
+            provider=record.provider.facts,
+            safety=clinic.safety,
         )
         return note_data(
             record,

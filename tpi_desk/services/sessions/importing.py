@@ -30,7 +30,7 @@ from tpi_desk.services.permissions import (
 from tpi_desk.services.sessions.drafts import create_draft_row
 from tpi_desk.services.sessions.record_mapping import apply_patient_facts, patient_facts
 from tpi_desk.services.sessions.session_loading import prior_sessions
-from tpi_desk.services.settings.clinic_settings import coding_settings
+from tpi_desk.services.settings.clinic_settings import clinic_settings, coding_settings
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
 
@@ -86,6 +86,7 @@ class ImportService:
     ) -> list[ImportedSession]:
         results = []
         settings = coding_settings(db)
+        safety = clinic_settings(db).safety
         for document in documents:
             patient, created = _find_or_add_patient(db, document.patient, actor)
             provider = find_or_add_provider(db, document.provider, actor=actor)
@@ -106,6 +107,8 @@ class ImportService:
                 history=prior_sessions(db, patient.id, row.performed_at, exclude_session_id=row.id),
                 settings=settings,
                 today=self._clock().date(),
+                provider=document.provider,
+                safety=safety,
             )
             results.append(
                 ImportedSession(row.id, patient.id, created, provider.username, analysis)

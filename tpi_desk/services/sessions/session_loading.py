@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -15,6 +16,7 @@ from tpi_desk.models.procedures import (
     Cosignature,
     EnteredInErrorMark,
     InjectionSite,
+    MedicationLine,
     ProcedureSession,
 )
 from tpi_desk.services.dto import AddendumRecord, SessionRecord
@@ -156,6 +158,7 @@ def prior_sessions(
         found = sessions.setdefault(session_id, (performed_at, kind, status, set()))
         if muscle_id is not None:
             found[3].add((muscle_id, side))
+    doses = _drug_doses(db, tuple(sessions))
     return tuple(
         PriorSession(
             performed_at=at,
@@ -163,6 +166,30 @@ def prior_sessions(
             muscle_ids=frozenset(muscle for muscle, _ in sites),
             status=status,
             sites=frozenset(sites),
+            drug_doses_mg=tuple(sorted(doses.get(session_id, {}).items())),
         )
-        for at, kind, status, sites in sorted(sessions.values(), key=lambda s: s[0])
+        for session_id, (at, kind, status, sites) in sorted(
+            sessions.items(), key=lambda item: item[1][0]
+        )
     )
+
+
+def _drug_doses(db: Session, session_ids: Sequence[int]) -> dict[int, dict[str, Decimal]]:
+    """Total mg of each drug given at each of ``session_ids`` (the cumulative steroid check)."""
+    if not session_ids:
+        return {}
+    query = (
+        select(
+            InjectionSite.session_id,
+            MedicationLine.drug_id,
+            MedicationLine.concentration_mg_per_ml,
+            MedicationLine.volume_ml,
+        )
+        .join(MedicationLine, MedicationLine.site_id == InjectionSite.id)
+        .where(InjectionSite.session_id.in_(session_ids))
+    )
+    totals: dict[int, dict[str, Decimal]] = {}
+    for session_id, drug_id, concentration, volume in db.execute(query):
+        per_drug = totals.setdefault(session_id, {})
+        per_drug[drug_id] = per_drug.get(drug_id, Decimal(0)) + concentration * volume
+    return totals

@@ -19,13 +19,13 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.dto import SessionCursor, SessionPage, SessionRecord, SessionSummary
 from tpi_desk.services.errors import PermissionDenied
 from tpi_desk.services.permissions import Action, Actor, authorize, may
-from tpi_desk.services.sessions.record_mapping import patient_facts
+from tpi_desk.services.sessions.record_mapping import patient_facts, provider_record
 from tpi_desk.services.sessions.session_loading import (
     load_session_row,
     prior_sessions,
     session_record,
 )
-from tpi_desk.services.settings.clinic_settings import coding_settings
+from tpi_desk.services.settings.clinic_settings import clinic_settings, coding_settings
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
@@ -169,6 +169,7 @@ class SessionQueries:
         patient_id: int,
         *,
         session_id: int | None = None,
+        provider_id: int | None = None,
         actor: Actor | None = None,
     ) -> SessionAnalysis:
         """Codes, doses, alerts and checklist for ``entry`` with the patient's history."""
@@ -181,6 +182,9 @@ class SessionQueries:
                 db, patient_id, entry.performed_at, exclude_session_id=session_id
             )
             settings = coding_settings(db)
+            safety = clinic_settings(db).safety
+            provider = db.get(User, provider_id) if provider_id is not None else None
+            provider_facts = provider_record(provider).facts if provider is not None else None
         return analyse_session(
             entry,
             self._catalog,
@@ -188,6 +192,8 @@ class SessionQueries:
             history=history,
             settings=settings,
             today=self._clock().date(),
+            provider=provider_facts,
+            safety=safety,
         )
 
 

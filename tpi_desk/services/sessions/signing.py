@@ -6,16 +6,17 @@ addenda, and a mistaken note is marked entered in error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
+from tpi_desk.clinical.alerts import Alert
 from tpi_desk.clinical.analysis import analyse_session
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import NoteStatus, Role
+from tpi_desk.clinical.record import NoteStatus, Role, SessionEntry
 from tpi_desk.models.people import User
 from tpi_desk.models.procedures import CosignRequest, SignedRecordKind
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
@@ -38,7 +39,11 @@ from tpi_desk.services.sessions.session_loading import (
     prior_sessions,
     session_record,
 )
-from tpi_desk.services.settings.clinic_settings import coding_settings, require_physician_cosign
+from tpi_desk.services.settings.clinic_settings import (
+    clinic_settings,
+    coding_settings,
+    require_physician_cosign,
+)
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
 
@@ -120,6 +125,8 @@ class SigningService:
             history=prior_sessions(db, row.patient_id, row.performed_at, exclude_session_id=row.id),
             settings=coding_settings(db),
             today=now.date(),
+            provider=record.provider.facts,
+            safety=clinic_settings(db).safety,
         )
         if not analysis.ready_to_sign:
             raise NotReadyToSign(analysis.checklist.missing)
@@ -149,7 +156,7 @@ class SigningService:
             AuditAction.SIGN,
             "session",
             row.id,
-            f"content hash {row.content_hash}",
+            f"content hash {row.content_hash}{_override_detail(analysis.alerts, record.entry)}",
             patient_id=row.patient_id,
             at=now,
         )
@@ -169,6 +176,14 @@ class SigningService:
             chain_hash=signature.chain_hash,
             cosign_required=cosign_required,
         )
+
+
+def _override_detail(alerts: Sequence[Alert], entry: SessionEntry) -> str:
+    """The hard stops signed past and the clinician's reason, for the audit event."""
+    overridden = [alert.code for alert in alerts if alert.overridden]
+    if not overridden:
+        return ""
+    return f"; hard stops overridden ({', '.join(overridden)}): {entry.override_reason.strip()}"
 
 
 class _PasswordRefused(Exception):

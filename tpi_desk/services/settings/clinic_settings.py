@@ -16,6 +16,7 @@ from tpi_desk.clinical.settings import (
     REQUIRE_PHYSICIAN_COSIGN,
     ClinicSettings,
     CodingSettings,
+    SafetySettings,
     clinic_setting,
 )
 from tpi_desk.models.settings import ClinicSetting
@@ -71,6 +72,10 @@ class ClinicSettingsService:
 
     def coding_settings(self, *, actor: Actor | None = None) -> CodingSettings:
         return self.load(actor=actor).coding
+
+    def safety_settings(self, *, actor: Actor | None = None) -> SafetySettings:
+        """The clinic's state and steroid limit, for the live safety and scope checks."""
+        return self.load(actor=actor).safety
 
     def require_physician_cosign(self, *, actor: Actor | None = None) -> bool:
         return self.load(actor=actor).require_physician_cosign
