@@ -2,7 +2,8 @@
 
 Each file in ``cases/`` holds one realistic, synthetic session document (``session``), the
 documents of the patient's earlier sessions to import and sign first (``history``; those to
-import and leave unsigned in ``history_drafts``), clinic settings an administrator sets first
+import and leave unsigned in ``history_drafts``; those signed and then marked entered in error
+in ``history_entered_in_error``), clinic settings an administrator sets first
 (``clinic_settings``, stored setting keys), and what the claim and the warnings must be
 (``expected``), written by hand from the cited ``source`` before anything was run. The session
 goes through the real command, ``tpi-desk --database URL import --json FILE``, on a fresh SQLite
@@ -35,6 +36,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "session.j
 # Every account of these cases signs in with this password (the accounts are synthetic).
 PASSWORD = "correct horse 7"
 ADMIN = "casesadmin"
+ENTERED_IN_ERROR_REASON = "Documented in the wrong patient's chart."
 
 CodeKey = tuple[str, int, tuple[str, ...]]
 
@@ -100,15 +102,19 @@ def _add_signers(desk: Desk, documents: list[dict[str, Any]]) -> None:
         )
 
 
-def _import_history(
-    url: str, catalog: Catalog, signed: list[dict[str, Any]], drafts: list[dict[str, Any]]
-) -> None:
-    """Import the earlier sessions through the services; sign ``signed``, leave ``drafts``."""
-    if not signed and not drafts:
+def _import_history(url: str, catalog: Catalog, case: dict[str, Any]) -> None:
+    """Import the earlier sessions through the services, oldest first: sign ``history``,
+    sign and then mark entered in error ``history_entered_in_error``, leave
+    ``history_drafts`` unsigned."""
+    signed: list[dict[str, Any]] = case["history"]
+    in_error: list[dict[str, Any]] = case.get("history_entered_in_error", [])
+    drafts: list[dict[str, Any]] = case.get("history_drafts", [])
+    if not signed and not in_error and not drafts:
         return
     with _desk(url) as desk:
-        _add_signers(desk, signed)
-        for document in sorted(signed, key=lambda d: d["performed_at"]):
+        _add_signers(desk, signed + in_error)
+        to_sign = [(d, False) for d in signed] + [(d, True) for d in in_error]
+        for document, mark_in_error in sorted(to_sign, key=lambda pair: pair[0]["performed_at"]):
             parsed = documents_from_json(json.dumps(document), catalog)
             (result,) = desk.importing.import_documents(parsed)
             actor = desk.users.authenticate(document["provider"]["username"], PASSWORD)
@@ -116,6 +122,10 @@ def _import_history(
             desk.signing.sign(
                 result.session_id, draft.version, actor.user_id, actor=actor, password=PASSWORD
             )
+            if mark_in_error:
+                desk.entered_in_error.mark_entered_in_error(
+                    result.session_id, ENTERED_IN_ERROR_REASON, actor, PASSWORD
+                )
         for document in drafts:
             desk.importing.import_documents(documents_from_json(json.dumps(document), catalog))
 
@@ -166,7 +176,7 @@ def test_hand_checked_case(
     case = json.loads(case_file.read_text(encoding="utf-8"))
     url = _fresh_database(tmp_path, migrated_sqlite_template)
     _apply_settings(url, case.get("clinic_settings", {}))
-    _import_history(url, catalog, case["history"], case.get("history_drafts", []))
+    _import_history(url, catalog, case)
     file = _write(tmp_path / f"{case['id']}.json", case["session"])
 
     run = _run_import(url, file, capsys)
