@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tpi_desk.clinical.catalog.contractors import load_contractors
 from tpi_desk.clinical.catalog.documentation import load_documentation
 from tpi_desk.clinical.catalog.entries import (
     BODY_MAP_VIEWS,
@@ -39,6 +40,7 @@ CATALOG_FILES = (
     "findings.toml",
     "payer_rules.toml",
     "documentation.toml",
+    "medicare_contractors.toml",
 )
 
 
@@ -162,7 +164,7 @@ def _payer_rules(
         max_regions_per_session=table.integer("max_regions_per_session", minimum=1),
         ultrasound_guidance_covered=table.flag("ultrasound_guidance_covered"),
         covered_diagnoses=frozenset(code for code, c in icd10.items() if c.tpi_lcd_covered),
-        effective_date=source.effective_date,
+        effective_date=table.iso_date("effective_date"),
     )
 
 
@@ -183,6 +185,8 @@ def load_catalog(directory: Path) -> Catalog:
     cpt = build_entries(cpt_data, "cpt.toml", "code", _cpt, lambda c: c.code)
     icd10 = build_entries(icd10_data, "icd10.toml", "code", _icd10, lambda c: c.code)
     instructions = TomlTable("findings.toml", "[instructions]", findings_data.get("instructions"))
+    documentation = load_documentation(loaded["documentation.toml"][0])
+    contractors_data = loaded["medicare_contractors.toml"][0]
     return Catalog(
         muscles=muscles,
         drugs=drugs,
@@ -197,5 +201,6 @@ def load_catalog(directory: Path) -> Catalog:
         payer_rules=_payer_rules(payer_data, payer_source, icd10),
         sources=tuple(source for _, source in loaded.values()),
         excipients=excipients,
-        documentation=load_documentation(loaded["documentation.toml"][0]),
+        documentation=documentation,
+        medicare_contractors=load_contractors(contractors_data, documentation.states),
     )
