@@ -52,7 +52,7 @@ def test_only_the_chosen_risks_print(needling: RenderedNote) -> None:
 def test_exam_technique_and_outcome_print_as_recorded(documented: RenderedNote) -> None:
     words = documented.words
     assert "Exam findings Taut band, Hypersensitive spot, Local twitch response" in words
-    assert "Function score 38 (Neck Disability Index" in words
+    assert "Function score Neck Disability Index (%): 38" in words
     assert "Prior relief 60 % after the previous session, lasting 8 weeks" in words
     assert "Skin preparation Chlorhexidine" in words
     assert "Aspiration Negative before injecting" in words
@@ -63,7 +63,7 @@ def test_exam_technique_and_outcome_print_as_recorded(documented: RenderedNote) 
 def test_location_and_place_of_service_print(documented: RenderedNote) -> None:
     words = documented.words
     assert "Location Riverside Pain & Spine, Falmouth office, ME" in words
-    assert "Place of service 11 Office" in words
+    assert "Setting Office (place of service 11)" in words
 
 
 def test_items_not_recorded_are_left_out(single_site: RenderedNote) -> None:
@@ -77,7 +77,7 @@ def test_items_not_recorded_are_left_out(single_site: RenderedNote) -> None:
         "Tolerance",
         "Observation",
         "Witness",
-        "Place of service",
+        "place of service",
         "Ultrasound findings",
         "Hard stop overridden",
         "NDC",
@@ -106,6 +106,8 @@ def test_dry_needling_prints_dry_needling_aftercare(needling: RenderedNote) -> N
     assert catalog.documentation.dry_needling_aftercare[:60] in words
     assert catalog.default_instructions[:40] not in words
     assert "Drugs: NDC and waste" not in words
+    # The chest-wall line speaks of injections: not on a dry-needling note.
+    assert catalog.chest_wall_instructions not in words
 
 
 def test_typed_instructions_win_over_the_dry_needling_aftercare(long_text: RenderedNote) -> None:

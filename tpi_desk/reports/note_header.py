@@ -99,7 +99,7 @@ def _session_rows(data: NoteData) -> list[tuple[str, str]]:
     place = data.entry.place_of_service
     if place:
         label = data.catalog.documentation.places_of_service.get(place)
-        rows.append(("Place of service", f"{place} {label}" if label else place))
+        rows.append(("Setting", f"{label} (place of service {place})" if label else place))
     rows.append(("Session ID", data.session_id))
     return rows
 

@@ -146,7 +146,8 @@ def aftercare(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     story: list[Flowable] = [*heading(styles, "Instructions and follow-up")]
     story += text_paragraphs(styles, instructions, "body")
     chest_wall = catalog.chest_wall_instructions
-    if has_pneumothorax_risk(entry, catalog) and chest_wall not in instructions:
+    injected = entry.kind is ProcedureKind.TRIGGER_POINT_INJECTION  # the text says injections
+    if injected and has_pneumothorax_risk(entry, catalog) and chest_wall not in instructions:
         story.append(text(styles, chest_wall))
     story.append(Spacer(1, 2))
     story.append(facts_table(styles, [("Follow-up", entry.follow_up.strip() or "Not specified")]))
@@ -170,7 +171,7 @@ def _examination(entry: SessionEntry, catalog: Catalog) -> list[tuple[str, str]]
     if entry.function_score is not None:
         scale = vocabulary.function_scales.get(entry.function_scale)
         name = scale.label if scale is not None else entry.function_scale or "scale not named"
-        rows.append(("Function score", f"{format_number(entry.function_score)} ({name})"))
+        rows.append(("Function score", f"{name}: {format_number(entry.function_score)}"))
     if entry.prior_relief_percent is not None:
         relief = f"{entry.prior_relief_percent} % after the previous session"
         if entry.prior_relief_weeks is not None:
