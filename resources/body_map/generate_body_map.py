@@ -596,6 +596,32 @@ def front_shapes() -> Shapes:
         [*neck_edge[:-1], (123.6, 87.8)],
     )
     return {
+        # The muscles of mastication on the side of the face: temporalis on the temple,
+        # lateral pterygoid below the zygomatic arch in front of the ear (needled through the
+        # mandibular notch), masseter over the ramus, medial pterygoid at the angle of the jaw.
+        "temporalis": [
+            [
+                (111.8, 21.0),
+                (116.6, 17.6),
+                (119.4, 22.0),
+                (120.2, 28.0),
+                (119.6, 33.0),
+                (112.6, 33.4),
+                (111.4, 28.0),
+            ]
+        ],
+        "lateral_pterygoid": [[(113.8, 34.2), (120.0, 34.0), (121.2, 38.0), (113.8, 38.4)]],
+        "masseter": [
+            [
+                (112.4, 39.2),
+                (121.0, 39.0),
+                (120.8, 44.0),
+                (119.6, 48.8),
+                (117.2, 51.4),
+                (112.4, 51.4),
+            ]
+        ],
+        "medial_pterygoid": [[(111.2, 52.2), (116.6, 52.2), (115.4, 54.8), (112.0, 55.8)]],
         "sternocleidomastoid": [
             [
                 (111.8, 57.2),

@@ -21,6 +21,8 @@ from tpi_desk.clinical.record import Position, ProcedureKind
 from tpi_desk.paths import resource_path
 
 MUSCLES_BY_GROUP = {
+    # DOMAIN.md, Muscles: "Jaw (mastication, M79.11)".
+    "Jaw": "masseter, temporalis, lateral pterygoid, medial pterygoid",
     "Neck": (
         "upper trapezius, levator scapulae, sternocleidomastoid, anterior scalene, middle "
         "scalene, posterior scalene, splenius capitis, splenius cervicis, semispinalis capitis, "
@@ -97,6 +99,10 @@ def test_catalog_has_exactly_the_reference_muscles_in_order(catalog: Catalog) ->
 @pytest.mark.parametrize(
     ("muscle_id", "region", "pneumothorax_risk"),
     [
+        ("masseter", "jaw", False),
+        ("temporalis", "jaw", False),
+        ("lateral_pterygoid", "jaw", False),
+        ("medial_pterygoid", "jaw", False),
         ("upper_trapezius", "cervical", True),
         ("anterior_scalene", "cervical", True),
         ("sternocleidomastoid", "cervical", False),
@@ -207,11 +213,11 @@ def test_payer_rules(catalog: Catalog) -> None:
     assert rules.effective_date == date(2024, 4, 1)
 
 
-def test_every_file_records_its_source_and_effective_date(catalog: Catalog) -> None:
+def test_every_file_records_its_source_and_as_of_date(catalog: Catalog) -> None:
     assert [s.file for s in catalog.sources] == list(CATALOG_FILES)
     for source in catalog.sources:
         assert source.source and source.description
-        assert source.effective_date >= date(2024, 1, 1)
+        assert date(2024, 1, 1) <= source.as_of <= date.today()
 
 
 def test_unknown_ids_raise_a_clear_key_error(catalog: Catalog) -> None:
@@ -323,11 +329,18 @@ def test_a_missing_position_label_is_refused(catalog_copy: Path) -> None:
         load_catalog(catalog_copy)
 
 
-def test_a_missing_effective_date_is_refused(catalog_copy: Path) -> None:
-    _replace(
-        catalog_copy / "icd10.toml", 'effective_date = "2026-01-01"', 'effective_date = "soon"'
-    )
-    with pytest.raises(CatalogError, match=r"icd10\.toml, \[meta\]: effective_date must be"):
+def test_a_malformed_as_of_date_is_refused(catalog_copy: Path) -> None:
+    _replace(catalog_copy / "icd10.toml", 'as_of = "2026-01-01"', 'as_of = "soon"')
+    with pytest.raises(CatalogError, match=r"icd10\.toml, \[meta\]: as_of must be"):
+        load_catalog(catalog_copy)
+
+
+@pytest.mark.parametrize("file", CATALOG_FILES)
+def test_a_file_without_source_or_as_of_is_refused(catalog_copy: Path, file: str) -> None:
+    path = catalog_copy / file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nas_of = ", "\nchecked = ", 1), encoding="utf-8")
+    with pytest.raises(CatalogError, match=rf"{file}, \[meta\]: as_of is missing"):
         load_catalog(catalog_copy)
 
 

@@ -114,7 +114,7 @@ def test_unknown_duplicated_and_unbillable_diagnoses(
 ) -> None:
     entry = replace(complete_entry, diagnoses=("Z99.99", "M79.18", "M54.5", "M79.18"))
     assert problems_of(entry, catalog) == [
-        ("diagnoses[0]", "Diagnosis 1", "Z99.99 is not an ICD-10-CM code in the catalog"),
+        ("diagnoses[0]", "Diagnosis 1", "Z99.99 is not an ICD-10-CM code"),
         ("diagnoses[2]", "Diagnosis 3", "M54.5 is not billable; choose a more specific code"),
         ("diagnoses[3]", "Diagnosis 4", "M79.18 is already listed as diagnosis 2"),
     ]

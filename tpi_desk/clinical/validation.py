@@ -215,15 +215,13 @@ def _diagnosis_problems(entry: SessionEntry, catalog: Catalog) -> Iterator[Field
     first_index: dict[str, int] = {}
     for index, code in enumerate(entry.diagnoses):
         path = f"diagnoses[{index}]"
-        known = catalog.icd10.get(code)
         if code in first_index:
             yield _problem(path, f"{code} is already listed as diagnosis {first_index[code] + 1}")
             continue
         first_index[code] = index
-        if known is None:
-            yield _problem(path, f"{code} is not an ICD-10-CM code in the catalog")
-        elif not known.billable:
-            yield _problem(path, f"{code} is not billable; choose a more specific code")
+        problem = catalog.icd10_problem(code)  # the whole ICD-10-CM code set
+        if problem is not None:
+            yield _problem(path, problem)
 
 
 def _site_problems(

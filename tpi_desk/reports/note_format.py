@@ -109,8 +109,8 @@ def drug_name(catalog: Catalog, drug_id: str) -> str:
 
 
 def icd10_descriptor(catalog: Catalog, code: str) -> str:
-    known = catalog.icd10.get(code)
-    return known.descriptor if known is not None else "Not in the catalog"
+    known = catalog.diagnosis(code)
+    return known.descriptor if known is not None else "Not an ICD-10-CM code"
 
 
 def pick_list_label(labels: Mapping[str, str], value: str) -> str:

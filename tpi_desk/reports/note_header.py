@@ -95,8 +95,21 @@ def _session_rows(data: NoteData) -> list[tuple[str, str]]:
     ]
     if data.supervising_provider is not None:
         rows.append(("Supervising", _with_npi(data.supervising_provider)))
-    rows += [("Location", data.location or "—"), ("Session ID", data.session_id)]
+    rows.append(("Location", _location(data)))
+    place = data.entry.place_of_service
+    if place:
+        label = data.catalog.documentation.places_of_service.get(place)
+        rows.append(("Setting", f"{label} (place of service {place})" if label else place))
+    rows.append(("Session ID", data.session_id))
     return rows
+
+
+def _location(data: NoteData) -> str:
+    """Where the session took place as recorded, else the clinic's location."""
+    entry = data.entry
+    name = entry.location_name.strip() or data.location
+    parts = [part for part in (name, entry.location_state) if part]
+    return ", ".join(parts) or "—"
 
 
 def _with_npi(provider: ProviderFacts) -> str:

@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable
 from tpi_desk.reports.note_body_map import body_map_section
 from tpi_desk.reports.note_coding import coding_section
 from tpi_desk.reports.note_data import NoteData
+from tpi_desk.reports.note_drug_billing import drug_billing_section, override_section
 from tpi_desk.reports.note_format import SEPARATOR, patient_name
 from tpi_desk.reports.note_header import (
     PROCEDURE_TITLES,
@@ -53,9 +54,11 @@ def build_note_story(data: NoteData, *, bookmark: bool = False) -> list[Flowable
     story += consent_and_technique(data, styles)
     story += sites_section(data, styles)
     story += dose_totals_section(data, styles)
+    story += drug_billing_section(data, styles)
     story += body_map_section(data, styles)
     story += procedure_notes(data, styles)
     story += outcome(data, styles)
+    story += override_section(data, styles)
     story += aftercare(data, styles)
     story += coding_section(data, styles)
     story += signature_section(data, styles)

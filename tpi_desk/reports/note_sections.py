@@ -7,7 +7,8 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import SessionEntry
+from tpi_desk.clinical.dosing import format_number
+from tpi_desk.clinical.record import ProcedureKind, SessionEntry
 from tpi_desk.reports.note_blocks import (
     Column,
     data_table,
@@ -25,18 +26,8 @@ from tpi_desk.reports.note_format import (
 )
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 
-# The risks every consent names (DOMAIN.md "Consent"), by what the session involves.
-RISKS_ALWAYS = (
-    "bleeding or bruising",
-    "infection",
-    "post-procedure soreness",
-    "nerve injury",
-    "vasovagal reaction",
-)
-RISKS_LOCAL_ANAESTHETIC = ("allergic reaction or local anaesthetic systemic toxicity",)
-RISKS_CORTICOSTEROID = ("corticosteroid effects (skin changes, flushing, raised blood glucose)",)
-RISK_PNEUMOTHORAX = "pneumothorax"
 DIAGNOSIS_CODE_WIDTH = 0.9 * inch
+ASPIRATION = {True: "Negative before injecting", False: "Positive (blood drawn back)"}
 TIME_OUT_ELEMENTS = "patient identity, site and side, consent, position and precautions confirmed"
 
 
@@ -52,6 +43,7 @@ def indication_and_diagnoses(data: NoteData, styles: StyleSheet1) -> list[Flowab
             [
                 ("Conservative care tried", joined(tried, "None documented")),
                 ("Ongoing alongside", joined(ongoing, "None documented")),
+                *_examination(entry, catalog),
             ],
         ),
         *heading(styles, "Diagnoses (ICD-10-CM)"),
@@ -70,41 +62,50 @@ def indication_and_diagnoses(data: NoteData, styles: StyleSheet1) -> list[Flowab
 
 def consent_and_technique(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     entry, catalog = data.entry, data.catalog
-    consent = [("Informed consent", "Not documented")]
-    if entry.consent_obtained:
-        consent = [
-            ("Informed consent", "Obtained after discussing risks, benefits and alternatives"),
-            ("Risks discussed", _sentence(", ".join(risks_discussed(entry, catalog)))),
-        ]
     time_out = f"Performed ({TIME_OUT_ELEMENTS})" if entry.time_out_performed else "Not documented"
     position = catalog.position_labels.get(entry.position) if entry.position else None
+    technique = [("Position", position or "Not recorded")]
+    if entry.skin_prep:
+        technique.append(
+            ("Skin preparation", pick_list_label(catalog.documentation.skin_preps, entry.skin_prep))
+        )
+    if entry.aspiration_negative is not None:
+        technique.append(("Aspiration", ASPIRATION[entry.aspiration_negative]))
+    technique.append(("Ultrasound guidance", _ultrasound(entry)))
+    if entry.ultrasound_guided and entry.ultrasound_interpretation.strip():
+        technique.append(("Ultrasound findings", entry.ultrasound_interpretation.strip()))
     return [
         *heading(styles, "Consent and time-out"),
-        facts_table(styles, [*consent, ("Time-out", time_out)]),
+        facts_table(styles, [*consent_rows(entry, catalog), ("Time-out", time_out)]),
         *heading(styles, "Technique"),
-        facts_table(
-            styles,
-            [("Position", position or "Not recorded"), ("Ultrasound guidance", _ultrasound(entry))],
-        ),
+        facts_table(styles, technique),
     ]
+
+
+def consent_rows(entry: SessionEntry, catalog: Catalog) -> list[tuple[str, str]]:
+    """Consent as recorded: obtained, its type, the risks the clinician chose, the witness."""
+    if not entry.consent_obtained:
+        return [("Informed consent", "Not documented")]
+    kind = f"{entry.consent_type.value} " if entry.consent_type is not None else ""
+    rows = [
+        (
+            "Informed consent",
+            _sentence(f"{kind}consent obtained after discussing risks, benefits and alternatives"),
+        )
+    ]
+    risks = risks_discussed(entry, catalog)
+    if risks:
+        rows.append(("Risks discussed", _sentence(", ".join(risks))))
+    if entry.consent_witness.strip():
+        rows.append(("Witness", entry.consent_witness.strip()))
+    return rows
 
 
 def risks_discussed(entry: SessionEntry, catalog: Catalog) -> list[str]:
-    """The consent's risks: the standard list, drug risks by drug class, pneumothorax by site."""
-    drugs = [
-        catalog.drugs[m.drug_id]
-        for site in entry.sites
-        for m in site.medications
-        if m.drug_id in catalog.drugs
-    ]
-    risks = list(RISKS_ALWAYS)
-    if any(drug.is_local_anaesthetic for drug in drugs):
-        risks += RISKS_LOCAL_ANAESTHETIC
-    if any(drug.is_corticosteroid for drug in drugs):
-        risks += RISKS_CORTICOSTEROID
-    if has_pneumothorax_risk(entry, catalog):
-        risks.append(RISK_PNEUMOTHORAX)
-    return risks
+    """The texts of the risks the clinician chose (``consent.risks_discussed``), in their order;
+    never risks inferred from the sites or drugs."""
+    known = catalog.documentation.consent_risks
+    return [known[risk].text if risk in known else risk for risk in entry.consent_risks]
 
 
 def has_pneumothorax_risk(entry: SessionEntry, catalog: Catalog) -> bool:
@@ -124,6 +125,11 @@ def outcome(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
         ("Side effects", joined(effects, "None reported")),
         ("Complications", joined(problems, "None reported")),
     ]
+    if entry.tolerance is not None:
+        label = catalog.documentation.tolerance_labels.get(entry.tolerance, entry.tolerance.value)
+        rows.append(("Tolerance", label))
+    if entry.observation_minutes is not None:
+        rows.append(("Observation", f"{entry.observation_minutes} minutes after the procedure"))
     return [*heading(styles, "Outcome"), facts_table(styles, rows)]
 
 
@@ -136,15 +142,42 @@ def procedure_notes(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
 
 def aftercare(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     entry, catalog = data.entry, data.catalog
-    instructions = entry.instructions.strip() or catalog.default_instructions
+    instructions = entry.instructions.strip() or _usual_aftercare(entry, catalog)
     story: list[Flowable] = [*heading(styles, "Instructions and follow-up")]
     story += text_paragraphs(styles, instructions, "body")
     chest_wall = catalog.chest_wall_instructions
-    if has_pneumothorax_risk(entry, catalog) and chest_wall not in instructions:
+    injected = entry.kind is ProcedureKind.TRIGGER_POINT_INJECTION  # the text says injections
+    if injected and has_pneumothorax_risk(entry, catalog) and chest_wall not in instructions:
         story.append(text(styles, chest_wall))
     story.append(Spacer(1, 2))
     story.append(facts_table(styles, [("Follow-up", entry.follow_up.strip() or "Not specified")]))
     return story
+
+
+def _usual_aftercare(entry: SessionEntry, catalog: Catalog) -> str:
+    """The catalog's aftercare for the procedure, when the clinician typed none."""
+    if entry.kind is ProcedureKind.DRY_NEEDLING:
+        return catalog.documentation.dry_needling_aftercare or catalog.default_instructions
+    return catalog.default_instructions
+
+
+def _examination(entry: SessionEntry, catalog: Catalog) -> list[tuple[str, str]]:
+    """Exam findings, function score and prior relief, each only when recorded."""
+    vocabulary = catalog.documentation
+    rows = []
+    if entry.exam_findings:
+        findings = [pick_list_label(vocabulary.exam_findings, f) for f in entry.exam_findings]
+        rows.append(("Exam findings", ", ".join(findings)))
+    if entry.function_score is not None:
+        scale = vocabulary.function_scales.get(entry.function_scale)
+        name = scale.label if scale is not None else entry.function_scale or "scale not named"
+        rows.append(("Function score", f"{name}: {format_number(entry.function_score)}"))
+    if entry.prior_relief_percent is not None:
+        relief = f"{entry.prior_relief_percent} % after the previous session"
+        if entry.prior_relief_weeks is not None:
+            relief += f", lasting {entry.prior_relief_weeks} weeks"
+        rows.append(("Prior relief", relief))
+    return rows
 
 
 def _pain(entry: SessionEntry) -> str:

@@ -10,6 +10,8 @@ from functools import cache
 from tpi_desk.clinical.analysis import analyse_session
 from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.clinical.record import (
+    ConsentType,
+    ContainerKind,
     Indication,
     MedicationEntry,
     NoteStatus,
@@ -21,6 +23,7 @@ from tpi_desk.clinical.record import (
     Sex,
     Side,
     SiteEntry,
+    Tolerance,
 )
 from tpi_desk.paths import resource_path
 from tpi_desk.reports.note_data import (
@@ -184,6 +187,76 @@ def single_site_entry() -> SessionEntry:
         side_effects=("transient_numbness",),
         notes=EXAM_TEXT,
         follow_up="Review in 6 weeks; continue the home exercise program.",
+    )
+
+
+# The risks the clinician kept for a trapezius injection of lidocaine and triamcinolone.
+TPI_RISKS = (
+    "bleeding_bruising",
+    "infection",
+    "soreness",
+    "nerve_injury",
+    "vasovagal",
+    "allergic_reaction",
+    "steroid_effects",
+    "pneumothorax",
+)
+
+
+def documented_entry() -> SessionEntry:
+    """The single-site injection with everything session document @2 can record."""
+    site = single_site_entry().sites[0]
+    lidocaine_given, triamcinolone_given = site.medications
+    medications = (
+        replace(lidocaine_given, ndc="00409-4276-01"),
+        replace(
+            triamcinolone_given,
+            container=ContainerKind.SINGLE_DOSE,
+            ndc="00003-0293-05",
+            discarded_ml=Decimal("0.5"),
+        ),
+    )
+    return replace(
+        single_site_entry(),
+        location_name="Riverside Pain & Spine, Falmouth office",
+        location_state="ME",
+        place_of_service="11",
+        consent_type=ConsentType.WRITTEN,
+        consent_risks=TPI_RISKS,
+        consent_witness="Maribel Ortiz, MA",
+        exam_findings=("taut_band", "hypersensitive_spot", "local_twitch_response"),
+        function_scale="ndi",
+        function_score=Decimal("38"),
+        prior_relief_percent=60,
+        prior_relief_weeks=8,
+        skin_prep="chlorhexidine",
+        aspiration_negative=True,
+        tolerance=Tolerance.WELL,
+        observation_minutes=15,
+        sites=(replace(site, medications=medications),),
+    )
+
+
+def documented_note(status: NoteStatus = NoteStatus.SIGNED) -> NoteData:
+    """Zoë Ñúñez's injection with consent, exam, technique, NDCs and waste recorded."""
+    return make_note(documented_entry(), ZOE, status=status)
+
+
+def dry_needling_note() -> NoteData:
+    """Nguyễn Thị Hoa: dry needling with no instructions typed (the catalog's aftercare)."""
+    note = long_text_note(600)
+    entry = replace(
+        note.entry,
+        instructions="",
+        consent_type=ConsentType.VERBAL,
+        consent_risks=("bleeding_bruising", "infection", "soreness", "pneumothorax"),
+        exam_findings=("taut_band", "referred_pain"),
+        skin_prep="alcohol",
+        tolerance=Tolerance.FAIR,
+        observation_minutes=10,
+    )
+    return make_note(
+        entry, HOA, provider=NURSE_PRACTITIONER, supervising=SUPERVISOR, session_id="S-2026-000422"
     )
 
 

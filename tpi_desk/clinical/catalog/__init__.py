@@ -4,6 +4,7 @@
 ``toml_tables`` the checked reading of one TOML file and ``loading`` builds the catalog.
 """
 
+from tpi_desk.clinical.catalog.contractors import MedicareContractor
 from tpi_desk.clinical.catalog.documentation import (
     ConsentRisk,
     DocumentationVocabulary,
@@ -43,6 +44,7 @@ __all__ = [
     "Excipient",
     "FunctionScale",
     "Icd10Code",
+    "MedicareContractor",
     "Muscle",
     "PayerRules",
     "RiskPreselect",

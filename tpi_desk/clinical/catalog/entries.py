@@ -9,7 +9,16 @@ from enum import StrEnum
 
 from tpi_desk.clinical.record import ProcedureKind
 
-REGIONS = ("cervical", "scapular", "thoracic", "lumbar", "gluteal", "upper_limb", "lower_limb")
+REGIONS = (
+    "jaw",
+    "cervical",
+    "scapular",
+    "thoracic",
+    "lumbar",
+    "gluteal",
+    "upper_limb",
+    "lower_limb",
+)
 BODY_MAP_VIEWS = ("front", "back")
 
 
@@ -129,7 +138,9 @@ class PayerRules:
 
 @dataclass(frozen=True, slots=True)
 class CatalogSource:
+    """A catalog file's ``[meta]``: its source and the date the data was checked against it."""
+
     file: str
     source: str
-    effective_date: date
+    as_of: date
     description: str = ""

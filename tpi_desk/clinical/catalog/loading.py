@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tpi_desk.clinical.catalog.contractors import load_contractors
 from tpi_desk.clinical.catalog.documentation import load_documentation
 from tpi_desk.clinical.catalog.entries import (
     BODY_MAP_VIEWS,
@@ -42,6 +43,7 @@ CATALOG_FILES = (
     "payer_rules.toml",
     "documentation.toml",
     "scope.toml",
+    "medicare_contractors.toml",
 )
 
 
@@ -167,7 +169,7 @@ def _payer_rules(
         max_regions_per_session=table.integer("max_regions_per_session", minimum=1),
         ultrasound_guidance_covered=table.flag("ultrasound_guidance_covered"),
         covered_diagnoses=frozenset(code for code, c in icd10.items() if c.tpi_lcd_covered),
-        effective_date=source.effective_date,
+        effective_date=table.iso_date("effective_date"),
     )
 
 
@@ -188,6 +190,8 @@ def load_catalog(directory: Path) -> Catalog:
     cpt = build_entries(cpt_data, "cpt.toml", "code", _cpt, lambda c: c.code)
     icd10 = build_entries(icd10_data, "icd10.toml", "code", _icd10, lambda c: c.code)
     instructions = TomlTable("findings.toml", "[instructions]", findings_data.get("instructions"))
+    documentation = load_documentation(loaded["documentation.toml"][0])
+    contractors_data = loaded["medicare_contractors.toml"][0]
     return Catalog(
         muscles=muscles,
         drugs=drugs,
@@ -202,7 +206,8 @@ def load_catalog(directory: Path) -> Catalog:
         payer_rules=_payer_rules(payer_data, payer_source, icd10),
         sources=tuple(source for _, source in loaded.values()),
         excipients=excipients,
-        documentation=load_documentation(loaded["documentation.toml"][0]),
+        documentation=documentation,
         steroid_equivalence=load_steroid_equivalence(drugs_data, drugs),
         scope=load_scope(loaded["scope.toml"][0]),
+        medicare_contractors=load_contractors(contractors_data, documentation.states),
     )

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from tpi_desk.clinical.catalog.code_set import CODE_SET
+from tpi_desk.clinical.catalog.contractors import MedicareContractor
 from tpi_desk.clinical.catalog.documentation import DocumentationVocabulary
 from tpi_desk.clinical.catalog.entries import (
     CatalogSource,
@@ -45,6 +47,11 @@ class Catalog:
     steroid_equivalence: SteroidEquivalence = field(default_factory=SteroidEquivalence)
     # State x procedure -> the professions allowed (scope.toml).
     scope: ScopeTable = field(default_factory=ScopeTable)
+    medicare_contractors: Mapping[str, MedicareContractor] = field(default_factory=dict)
+
+    def medicare_contractor(self, state: str) -> MedicareContractor | None:
+        """The Medicare contractor (MAC) for a USPS state code ("NY" -> NGS JK), or None."""
+        return next((c for c in self.medicare_contractors.values() if state in c.states), None)
 
     def muscle(self, muscle_id: str) -> Muscle:
         return _lookup(self.muscles, muscle_id, "muscle")
@@ -56,24 +63,58 @@ class Catalog:
         return _lookup(self.cpt, code, "CPT code")
 
     def icd10_code(self, code: str) -> Icd10Code:
-        return _lookup(self.icd10, code, "ICD-10-CM code")
+        known = self.diagnosis(code)
+        if known is None:
+            raise KeyError(f"Unknown ICD-10-CM code {code!r}: it is not in the code set")
+        return known
+
+    def diagnosis(self, code: str) -> Icd10Code | None:
+        """The catalog's entry for ``code`` (LCD coverage, synonyms, note), else the code set's
+        (validity, billability, descriptor); None if ICD-10-CM has no such code."""
+        return self.icd10.get(code) or CODE_SET.lookup(code)
+
+    def icd10_problem(self, code: str) -> str | None:
+        """Why ``code`` cannot be a diagnosis on a claim (not in ICD-10-CM, or a heading that
+        needs a more specific code), or None for a valid billable code."""
+        known = self.diagnosis(code)
+        if known is None:
+            spelled = CODE_SET.spelled(code)
+            if spelled is not None and spelled != code:
+                return f"{code} is not an ICD-10-CM code as written; write it as {spelled}"
+            return f"{code} is not an ICD-10-CM code"
+        if not known.billable:
+            return f"{code} is not billable; choose a more specific code"
+        return None
 
     def search_icd10(self, query: str) -> list[Icd10Code]:
-        """Codes whose code starts with ``query`` (dots optional), then codes matching its words."""
+        """The catalog's codes matching ``query``, then the code set's billable codes: first
+        those whose code starts with it (dots optional), then those matching all its words."""
         folded = fold(query)
         if not folded:
             return list(self.icd10.values())
         compact = folded.replace(".", "").replace(" ", "")
+        words = folded.split()
         by_code = [
             c for c in self.icd10.values() if fold(c.code).replace(".", "").startswith(compact)
         ]
-        words = folded.split()
         by_words = [
             c
             for c in self.icd10.values()
             if c not in by_code and _all_words_in(words, (c.descriptor, *c.synonyms))
         ]
-        return by_code + by_words
+        listed = self.icd10.keys()
+        code_set = CODE_SET.billable_codes()
+        set_by_code = [
+            e.code for e in code_set if e.compact.startswith(compact) and e.code.code not in listed
+        ]
+        set_by_words = [
+            e.code
+            for e in code_set
+            if e.has_words_starting(words)
+            and e.code.code not in listed
+            and not e.compact.startswith(compact)
+        ]
+        return by_code + by_words + set_by_code + set_by_words
 
     def search_muscles(self, query: str) -> list[Muscle]:
         """Muscles whose name contains every word of ``query``; names starting with it first."""

@@ -94,7 +94,8 @@ def positive_decimal(table: TomlTable, key: str, value: Any) -> Decimal:
 
 
 def read_catalog_file(directory: Path, name: str) -> tuple[dict[str, Any], CatalogSource]:
-    """The parsed file ``name`` and its ``[meta]`` source and effective date."""
+    """The parsed file ``name`` and its ``[meta]``: where the data comes from and the date it
+    was last checked against that source (``as_of``)."""
     path = directory / name
     try:
         with path.open("rb") as handle:
@@ -107,7 +108,7 @@ def read_catalog_file(directory: Path, name: str) -> tuple[dict[str, Any], Catal
     source = CatalogSource(
         file=name,
         source=meta.text("source"),
-        effective_date=meta.iso_date("effective_date"),
+        as_of=meta.iso_date("as_of"),
         description=meta.text("description", default=""),
     )
     return data, source

@@ -77,21 +77,24 @@ def load_session_rows(db: Session, session_ids: Sequence[int]) -> dict[int, Proc
 def session_record(row: ProcedureSession) -> SessionRecord:
     """The record of a session loaded with ``load_session_row`` (everything eager).
 
-    A signed note names its provider and signer as they were when it was signed.
+    A signed note names its patient, provider and signer as they were when it was signed.
     """
     signature, cosignature, mark = row.signature, row.cosignature, row.error_mark
     provider = provider_record(row.provider)
     signed_by = row.signed_by.display_name if row.signed_by is not None else None
     signed_by_credentials = row.signed_by.credentials if row.signed_by is not None else None
-    people = people_as_signed(signature.content) if signature is not None else None
+    patient = patient_record(row.patient)
+    people = people_as_signed(signature.content, patient.facts) if signature else None
     if people is not None:
         provider = replace(provider, facts=people.provider)
         signed_by, signed_by_credentials = people.signer.display_name, people.signer.credentials
+        if people.patient is not None:  # the demographics the signed note attests
+            patient = replace(patient, facts=people.patient)
     return SessionRecord(
         id=row.id,
         version=row.version,
         status=row.status,
-        patient=patient_record(row.patient),
+        patient=patient,
         provider=provider,
         entry=session_entry(row),
         created_at=row.created_at,

@@ -142,7 +142,7 @@ class DiagnosisPicker(QWidget):
             self.popup.hide()
 
     def _on_result_activated(self, code: str) -> None:
-        if code in self._catalog.icd10:
+        if self._catalog.diagnosis(code) is not None:
             self.add_code(code)
             self.popup.hide()
             QTimer.singleShot(0, self._clear_search)
@@ -197,7 +197,7 @@ class DiagnosisPicker(QWidget):
         self.changed.emit()
 
     def _append_item(self, code: str) -> None:
-        known = self._catalog.icd10.get(code)
+        known = self._catalog.diagnosis(code)
         text = f"{code}  {known.descriptor}" if known is not None else code
         item = QListWidgetItem(text)
         item.setData(CODE_ROLE, code)
