@@ -117,11 +117,13 @@ class PendingUsers:
 
 def load_desk(url: str, *, demo: bool) -> LoadedDesk:
     """Open ``url`` (raising ``DatabaseOpenError``) and build every service the app uses."""
+    from tpi_desk.clinical.catalog.code_set import prepare_in_background
     from tpi_desk.desk import Desk
     from tpi_desk.ui.app_context import AppContext
 
     import_module("tpi_desk.ui.main_window")  # here, so that signing in need not wait for it
     desk = Desk.open(url, check_integrity=False)
+    prepare_in_background()  # the ICD-10-CM index, built once per computer
     try:
         context = AppContext.of(desk)
         if demo:

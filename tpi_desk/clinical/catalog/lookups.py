@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from tpi_desk.clinical.catalog.code_set import CODE_SET
+from tpi_desk.clinical.catalog.code_set import CODE_SET, CodeSetUnavailable
 from tpi_desk.clinical.catalog.contractors import MedicareContractor
 from tpi_desk.clinical.catalog.documentation import DocumentationVocabulary
 from tpi_desk.clinical.catalog.entries import (
@@ -71,14 +71,23 @@ class Catalog:
     def diagnosis(self, code: str) -> Icd10Code | None:
         """The catalog's entry for ``code`` (LCD coverage, synonyms, note), else the code set's
         (validity, billability, descriptor); None if ICD-10-CM has no such code."""
-        return self.icd10.get(code) or CODE_SET.lookup(code)
+        listed = self.icd10.get(code)
+        if listed is not None:
+            return listed
+        try:
+            return CODE_SET.lookup(code)
+        except CodeSetUnavailable:
+            return None
 
     def icd10_problem(self, code: str) -> str | None:
         """Why ``code`` cannot be a diagnosis on a claim (not in ICD-10-CM, or a heading that
         needs a more specific code), or None for a valid billable code."""
         known = self.diagnosis(code)
         if known is None:
-            spelled = CODE_SET.spelled(code)
+            try:
+                spelled = CODE_SET.spelled(code)
+            except CodeSetUnavailable as error:
+                return f"{code} could not be checked against ICD-10-CM ({error})"
             if spelled is not None and spelled != code:
                 return f"{code} is not an ICD-10-CM code as written; write it as {spelled}"
             return f"{code} is not an ICD-10-CM code"
@@ -103,18 +112,11 @@ class Catalog:
             if c not in by_code and _all_words_in(words, (c.descriptor, *c.synonyms))
         ]
         listed = self.icd10.keys()
-        code_set = CODE_SET.billable_codes()
-        set_by_code = [
-            e.code for e in code_set if e.compact.startswith(compact) and e.code.code not in listed
-        ]
-        set_by_words = [
-            e.code
-            for e in code_set
-            if e.has_words_starting(words)
-            and e.code.code not in listed
-            and not e.compact.startswith(compact)
-        ]
-        return by_code + by_words + set_by_code + set_by_words
+        try:
+            from_set = [c for c in CODE_SET.search(compact, words) if c.code not in listed]
+        except CodeSetUnavailable:
+            from_set = []  # the catalog's own codes still answer
+        return by_code + by_words + from_set
 
     def search_muscles(self, query: str) -> list[Muscle]:
         """Muscles whose name contains every word of ``query``; names starting with it first."""
