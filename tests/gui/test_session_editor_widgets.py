@@ -222,7 +222,9 @@ def test_ultrasound_guidance_adds_its_code_and_asks_for_the_device(
     # 3 muscles (DOMAIN.md, CPT); 76942 with the image retained and interpreted (issue 12).
     assert [line.code for line in editor.live_panel.codes_model.lines()][:2] == ["20553", "76942"]
     assert editor.reading is not None
-    assert editor.reading.entry.ultrasound_interpretation == "Needle tip in the muscle; pleura clear"
+    assert (
+        editor.reading.entry.ultrasound_interpretation == "Needle tip in the muscle; pleura clear"
+    )
     header.ultrasound_guided.setChecked(False)
     assert not header.ultrasound_image_retained.isChecked()  # never retained without guidance
     assert not header.ultrasound_interpretation.isEnabled()
