@@ -62,7 +62,8 @@ def test_the_sign_dialog_asks_for_a_reason_and_records_it_before_signing(
     )
     qtbot.addWidget(dialog)
 
-    assert [label.text() for label in dialog.hard_stop_labels][0].startswith("<b>Blocks signing")
+    assert len(dialog.hard_stop_labels) == 1
+    assert dialog.hard_stop_labels[0].text().startswith("<b>Blocks signing")
     assert "expired on 2026-01-31" in dialog.hard_stop_labels[0].text()
     assert dialog.other_items_done
     assert not dialog.sign_button.isEnabled()
