@@ -41,6 +41,7 @@ BILL_ANAESTHETIC_HINT = (
     "Off where your payers bundle local anaesthetics into the injection code: no drug line "
     "is billed for them then."
 )
+DIALOG_WIDTH = 620
 NO_STATE = "Not set"
 NO_PLACE = "Not set"
 STATE_HINT = "The state's scope-of-practice rules apply; a session can name another location."
@@ -107,6 +108,7 @@ class ClinicSettingsDialog(QDialog):
     def _lay_out(self) -> None:
         header = QGroupBox("Note header (printed on every PDF)")
         header_form = QFormLayout(header)
+        header_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         header_form.addRow(_label("clinic_name"), self.name)
         header_form.addRow(_label("clinic_address_lines"), self.address)
         header_form.addRow(_label("clinic_phone"), self.phone)
@@ -126,6 +128,7 @@ class ClinicSettingsDialog(QDialog):
         rules_layout.addWidget(self.require_cosign)
         security = QGroupBox("Safety and security")
         security_form = QFormLayout(security)
+        security_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         security_form.addRow(_label("steroid_limit_90_days_mg"), self.steroid_limit)
         security_form.addRow(_label("idle_lock_minutes"), self.idle_minutes)
         idle_hint = QLabel("of no keyboard or mouse use; drafts are kept while locked.")
@@ -135,7 +138,8 @@ class ClinicSettingsDialog(QDialog):
         for group in (header, rules, security):
             layout.addWidget(group)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.resize(DIALOG_WIDTH, layout.totalHeightForWidth(DIALOG_WIDTH))
 
     def _connect_signals(self) -> None:
         self.browse_button.clicked.connect(self._browse_logo)

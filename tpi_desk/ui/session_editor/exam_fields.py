@@ -76,7 +76,7 @@ class ExamFields(QWidget):
             "%", 44, tooltip="Relief after the previous session, in percent (repeat sessions)"
         )
         self.prior_relief_weeks = compact_edit(
-            "weeks", 52, tooltip="How many weeks that relief lasted"
+            "weeks", 72, tooltip="How many weeks that relief lasted"
         )
         self.errors = ErrorLabel()
         # Findings a document named that the catalog lacks: kept, so validation names them.

@@ -62,7 +62,9 @@ class MedicationRow(QWidget):
         self.discarded = compact_edit(
             "mL", 56, tooltip="Drawn up from a single-dose container but not given, in mL"
         )
-        self.ndc = compact_edit("NDC 00000-0000-00", 150, tooltip="National Drug Code on the vial")
+        self.ndc = compact_edit(
+            "NDC", 130, tooltip="National Drug Code on the vial (10 or 11 digits): 00409-4276-01"
+        )
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
