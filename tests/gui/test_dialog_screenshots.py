@@ -20,7 +20,7 @@ from tpi_desk.ui.patient_dialog import PatientDialog
 def test_patient_dialog_screenshot(
     qtbot: QtBot,
     clinic: Clinic,
-    screenshots: Path,
+    screenshots: Path,  # noqa: F811 - the fixture imported above
     themed: None,  # noqa: F811
 ) -> None:
     dialog = PatientDialog(clinic.context, actor=clinic.admin)
@@ -44,7 +44,7 @@ def test_patient_dialog_screenshot(
 def test_clinic_settings_dialog_screenshot(
     qtbot: QtBot,
     clinic: Clinic,
-    screenshots: Path,
+    screenshots: Path,  # noqa: F811 - the fixture imported above
     themed: None,  # noqa: F811
 ) -> None:
     dialog = ClinicSettingsDialog(clinic.context, clinic.messages, clinic.admin)
