@@ -40,7 +40,12 @@ def setting_changes(clinic: Clinic) -> list[str]:
 def test_a_new_clinic_shows_the_defaults(qtbot: QtBot, clinic: Clinic) -> None:
     dialog = settings_dialog(qtbot, clinic)
     assert dialog.name.text() == ""
-    assert not dialog.count_sides.isChecked()
+    # Left and right of a paired muscle count as two by default (DOMAIN.md, CPT).
+    assert dialog.count_sides.isChecked()
+    assert dialog.bill_anaesthetics.isChecked()
+    assert dialog.state.currentData() == ""
+    assert dialog.place_of_service.currentData() == "11"
+    assert dialog.steroid_limit.value() == 240
     assert not dialog.require_cosign.isChecked()
     assert dialog.idle_minutes.value() == 10
     assert dialog.count_sides.text() == COUNT_SIDES_TEXT
@@ -53,7 +58,7 @@ def test_saving_writes_each_changed_setting_under_the_services_keys(
     dialog = settings_dialog(qtbot, clinic)
     dialog.name.setText("Clínica Ødegård Pain & Spine")
     dialog.address.setPlainText("12 Fjord Street\n\n  Suite 4  \n")
-    dialog.count_sides.setChecked(True)
+    dialog.count_sides.setChecked(False)
     dialog.require_cosign.setChecked(True)
     dialog.idle_minutes.setValue(25)
     assert dialog.save()
@@ -62,12 +67,12 @@ def test_saving_writes_each_changed_setting_under_the_services_keys(
         "security.idle_lock_minutes", "signing.require_physician_cosign",
     ]  # fmt: skip
     settings = clinic.context.settings
-    assert settings.coding_settings(actor=clinic.admin).count_sides_separately is True
+    assert settings.coding_settings(actor=clinic.admin).count_sides_separately is False
     assert settings.require_physician_cosign(actor=clinic.admin) is True
     assert setting_changes(clinic) == [
         'clinic.address_lines: null -> ["12 Fjord Street", "Suite 4"]',
         'clinic.name: null -> "Clínica Ødegård Pain & Spine"',
-        "coding.count_sides_separately: null -> true",
+        "coding.count_sides_separately: null -> false",
         "security.idle_lock_minutes: null -> 25",
         "signing.require_physician_cosign: null -> true",
     ]
@@ -82,7 +87,34 @@ def test_a_reopened_dialog_shows_the_saved_switches(qtbot: QtBot, clinic: Clinic
     assert first.save()
     again = settings_dialog(qtbot, clinic)
     assert again.require_cosign.isChecked()
-    assert not again.count_sides.isChecked()
+    assert again.count_sides.isChecked()
+
+
+def test_state_place_of_service_and_the_coding_and_safety_settings_are_saved(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = settings_dialog(qtbot, clinic)
+    dialog.state.setCurrentIndex(dialog.state.findData("NY"))
+    dialog.place_of_service.setCurrentIndex(dialog.place_of_service.findData("22"))
+    dialog.bill_anaesthetics.setChecked(False)
+    dialog.steroid_limit.setValue(160)
+    assert dialog.changed_values() == {
+        "clinic.state": "NY",
+        "clinic.place_of_service": "22",
+        "coding.bill_local_anesthetic_drugs": False,
+        "safety.steroid_limit_90_days_triamcinolone_mg": 160,
+    }
+    assert dialog.save()
+    saved = clinic.context.settings.load(actor=clinic.admin)
+    assert (saved.clinic_state, saved.clinic_place_of_service) == ("NY", "22")
+    assert saved.bill_local_anesthetic_drugs is False
+    assert saved.steroid_limit_90_days_mg == 160
+    again = settings_dialog(qtbot, clinic)
+    assert again.state.currentText() == "NY  New York"
+    assert again.place_of_service.currentText() == "22  On campus, outpatient hospital"
+    assert not again.bill_anaesthetics.isChecked()
+    assert again.steroid_limit.value() == 160
+    assert again.changed_values() == {}
 
 
 def test_the_idle_lock_stays_within_1_to_120_minutes(qtbot: QtBot, clinic: Clinic) -> None:

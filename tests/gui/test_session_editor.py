@@ -52,7 +52,8 @@ def test_codes_and_a_dose_warning_update_live_as_the_session_is_typed(
 
     record_two_site_session(editor, lidocaine_ml="4")
 
-    qtbot.waitUntil(lambda: _codes(editor) == [("20552", 1), ("J3301", 2)])
+    # Bilateral upper trapezius + left levator scapulae = 3 muscles (DOMAIN.md, CPT).
+    qtbot.waitUntil(lambda: _codes(editor) == [("20553", 1), ("J3301", 2)])
     totals = {t.drug_id: t.total_mg for t in editor.live_panel.doses_model.totals()}
     assert totals == {"lidocaine": Decimal("55.0"), "triamcinolone_acetonide": Decimal("20.0")}
     assert editor.analysis is not None
@@ -239,7 +240,7 @@ def test_signing_is_refused_while_the_checklist_has_open_items(
     editor = make_editor(qtbot, context, ScriptedMessages())
     editor.new_session(patient.id)
     record_two_site_session(editor)
-    editor.form.header.consent_obtained.setChecked(False)
+    editor.form.consent.obtained.setChecked(False)
     editor.form.sites.site_editors[1].medication_rows[0].lot.setText("")
     seen: list[tuple[bool, str]] = []
 

@@ -79,8 +79,9 @@ def test_the_codes_and_doses_models(qtmodeltester: ModelTester, catalog: Catalog
     table = [
         [codes.index(row, column).data() for column in range(3)] for row in range(codes.rowCount())
     ]
+    # A bilateral site and a left one: three muscles (DOMAIN.md, CPT).
     assert table == [
-        ["20552", "Trigger point injection(s), one or two muscles", "1"],
+        ["20553", "Trigger point injection(s), three or more muscles", "1"],
         ["J3301", "Triamcinolone acetonide, per 10 mg", "4"],
         ["J0665", "Bupivacaine, per 0.5 mg", "50"],
     ]

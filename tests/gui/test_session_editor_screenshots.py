@@ -30,6 +30,7 @@ from tpi_desk.clinical.record import Side
 from tpi_desk.paths import resource_path
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.body_map_widget import BodyMapWidget
+from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 from tpi_desk.ui.theme import apply_theme
 
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
@@ -78,6 +79,7 @@ def test_session_editor_screenshot_shows_a_two_site_session_with_warnings(
     editor.refresh_analysis()
     editor.form.header.pain_after.setFocus()
     qtbot.wait(400)
+    editor.form_scroll.verticalScrollBar().setValue(0)  # the form from its first field
 
     image = _saved(editor.grab().toImage(), screenshots / "session-editor.png")
 
@@ -120,3 +122,48 @@ def test_body_map_screenshot_highlights_recorded_sites(
     assert (image.width(), image.height()) == BODY_MAP_SIZE
     assert widget.region_at(QPointF(anchor)) == hovered
     assert len(widget.recorded()) == 4
+
+
+def test_screenshots_of_the_sites_part_dry_needling_and_a_hard_stop_at_signing(
+    qtbot: QtBot,
+    context: AppContext,
+    screenshots: Path,
+    themed: None,
+) -> None:
+    patient = add_patient(context)
+    add_physician(context)
+    editor = make_editor(qtbot, context, ScriptedMessages())
+    editor.resize(*EDITOR_SIZE)
+    editor.new_session(patient.id)
+    record_two_site_session(editor)
+    medication = editor.form.sites.site_editors[1].medication_rows[0]
+    medication.expires.setText("2026-01-31")  # expired before the session: a hard stop
+    editor.refresh_analysis()
+    editor.form_scroll.ensureWidgetVisible(editor.form.sites.site_editors[1])
+    qtbot.wait(400)
+    _saved(editor.grab().toImage(), screenshots / "session-editor-sites.png")
+    assert editor.analysis is not None
+    dialog = SignDialog(
+        editor.analysis,
+        editor.reading.problems if editor.reading else (),
+        signer_name="Astrid Ødegård, MD",
+        summary="Zoë Ñúñez (MRN SYN-004127)\nTrigger point injection · Mar 4, 2026 9:30 AM",
+        attempt=lambda _password: None,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    image = _saved(dialog.grab().toImage(), screenshots / "sign-dialog-hard-stop.png")
+    assert image.width() >= 560 and dialog.hard_stop_labels
+
+    other = make_editor(qtbot, context, ScriptedMessages(answer=True))
+    other.resize(*EDITOR_SIZE)
+    other.new_session(patient.id)
+    record_two_site_session(other)
+    other.form.header.kind.setCurrentIndex(other.form.header.kind.findData("dry_needling"))
+    other.refresh_analysis()
+    other.form_scroll.ensureWidgetVisible(other.form.sites)
+    qtbot.wait(400)
+    image = _saved(other.grab().toImage(), screenshots / "session-editor-dry-needling.png")
+    assert (image.width(), image.height()) == EDITOR_SIZE
+    assert other.form.exam.aspiration.isHidden()

@@ -166,7 +166,7 @@ def record_two_site_session(editor: SessionEditor, *, lidocaine_ml: str = "4") -
     """Type a complete two-site trigger point injection session through the widgets."""
     header = editor.form.header
     header.position.setCurrentIndex(header.position.findData("seated"))
-    header.consent_obtained.setChecked(True)
+    editor.form.consent.obtained.setChecked(True)
     header.time_out_performed.setChecked(True)
     header.pain_before.setText("7")
     header.pain_after.setText("3")

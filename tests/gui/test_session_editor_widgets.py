@@ -190,7 +190,8 @@ def test_switching_to_dry_needling_asks_before_dropping_medications(
     assert editor.form.sites.site_editors[0].add_medication_button.isHidden()
     editor.refresh_analysis()
     codes = [line.code for line in editor.live_panel.codes_model.lines()]
-    assert codes == ["20560"]
+    # Bilateral upper trapezius + left levator scapulae = 3 muscles (DOMAIN.md, CPT).
+    assert codes == ["20561"]
     kind.setCurrentIndex(kind.findData("trigger_point_injection"))
     assert not editor.form.sites.site_editors[0].add_medication_button.isHidden()
 
@@ -211,13 +212,22 @@ def test_ultrasound_guidance_adds_its_code_and_asks_for_the_device(
     editor.refresh_analysis()
 
     assert header.ultrasound_image_retained.isEnabled()
-    assert [line.code for line in editor.live_panel.codes_model.lines()][:2] == ["20552", "76942"]
+    assert header.ultrasound_interpretation.isEnabled()
     assert editor.analysis is not None
     assert "Ultrasound device" in editor.analysis.checklist.missing
     header.ultrasound_image_retained.setChecked(True)
     header.ultrasound_device.setText("Butterfly iQ3")
+    header.ultrasound_interpretation.setText("Needle tip in the muscle; pleura clear")
+    editor.refresh_analysis()
+    # 3 muscles (DOMAIN.md, CPT); 76942 with the image retained and interpreted (issue 12).
+    assert [line.code for line in editor.live_panel.codes_model.lines()][:2] == ["20553", "76942"]
+    assert editor.reading is not None
+    assert (
+        editor.reading.entry.ultrasound_interpretation == "Needle tip in the muscle; pleura clear"
+    )
     header.ultrasound_guided.setChecked(False)
     assert not header.ultrasound_image_retained.isChecked()  # never retained without guidance
+    assert not header.ultrasound_interpretation.isEnabled()
 
 
 def _focus_order(start: QWidget, count: int) -> list[QWidget]:
@@ -252,21 +262,29 @@ def test_tab_goes_top_to_bottom_through_the_form_including_new_sites(
         header.provider,
         header.kind,
         header.position,
-        header.consent_obtained,
+        header.location_name,
+        header.ultrasound_guided,
+        header.time_out_performed,
         header.pain_before,
         header.pain_after,
+        editor.form.consent.obtained,
+        editor.form.consent.risks,
         editor.form.diagnoses.search,
         editor.form.indication.tried["pain_medication"],
+        editor.form.exam.findings["taut_band"],
+        editor.form.exam.function_score,
         first.muscle.line_edit,
         first.side,
         first.points,
         first.medication_rows[0].drug,
         first.medication_rows[0].volume,
         first.medication_rows[0].lot,
+        first.medication_rows[0].ndc,
         first.medication_rows[1].drug,
         second.muscle.line_edit,
         second.medication_rows[0].expires,
         editor.form.sites.add_button,
+        editor.form.outcome.tolerance,
         editor.form.outcome.side_effects,
         editor.form.outcome.notes,
         editor.form.outcome.follow_up,

@@ -80,7 +80,8 @@ def signing_checklist(
             "; ".join(f"{p.label}: {p.message}" for p in problems),
         )
     )
-    blockers = blocking(alerts)
+    # A hard stop is released by the clinician's reason for signing anyway (issue 12).
+    blockers = () if entry.override_reason.strip() else blocking(alerts)
     items.append(
         ChecklistItem(
             "no_blocking_alerts",

@@ -158,6 +158,8 @@ class UserRecord:
     active: bool
     has_password: bool
     locked_until: datetime | None
+    # Certified by the state to practise acupuncture (New York: dry needling is acupuncture).
+    acupuncture_certified: bool = False
 
 
 @dataclass(frozen=True, slots=True)

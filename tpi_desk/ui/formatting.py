@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from tpi_desk.clinical.decimal_text import decimal_text
-from tpi_desk.clinical.record import NoteStatus, ProcedureKind, Sex
+from tpi_desk.clinical.record import Coverage, NoteStatus, ProcedureKind, Sex
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -24,6 +24,17 @@ STATUS_NAMES = {
     NoteStatus.ENTERED_IN_ERROR: "Entered in error",
 }
 SEX_NAMES = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Other", Sex.UNKNOWN: "Unknown"}
+COVERAGE_NAMES = {
+    Coverage.MEDICARE: "Medicare",
+    Coverage.MEDICARE_ADVANTAGE: "Medicare Advantage",
+    Coverage.MEDICAID: "Medicaid",
+    Coverage.COMMERCIAL: "Commercial insurance",
+    Coverage.WORKERS_COMPENSATION: "Workers' compensation",
+    Coverage.SELF_PAY: "Self-pay",
+    Coverage.UNKNOWN: "Unknown",
+}
+NO_KNOWN_DRUG_ALLERGIES = "No known drug allergies"
+ALLERGIES_NOT_RECORDED = "None recorded"  # not asked: distinct from no known drug allergies
 
 
 def format_date(value: date) -> str:

@@ -9,7 +9,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tpi_desk.clinical.record import PatientFacts, Sex
-from tpi_desk.ui.formatting import SEX_NAMES, format_age, format_date, format_decimal
+from tpi_desk.ui.formatting import (
+    ALLERGIES_NOT_RECORDED,
+    NO_KNOWN_DRUG_ALLERGIES,
+    SEX_NAMES,
+    format_age,
+    format_date,
+    format_decimal,
+)
 
 _STYLE = """
 QFrame#patientBanner { background: #f3f6fa; border: 1px solid #dde3ea; border-radius: 8px; }
@@ -83,7 +90,12 @@ class PatientBanner(QFrame):
             else f"{format_decimal(facts.weight_kg)} kg"
         )
         self.facts.setText("   ·   ".join(escape(part) for part in parts))
-        self.allergies.setText(", ".join(facts.allergies) if facts.allergies else "None recorded")
+        if facts.allergies:
+            self.allergies.setText(", ".join(facts.allergies))
+        elif facts.no_known_drug_allergies:
+            self.allergies.setText(NO_KNOWN_DRUG_ALLERGIES)
+        else:
+            self.allergies.setText(ALLERGIES_NOT_RECORDED)
         for label in (self.allergy_tag, self.allergies):
             label.setProperty("known", bool(facts.allergies))
             label.style().unpolish(label)

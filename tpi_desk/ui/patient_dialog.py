@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from tpi_desk.clinical.problems import FieldProblem
-from tpi_desk.clinical.record import PatientFacts, Sex
+from tpi_desk.clinical.record import Coverage, PatientFacts, Sex
 from tpi_desk.clinical.validation import validate_patient
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
@@ -25,9 +26,37 @@ from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.form_dialog import FormDialog
-from tpi_desk.ui.formatting import SEX_NAMES, format_decimal
+from tpi_desk.ui.formatting import (
+    COVERAGE_NAMES,
+    NO_KNOWN_DRUG_ALLERGIES,
+    SEX_NAMES,
+    format_decimal,
+)
 
-FIELDS = ("mrn", "family_name", "given_name", "date_of_birth", "sex", "weight_kg", "allergies")
+FIELDS = (
+    "mrn",
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "sex",
+    "weight_kg",
+    "coverage",
+    "allergies",
+    "no_known_drug_allergies",
+)
+LABELS = (
+    "MRN",
+    "Family name",
+    "Given name",
+    "Date of birth",
+    "Sex",
+    "Weight (kg)",
+    "Coverage",
+    "Allergies",
+    "",
+)
+# Typed alone in the allergies field, these mean the patient was asked and has none.
+NO_ALLERGY_WORDS = frozenset({"nkda", "nka", "none known", "no known allergies"})
 ERROR_COLOUR = "#b42318"
 # The date edit shows this (as a blank) until a date of birth is entered.
 NO_DATE = QDate(1800, 1, 1)
@@ -97,6 +126,15 @@ class PatientDialog(FormDialog):
         self.weight_kg.setPlaceholderText("e.g. 72.5 (used for mg/kg dose checks)")
         self.allergies = QLineEdit()
         self.allergies.setPlaceholderText("Separate with commas, e.g. penicillin, latex")
+        self.coverage = QComboBox()
+        for coverage, name in COVERAGE_NAMES.items():
+            self.coverage.addItem(name, coverage.value)
+        self.coverage.setCurrentIndex(self.coverage.findData(Coverage.UNKNOWN.value))
+        self.coverage.setToolTip("Who pays: Medicare-only billing rules (such as GY) follow it")
+        self.no_known_drug_allergies = QCheckBox(NO_KNOWN_DRUG_ALLERGIES)
+        self.no_known_drug_allergies.setToolTip(
+            "Asked, and the patient has none (NKDA). Leave both empty when not asked yet."
+        )
 
         # Above the form, bold: the dialog's style sheet colours it (role "form-error").
         self.error_label.setStyleSheet("")
@@ -112,16 +150,19 @@ class PatientDialog(FormDialog):
                     self.date_of_birth,
                     self.sex,
                     self.weight_kg,
+                    self.coverage,
                     self.allergies,
+                    self.no_known_drug_allergies,
                 ),
                 strict=True,
             )
         )
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        labels = ("MRN", "Family name", "Given name", "Date of birth", "Sex", "Weight (kg)")
-        for name, label in zip(FIELDS, (*labels, "Allergies"), strict=True):
+        for name, label in zip(FIELDS, LABELS, strict=True):
             form.addRow(label, self._with_error_label(name))
+        self.no_known_drug_allergies.toggled.connect(self._on_no_known_allergies)
+        self.allergies.editingFinished.connect(self._understand_no_allergy_words)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_label)
         layout.addLayout(form)
@@ -129,6 +170,17 @@ class PatientDialog(FormDialog):
         layout.addWidget(self.buttons)
         if record is not None:
             self._show_facts(record.facts)
+
+    def _on_no_known_allergies(self, checked: bool) -> None:
+        """No known drug allergies and a list of allergies exclude each other."""
+        if checked:
+            self.allergies.clear()
+        self.allergies.setEnabled(not checked)
+
+    def _understand_no_allergy_words(self) -> None:
+        """ "NKDA" typed as the allergy means the box, not an allergy called NKDA."""
+        if self.allergies.text().strip().lower() in NO_ALLERGY_WORDS:
+            self.no_known_drug_allergies.setChecked(True)
 
     def ask(self) -> PatientRecord | None:
         """Show the dialog modally; the saved patient, or None if the user cancelled."""
@@ -175,6 +227,9 @@ class PatientDialog(FormDialog):
                         "patient.weight_kg", "Weight (kg)", "must be a number in kg, e.g. 72.5"
                     )
                 )
+        allergies = tuple(a.strip() for a in self.allergies.text().split(",") if a.strip())
+        typed_none = len(allergies) == 1 and allergies[0].lower() in NO_ALLERGY_WORDS
+        none_known = self.no_known_drug_allergies.isChecked() or typed_none
         born = self.date_of_birth.date()
         if born == NO_DATE:
             local.append(FieldProblem("patient.date_of_birth", "Date of birth", "is required"))
@@ -185,7 +240,9 @@ class PatientDialog(FormDialog):
             date_of_birth=date(born.year(), born.month(), born.day()),
             sex=Sex(self.sex.currentData()),
             weight_kg=weight,
-            allergies=tuple(a.strip() for a in self.allergies.text().split(",") if a.strip()),
+            allergies=() if none_known else allergies,
+            no_known_drug_allergies=none_known,
+            coverage=Coverage(self.coverage.currentData()),
         )
         checked = [
             problem
@@ -204,6 +261,8 @@ class PatientDialog(FormDialog):
         self.sex.setCurrentIndex(self.sex.findData(facts.sex))
         self.weight_kg.setText("" if facts.weight_kg is None else format_decimal(facts.weight_kg))
         self.allergies.setText(", ".join(facts.allergies))
+        self.coverage.setCurrentIndex(max(0, self.coverage.findData(facts.coverage.value)))
+        self.no_known_drug_allergies.setChecked(facts.no_known_drug_allergies)
 
     def _with_error_label(self, name: str) -> QWidget:
         box = QWidget()

@@ -93,10 +93,17 @@ class UserService:
         role: Role,
         credentials: str = "",
         npi: str = "",
+        acupuncture_certified: bool = False,
         actor: Actor | None,
     ) -> UserRecord:
         """A new account with a password (admins, or the local operator of the CLI)."""
-        facts = ProviderFacts(username.strip(), display_name.strip(), credentials.strip(), npi)
+        facts = ProviderFacts(
+            username.strip(),
+            display_name.strip(),
+            credentials.strip(),
+            npi,
+            acupuncture_certified=acupuncture_certified,
+        )
         with refusals_audited(self._session_factory, actor, "add a user", "user"):
             authorize(actor, Action.MANAGE_USERS, local_operator=True)
             _raise_if_invalid(facts, role, password)
@@ -188,6 +195,7 @@ class UserService:
         role: Role,
         credentials: str = "",
         npi: str = "",
+        acupuncture_certified: bool = False,
     ) -> UserRecord:
         """Change an account's name, role, credentials and NPI (admins, or the local operator).
 
@@ -198,7 +206,13 @@ class UserService:
         with refusals_audited(self._session_factory, actor, "change a user", "user"):
             authorize(actor, Action.MANAGE_USERS, local_operator=True)
             name = username.strip()
-            facts = ProviderFacts(name, display_name.strip(), credentials.strip(), npi.strip())
+            facts = ProviderFacts(
+                name,
+                display_name.strip(),
+                credentials.strip(),
+                npi.strip(),
+                acupuncture_certified=acupuncture_certified,
+            )
             problems = _profile_problems(facts, role)
             if problems:
                 raise ValidationFailed(problems)

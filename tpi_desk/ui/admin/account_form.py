@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit
 
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import Role
@@ -18,6 +18,12 @@ ROLE_LABELS = {
     Role.BILLING: "Billing",
     Role.ADMIN: "Administrator",
 }
+
+ACUPUNCTURE_TEXT = "Certified to practise acupuncture"
+ACUPUNCTURE_HINT = (
+    "A state acupuncture certification (New York treats dry needling as acupuncture: "
+    "physicians dry needling there are reminded when it is not ticked)"
+)
 
 
 class FieldErrors:
@@ -75,17 +81,27 @@ MISMATCH = FieldProblem("user.password_again", "Password again", "does not match
 
 @dataclass(frozen=True)
 class AccountFields:
-    """Username, name, role, credentials and NPI boxes, each with its error line."""
+    """Username, name, role, credentials, NPI and acupuncture certification, each with its
+    error line."""
 
     username: QLineEdit
     display_name: QLineEdit
     role: QComboBox
     credentials: QLineEdit
     npi: QLineEdit
+    acupuncture_certified: QCheckBox
 
     @classmethod
     def add_rows(cls, form: QFormLayout, errors: FieldErrors) -> AccountFields:
-        fields = cls(QLineEdit(), QLineEdit(), QComboBox(), QLineEdit(), QLineEdit())
+        fields = cls(
+            QLineEdit(),
+            QLineEdit(),
+            QComboBox(),
+            QLineEdit(),
+            QLineEdit(),
+            QCheckBox(ACUPUNCTURE_TEXT),
+        )
+        fields.acupuncture_certified.setToolTip(ACUPUNCTURE_HINT)
         fields.credentials.setPlaceholderText("MD, DO, NP, PA-C, L.Ac. (clinicians only)")
         fields.npi.setPlaceholderText("10 digits (clinicians only)")
         for role, label in ROLE_LABELS.items():
@@ -99,6 +115,8 @@ class AccountFields:
         ):
             form.addRow(caption, field)
             form.addRow("", errors.label_for(path))
+        form.addRow("", fields.acupuncture_certified)
+        form.addRow("", errors.label_for("user.acupuncture_certified"))
         return fields
 
     def chosen_role(self) -> Role:
@@ -113,3 +131,4 @@ class AccountFields:
         self.role.setCurrentIndex(self.role.findData(user.role.value))
         self.credentials.setText(user.credentials)
         self.npi.setText(user.npi)
+        self.acupuncture_certified.setChecked(user.acupuncture_certified)

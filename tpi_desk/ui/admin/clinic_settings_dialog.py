@@ -1,4 +1,5 @@
-"""The administrator's clinic settings: the PDF header, coding, co-signature and idle lock."""
+"""The administrator's clinic settings: the PDF header, where the clinic is, coding, safety,
+co-signature and idle lock."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.session_editor.form_widgets import choice_combo, select_data
 
 COUNT_SIDES_TEXT = clinic_setting_named("count_sides_separately").label
 COUNT_SIDES_HINT = (
@@ -34,6 +36,15 @@ COUNT_SIDES_HINT = (
     "Off: it counts as one. Ask your billing staff which your payers expect."
 )
 COSIGN_TEXT = clinic_setting_named("require_physician_cosign").label
+BILL_ANAESTHETIC_TEXT = clinic_setting_named("bill_local_anesthetic_drugs").label
+BILL_ANAESTHETIC_HINT = (
+    "Off where your payers bundle local anaesthetics into the injection code: no drug line "
+    "is billed for them then."
+)
+DIALOG_WIDTH = 620
+NO_STATE = "Not set"
+NO_PLACE = "Not set"
+STATE_HINT = "The state's scope-of-practice rules apply; a session can name another location."
 
 
 class ClinicSettingsDialog(QDialog):
@@ -63,6 +74,24 @@ class ClinicSettingsDialog(QDialog):
         self.browse_button = QPushButton("Browse…")
         self.location = QLineEdit()
         self.location.setPlaceholderText("e.g. Main Street office")
+        documentation = context.catalog.documentation
+        self.state = choice_combo(
+            {code: f"{code}  {name}" for code, name in documentation.states.items()},
+            empty=NO_STATE,
+            tooltip=STATE_HINT,
+        )
+        self.place_of_service = choice_combo(
+            {code: f"{code}  {name}" for code, name in documentation.places_of_service.items()},
+            empty=NO_PLACE,
+        )
+        self.bill_anaesthetics = QCheckBox(BILL_ANAESTHETIC_TEXT)
+        self.steroid_limit = QSpinBox()
+        self.steroid_limit.setRange(*clinic_setting_named("steroid_limit_90_days_mg").bounds())
+        self.steroid_limit.setSuffix(" mg")
+        self.steroid_limit.setToolTip(
+            "Warn when a patient's corticosteroid doses over 90 days, converted to "
+            "triamcinolone, exceed this"
+        )
         self.count_sides = QCheckBox(COUNT_SIDES_TEXT)
         self.require_cosign = QCheckBox(COSIGN_TEXT)
         self.idle_minutes = QSpinBox()
@@ -79,6 +108,7 @@ class ClinicSettingsDialog(QDialog):
     def _lay_out(self) -> None:
         header = QGroupBox("Note header (printed on every PDF)")
         header_form = QFormLayout(header)
+        header_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         header_form.addRow(_label("clinic_name"), self.name)
         header_form.addRow(_label("clinic_address_lines"), self.address)
         header_form.addRow(_label("clinic_phone"), self.phone)
@@ -87,17 +117,19 @@ class ClinicSettingsDialog(QDialog):
         logo_row.addWidget(self.browse_button)
         header_form.addRow(_label("clinic_logo_path"), logo_row)
         header_form.addRow(_label("clinic_location"), self.location)
+        header_form.addRow(_label("clinic_state"), self.state)
+        header_form.addRow(_label("clinic_place_of_service"), self.place_of_service)
         rules = QGroupBox("Coding and signing")
         rules_layout = QVBoxLayout(rules)
         rules_layout.addWidget(self.count_sides)
-        hint = QLabel(COUNT_SIDES_HINT)
-        hint.setWordWrap(True)
-        hint.setObjectName("hint")
-        hint.setContentsMargins(24, 0, 0, 6)
-        rules_layout.addWidget(hint)
+        rules_layout.addWidget(_hint(COUNT_SIDES_HINT))
+        rules_layout.addWidget(self.bill_anaesthetics)
+        rules_layout.addWidget(_hint(BILL_ANAESTHETIC_HINT))
         rules_layout.addWidget(self.require_cosign)
-        security = QGroupBox("Security")
+        security = QGroupBox("Safety and security")
         security_form = QFormLayout(security)
+        security_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        security_form.addRow(_label("steroid_limit_90_days_mg"), self.steroid_limit)
         security_form.addRow(_label("idle_lock_minutes"), self.idle_minutes)
         idle_hint = QLabel("of no keyboard or mouse use; drafts are kept while locked.")
         idle_hint.setWordWrap(True)
@@ -106,7 +138,8 @@ class ClinicSettingsDialog(QDialog):
         for group in (header, rules, security):
             layout.addWidget(group)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.resize(DIALOG_WIDTH, layout.totalHeightForWidth(DIALOG_WIDTH))
 
     def _connect_signals(self) -> None:
         self.browse_button.clicked.connect(self._browse_logo)
@@ -136,7 +169,11 @@ class ClinicSettingsDialog(QDialog):
         self.phone.setText(settings.clinic_phone)
         self.logo_path.setText(settings.clinic_logo_path)
         self.location.setText(settings.clinic_location)
+        select_data(self.state, settings.clinic_state)
+        select_data(self.place_of_service, settings.clinic_place_of_service)
         self.count_sides.setChecked(settings.count_sides_separately)
+        self.bill_anaesthetics.setChecked(settings.bill_local_anesthetic_drugs)
+        self.steroid_limit.setValue(settings.steroid_limit_90_days_mg)
         self.require_cosign.setChecked(settings.require_physician_cosign)
         self.idle_minutes.setValue(settings.idle_lock_minutes)
         self._initial = self.settings()
@@ -151,7 +188,11 @@ class ClinicSettingsDialog(QDialog):
             clinic_phone=self.phone.text().strip(),
             clinic_logo_path=self.logo_path.text().strip(),
             clinic_location=self.location.text().strip(),
+            clinic_state=str(self.state.currentData()),
+            clinic_place_of_service=str(self.place_of_service.currentData()),
             count_sides_separately=self.count_sides.isChecked(),
+            bill_local_anesthetic_drugs=self.bill_anaesthetics.isChecked(),
+            steroid_limit_90_days_mg=self.steroid_limit.value(),
             require_physician_cosign=self.require_cosign.isChecked(),
             idle_lock_minutes=self.idle_minutes.value(),
         )
@@ -192,3 +233,11 @@ class ClinicSettingsDialog(QDialog):
 
 def _label(name: str) -> str:
     return clinic_setting_named(name).label
+
+
+def _hint(text: str) -> QLabel:
+    hint = QLabel(text)
+    hint.setWordWrap(True)
+    hint.setObjectName("hint")
+    hint.setContentsMargins(24, 0, 0, 6)
+    return hint

@@ -72,6 +72,7 @@ class EditUserDialog(FormDialog):
                 role=fields.chosen_role(),
                 credentials=fields.credentials.text(),
                 npi=fields.npi.text(),
+                acupuncture_certified=fields.acupuncture_certified.isChecked(),
             )
         except ValidationFailed as error:
             self.errors.show(error.problems, self.error_label)

@@ -145,6 +145,7 @@ class AddUserDialog(FormDialog):
                 role=fields.chosen_role(),
                 credentials=fields.credentials.text(),
                 npi=fields.npi.text().strip(),
+                acupuncture_certified=fields.acupuncture_certified.isChecked(),
                 actor=self._actor,
             )
         except ValidationFailed as error:

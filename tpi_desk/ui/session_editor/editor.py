@@ -3,10 +3,13 @@ signs and amends it (widgets in ``editor_view``, saving in ``draft_saver``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from tpi_desk.clinical.analysis import SessionAnalysis
+from tpi_desk.clinical.consent import preselected_risks
 from tpi_desk.clinical.record import NoteStatus, ProcedureKind
 from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 from tpi_desk.services.errors import UserError
@@ -39,6 +42,7 @@ from tpi_desk.ui.session_editor.site_editor import SiteEditor
 
 AUTOSAVE_INTERVAL_MS = 2000
 ANALYSIS_DELAY_MS = 150
+OVERRIDE_NOT_SAVED = "The override reason could not be saved: see the message in the editor."
 NO_CLINICIAN = "No clinician is set up yet: a session needs the provider who performed it."
 
 
@@ -131,7 +135,8 @@ class SessionEditor(EditorView):
         self._start(patient, None, providers)
         now = self._context.clock().replace(second=0, microsecond=0)
         self._load_form(
-            RawSession(
+            replace(
+                self._clinic_location(),
                 performed_at=now.isoformat(),
                 provider_id=default_provider_id(self._actor, providers),
                 instructions=self._context.catalog.default_instructions,
@@ -143,6 +148,18 @@ class SessionEditor(EditorView):
         if recovered is not None:
             self._restore(recovered)
         self._focus_first_field()
+
+    def _clinic_location(self) -> RawSession:
+        """A new session's location: the clinic's own, from the clinic settings."""
+        try:
+            settings = self._context.settings.load(actor=self._actor)
+        except UserError:
+            return RawSession()  # the clinician types it; nothing else depends on it
+        return RawSession(
+            location_name=settings.clinic_location or settings.clinic_name,
+            location_state=settings.clinic_state,
+            place_of_service=settings.clinic_place_of_service,
+        )
 
     def open_session(self, session_id: int) -> None:
         """Show a stored session: editable when a draft, read-only once signed."""
@@ -265,8 +282,20 @@ class SessionEditor(EditorView):
         if self._keeper.patient is None:
             return
         self._reading = read_form(self.form.raw(), self._context.catalog)
+        if self._preselect_consent_risks(self._reading):
+            self._reading = read_form(self.form.raw(), self._context.catalog)
         self._analysis = self._analyser.analyse(self._reading.entry)
         self.show_analysis(self._analysis, self._reading.problems)
+
+    def _preselect_consent_risks(self, reading: FormReading) -> bool:
+        """Tick the consent risks the sites and drugs call for, while the clinician has not
+        chosen them; never on a signed note. True when the ticks changed."""
+        record = self._keeper.record
+        if self._read_only or (record is not None and record.status is not NoteStatus.DRAFT):
+            return False
+        before = reading.entry.consent_risks
+        self.form.consent.show_preselected(preselected_risks(reading.entry, self._context.catalog))
+        return self.form.consent.risks.checked() != before
 
     # --- editing -----------------------------------------------------------------------------
 
@@ -368,12 +397,20 @@ class SessionEditor(EditorView):
             self._reading.problems,
             signer_name=signer_name(self._actor, self._providers),
             summary=self._summary(),
+            override_reason=self._reading.entry.override_reason,
+            record_reason=self._record_override_reason,
         )
         if record is None:
             return False
         self._show_locked(record)
         self.session_signed.emit(record.id)
         return True
+
+    def _record_override_reason(self, reason: str) -> str | None:
+        """Put the reason for signing despite a hard stop in the form and save the draft, so
+        that it is signed, printed and audited with the note; why not, or None."""
+        self.form.outcome.override_reason.setText(reason)
+        return None if self.save() else OVERRIDE_NOT_SAVED
 
     def add_addendum(self) -> bool:
         """Ask for an addendum's text and add it, signed by the session's provider."""

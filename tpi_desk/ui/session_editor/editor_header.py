@@ -85,8 +85,10 @@ class EditorHeader(QWidget):
         if facts.allergies:
             allergies = html.escape(", ".join(facts.allergies))
             parts.append(f'<span style="color:{RED}"><b>Allergies:</b> {allergies}</span>')
+        elif facts.no_known_drug_allergies:
+            parts.append("no known drug allergies")
         else:
-            parts.append("no known allergies")
+            parts.append("allergies not recorded")
         self.facts_label.setText(f'<span style="color:{MUTED}">' + " · ".join(parts) + "</span>")
 
     def set_editing(self, editing: bool) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from tpi_desk.clinical.alerts import blocking
 from tpi_desk.clinical.analysis import SessionAnalysis
 from tpi_desk.clinical.body_map import BODY_MAP_RESOURCE, BodyMapError, load_body_map
 from tpi_desk.clinical.catalog import Catalog
@@ -133,6 +134,7 @@ class EditorView(QWidget):
         self.form.outcome.set_chest_wall_needed(
             any(self._muscles[muscle_id].pneumothorax_risk for muscle_id, _ in recorded)
         )
+        self.form.outcome.set_override_needed(bool(blocking(analysis.alerts)))
         self.form.update_tab_order()
         self.columns.balance()
 

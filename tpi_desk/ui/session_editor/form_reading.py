@@ -13,6 +13,8 @@ from typing import TypeVar
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import (
+    ConsentType,
+    ContainerKind,
     Indication,
     MedicationEntry,
     Position,
@@ -20,9 +22,12 @@ from tpi_desk.clinical.record import (
     SessionEntry,
     Side,
     SiteEntry,
+    Tolerance,
 )
 from tpi_desk.clinical.validation import field_label, validate_entry
 from tpi_desk.ui.session_editor.form_values import (
+    ASPIRATION_NEGATIVE,
+    ASPIRATION_POSITIVE,
     OTHER_SEPARATOR,
     FormReading,
     RawMedication,
@@ -30,7 +35,7 @@ from tpi_desk.ui.session_editor.form_values import (
     RawSite,
 )
 
-_E = TypeVar("_E", ProcedureKind, Position, Side)
+_E = TypeVar("_E", ProcedureKind, Position, Side, ConsentType, ContainerKind, Tolerance)
 
 ENTER_DECIMAL = "enter a number like 1.5"
 ENTER_LENGTH = "enter a number of millimetres like 38"
@@ -45,6 +50,12 @@ CHOOSE_DRUG = "choose a drug and strength from the list"
 ENTER_VOLUME = "enter the volume given, like 1.5"
 CHOOSE_PROVIDER = "choose who performed the session"
 ENTER_DATE_TIME = "enter the date and time of the session"
+ENTER_SCORE = "enter the score as a number, like 24"
+ENTER_PERCENT = "enter a whole percent from 0 to 100, like 60"
+ENTER_WEEKS = "enter a whole number of weeks, like 8"
+ENTER_MINUTES = "enter a whole number of minutes, like 15"
+ENTER_DISCARDED = "enter the mL discarded, like 0.5 (0 when none)"
+CHOOSE_FROM_LIST = "choose one from the list"
 
 _DECIMAL_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _WHOLE_TEXT = re.compile(r"[-+]?[0-9]+")
@@ -55,8 +66,12 @@ _US_MONTH = re.compile(r"(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})")
 
 
 def short_label(path: str) -> str:
-    """The label of a path's last field, for a message shown right next to it."""
-    return field_label(path.rsplit(".", 1)[-1])
+    """The label of a path's last field, for a message shown right next to it; a field of a
+    nested object keeps the object's name ("Prior relief: percent", not "Percent")."""
+    parent, _, last = path.rpartition(".")
+    if parent and "[" not in parent.rsplit(".", 1)[-1]:
+        return field_label(path)
+    return field_label(last)
 
 
 @dataclass
@@ -75,6 +90,15 @@ class _Reader:
         value = parse_decimal(text)
         if value is None and text.strip():
             self.fail(path, message)
+        return value
+
+    def choice(self, path: str, kind: type[_E], text: str) -> _E | None:
+        """``text`` as one of ``kind``'s values; None when empty (or not one: a problem)."""
+        if not text:
+            return None
+        value = _enum(kind, text)
+        if value is None:
+            self.fail(path, CHOOSE_FROM_LIST)
         return value
 
     def whole(self, path: str, text: str, message: str) -> int | None:
@@ -141,12 +165,28 @@ def read_form(raw: RawSession, catalog: Catalog) -> FormReading:
     entry = SessionEntry(
         performed_at=performed_at,
         kind=kind,
+        location_name=raw.location_name.strip(),
+        location_state=raw.location_state.strip(),
+        place_of_service=raw.place_of_service.strip(),
         position=_enum(Position, raw.position),
         ultrasound_guided=raw.ultrasound_guided,
         ultrasound_image_retained=raw.ultrasound_image_retained,
         ultrasound_device=raw.ultrasound_device.strip(),
+        ultrasound_interpretation=raw.ultrasound_interpretation.strip(),
         consent_obtained=raw.consent_obtained,
+        consent_type=reader.choice("consent.type", ConsentType, raw.consent_type),
+        consent_risks=tuple(raw.consent_risks),
+        consent_witness=raw.consent_witness.strip(),
         time_out_performed=raw.time_out_performed,
+        exam_findings=tuple(raw.exam_findings),
+        function_scale=raw.function_scale.strip(),
+        function_score=reader.decimal("function_score.value", raw.function_score, ENTER_SCORE),
+        prior_relief_percent=reader.whole(
+            "prior_relief.percent", raw.prior_relief_percent, ENTER_PERCENT
+        ),
+        prior_relief_weeks=reader.whole("prior_relief.weeks", raw.prior_relief_weeks, ENTER_WEEKS),
+        skin_prep=raw.skin_prep.strip(),
+        aspiration_negative=_read_aspiration(reader, raw.aspiration),
         pain_before=reader.whole("pain_before", raw.pain_before, ENTER_PAIN),
         pain_after=reader.whole("pain_after", raw.pain_after, ENTER_PAIN),
         diagnoses=tuple(raw.diagnoses),
@@ -159,12 +199,24 @@ def read_form(raw: RawSession, catalog: Catalog) -> FormReading:
         ),
         side_effects=(*raw.side_effects, *_split_other(raw.side_effects_other)),
         complications=(*raw.complications, *_split_other(raw.complications_other)),
+        tolerance=reader.choice("tolerance", Tolerance, raw.tolerance),
+        observation_minutes=reader.whole(
+            "observation_minutes", raw.observation_minutes, ENTER_MINUTES
+        ),
+        override_reason=raw.override_reason.strip(),
         notes=raw.notes,
         instructions=raw.instructions,
         follow_up=raw.follow_up,
     )
     checked = [p for p in validate_entry(entry, catalog) if p.path not in reader.covered]
     return FormReading(entry, raw.provider_id, (*reader.problems, *checked))
+
+
+def _read_aspiration(reader: _Reader, text: str) -> bool | None:
+    if text in ("", ASPIRATION_NEGATIVE, ASPIRATION_POSITIVE):
+        return None if not text else text == ASPIRATION_NEGATIVE
+    reader.fail("aspiration_negative", CHOOSE_FROM_LIST)
+    return None
 
 
 def _read_performed_at(reader: _Reader, text: str) -> datetime:
@@ -223,6 +275,9 @@ def _read_medication(reader: _Reader, raw: RawMedication, path: str) -> Medicati
         volume_ml=volume if volume is not None else Decimal(0),
         lot=raw.lot.strip(),
         expires=expires,
+        container=reader.choice(f"{path}.container", ContainerKind, raw.container),
+        discarded_ml=reader.decimal(f"{path}.discarded_ml", raw.discarded_ml, ENTER_DISCARDED),
+        ndc=raw.ndc.strip(),
     )
 
 

@@ -36,6 +36,8 @@ from tpi_desk.ui.session_editor.form_reading import (
     short_label,
 )
 from tpi_desk.ui.session_editor.form_values import (
+    ASPIRATION_NEGATIVE,
+    ASPIRATION_POSITIVE,
     OTHER_SEPARATOR,
     FormReading,
     RawMedication,
@@ -45,6 +47,8 @@ from tpi_desk.ui.session_editor.form_values import (
 from tpi_desk.ui.session_editor.form_writing import raw_from_entry, raw_medication, raw_site
 
 __all__ = [
+    "ASPIRATION_NEGATIVE",
+    "ASPIRATION_POSITIVE",
     "CHOOSE_DRUG",
     "CHOOSE_MUSCLE",
     "CHOOSE_PROVIDER",

@@ -9,6 +9,9 @@ from tpi_desk.clinical.record import ProcedureKind, SessionEntry
 
 # Free-text "other" side effects and complications are typed in one field, separated by this.
 OTHER_SEPARATOR = ";"
+# How the aspiration before injecting is kept as text ("" when not recorded).
+ASPIRATION_NEGATIVE = "negative"
+ASPIRATION_POSITIVE = "positive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,10 @@ class RawMedication:
     volume_ml: str = ""
     lot: str = ""
     expires: str = ""
+    # "" = the drug's usual container (the catalog says whether it is single-dose).
+    container: str = ""
+    discarded_ml: str = ""
+    ndc: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +50,29 @@ class RawSession:
     performed_at: str = ""
     provider_id: int | None = None
     kind: str = ProcedureKind.TRIGGER_POINT_INJECTION.value
+    location_name: str = ""
+    location_state: str = ""
+    place_of_service: str = ""
     position: str = ""
     ultrasound_guided: bool = False
     ultrasound_image_retained: bool = False
     ultrasound_device: str = ""
+    ultrasound_interpretation: str = ""
     consent_obtained: bool = False
+    consent_type: str = ""
+    consent_risks: tuple[str, ...] = ()
+    # False while the risks shown are the app's pre-selection (it follows sites and drugs);
+    # True once the clinician ticked or unticked one (their choice is kept as it is).
+    consent_risks_chosen: bool = False
+    consent_witness: str = ""
     time_out_performed: bool = False
+    exam_findings: tuple[str, ...] = ()
+    function_scale: str = ""
+    function_score: str = ""
+    prior_relief_percent: str = ""
+    prior_relief_weeks: str = ""
+    skin_prep: str = ""
+    aspiration: str = ""  # ASPIRATION_NEGATIVE, ASPIRATION_POSITIVE or "" (not recorded)
     pain_before: str = ""
     pain_after: str = ""
     diagnoses: tuple[str, ...] = ()
@@ -59,6 +83,9 @@ class RawSession:
     side_effects_other: str = ""
     complications: tuple[str, ...] = ()
     complications_other: str = ""
+    tolerance: str = ""
+    observation_minutes: str = ""
+    override_reason: str = ""
     notes: str = ""
     instructions: str = ""
     follow_up: str = ""

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.consent import preselected_risks
 from tpi_desk.clinical.decimal_text import decimal_text
 from tpi_desk.clinical.record import MedicationEntry, SessionEntry, SiteEntry
 from tpi_desk.ui.session_editor.form_values import (
+    ASPIRATION_NEGATIVE,
+    ASPIRATION_POSITIVE,
     OTHER_SEPARATOR,
     RawMedication,
     RawSession,
@@ -22,6 +25,9 @@ def raw_medication(medication: MedicationEntry) -> RawMedication:
         volume_ml=decimal_text(medication.volume_ml),
         lot=medication.lot,
         expires=medication.expires.isoformat() if medication.expires else "",
+        container=medication.container.value if medication.container is not None else "",
+        discarded_ml=decimal_text(medication.discarded_ml),
+        ndc=medication.ndc,
     )
 
 
@@ -46,6 +52,22 @@ def _split_known(items: Iterable[str], known: Mapping[str, str]) -> tuple[tuple[
     return ids, others
 
 
+def _text(value: object | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _aspiration_text(negative: bool | None) -> str:
+    if negative is None:
+        return ""
+    return ASPIRATION_NEGATIVE if negative else ASPIRATION_POSITIVE
+
+
+def risks_chosen(entry: SessionEntry, catalog: Catalog) -> bool:
+    """Whether ``entry``'s consent risks are the clinician's own choice: none recorded, or
+    exactly the app's pre-selection, still follow the sites and drugs."""
+    return bool(entry.consent_risks) and entry.consent_risks != preselected_risks(entry, catalog)
+
+
 def raw_from_entry(entry: SessionEntry, provider_id: int | None, catalog: Catalog) -> RawSession:
     """The form showing ``entry`` as stored."""
     side_effects, side_effects_other = _split_known(entry.side_effects, catalog.side_effects)
@@ -54,14 +76,29 @@ def raw_from_entry(entry: SessionEntry, provider_id: int | None, catalog: Catalo
         performed_at=entry.performed_at.isoformat(),
         provider_id=provider_id,
         kind=entry.kind.value,
+        location_name=entry.location_name,
+        location_state=entry.location_state,
+        place_of_service=entry.place_of_service,
         position=entry.position.value if entry.position is not None else "",
         ultrasound_guided=entry.ultrasound_guided,
         ultrasound_image_retained=entry.ultrasound_image_retained,
         ultrasound_device=entry.ultrasound_device,
+        ultrasound_interpretation=entry.ultrasound_interpretation,
         consent_obtained=entry.consent_obtained,
+        consent_type=entry.consent_type.value if entry.consent_type is not None else "",
+        consent_risks=entry.consent_risks,
+        consent_risks_chosen=risks_chosen(entry, catalog),
+        consent_witness=entry.consent_witness,
         time_out_performed=entry.time_out_performed,
-        pain_before="" if entry.pain_before is None else str(entry.pain_before),
-        pain_after="" if entry.pain_after is None else str(entry.pain_after),
+        exam_findings=entry.exam_findings,
+        function_scale=entry.function_scale,
+        function_score=decimal_text(entry.function_score),
+        prior_relief_percent=_text(entry.prior_relief_percent),
+        prior_relief_weeks=_text(entry.prior_relief_weeks),
+        skin_prep=entry.skin_prep,
+        aspiration=_aspiration_text(entry.aspiration_negative),
+        pain_before=_text(entry.pain_before),
+        pain_after=_text(entry.pain_after),
         diagnoses=entry.diagnoses,
         conservative_care_tried=entry.indication.conservative_care_tried,
         ongoing_care=entry.indication.ongoing_care,
@@ -70,6 +107,9 @@ def raw_from_entry(entry: SessionEntry, provider_id: int | None, catalog: Catalo
         side_effects_other=side_effects_other,
         complications=complications,
         complications_other=complications_other,
+        tolerance=entry.tolerance.value if entry.tolerance is not None else "",
+        observation_minutes=_text(entry.observation_minutes),
+        override_reason=entry.override_reason,
         notes=entry.notes,
         instructions=entry.instructions,
         follow_up=entry.follow_up,

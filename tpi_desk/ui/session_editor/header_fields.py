@@ -1,4 +1,4 @@
-"""The session's header: when, who, what kind, position, ultrasound, consent, time-out, pain."""
+"""The session's header: when, who, what kind, position, where, ultrasound, time-out, pain."""
 
 from __future__ import annotations
 
@@ -27,9 +27,11 @@ from tpi_desk.ui.formatting import PROCEDURE_NAMES
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
+    choice_combo,
     compact_edit,
     mark_fields,
     problems_under,
+    select_data,
 )
 
 DATE_TIME_FORMAT = "yyyy-MM-dd  HH:mm"
@@ -38,6 +40,7 @@ COMBO_MINIMUM_CHARACTERS = 14
 
 # Document paths this part of the form shows problems for, by the row they appear under.
 _WHEN_WHO_PATHS = ("performed_at", "provider", "kind", "position")
+_LOCATION_PATHS = ("location",)
 _ULTRASOUND_PATHS = ("ultrasound",)
 _PAIN_PATHS = ("pain_before", "pain_after")
 
@@ -60,7 +63,7 @@ def from_qdatetime(value: QDateTime) -> datetime:
 
 
 class HeaderFields(QWidget):
-    """Date and time, provider, kind, position, ultrasound, consent, time-out and pain scores."""
+    """Date and time, provider, kind, position, location, ultrasound, time-out and pain."""
 
     changed = Signal()
     kind_changed = Signal(str)
@@ -82,20 +85,41 @@ class HeaderFields(QWidget):
         self.position.addItem(NOT_RECORDED, "")
         for position, label in catalog.position_labels.items():
             self.position.addItem(label, position.value)
+        documentation = catalog.documentation
+        self.location_name = QLineEdit()
+        self.location_name.setPlaceholderText("Clinic or office name")
+        self.location_name.setToolTip("Where the session took place (printed on the note)")
+        self.location_state = choice_combo(
+            {code: f"{code}  {name}" for code, name in documentation.states.items()},
+            empty="State",
+            tooltip="State of the location: its scope-of-practice rules apply",
+        )
+        self.place_of_service = choice_combo(
+            {code: f"{code}  {label}" for code, label in documentation.places_of_service.items()},
+            empty="Place of service",
+            tooltip="CMS place-of-service code of the claim",
+        )
         self.ultrasound_guided = QCheckBox("Ultrasound guided")
         self.ultrasound_image_retained = QCheckBox("Image retained")
         self.ultrasound_device = QLineEdit()
         self.ultrasound_device.setPlaceholderText("Device and probe")
-        self.consent_obtained = QCheckBox("Consent obtained")
+        self.ultrasound_interpretation = QLineEdit()
+        self.ultrasound_interpretation.setPlaceholderText(
+            "Interpretation: what the image showed (needle tip in the muscle, pleura clear)"
+        )
+        self.ultrasound_interpretation.setToolTip(
+            "The interpretation the ultrasound guidance code (76942) requires"
+        )
         self.time_out_performed = QCheckBox("Time-out performed")
         self.pain_before = compact_edit(
             "0-10", 52, tooltip="Pain before, 0-10 (empty if not asked)"
         )
         self.pain_after = compact_edit("0-10", 52, tooltip="Pain right after, 0-10")
         self.when_who_errors = ErrorLabel()
+        self.location_errors = ErrorLabel()
         self.ultrasound_errors = ErrorLabel()
         self.pain_errors = ErrorLabel()
-        for combo in (self.provider, self.kind, self.position):
+        for combo in (self.provider, self.kind, self.position, self.place_of_service):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -119,18 +143,26 @@ class HeaderFields(QWidget):
         grid.addWidget(QLabel("Position"), 1, 2)
         grid.addWidget(self.position, 1, 3)
         grid.addWidget(self.when_who_errors, 2, 1, 1, 3)
-        grid.addWidget(QLabel("Ultrasound"), 3, 0)
+        grid.addWidget(QLabel("Location"), 3, 0)
+        location = QHBoxLayout()
+        location.setSpacing(6)
+        location.addWidget(self.location_name, 1)
+        location.addWidget(self.location_state)
+        location.addWidget(self.place_of_service)
+        grid.addLayout(location, 3, 1, 1, 3)
+        grid.addWidget(self.location_errors, 4, 1, 1, 3)
+        grid.addWidget(QLabel("Ultrasound"), 5, 0)
         ultrasound = QHBoxLayout()
         ultrasound.setSpacing(14)
         ultrasound.addWidget(self.ultrasound_guided)
         ultrasound.addWidget(self.ultrasound_image_retained)
         ultrasound.addWidget(self.ultrasound_device, 1)
-        grid.addLayout(ultrasound, 3, 1, 1, 3)
-        grid.addWidget(self.ultrasound_errors, 4, 1, 1, 3)
-        grid.addWidget(QLabel("Safety"), 5, 0)
-        grid.addWidget(self.consent_obtained, 5, 1)
-        grid.addWidget(self.time_out_performed, 6, 1)
-        grid.addWidget(QLabel("Pain (0-10)"), 5, 2)
+        grid.addLayout(ultrasound, 5, 1, 1, 3)
+        grid.addWidget(self.ultrasound_interpretation, 6, 1, 1, 3)
+        grid.addWidget(self.ultrasound_errors, 7, 1, 1, 3)
+        grid.addWidget(QLabel("Safety"), 8, 0)
+        grid.addWidget(self.time_out_performed, 8, 1)
+        grid.addWidget(QLabel("Pain (0-10)"), 8, 2)
         pain = QHBoxLayout()
         pain.setSpacing(6)
         pain.addWidget(self.pain_before)
@@ -139,8 +171,8 @@ class HeaderFields(QWidget):
         pain.addWidget(self.pain_after)
         pain.addWidget(QLabel("after"))
         pain.addStretch(1)
-        grid.addLayout(pain, 5, 3)
-        grid.addWidget(self.pain_errors, 7, 1, 1, 3)
+        grid.addLayout(pain, 8, 3)
+        grid.addWidget(self.pain_errors, 9, 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
@@ -151,16 +183,22 @@ class HeaderFields(QWidget):
         self.performed_at.dateTimeChanged.connect(self.changed)
         self.provider.currentIndexChanged.connect(self.changed)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
-        self.position.currentIndexChanged.connect(self.changed)
+        for combo in (self.position, self.location_state, self.place_of_service):
+            combo.currentIndexChanged.connect(self.changed)
         self.ultrasound_guided.toggled.connect(self._update_ultrasound_fields)
         for box in (
             self.ultrasound_guided,
             self.ultrasound_image_retained,
-            self.consent_obtained,
             self.time_out_performed,
         ):
             box.toggled.connect(self.changed)
-        for edit in (self.ultrasound_device, self.pain_before, self.pain_after):
+        for edit in (
+            self.location_name,
+            self.ultrasound_device,
+            self.ultrasound_interpretation,
+            self.pain_before,
+            self.pain_after,
+        ):
             edit.textChanged.connect(self.changed)
 
     def _on_kind_changed(self) -> None:
@@ -176,6 +214,7 @@ class HeaderFields(QWidget):
             self.ultrasound_image_retained.setChecked(False)
         self.ultrasound_image_retained.setEnabled(guided)
         self.ultrasound_device.setEnabled(guided)
+        self.ultrasound_interpretation.setEnabled(guided)
 
     # --- values ----------------------------------------------------------------------------
 
@@ -208,11 +247,14 @@ class HeaderFields(QWidget):
         self.set_provider_id(raw.provider_id)
         self.set_kind(raw.kind)
         self.position.setCurrentIndex(max(0, self.position.findData(raw.position)))
+        self.location_name.setText(raw.location_name)
+        select_data(self.location_state, raw.location_state)
+        select_data(self.place_of_service, raw.place_of_service)
         self.ultrasound_guided.setChecked(raw.ultrasound_guided)
         self.ultrasound_image_retained.setChecked(raw.ultrasound_image_retained)
         self.ultrasound_device.setText(raw.ultrasound_device)
+        self.ultrasound_interpretation.setText(raw.ultrasound_interpretation)
         self._update_ultrasound_fields()
-        self.consent_obtained.setChecked(raw.consent_obtained)
         self.time_out_performed.setChecked(raw.time_out_performed)
         self.pain_before.setText(raw.pain_before)
         self.pain_after.setText(raw.pain_after)
@@ -224,10 +266,13 @@ class HeaderFields(QWidget):
             provider_id=self.provider_id(),
             kind=str(self.kind.currentData()),
             position=str(self.position.currentData()),
+            location_name=self.location_name.text(),
+            location_state=str(self.location_state.currentData()),
+            place_of_service=str(self.place_of_service.currentData()),
             ultrasound_guided=self.ultrasound_guided.isChecked(),
             ultrasound_image_retained=self.ultrasound_image_retained.isChecked(),
             ultrasound_device=self.ultrasound_device.text(),
-            consent_obtained=self.consent_obtained.isChecked(),
+            ultrasound_interpretation=self.ultrasound_interpretation.text(),
             time_out_performed=self.time_out_performed.isChecked(),
             pain_before=self.pain_before.text(),
             pain_after=self.pain_after.text(),
@@ -236,6 +281,9 @@ class HeaderFields(QWidget):
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
         self.when_who_errors.show_problems(
             [p for path in _WHEN_WHO_PATHS for p in problems_under(problems, path)]
+        )
+        self.location_errors.show_problems(
+            [p for path in _LOCATION_PATHS for p in problems_under(problems, path)]
         )
         self.ultrasound_errors.show_problems(
             [p for path in _ULTRASOUND_PATHS for p in problems_under(problems, path)]
@@ -247,7 +295,11 @@ class HeaderFields(QWidget):
             problems,
             {
                 "provider": self.provider,
+                "location.name": self.location_name,
+                "location.state": self.location_state,
+                "location.place_of_service": self.place_of_service,
                 "ultrasound.device": self.ultrasound_device,
+                "ultrasound.interpretation": self.ultrasound_interpretation,
                 "pain_before": self.pain_before,
                 "pain_after": self.pain_after,
             },
@@ -260,10 +312,13 @@ class HeaderFields(QWidget):
             self.provider,
             self.kind,
             self.position,
+            self.location_name,
+            self.location_state,
+            self.place_of_service,
             self.ultrasound_guided,
             self.ultrasound_image_retained,
             self.ultrasound_device,
-            self.consent_obtained,
+            self.ultrasound_interpretation,
             self.time_out_performed,
             self.pain_before,
             self.pain_after,

@@ -27,5 +27,7 @@ def switch_procedure_kind(
             form.header.set_kind(ProcedureKind.TRIGGER_POINT_INJECTION.value)
             return False
         form.sites.clear_medications()
+    if kind == ProcedureKind.DRY_NEEDLING.value:
+        form.exam.aspiration.setCurrentIndex(0)  # nothing is injected, nothing aspirated
     form.set_kind_shown(kind)
     return True

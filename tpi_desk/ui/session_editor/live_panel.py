@@ -42,6 +42,7 @@ class ChecklistRow:
     label: str
     done: bool
     detail: str = ""
+    key: str = ""  # the checklist item's key ("no_blocking_alerts")
 
 
 def checklist_rows(checklist: Checklist, problems: Sequence[FieldProblem]) -> list[ChecklistRow]:
@@ -53,9 +54,9 @@ def checklist_rows(checklist: Checklist, problems: Sequence[FieldProblem]) -> li
             more = len(problems) - MAX_PROBLEMS_LISTED
             if more > 0:
                 listed.append(f"and {more} more")
-            rows.append(ChecklistRow(item.label, not problems, "; ".join(listed)))
+            rows.append(ChecklistRow(item.label, not problems, "; ".join(listed), item.key))
         else:
-            rows.append(ChecklistRow(item.label, item.done, item.detail))
+            rows.append(ChecklistRow(item.label, item.done, item.detail, item.key))
     return rows
 
 

@@ -1,21 +1,34 @@
-"""One medication at one site: drug and strength, volume, the dose in mg (live), lot, expiry."""
+"""One medication at one site: drug and strength, volume, the dose in mg (live), lot, expiry;
+under it the container (JW/JZ), the amount discarded and the NDC."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.dosing import dose_mg, format_number
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.record import ContainerKind
 from tpi_desk.ui.session_editor.drug_picker import DrugPicker
 from tpi_desk.ui.session_editor.form_state import RawMedication, parse_decimal
-from tpi_desk.ui.session_editor.form_widgets import ErrorLabel, compact_edit, mark_fields
+from tpi_desk.ui.session_editor.form_widgets import (
+    ErrorLabel,
+    compact_edit,
+    mark_fields,
+    select_data,
+)
 from tpi_desk.ui.session_editor.style import MUTED
 
 NO_DOSE = "– mg"
+CONTAINER_LABELS = {
+    ContainerKind.SINGLE_DOSE: "Single-dose",
+    ContainerKind.MULTI_DOSE: "Multi-dose",
+}
+USUAL_CONTAINER = "Usual vial"
+DETAILS_INDENT = 12
 
 
 class MedicationRow(QWidget):
@@ -27,6 +40,7 @@ class MedicationRow(QWidget):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = ""
+        self._catalog = catalog
         self.drug = DrugPicker(catalog)
         self.volume = compact_edit("mL", 56, tooltip="Volume given at this site, in mL")
         self.dose = QLabel(NO_DOSE)
@@ -37,6 +51,20 @@ class MedicationRow(QWidget):
         self.expires = compact_edit(
             "Expiry", 100, tooltip="Expiry date of the lot: 2027-08-31, or a month: 08/2027"
         )
+        self.container = QComboBox()
+        self.container.addItem(USUAL_CONTAINER, "")
+        for kind, label in CONTAINER_LABELS.items():
+            self.container.addItem(label, kind.value)
+        self.container.setToolTip(
+            "Single-dose containers get JZ (nothing discarded) or a JW line for what was "
+            "discarded; multi-dose containers neither"
+        )
+        self.discarded = compact_edit(
+            "mL", 56, tooltip="Drawn up from a single-dose container but not given, in mL"
+        )
+        self.ndc = compact_edit(
+            "NDC", 130, tooltip="National Drug Code on the vial (10 or 11 digits): 00409-4276-01"
+        )
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
@@ -44,6 +72,7 @@ class MedicationRow(QWidget):
         self.errors = ErrorLabel()
         self._build_layout()
         self._connect_signals()
+        self._update_container()
 
     def _build_layout(self) -> None:
         row = QHBoxLayout()
@@ -51,29 +80,58 @@ class MedicationRow(QWidget):
         row.setSpacing(6)
         row.addWidget(self.drug, 1)
         row.addWidget(self.volume)
-        unit = QLabel("mL")
-        unit.setStyleSheet(f"color: {MUTED};")
-        row.addWidget(unit)
+        row.addWidget(_muted("mL"))
         row.addWidget(self.dose)
         row.addSpacing(4)
         row.addWidget(self.lot)
         row.addWidget(self.expires)
         row.addWidget(self.remove_button)
+        details = QHBoxLayout()
+        details.setContentsMargins(DETAILS_INDENT, 0, 0, 0)
+        details.setSpacing(6)
+        details.addWidget(self.container)
+        details.addSpacing(8)
+        details.addWidget(_muted("Discarded"))
+        details.addWidget(self.discarded)
+        details.addWidget(_muted("mL"))
+        details.addSpacing(8)
+        details.addWidget(self.ndc)
+        details.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
+        layout.setSpacing(3)
         layout.addLayout(row)
+        layout.addLayout(details)
         layout.addWidget(self.errors)
 
     def _connect_signals(self) -> None:
         self.drug.currentIndexChanged.connect(self._on_edited)
-        for edit in (self.volume, self.lot, self.expires):
+        self.container.currentIndexChanged.connect(self._on_edited)
+        for edit in (self.volume, self.lot, self.expires, self.discarded, self.ndc):
             edit.textChanged.connect(self._on_edited)
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
 
     def _on_edited(self) -> None:
         self._update_dose()
+        self._update_container()
         self.changed.emit()
+
+    def single_dose(self) -> bool:
+        """Whether the drug comes from a single-dose container (chosen, or the drug's usual)."""
+        chosen = str(self.container.currentData())
+        if chosen:
+            return chosen == ContainerKind.SINGLE_DOSE.value
+        drug = self._catalog.drugs.get(self.drug.drug_id())
+        return drug is not None and drug.single_dose_container
+
+    def _update_container(self) -> None:
+        """Name the drug's usual container; the discarded amount is for single-dose ones."""
+        drug = self._catalog.drugs.get(self.drug.drug_id())
+        usual = "" if drug is None else CONTAINER_LABELS[_usual_kind(drug.single_dose_container)]
+        self.container.setItemText(
+            0, f"{USUAL_CONTAINER} ({usual.lower()})" if usual else USUAL_CONTAINER
+        )
+        self.discarded.setEnabled(self.single_dose() or bool(self.discarded.text().strip()))
 
     def _update_dose(self) -> None:
         concentration = parse_decimal(self.drug.concentration())
@@ -88,7 +146,11 @@ class MedicationRow(QWidget):
         self.volume.setText(raw.volume_ml)
         self.lot.setText(raw.lot)
         self.expires.setText(raw.expires)
+        select_data(self.container, raw.container)
+        self.discarded.setText(raw.discarded_ml)
+        self.ndc.setText(raw.ndc)
         self._update_dose()
+        self._update_container()
 
     def raw(self) -> RawMedication:
         return RawMedication(
@@ -97,6 +159,9 @@ class MedicationRow(QWidget):
             volume_ml=self.volume.text(),
             lot=self.lot.text(),
             expires=self.expires.text(),
+            container=str(self.container.currentData()),
+            discarded_ml=self.discarded.text(),
+            ndc=self.ndc.text(),
         )
 
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
@@ -108,8 +173,30 @@ class MedicationRow(QWidget):
                 f"{self.path}.volume_ml": self.volume,
                 f"{self.path}.lot": self.lot,
                 f"{self.path}.expires": self.expires,
+                f"{self.path}.container": self.container,
+                f"{self.path}.discarded_ml": self.discarded,
+                f"{self.path}.ndc": self.ndc,
             },
         )
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.drug, self.volume, self.lot, self.expires, self.remove_button]
+        return [
+            self.drug,
+            self.volume,
+            self.lot,
+            self.expires,
+            self.remove_button,
+            self.container,
+            self.discarded,
+            self.ndc,
+        ]
+
+
+def _muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(f"color: {MUTED};")
+    return label
+
+
+def _usual_kind(single_dose: bool) -> ContainerKind:
+    return ContainerKind.SINGLE_DOSE if single_dose else ContainerKind.MULTI_DOSE

@@ -1,19 +1,18 @@
-"""After the procedure: side effects, complications, notes, instructions and follow-up."""
+"""After the procedure: tolerance, observation, side effects, complications, the override
+reason of a hard stop, notes, instructions and follow-up."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -22,56 +21,21 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.ui.session_editor.check_list import CheckList
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
+    compact_edit,
     mark_fields,
     muted_label,
     problems_under,
 )
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 OTHER_PLACEHOLDER = "Other (separate with ;)"
-
-
-class CheckList(QListWidget):
-    """Catalog options with check boxes (Space toggles the current one)."""
-
-    def __init__(self, options: Mapping[str, str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setWordWrap(True)
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        for option, label in options.items():
-            item = QListWidgetItem(label)
-            item.setToolTip(label)
-            item.setData(ID_ROLE, option)
-            item.setFlags(
-                Qt.ItemFlag.ItemIsEnabled
-                | Qt.ItemFlag.ItemIsUserCheckable
-                | Qt.ItemFlag.ItemIsSelectable
-            )
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.addItem(item)
-
-    def fit_rows(self, rows: int) -> None:
-        """As tall as ``rows`` rows, so two lists side by side line up."""
-        row_height = self.sizeHintForRow(0) if self.count() else self.fontMetrics().height() + 4
-        self.setFixedHeight(rows * row_height + 2 * self.frameWidth() + 4)
-
-    def checked(self) -> tuple[str, ...]:
-        return tuple(
-            str(self.item(row).data(ID_ROLE))
-            for row in range(self.count())
-            if self.item(row).checkState() == Qt.CheckState.Checked
-        )
-
-    def set_checked(self, options: Sequence[str]) -> None:
-        for row in range(self.count()):
-            item = self.item(row)
-            wanted = item.data(ID_ROLE) in options
-            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+NOT_RECORDED = "Not recorded"
+OVERRIDE_PLACEHOLDER = "Why the note is signed despite the hard stop (printed and audited)"
+_TEXT_PATHS = ("notes", "instructions", "follow_up", "override_reason")
+_AFTER_PATHS = ("tolerance", "observation_minutes")
 
 
 class OutcomeFields(QWidget):
@@ -81,6 +45,15 @@ class OutcomeFields(QWidget):
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tolerance = QComboBox()
+        self.tolerance.addItem(NOT_RECORDED, "")
+        for level, label in catalog.documentation.tolerance_labels.items():
+            self.tolerance.addItem(label, level.value)
+        self.tolerance.setToolTip("How the patient tolerated the procedure")
+        self.observation_minutes = compact_edit(
+            "min", 52, tooltip="Minutes the patient was observed after the procedure"
+        )
+        self.after_errors = ErrorLabel()
         self.side_effects = CheckList(catalog.side_effects)
         self.side_effects_other = QLineEdit()
         self.side_effects_other.setPlaceholderText(OTHER_PLACEHOLDER)
@@ -89,9 +62,7 @@ class OutcomeFields(QWidget):
         self.complications_other.setPlaceholderText(OTHER_PLACEHOLDER)
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
-        self.notes.setPlaceholderText(
-            "Findings (taut bands, twitch, referred pain), technique, tolerance"
-        )
+        self.notes.setPlaceholderText("Anything else: technique details, the patient's remarks")
         self.notes.setFixedHeight(96)
         self.instructions = QPlainTextEdit()
         self.instructions.setTabChangesFocus(True)
@@ -107,12 +78,31 @@ class OutcomeFields(QWidget):
         self._chest_wall_needed = False
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText("e.g. Clinic visit in 6 weeks")
+        self.override_reason = QLineEdit()
+        self.override_reason.setPlaceholderText(OVERRIDE_PLACEHOLDER)
+        self.override_caption = QLabel("Override reason")
+        self.override_caption.setBuddy(self.override_reason)
+        self._override_needed = False
         self.list_errors = ErrorLabel()
         self.text_errors = ErrorLabel()
         self._build_layout()
         self._connect_signals()
 
     def _build_layout(self) -> None:
+        after = QHBoxLayout()
+        after.setContentsMargins(0, 0, 0, 4)
+        after.setSpacing(6)
+        tolerance_caption = QLabel("Tolerance")
+        tolerance_caption.setBuddy(self.tolerance)
+        after.addWidget(tolerance_caption)
+        after.addWidget(self.tolerance)
+        after.addSpacing(18)
+        observed = QLabel("Observed")
+        observed.setBuddy(self.observation_minutes)
+        after.addWidget(observed)
+        after.addWidget(self.observation_minutes)
+        after.addWidget(muted_label("minutes after the procedure"))
+        after.addStretch(1)
         lists = QGridLayout()
         lists.setContentsMargins(0, 0, 0, 0)
         lists.setHorizontalSpacing(16)
@@ -145,10 +135,14 @@ class OutcomeFields(QWidget):
         chest_wall.addWidget(self.chest_wall_button)
         chest_wall.addStretch(1)
         texts.addLayout(chest_wall, 3, 1)
+        texts.addWidget(self.override_caption, 4, 0)
+        texts.addWidget(self.override_reason, 4, 1)
         texts.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        layout.addLayout(after)
+        layout.addWidget(self.after_errors)
         layout.addLayout(lists)
         layout.addWidget(self.list_errors)
         layout.addLayout(texts)
@@ -157,13 +151,32 @@ class OutcomeFields(QWidget):
     def _connect_signals(self) -> None:
         self.side_effects.itemChanged.connect(self.changed)
         self.complications.itemChanged.connect(self.changed)
-        for edit in (self.side_effects_other, self.complications_other, self.follow_up):
+        self.tolerance.currentIndexChanged.connect(self.changed)
+        for edit in (
+            self.observation_minutes,
+            self.side_effects_other,
+            self.complications_other,
+            self.follow_up,
+            self.override_reason,
+        ):
             edit.textChanged.connect(self.changed)
+        self.override_reason.textChanged.connect(self._update_override)
         self.notes.textChanged.connect(self.changed)
         self.instructions.textChanged.connect(self.changed)
         self.instructions.textChanged.connect(self._update_chest_wall)
         self.chest_wall_button.clicked.connect(self.add_chest_wall_warning)
         self._update_chest_wall()
+        self._update_override()
+
+    def set_override_needed(self, needed: bool) -> None:
+        """Show the override reason while a hard stop holds up signing (or one is typed)."""
+        self._override_needed = needed
+        self._update_override()
+
+    def _update_override(self) -> None:
+        shown = self._override_needed or bool(self.override_reason.text().strip())
+        self.override_caption.setVisible(shown)
+        self.override_reason.setVisible(shown)
 
     def set_chest_wall_needed(self, needed: bool) -> None:
         """Offer the chest-wall warning while a pneumothorax-risk site is recorded."""
@@ -181,6 +194,9 @@ class OutcomeFields(QWidget):
         self.instructions.setPlainText(f"{text} {self._chest_wall_text}".strip())
 
     def load(self, raw: RawSession) -> None:
+        self.tolerance.setCurrentIndex(max(0, self.tolerance.findData(raw.tolerance)))
+        self.observation_minutes.setText(raw.observation_minutes)
+        self.override_reason.setText(raw.override_reason)
         self.side_effects.set_checked(raw.side_effects)
         self.side_effects_other.setText(raw.side_effects_other)
         self.complications.set_checked(raw.complications)
@@ -192,6 +208,9 @@ class OutcomeFields(QWidget):
     def apply_to(self, raw: RawSession) -> RawSession:
         return replace(
             raw,
+            tolerance=str(self.tolerance.currentData()),
+            observation_minutes=self.observation_minutes.text(),
+            override_reason=self.override_reason.text(),
             side_effects=self.side_effects.checked(),
             side_effects_other=self.side_effects_other.text(),
             complications=self.complications.checked(),
@@ -205,15 +224,26 @@ class OutcomeFields(QWidget):
         self.list_errors.show_problems(
             problems_under(problems, "side_effects") + problems_under(problems, "complications")
         )
-        texts = [p for p in problems if p.path in ("notes", "instructions", "follow_up")]
+        after = [p for p in problems if p.path in _AFTER_PATHS]
+        self.after_errors.show_problems(after)
+        texts = [p for p in problems if p.path in _TEXT_PATHS]
         self.text_errors.show_problems(texts)
         mark_fields(
-            texts,
-            {"notes": self.notes, "instructions": self.instructions, "follow_up": self.follow_up},
+            [*after, *texts],
+            {
+                "tolerance": self.tolerance,
+                "observation_minutes": self.observation_minutes,
+                "notes": self.notes,
+                "instructions": self.instructions,
+                "follow_up": self.follow_up,
+                "override_reason": self.override_reason,
+            },
         )
 
     def focus_widgets(self) -> list[QWidget]:
         return [
+            self.tolerance,
+            self.observation_minutes,
             self.side_effects,
             self.side_effects_other,
             self.complications,
@@ -222,4 +252,5 @@ class OutcomeFields(QWidget):
             self.instructions,
             self.chest_wall_button,
             self.follow_up,
+            self.override_reason,
         ]

@@ -1,4 +1,5 @@
-"""The whole form, top to bottom: header, diagnoses and indication, sites, outcome."""
+"""The whole form, top to bottom: header, consent, diagnoses and indication, exam and
+technique, sites, outcome."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import ProcedureKind, Side
+from tpi_desk.ui.session_editor.consent_fields import ConsentFields
 from tpi_desk.ui.session_editor.diagnosis_picker import DiagnosisPicker
+from tpi_desk.ui.session_editor.exam_fields import ExamFields
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import section_heading
 from tpi_desk.ui.session_editor.header_fields import HeaderFields
@@ -29,8 +32,10 @@ class SessionForm(QWidget):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.header = HeaderFields(catalog)
+        self.consent = ConsentFields(catalog)
         self.diagnoses = DiagnosisPicker(catalog)
         self.indication = IndicationFields(catalog)
+        self.exam = ExamFields(catalog)
         self.sites = SitesTable(catalog)
         self.outcome = OutcomeFields(catalog)
         self.sites_heading = section_heading("Injection sites")
@@ -40,22 +45,49 @@ class SessionForm(QWidget):
         layout.setSpacing(6)
         layout.addWidget(section_heading("Procedure"))
         layout.addWidget(self.header)
+        layout.addWidget(section_heading("Consent"))
+        layout.addWidget(self.consent)
         layout.addWidget(section_heading("Diagnoses"))
         layout.addWidget(self.diagnoses)
         layout.addWidget(section_heading("Indication"))
         layout.addWidget(self.indication)
+        layout.addWidget(section_heading("Exam and technique"))
+        layout.addWidget(self.exam)
         layout.addWidget(self.sites_heading)
         layout.addWidget(self.sites)
         layout.addWidget(section_heading("Outcome"))
         layout.addWidget(self.outcome)
         layout.addStretch(1)
-        for part in (self.header, self.diagnoses, self.indication, self.sites, self.outcome):
+        for part in self._parts():
             part.changed.connect(self.changed)
+
+    def _parts(
+        self,
+    ) -> tuple[
+        HeaderFields,
+        ConsentFields,
+        DiagnosisPicker,
+        IndicationFields,
+        ExamFields,
+        SitesTable,
+        OutcomeFields,
+    ]:
+        return (
+            self.header,
+            self.consent,
+            self.diagnoses,
+            self.indication,
+            self.exam,
+            self.sites,
+            self.outcome,
+        )
 
     def load(self, raw: RawSession) -> None:
         self.header.load(raw)
+        self.consent.load(raw)
         self.diagnoses.set_codes(raw.diagnoses)
         self.indication.load(raw)
+        self.exam.load(raw)
         self.set_kind_shown(raw.kind)
         self.sites.load(raw.sites)
         self.outcome.load(raw)
@@ -78,15 +110,16 @@ class SessionForm(QWidget):
         ]
 
     def raw(self) -> RawSession:
-        raw = self.header.apply_to(RawSession())
-        raw = self.indication.apply_to(raw)
-        raw = self.outcome.apply_to(raw)
+        raw = RawSession()
+        for part in (self.header, self.consent, self.indication, self.exam, self.outcome):
+            raw = part.apply_to(raw)
         return replace(raw, diagnoses=self.diagnoses.codes(), sites=self.sites.raw_sites())
 
     def set_kind_shown(self, kind: str) -> None:
         """Dry needling hides medications; the heading names the kind of site."""
         injection = kind == ProcedureKind.TRIGGER_POINT_INJECTION.value
         self.sites.set_medications_enabled(injection)
+        self.exam.set_injection(injection)
         self.sites_heading.setText("Injection sites" if injection else "Needling sites")
 
     def set_read_only(self, read_only: bool) -> None:
@@ -99,11 +132,8 @@ class SessionForm(QWidget):
             self.outcome.set_chest_wall_needed(False)
 
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
-        self.header.show_problems(problems)
-        self.diagnoses.show_problems(problems)
-        self.indication.show_problems(problems)
-        self.sites.show_problems(problems)
-        self.outcome.show_problems(problems)
+        for part in self._parts():
+            part.show_problems(problems)
 
     def update_tab_order(self) -> None:
         """Tab goes top to bottom, left to right, also through sites added later."""
@@ -123,9 +153,5 @@ class SessionForm(QWidget):
 
     def focus_widgets(self) -> list[QWidget]:
         return [
-            *self.header.focus_widgets(),
-            *self.diagnoses.focus_widgets(),
-            *self.indication.focus_widgets(),
-            *self.sites.focus_widgets(),
-            *self.outcome.focus_widgets(),
+            *(widget for part in self._parts() for widget in part.focus_widgets()),
         ]

@@ -18,7 +18,7 @@ from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.password_confirm import password_attempt
 from tpi_desk.ui.session_editor.addendum_dialog import AddendumDialog
 from tpi_desk.ui.session_editor.draft_keeper import DraftKeeper
-from tpi_desk.ui.session_editor.sign_dialog import SignDialog
+from tpi_desk.ui.session_editor.sign_dialog import ReasonRecorder, SignDialog
 
 
 def sign_with_password(
@@ -30,14 +30,24 @@ def sign_with_password(
     *,
     signer_name: str,
     summary: str,
+    override_reason: str = "",
+    record_reason: ReasonRecorder | None = None,
 ) -> SessionRecord | None:
-    """Show the checklist and warnings and sign with the password typed; the signed record,
-    or None when cancelled or refused (a refusal is shown)."""
+    """Show the checklist, hard stops and warnings and sign with the password typed (after
+    ``record_reason`` stored the reason for a hard stop); the signed record, or None when
+    cancelled or refused (a refusal is shown)."""
     signed: list[SessionRecord] = []
     failures: list[str] = []
     attempt = password_attempt(lambda password: signed.append(keeper.sign(password)), failures)
     SignDialog.ask(
-        parent, analysis, problems, signer_name=signer_name, summary=summary, attempt=attempt
+        parent,
+        analysis,
+        problems,
+        signer_name=signer_name,
+        summary=summary,
+        attempt=attempt,
+        override_reason=override_reason,
+        record_reason=record_reason,
     )
     if failures:
         messages.error(parent, "Could not sign the note", failures[0])
