@@ -158,6 +158,7 @@ class UserRecord:
     active: bool
     has_password: bool
     locked_until: datetime | None
+    acupuncture_certified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
