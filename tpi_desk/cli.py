@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_cmd = commands.add_parser(
         "import",
-        help="import session documents (tpi-desk/session@1 JSON) as drafts",
+        help="import session documents (tpi-desk/session@2 or @1 JSON) as drafts",
         description=(
             "Import session documents as drafts, creating patients and providers that are "
             "not known yet. If any document has an invalid field nothing is written."

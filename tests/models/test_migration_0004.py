@@ -100,9 +100,11 @@ def test_closed_sets_are_checked_by_the_database_too(engine: Engine) -> None:
     _migrate(engine, "head")
     _signed_note_at_0003(engine)
 
-    with pytest.raises(DatabaseError, match="ck_patients_coverage"):
-        with engine.begin() as connection:
-            connection.exec_driver_sql("UPDATE patients SET coverage = 'medicare_part_b'")
+    with (
+        pytest.raises(DatabaseError, match="ck_patients_coverage"),
+        engine.begin() as connection,
+    ):
+        connection.exec_driver_sql("UPDATE patients SET coverage = 'medicare_part_b'")
 
 
 def test_going_back_to_0003_keeps_the_rows_and_the_lock(engine: Engine) -> None:
