@@ -28,8 +28,8 @@ def test_import_prints_codes_and_warnings(tpi_desk: TpiDesk, tmp_path: Path) -> 
 
     assert run.status == 0, run.stderr
     assert "draft session #1 for Ñúñez, Zoë" in run.stdout
-    # Bilateral upper trapezius + left levator scapulae = 3 muscles (DOMAIN.md, Coding: each side of a
-    # paired muscle counts, AAPC coding guidance) -> 20553.
+    # Bilateral upper trapezius + left levator scapulae = 3 muscles -> 20553 (DOMAIN.md,
+    # Coding: each side of a paired muscle counts, AAPC coding guidance).
     assert "CPT 20553 x1" in run.stdout
     assert "HCPCS J3301 x2" in run.stdout
     assert "ICD-10: M79.12, M54.2" in run.stdout
