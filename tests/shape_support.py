@@ -17,6 +17,8 @@ from decimal import Decimal
 import pytest
 
 from tpi_desk.clinical.record import (
+    ConsentType,
+    ContainerKind,
     Indication,
     MedicationEntry,
     Position,
@@ -24,6 +26,7 @@ from tpi_desk.clinical.record import (
     SessionEntry,
     Side,
     SiteEntry,
+    Tolerance,
 )
 from tpi_desk.clinical.session_shape import MEDICATION_FIELDS, SESSION_FIELDS, SITE_FIELDS
 
@@ -40,7 +43,13 @@ def base_entry() -> SessionEntry:
             SiteEntry(
                 "upper_trapezius",
                 Side.LEFT,
-                medications=(MedicationEntry("lidocaine", Decimal(10), Decimal(1)),),
+                # Preservative-free lidocaine from a single-dose vial, so that what was
+                # discarded can be recorded (JW) without changing the container.
+                medications=(
+                    MedicationEntry(
+                        "lidocaine", Decimal(10), Decimal(1), container=ContainerKind.SINGLE_DOSE
+                    ),
+                ),
             ),
         ),
     )
@@ -83,7 +92,29 @@ VARIANTS: dict[str, Change] = {
         ultrasound_guided=True, ultrasound_image_retained=True
     ),
     "session.ultrasound_device": _session(ultrasound_device="Linear probe, 12 MHz"),
+    "session.ultrasound_interpretation": _session(
+        ultrasound_guided=True,
+        ultrasound_interpretation="Needle tip within the upper trapezius; pleura not in the path.",
+    ),
+    "session.location_name": _session(location_name="Riverside Pain Clinic, Suite 4"),
+    "session.location_state": _session(location_state="NY"),
+    "session.place_of_service": _session(place_of_service="11"),
     "session.consent_obtained": _session(consent_obtained=True),
+    "session.consent_type": _session(consent_type=ConsentType.WRITTEN),
+    "session.consent_risks": _session(consent_risks=("bleeding_bruising", "infection")),
+    "session.consent_witness": _session(consent_witness="J. Okafor, MA"),
+    "session.exam_findings": _session(exam_findings=("taut_band", "local_twitch_response")),
+    "session.function_scale": _session(function_scale="ndi"),
+    "session.function_score": _session(function_scale="ndi", function_score=Decimal(34)),
+    "session.prior_relief_percent": _session(prior_relief_percent=60),
+    "session.prior_relief_weeks": _session(prior_relief_weeks=6),
+    "session.skin_prep": _session(skin_prep="chlorhexidine"),
+    "session.aspiration_negative": _session(aspiration_negative=True),
+    "session.tolerance": _session(tolerance=Tolerance.WELL),
+    "session.observation_minutes": _session(observation_minutes=15),
+    "session.override_reason": _session(
+        override_reason="Listed allergy is to sulfa antibiotics; no cross-reactivity."
+    ),
     "session.time_out_performed": _session(time_out_performed=True),
     "session.pain_before": _session(pain_before=7),
     "session.pain_after": _session(pain_after=2),
@@ -118,6 +149,9 @@ VARIANTS: dict[str, Change] = {
     "medication.volume_ml": _medication(volume_ml=Decimal("2.5")),
     "medication.lot": _medication(lot="LX-2291"),
     "medication.expires": _medication(expires=date(2027, 6, 30)),
+    "medication.container": _medication(container=ContainerKind.MULTI_DOSE),
+    "medication.discarded_ml": _medication(discarded_ml=Decimal(4)),
+    "medication.ndc": _medication(ndc="63323-0492-27"),
 }
 
 SHAPE_FIELD_PATHS = (

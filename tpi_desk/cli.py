@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_cmd = commands.add_parser(
         "import",
-        help="import session documents (tpi-desk/session@1 JSON) as drafts",
+        help="import session documents (tpi-desk/session@2 or @1 JSON) as drafts",
         description=(
             "Import session documents as drafts, creating patients and providers that are "
             "not known yet. If any document has an invalid field nothing is written."
@@ -128,17 +128,31 @@ def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     add.add_argument("--credentials", default="", help="e.g. MD, DO, NP, PA, LAc")
     add.add_argument("--npi", default="", help="10-digit National Provider Identifier")
     add.add_argument(
+        "--acupuncture-certified",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="certified by the state to practise acupuncture (default: not certified)",
+    )
+    add.add_argument(
         "--role", required=True, choices=("physician", "nurse_practitioner", "billing", "admin")
     )
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     actions.add_parser("list", help="list every account")
     change = actions.add_parser(
-        "change", help="change an account's name, role, credentials or NPI (others stay)"
+        "change",
+        help="change an account's name, role, credentials, NPI or acupuncture certification "
+        "(others stay)",
     )
     change.add_argument("username")
     change.add_argument("--name", help="new display name")
     change.add_argument("--credentials", help="new credentials ('' to clear)")
     change.add_argument("--npi", help="new NPI ('' to clear)")
+    change.add_argument(
+        "--acupuncture-certified",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="certified by the state to practise acupuncture, or not (--no-...)",
+    )
     change.add_argument("--role", choices=("physician", "nurse_practitioner", "billing", "admin"))
     actions.add_parser("disable", help="disable an account").add_argument("username")
     actions.add_parser("enable", help="enable an account again").add_argument("username")

@@ -1,4 +1,5 @@
-"""Tests for the tpi-desk/session@1 document: parsing, structural messages, exact JSON."""
+"""Tests for the tpi-desk/session@2 document (@1 still read): parsing, structural messages,
+exact JSON."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from hypothesis import strategies as st
 
 from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.clinical.record import (
+    ConsentType,
+    ContainerKind,
+    Coverage,
     Indication,
     MedicationEntry,
     PatientFacts,
@@ -25,6 +29,7 @@ from tpi_desk.clinical.record import (
     Sex,
     Side,
     SiteEntry,
+    Tolerance,
 )
 from tpi_desk.clinical.session_document import (
     DOCUMENT_KEYS,
@@ -85,8 +90,9 @@ def test_example_parses_with_exact_values(catalog: Catalog) -> None:
     ]
     lidocaine, triamcinolone = doc.session.sites[0].medications
     assert lidocaine == MedicationEntry(
-        "lidocaine", Decimal("10"), Decimal("4"), "LD4471A", date(2027, 8, 31)
-    )
+        "lidocaine", Decimal("10"), Decimal("4"), "LD4471A", date(2027, 8, 31),
+        ndc="00409-4276-01",
+    )  # fmt: skip
     assert triamcinolone.drug_id == "triamcinolone_acetonide"
     assert triamcinolone.volume_ml == Decimal("0.5")
     assert doc.session.indication.conservative_care_tried == ("pain_medication", "physical_therapy")
@@ -141,11 +147,16 @@ MED = ("sites", 1, "medications", 0)
 
 STRUCTURAL_CASES = [
     ("format missing", _delete(("format",)), "format: is required"),
-    ("format wrong", _set(("format",), "fhir"), 'format: must be "tpi-desk/session@1"'),
+    (
+        "format wrong",
+        _set(("format",), "fhir"),
+        'format: must be "tpi-desk/session@2" (or "tpi-desk/session@1")',
+    ),
     (
         "format newer",
-        _set(("format",), "tpi-desk/session@2"),
-        "format: is a version this app cannot read; it reads tpi-desk/session@1",
+        _set(("format",), "tpi-desk/session@3"),
+        "format: is a version this app cannot read; it reads tpi-desk/session@2 and "
+        "tpi-desk/session@1",
     ),
     ("object key missing", _delete(("patient",)), "patient: is required"),
     ("nested key missing", _delete(("patient", "mrn")), "patient.mrn: is required"),
@@ -171,8 +182,8 @@ STRUCTURAL_CASES = [
     ),
     (
         "not a boolean",
-        _set(("consent_obtained",), "yes"),
-        "consent_obtained: must be true or false",
+        _set(("consent", "obtained"), "yes"),
+        "consent.obtained: must be true or false",
     ),
     (
         "boolean as number",
@@ -582,6 +593,8 @@ def _medications(draw: st.DrawFn, performed: date) -> MedicationEntry:
         volume_ml=draw(_decimal("0.1", "2", 2)),
         lot=draw(st.from_regex(r"[A-Z]{2}[0-9]{3,6}[A-Z]?", fullmatch=True)),
         expires=performed + timedelta(days=draw(st.integers(1, 900))),
+        container=draw(st.none() | st.just(ContainerKind.SINGLE_DOSE)),
+        ndc=draw(st.just("") | st.from_regex(r"[0-9]{5}-[0-9]{4}-[0-9]{2}", fullmatch=True)),
     )
 
 
@@ -590,9 +603,12 @@ def _sites(draw: st.DrawFn, kind: ProcedureKind, performed: date) -> SiteEntry:
     medications: tuple[MedicationEntry, ...] = ()
     if kind is ProcedureKind.TRIGGER_POINT_INJECTION:
         medications = tuple(draw(st.lists(_medications(performed), min_size=1, max_size=2)))
+    muscle = draw(st.sampled_from(sorted(_CATALOG.muscles)))
+    # "midline" only for a muscle the catalog marks as midline (issue 12).
+    sides = [side for side in Side if side is not Side.MIDLINE or _CATALOG.muscles[muscle].midline]
     return SiteEntry(
-        muscle_id=draw(st.sampled_from(sorted(_CATALOG.muscles))),
-        side=draw(st.sampled_from(Side)),
+        muscle_id=muscle,
+        side=draw(st.sampled_from(sides)),
         points=draw(st.integers(1, 6)),
         needle_gauge=draw(st.none() | st.integers(21, 32)),
         needle_length_mm=draw(st.none() | _decimal("13", "90", 1)),
@@ -619,13 +635,16 @@ def valid_documents(draw: st.DrawFn) -> SessionDocument:
         sex=draw(st.sampled_from(Sex)),
         weight_kg=draw(st.none() | _decimal("40", "150", 1)),
         allergies=tuple(draw(st.lists(_plain_text.filter(str.strip), max_size=2))),
+        coverage=draw(st.sampled_from(Coverage)),
     )
     provider = ProviderFacts(
         username=draw(st.from_regex(r"[a-z][a-z0-9_]{2,15}", fullmatch=True)),
         display_name=draw(_name),
         credentials=draw(st.sampled_from(["MD", "DO"])),
         npi=draw(st.sampled_from(["", "1234567893"])),
+        acupuncture_certified=draw(st.booleans()),
     )
+    vocabulary = _CATALOG.documentation
     guided = draw(st.booleans())
     session = SessionEntry(
         performed_at=performed_at,
@@ -634,8 +653,23 @@ def valid_documents(draw: st.DrawFn) -> SessionDocument:
         ultrasound_guided=guided,
         ultrasound_image_retained=guided and draw(st.booleans()),
         ultrasound_device=draw(st.sampled_from(["", "Butterfly iQ3"])) if guided else "",
+        ultrasound_interpretation=draw(st.sampled_from(["", "Needle in muscle"])) if guided else "",
+        location_state=draw(st.sampled_from(["", *vocabulary.states])),
+        place_of_service=draw(st.sampled_from(["", *vocabulary.places_of_service])),
         consent_obtained=draw(st.booleans()),
+        consent_type=draw(st.none() | st.sampled_from(ConsentType)),
+        consent_risks=tuple(
+            draw(st.lists(st.sampled_from(list(vocabulary.consent_risks)), unique=True))
+        ),
         time_out_performed=draw(st.booleans()),
+        exam_findings=tuple(
+            draw(st.lists(st.sampled_from(list(vocabulary.exam_findings)), unique=True))
+        ),
+        prior_relief_percent=draw(st.none() | st.integers(0, 100)),
+        skin_prep=draw(st.sampled_from(["", *vocabulary.skin_preps])),
+        aspiration_negative=draw(st.none() | st.booleans()),
+        tolerance=draw(st.none() | st.sampled_from(Tolerance)),
+        observation_minutes=draw(st.none() | st.integers(0, 240)),
         pain_before=draw(pain),
         pain_after=draw(pain),
         diagnoses=tuple(

@@ -60,7 +60,8 @@ def test_the_document_writes_and_reads_back_each_field(
 def test_site_and_medication_keys_are_the_shapes_keys_in_order() -> None:
     assert SITE_KEYS == ("muscle", "side", "points", "needle_gauge", "needle_length_mm",
                          "twitch_response", "medications")  # fmt: skip
-    assert MEDICATION_KEYS == ("drug", "concentration_mg_per_ml", "volume_ml", "lot", "expires")
+    assert MEDICATION_KEYS == ("drug", "concentration_mg_per_ml", "volume_ml", "lot", "expires",
+                               "container", "discarded_ml", "ndc")  # fmt: skip
     assert document_keys(SITE_FIELDS) == SITE_KEYS
     assert document_keys(MEDICATION_FIELDS) == MEDICATION_KEYS
 

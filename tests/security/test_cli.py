@@ -77,6 +77,30 @@ def test_users_are_added_listed_disabled_and_reset_from_the_command_line(
     ]
 
 
+def test_acupuncture_certification_is_set_and_changed_from_the_command_line(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    def run(*args: str, stdin: str = "") -> Run:
+        return tpi_desk(sqlite_url, "users", *args, stdin=stdin, home=tmp_path)
+
+    added = run(
+        *("add", "lnguyen", "--name", "Linh Nguyễn", "--credentials", "MD"),
+        *("--role", "physician", "--acupuncture-certified", "--password-stdin"),
+        stdin="doctor password 1\n",
+    )
+    renamed = run("change", "lnguyen", "--name", "Dr. Linh Nguyễn")  # certification stays
+    withdrawn = run("change", "lnguyen", "--no-acupuncture-certified")
+
+    assert (added.status, added.stdout) == (0, "Added lnguyen (physician).\n")
+    assert renamed.stdout == (
+        "lnguyen: Dr. Linh Nguyễn, MD, NPI -, physician, acupuncture certified.\n"
+    )
+    assert (withdrawn.status, withdrawn.stdout) == (
+        0,
+        "lnguyen: Dr. Linh Nguyễn, MD, NPI -, physician.\n",
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [

@@ -92,7 +92,7 @@ def test_three_signed_notes_form_an_intact_chain(
         (link.sequence, link.chain_hash, link.content_hash) for link in links[:3]
     ]
     content = json.loads(links[0].content)
-    assert content["format"] == "tpi-desk/signed-note@1"
+    assert content["format"] == "tpi-desk/signed-note@2"  # session document @2 (issue 12)
     assert content["patient"]["given_name"] == "Zoë"
     assert content["signer"]["credentials"] == "MD"
     assert content["session"]["sites"][0]["medications"][1]["volume_ml"] == 0.5
@@ -168,9 +168,12 @@ TAMPERING = {
     ),
     "a re-hashed signature": (
         [
+            # The first hex digit of each hash changed (whatever it was before).
             "UPDATE signatures SET content = REPLACE(content, 'Taut bands', 'No bands'), "
-            "content_hash = 'f' || SUBSTR(content_hash, 2), "
-            "chain_hash = 'e' || SUBSTR(chain_hash, 2) WHERE sequence = 2"
+            "content_hash = (CASE WHEN content_hash LIKE 'f%' THEN 'e' ELSE 'f' END) "
+            "|| SUBSTR(content_hash, 2), "
+            "chain_hash = (CASE WHEN chain_hash LIKE 'e%' THEN 'd' ELSE 'e' END) "
+            "|| SUBSTR(chain_hash, 2) WHERE sequence = 2"
         ],
         [
             "signed note #2 (signature #2): its signed content was altered outside the app",

@@ -102,8 +102,9 @@ def test_a_template_keeps_each_site_field_it_should(
         assert listed.sites == sites
 
 
-def test_a_template_drops_lots_and_expiry_dates() -> None:
-    assert {"medication.lot", "medication.expires"} == NOT_IN_TEMPLATES
+def test_a_template_drops_lots_expiry_dates_and_waste() -> None:
+    # What was discarded belongs to one vial on one day, like its lot.
+    assert {"medication.lot", "medication.expires", "medication.discarded_ml"} == NOT_IN_TEMPLATES
 
 
 @pytest.mark.parametrize(("path", "change"), variant_params())

@@ -105,8 +105,10 @@ def test_lots_and_expiry_dates_are_never_stored(
         payload = db.scalars(select(PersonalTemplate.payload)).one()
     stored = json.loads(payload)
     medications = [m for site in stored for m in site["medications"]]
+    # The container and NDC belong to the product, so a template keeps them (session document
+    # @2); the lot, expiry and what was discarded belong to one vial on one day.
     assert [sorted(m) for m in medications] == [
-        ["concentration_mg_per_ml", "drug", "volume_ml"]
+        ["concentration_mg_per_ml", "container", "drug", "ndc", "volume_ml"]
     ] * 3
     assert "LX-2291" not in payload and "TK-88" not in payload and "2027" not in payload
     assert sorted(stored[0]) == sorted(

@@ -188,6 +188,16 @@ class Fields:
             return False
         return raw
 
+    def optional_flag(self, key: str) -> bool | None:
+        """true or false, or None when absent (not recorded)."""
+        raw = self._raw(key, required=False)
+        if raw is None:
+            return None
+        if not isinstance(raw, bool):
+            self._fail(key, MUST_BE_BOOLEAN)
+            return None
+        return raw
+
     def number(self, key: str) -> Decimal | None:
         """An optional exact number."""
         raw = self._raw(key, required=False)

@@ -190,17 +190,17 @@ class SessionEntry:
     # Catalog finding ids (taut band, hypersensitive spot, local twitch, referred pain).
     exam_findings: tuple[str, ...] = field(default=(), metadata=described(label="exam findings"))
     function_scale: str = field(
-        default="", metadata=described(key="function_score.scale", label="function scale")
+        default="", metadata=described(key="function_score.scale", label="scale")
     )
     function_score: Decimal | None = field(
-        default=None, metadata=described(key="function_score.value", label="function score")
+        default=None, metadata=described(key="function_score.value", label="value")
     )
     # Relief after the previous session (repeat sessions): percent, lasting how many weeks.
     prior_relief_percent: int | None = field(
-        default=None, metadata=described(key="prior_relief.percent", label="prior relief (%)")
+        default=None, metadata=described(key="prior_relief.percent", label="percent")
     )
     prior_relief_weeks: int | None = field(
-        default=None, metadata=described(key="prior_relief.weeks", label="prior relief (weeks)")
+        default=None, metadata=described(key="prior_relief.weeks", label="weeks")
     )
     skin_prep: str = field(default="", metadata=described(label="skin preparation"))
     # None: not recorded; True: aspiration was negative before injecting.

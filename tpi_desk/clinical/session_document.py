@@ -1,22 +1,26 @@
-"""The "tpi-desk/session@1" JSON document: parse, check, and write one session exactly."""
+"""The "tpi-desk/session@2" JSON document (``@1`` still read): parse, check, and write one
+session exactly."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from tpi_desk.clinical.decimal_text import decimal_text
 from tpi_desk.clinical.document_fields import (
     DOCUMENT_PATH,
     FieldReader,
     Fields,
     json_object_from_pairs,
 )
+from tpi_desk.clinical.document_json import json_text
+from tpi_desk.clinical.ndc import normalised_ndc
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import (
+    ConsentType,
+    Coverage,
     Indication,
     PatientFacts,
     Position,
@@ -25,16 +29,19 @@ from tpi_desk.clinical.record import (
     SessionEntry,
     Sex,
     SiteEntry,
+    Tolerance,
 )
 from tpi_desk.clinical.session_shape import (
     INDICATION_FIELDS,
     MEDICATION_FIELDS,
     SESSION_FIELDS,
     SITE_FIELDS,
+    ShapeField,
     document_keys,
     plain_record,
+    plain_value,
 )
-from tpi_desk.clinical.shape_reading import READ_FIRST, read_record
+from tpi_desk.clinical.shape_reading import READ_FIRST, read_record, record_keys
 from tpi_desk.clinical.validation import (
     field_label,
     validate_entry,
@@ -45,7 +52,10 @@ from tpi_desk.clinical.validation import (
 if TYPE_CHECKING:
     from tpi_desk.clinical.catalog import Catalog
 
-FORMAT = "tpi-desk/session@1"
+FORMAT = "tpi-desk/session@2"
+# The first version: no location, consent as one flag (``consent_obtained``), none of the
+# documentation fields; still read, never written.
+FORMAT_V1 = "tpi-desk/session@1"
 _FORMAT_FAMILY = "tpi-desk/session@"
 
 T = TypeVar("T")
@@ -55,12 +65,18 @@ DOCUMENT_KEYS = (
     "format",
     "patient",
     "provider",
+    "location",
     "performed_at",
     "kind",
     "position",
     "ultrasound",
-    "consent_obtained",
+    "consent",
     "time_out_performed",
+    "exam_findings",
+    "function_score",
+    "prior_relief",
+    "skin_prep",
+    "aspiration_negative",
     "pain_before",
     "pain_after",
     "diagnoses",
@@ -68,9 +84,12 @@ DOCUMENT_KEYS = (
     "sites",
     "side_effects",
     "complications",
+    "tolerance",
+    "observation_minutes",
     "notes",
     "instructions",
     "follow_up",
+    "override_reason",
 )
 PATIENT_KEYS = (
     "mrn",
@@ -80,14 +99,52 @@ PATIENT_KEYS = (
     "sex",
     "weight_kg",
     "allergies",
+    "no_known_drug_allergies",
+    "coverage",
 )
-PROVIDER_KEYS = ("username", "display_name", "credentials", "npi")
-ULTRASOUND_KEYS = tuple(
-    field.document_key for field in SESSION_FIELDS if field.key.startswith("ultrasound.")
-)
+PROVIDER_KEYS = ("username", "display_name", "credentials", "npi", "acupuncture_certified")
 INDICATION_KEYS = document_keys(INDICATION_FIELDS)
 SITE_KEYS = document_keys(SITE_FIELDS)
 MEDICATION_KEYS = document_keys(MEDICATION_FIELDS)
+
+
+def _nested(group: str) -> tuple[ShapeField, ...]:
+    """The session fields kept inside the object ``group`` (``location.state`` ...)."""
+    return tuple(field for field in SESSION_FIELDS if field.key.startswith(f"{group}."))
+
+
+NESTED_GROUPS = ("location", "ultrasound", "consent", "function_score", "prior_relief")
+NESTED_KEYS = {group: tuple(f.document_key for f in _nested(group)) for group in NESTED_GROUPS}
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The keys one version of the format has."""
+
+    document: tuple[str, ...]
+    patient: tuple[str, ...]
+    provider: tuple[str, ...]
+    nested: Mapping[str, tuple[str, ...]]
+    absent: frozenset[str]  # site and medication fields the version does not have
+
+    @property
+    def first(self) -> bool:
+        return "consent_obtained" in self.document
+
+
+_V2 = _Layout(DOCUMENT_KEYS, PATIENT_KEYS, PROVIDER_KEYS, NESTED_KEYS, frozenset())
+_V1 = _Layout(
+    document=(
+        "format", "patient", "provider", "performed_at", "kind", "position", "ultrasound",
+        "consent_obtained", "time_out_performed", "pain_before", "pain_after", "diagnoses",
+        "indication", "sites", "side_effects", "complications", "notes", "instructions",
+        "follow_up",
+    ),
+    patient=PATIENT_KEYS[:7],
+    provider=PROVIDER_KEYS[:4],
+    nested={"ultrasound": ("guided", "image_retained", "device")},
+    absent=frozenset({"container", "discarded_ml", "ndc"}),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +167,14 @@ class DocumentInvalid(ValueError):
 def parse_session_document(data: object, catalog: Catalog) -> SessionDocument:
     """Read a decoded JSON document, reporting every problem at once (``DocumentInvalid``)."""
     reader = FieldReader(field_label)
-    root = reader.document(data, DOCUMENT_KEYS)
+    layout = _V1 if isinstance(data, Mapping) and data.get("format") == FORMAT_V1 else _V2
+    root = reader.document(data, layout.document)
     if root is None:
         raise DocumentInvalid(reader.problems)
     _check_format(reader, root)
-    patient, patient_clean = _read_part(reader, lambda: _read_patient(root))
-    provider, provider_clean = _read_part(reader, lambda: _read_provider(root))
-    session, session_clean = _read_part(reader, lambda: _read_session(root))
+    patient, patient_clean = _read_part(reader, lambda: _read_patient(root, layout))
+    provider, provider_clean = _read_part(reader, lambda: _read_provider(root, layout))
+    session, session_clean = _read_part(reader, lambda: _read_session(root, layout))
 
     structural = tuple(reader.problems)
     # Range checks run on what could be read, so one pass names every problem. A field that
@@ -205,23 +263,28 @@ def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:
             "sex": patient.sex.value,
             "weight_kg": patient.weight_kg,
             "allergies": list(patient.allergies),
+            "no_known_drug_allergies": patient.no_known_drug_allergies,
+            "coverage": patient.coverage.value,
         },
         "provider": {
             "username": provider.username,
             "display_name": provider.display_name,
             "credentials": provider.credentials,
             "npi": provider.npi,
+            "acupuncture_certified": provider.acupuncture_certified,
         },
+        "location": _group(session, "location"),
         "performed_at": session.performed_at.isoformat(),
         "kind": session.kind.value,
         "position": None if session.position is None else session.position.value,
-        "ultrasound": {
-            "guided": session.ultrasound_guided,
-            "image_retained": session.ultrasound_image_retained,
-            "device": session.ultrasound_device,
-        },
-        "consent_obtained": session.consent_obtained,
+        "ultrasound": _group(session, "ultrasound"),
+        "consent": _group(session, "consent"),
         "time_out_performed": session.time_out_performed,
+        "exam_findings": list(session.exam_findings),
+        "function_score": _group(session, "function_score"),
+        "prior_relief": _group(session, "prior_relief"),
+        "skin_prep": session.skin_prep,
+        "aspiration_negative": session.aspiration_negative,
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
         "diagnoses": list(session.diagnoses),
@@ -229,15 +292,26 @@ def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:
         "sites": [plain_record(site) for site in session.sites],
         "side_effects": list(session.side_effects),
         "complications": list(session.complications),
+        "tolerance": None if session.tolerance is None else session.tolerance.value,
+        "observation_minutes": session.observation_minutes,
         "notes": session.notes,
         "instructions": session.instructions,
         "follow_up": session.follow_up,
+        "override_reason": session.override_reason,
+    }
+
+
+def _group(session: SessionEntry, group: str) -> dict[str, object]:
+    """The nested object ``group`` of the session, every key in the definition's order."""
+    return {
+        field.document_key: plain_value(field, getattr(session, field.name))
+        for field in _nested(group)
     }
 
 
 def to_json(doc: SessionDocument) -> str:
     """The canonical document as JSON text (UTF-8 friendly, decimals written exactly)."""
-    return _json_text(session_document_to_dict(doc), "") + "\n"
+    return json_text(session_document_to_dict(doc)) + "\n"
 
 
 def _document_problem(message: str) -> FieldProblem:
@@ -255,7 +329,9 @@ def _read_part(reader: FieldReader, read: Callable[[], T]) -> tuple[T, bool]:
 # parsed record's indices refer to.
 _CONTAINER_KEYS = frozenset(
     {"patient", "provider", "ultrasound", "indication", "sites", "medications", "diagnoses",
-     "allergies", "side_effects", "complications", "conservative_care_tried", "ongoing_care"}
+     "allergies", "side_effects", "complications", "conservative_care_tried", "ongoing_care",
+     "location", "consent", "function_score", "prior_relief", "risks_discussed",
+     "exam_findings"}
 )  # fmt: skip
 
 
@@ -285,18 +361,20 @@ def _not_covered(
 
 def _check_format(reader: FieldReader, root: Fields) -> None:
     value = root.value("format")
-    if value == FORMAT:
+    if value in (FORMAT, FORMAT_V1):
         return
     if value is None:
         reader.report("format", "is required")
     elif isinstance(value, str) and value.startswith(_FORMAT_FAMILY):
-        reader.report("format", f"is a version this app cannot read; it reads {FORMAT}")
+        reader.report(
+            "format", f"is a version this app cannot read; it reads {FORMAT} and {FORMAT_V1}"
+        )
     else:
-        reader.report("format", f'must be "{FORMAT}"')
+        reader.report("format", f'must be "{FORMAT}" (or "{FORMAT_V1}")')
 
 
-def _read_patient(root: Fields) -> PatientFacts | None:
-    fields = root.child("patient", PATIENT_KEYS, required=True)
+def _read_patient(root: Fields, layout: _Layout) -> PatientFacts | None:
+    fields = root.child("patient", layout.patient, required=True)
     if fields is None:
         return None
     return PatientFacts(
@@ -307,11 +385,13 @@ def _read_patient(root: Fields) -> PatientFacts | None:
         sex=fields.choice("sex", Sex, Sex.UNKNOWN),
         weight_kg=fields.number("weight_kg"),
         allergies=fields.texts("allergies"),
+        no_known_drug_allergies=fields.flag("no_known_drug_allergies"),
+        coverage=fields.choice("coverage", Coverage, Coverage.UNKNOWN),
     )
 
 
-def _read_provider(root: Fields) -> ProviderFacts | None:
-    fields = root.child("provider", PROVIDER_KEYS, required=True)
+def _read_provider(root: Fields, layout: _Layout) -> ProviderFacts | None:
+    fields = root.child("provider", layout.provider, required=True)
     if fields is None:
         return None
     return ProviderFacts(
@@ -319,58 +399,74 @@ def _read_provider(root: Fields) -> ProviderFacts | None:
         display_name=fields.text("display_name", required=True),
         credentials=fields.text("credentials", required=True),
         npi=fields.text("npi"),
+        acupuncture_certified=fields.flag("acupuncture_certified"),
     )
 
 
-def _read_session(root: Fields) -> SessionEntry:
+def _read_session(root: Fields, layout: _Layout) -> SessionEntry:
     performed_at = root.moment("performed_at")
     kind = root.required_choice("kind", ProcedureKind)
     position = root.optional_choice("position", Position)
-    ultrasound = root.child("ultrasound", ULTRASOUND_KEYS)
+    groups = {group: root.child(group, keys) or _NOTHING for group, keys in layout.nested.items()}
     indication = root.child("indication", INDICATION_KEYS)
+    ultrasound, consent = groups["ultrasound"], groups.get("consent", _NOTHING)
+    location, score = groups.get("location", _NOTHING), groups.get("function_score", _NOTHING)
+    relief = groups.get("prior_relief", _NOTHING)
     return SessionEntry(
         performed_at=performed_at,
         kind=kind,
+        location_name=location.text("name"),
+        location_state=location.text("state"),
+        place_of_service=location.text("place_of_service"),
         position=position,
-        ultrasound_guided=ultrasound.flag("guided") if ultrasound else False,
-        ultrasound_image_retained=ultrasound.flag("image_retained") if ultrasound else False,
-        ultrasound_device=ultrasound.text("device") if ultrasound else "",
-        consent_obtained=root.flag("consent_obtained"),
+        ultrasound_guided=ultrasound.flag("guided"),
+        ultrasound_image_retained=ultrasound.flag("image_retained"),
+        ultrasound_device=ultrasound.text("device"),
+        ultrasound_interpretation=ultrasound.text("interpretation"),
+        consent_obtained=root.flag("consent_obtained")
+        if layout.first
+        else consent.flag("obtained"),
+        consent_type=consent.optional_choice("type", ConsentType),
+        consent_risks=consent.texts("risks_discussed"),
+        consent_witness=consent.text("witness"),
         time_out_performed=root.flag("time_out_performed"),
+        exam_findings=root.texts("exam_findings"),
+        function_scale=score.text("scale"),
+        function_score=score.number("value"),
+        prior_relief_percent=relief.whole("percent"),
+        prior_relief_weeks=relief.whole("weeks"),
+        skin_prep=root.text("skin_prep"),
+        aspiration_negative=root.optional_flag("aspiration_negative"),
         pain_before=root.whole("pain_before"),
         pain_after=root.whole("pain_after"),
         diagnoses=root.texts("diagnoses"),
         indication=read_record(indication, Indication) if indication else Indication(),
         sites=tuple(
-            read_record(site, SiteEntry, first=READ_FIRST[SiteEntry])
-            for site in root.children("sites", SITE_KEYS)
+            _with_claim_ndcs(
+                read_record(site, SiteEntry, first=READ_FIRST[SiteEntry], absent=layout.absent)
+            )
+            for site in root.children("sites", record_keys(SiteEntry, layout.absent))
         ),
         side_effects=root.texts("side_effects"),
         complications=root.texts("complications"),
+        tolerance=root.optional_choice("tolerance", Tolerance),
+        observation_minutes=root.whole("observation_minutes"),
         notes=root.text("notes"),
         instructions=root.text("instructions"),
         follow_up=root.text("follow_up"),
+        override_reason=root.text("override_reason"),
     )
 
 
-def _json_text(value: object, indent: str) -> str:
-    """JSON for the canonical dict: two-space indent, lists of plain values on one line."""
-    inner = indent + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        members = (
-            f"{inner}{_json_text(key, inner)}: {_json_text(item, inner)}"
-            for key, item in value.items()
-        )
-        return "{\n" + ",\n".join(members) + "\n" + indent + "}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        if not any(isinstance(item, dict | list) for item in value):
-            return "[" + ", ".join(_json_text(item, inner) for item in value) + "]"
-        items = (inner + _json_text(item, inner) for item in value)
-        return "[\n" + ",\n".join(items) + "\n" + indent + "]"
-    if isinstance(value, Decimal):
-        return decimal_text(value, as_written=True)
-    return json.dumps(value, ensure_ascii=False)
+# Stands in for a nested object the document leaves out: every key reads as absent.
+_NOTHING = Fields(FieldReader(field_label), {}, "")
+
+
+def _with_claim_ndcs(site: SiteEntry) -> SiteEntry:
+    """The site with each NDC written in the 5-4-2 claim form (invalid ones are left for
+    validation to name)."""
+    medications = tuple(
+        replace(line, ndc=normalised_ndc(line.ndc) or line.ndc) if line.ndc else line
+        for line in site.medications
+    )
+    return replace(site, medications=medications) if medications != site.medications else site

@@ -18,33 +18,48 @@ R = TypeVar("R")
 READ_FIRST: dict[type[object], tuple[str, ...]] = {SiteEntry: ("points",)}
 
 
-def read_record(fields: Fields, record: type[R], *, first: tuple[str, ...] = ()) -> R:
+def read_record(
+    fields: Fields,
+    record: type[R],
+    *,
+    first: tuple[str, ...] = (),
+    absent: frozenset[str] = frozenset(),
+) -> R:
     """``record`` built from ``fields``, every field read (and its problems reported) in the
     order the dataclass declares them, except that the fields named in ``first`` come first;
-    a field without a value takes its default."""
+    a field without a value takes its default. Fields named in ``absent`` (at any depth) are
+    not part of the format being read (an older version): they keep their defaults."""
     values: dict[str, object] = {}
-    shape = SHAPES[record]
+    shape = [field for field in SHAPES[record] if field.name not in absent]
     ordered = [f for f in shape if f.name in first] + [f for f in shape if f.name not in first]
     for field in ordered:
-        value = _read_field(fields, field)
+        value = _read_field(fields, field, absent)
         if value is not None or field.optional:
             values[field.name] = value
     return record(**values)
 
 
-def _read_field(fields: Fields, field: ShapeField) -> object:
+def record_keys(record: type[object], absent: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The document keys of ``record``'s object, without the fields named in ``absent``."""
+    return document_keys(tuple(f for f in SHAPES[record] if f.name not in absent))
+
+
+def _read_field(fields: Fields, field: ShapeField, absent: frozenset[str]) -> object:
     key, kind = field.key, field.value_type
     if kind is tuple:
         items = field.record_items
         if items is None:
             return fields.texts(key)
-        keys = document_keys(SHAPES[items])
+        keys = record_keys(items, absent)
         order = READ_FIRST.get(items, ())
-        return tuple(read_record(child, items, first=order) for child in fields.children(key, keys))
+        return tuple(
+            read_record(child, items, first=order, absent=absent)
+            for child in fields.children(key, keys)
+        )
     if kind is str:
         return fields.text(key, required=field.required)
     if kind is bool:
-        return fields.flag(key)
+        return fields.optional_flag(key) if field.optional else fields.flag(key)
     if kind is int:
         return fields.whole(key)
     if kind is Decimal:

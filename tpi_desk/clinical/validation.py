@@ -8,6 +8,19 @@ from datetime import date
 from decimal import Decimal
 
 from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.documentation_checks import (
+    documentation_problems,
+    medication_documentation_problems,
+    side_problems,
+)
+from tpi_desk.clinical.field_problems import (
+    field_label,
+    in_range,
+    length_problems,
+    positive_at_most,
+    problem,
+    required_text,
+)
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import (
     MedicationEntry,
@@ -17,7 +30,6 @@ from tpi_desk.clinical.record import (
     SessionEntry,
     SiteEntry,
 )
-from tpi_desk.clinical.session_shape import field_labels
 
 PAIN_RANGE = (0, 10)
 POINTS_RANGE = (1, 50)
@@ -42,6 +54,10 @@ TEXT_LIMITS = {
     "instructions": 5_000,
     "follow_up": 2_000,
     "ultrasound.device": 200,
+    "ultrasound.interpretation": 2_000,
+    "location.name": 200,
+    "consent.witness": 100,
+    "override_reason": 2_000,
 }
 MRN_PATTERN = re.compile(r"[A-Za-z0-9-]+")
 USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]{1,31}")
@@ -50,68 +66,14 @@ NPI_PATTERN = re.compile(r"[0-9]{10}")
 # prefix for US health applications).
 NPI_LUHN_PREFIX = "80840"
 
-# Plain words for the keys of the session document (docs/session-document.md): the session,
-# site and medication fields' labels come from their definitions in record.py.
-_FIELD_WORDS = {
-    "format": "document format",
-    "patient": "patient",
-    "provider": "provider",
-    "ultrasound": "ultrasound",
-    "mrn": "MRN",
-    "family_name": "family name",
-    "given_name": "given name",
-    "date_of_birth": "date of birth",
-    "sex": "sex",
-    "weight_kg": "weight (kg)",
-    "allergies": "allergies",
-    "username": "username",
-    "display_name": "display name",
-    "credentials": "credentials",
-    "npi": "NPI",
-    **field_labels(),
-}
-# The singular of each list, for indexed labels ("sites[1]" -> "site 2").
-_ITEM_WORDS = {
-    "sites": "site",
-    "medications": "medication",
-    "diagnoses": "diagnosis",
-    "side_effects": "side effect",
-    "complications": "complication",
-    "conservative_care_tried": "conservative care tried",
-    "ongoing_care": "ongoing care",
-    "allergies": "allergy",
-}
-_SEGMENT = re.compile(r"(?P<name>[A-Za-z_]+)(?:\[(?P<index>\d+)\])?")
-
-
-def _words(name: str, table: dict[str, str]) -> str:
-    return table.get(name, name.replace("_", " "))
-
-
-def field_label(path: str) -> str:
-    """A document path in plain words: ``sites[1].medications[0].volume_ml`` ->
-    "Site 2, medication 1: volume (mL)"; ``ultrasound.device`` -> "Ultrasound: device";
-    ``indication.ongoing_care[0]`` -> "Indication: ongoing care 1"; ``diagnoses[0]`` ->
-    "Diagnosis 1"; ``sites[1].medications[0]`` -> "Site 2, medication 1"."""
-    words: list[str] = []
-    is_item: list[bool] = []
-    for segment in path.split("."):
-        match = _SEGMENT.fullmatch(segment)
-        if match is None:
-            words.append(segment)
-            is_item.append(False)
-        elif match["index"] is not None:
-            words.append(f"{_words(match['name'], _ITEM_WORDS)} {int(match['index']) + 1}")
-            is_item.append(True)
-        else:
-            words.append(_words(match["name"], _FIELD_WORDS))
-            is_item.append(False)
-    # An item inside an item ("site 2, medication 1") names a thing, not a field of it.
-    if len(words) == 1 or (is_item[-1] and is_item[-2]):
-        label = ", ".join(words)
-    else:
-        label = f"{', '.join(words[:-1])}: {words[-1]}"
-    return label[:1].upper() + label[1:]
+__all__ = [
+    "describe_site",
+    "field_label",
+    "npi_check_digit_valid",
+    "validate_entry",
+    "validate_patient",
+    "validate_provider",
+]
 
 
 def describe_site(site: SiteEntry, index: int, catalog: Catalog) -> str:
@@ -121,76 +83,22 @@ def describe_site(site: SiteEntry, index: int, catalog: Catalog) -> str:
     return f"Site {index + 1} ({name}, {site.side.value})"
 
 
-def _problem(path: str, message: str) -> FieldProblem:
-    return FieldProblem(path, field_label(path), message)
-
-
-def _range(
-    path: str,
-    value: int | Decimal | None,
-    low: int | Decimal,
-    high: int | Decimal,
-    *,
-    places: int = 0,
-) -> Iterator[FieldProblem]:
-    if value is None:
-        return
-    if isinstance(value, Decimal) and not value.is_finite():
-        yield _problem(path, "must be a number")
-    elif not low <= value <= high:
-        yield _problem(path, f"must be between {low} and {high}")
-    elif isinstance(value, Decimal):
-        yield from _places(path, value, places)
-
-
-def _positive_at_most(
-    path: str, value: Decimal | None, high: Decimal, *, places: int
-) -> Iterator[FieldProblem]:
-    if value is None:
-        return
-    if not value.is_finite() or value <= 0:
-        yield _problem(path, "must be greater than 0")
-    elif value > high:
-        yield _problem(path, f"must be at most {high}")
-    else:
-        yield from _places(path, value, places)
-
-
-def _places(path: str, value: Decimal, places: int) -> Iterator[FieldProblem]:
-    """Refuse more decimal places than are stored, rather than let storage round silently."""
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
-        yield _problem(path, f"can have at most {places} decimal place{'s' if places > 1 else ''}")
-
-
-def _length(path: str, text: str, limit: int) -> Iterator[FieldProblem]:
-    if len(text) > limit:
-        yield _problem(path, f"must be at most {limit:,} characters (it has {len(text):,})")
-
-
-def _required_text(path: str, text: str, limit: int) -> Iterator[FieldProblem]:
-    if not text.strip():
-        yield _problem(path, "is required")
-    else:
-        yield from _length(path, text, limit)
-
-
 def validate_entry(entry: SessionEntry, catalog: Catalog) -> tuple[FieldProblem, ...]:
     """Every value of ``entry`` that can never be saved (empty when all are acceptable)."""
     return (
-        *_range("pain_before", entry.pain_before, *PAIN_RANGE),
-        *_range("pain_after", entry.pain_after, *PAIN_RANGE),
+        *in_range("pain_before", entry.pain_before, *PAIN_RANGE),
+        *in_range("pain_after", entry.pain_after, *PAIN_RANGE),
         *_diagnosis_problems(entry, catalog),
         *(
-            problem
+            found
             for index, site in enumerate(entry.sites)
-            for problem in _site_problems(entry.kind, site, f"sites[{index}]", catalog)
+            for found in _site_problems(entry.kind, site, f"sites[{index}]", catalog)
         ),
         *_ultrasound_problems(entry),
         *(
-            problem
+            found
             for path, text in _texts(entry).items()
-            for problem in _length(path, text, TEXT_LIMITS[path])
+            for found in length_problems(path, text, TEXT_LIMITS[path])
         ),
         *_list_problems("side_effects", entry.side_effects),
         *_list_problems("complications", entry.complications),
@@ -198,6 +106,7 @@ def validate_entry(entry: SessionEntry, catalog: Catalog) -> tuple[FieldProblem,
             "indication.conservative_care_tried", entry.indication.conservative_care_tried
         ),
         *_list_problems("indication.ongoing_care", entry.indication.ongoing_care),
+        *documentation_problems(entry, catalog),
     )
 
 
@@ -208,6 +117,10 @@ def _texts(entry: SessionEntry) -> dict[str, str]:
         "instructions": entry.instructions,
         "follow_up": entry.follow_up,
         "ultrasound.device": entry.ultrasound_device,
+        "ultrasound.interpretation": entry.ultrasound_interpretation,
+        "location.name": entry.location_name,
+        "consent.witness": entry.consent_witness,
+        "override_reason": entry.override_reason,
     }
 
 
@@ -216,29 +129,30 @@ def _diagnosis_problems(entry: SessionEntry, catalog: Catalog) -> Iterator[Field
     for index, code in enumerate(entry.diagnoses):
         path = f"diagnoses[{index}]"
         if code in first_index:
-            yield _problem(path, f"{code} is already listed as diagnosis {first_index[code] + 1}")
+            yield problem(path, f"{code} is already listed as diagnosis {first_index[code] + 1}")
             continue
         first_index[code] = index
-        problem = catalog.icd10_problem(code)  # the whole ICD-10-CM code set
-        if problem is not None:
-            yield _problem(path, problem)
+        icd10_problem = catalog.icd10_problem(code)  # the whole ICD-10-CM code set
+        if icd10_problem is not None:
+            yield problem(path, icd10_problem)
 
 
 def _site_problems(
     kind: ProcedureKind, site: SiteEntry, path: str, catalog: Catalog
 ) -> Iterator[FieldProblem]:
     if site.muscle_id not in catalog.muscles:
-        yield _problem(f"{path}.muscle", f"{site.muscle_id!r} is not a muscle in the catalog")
-    yield from _range(f"{path}.points", site.points, *POINTS_RANGE)
-    yield from _range(f"{path}.needle_gauge", site.needle_gauge, *NEEDLE_GAUGE_RANGE)
-    yield from _positive_at_most(
+        yield problem(f"{path}.muscle", f"{site.muscle_id!r} is not a muscle in the catalog")
+    yield from side_problems(site, f"{path}.side", catalog)
+    yield from in_range(f"{path}.points", site.points, *POINTS_RANGE)
+    yield from in_range(f"{path}.needle_gauge", site.needle_gauge, *NEEDLE_GAUGE_RANGE)
+    yield from positive_at_most(
         f"{path}.needle_length_mm",
         site.needle_length_mm,
         MAX_NEEDLE_LENGTH_MM,
         places=NEEDLE_LENGTH_PLACES,
     )
     if kind is ProcedureKind.DRY_NEEDLING and site.medications:
-        yield _problem(
+        yield problem(
             f"{path}.medications", "must be empty: dry-needling sites carry no medication"
         )
         return
@@ -250,50 +164,60 @@ def _medication_problems(
     medication: MedicationEntry, path: str, catalog: Catalog
 ) -> Iterator[FieldProblem]:
     if medication.drug_id not in catalog.drugs:
-        yield _problem(f"{path}.drug", f"{medication.drug_id!r} is not a drug in the catalog")
-    yield from _positive_at_most(
+        yield problem(f"{path}.drug", f"{medication.drug_id!r} is not a drug in the catalog")
+    yield from positive_at_most(
         f"{path}.concentration_mg_per_ml",
         medication.concentration_mg_per_ml,
         MAX_CONCENTRATION_MG_PER_ML,
         places=DOSE_PLACES,
     )
-    yield from _positive_at_most(
+    yield from positive_at_most(
         f"{path}.volume_ml", medication.volume_ml, MAX_VOLUME_ML, places=DOSE_PLACES
     )
-    yield from _length(f"{path}.lot", medication.lot, MAX_LOT_LENGTH)
+    yield from length_problems(f"{path}.lot", medication.lot, MAX_LOT_LENGTH)
+    yield from medication_documentation_problems(medication, path, catalog)
 
 
 def _ultrasound_problems(entry: SessionEntry) -> Iterator[FieldProblem]:
     if entry.ultrasound_image_retained and not entry.ultrasound_guided:
-        yield _problem("ultrasound.image_retained", "cannot be set without ultrasound guidance")
+        yield problem("ultrasound.image_retained", "cannot be set without ultrasound guidance")
+    if entry.ultrasound_interpretation.strip() and not entry.ultrasound_guided:
+        yield problem("ultrasound.interpretation", "cannot be recorded without ultrasound guidance")
 
 
 def _list_problems(path: str, items: tuple[str, ...]) -> Iterator[FieldProblem]:
     for index, item in enumerate(items):
-        yield from _required_text(f"{path}[{index}]", item, MAX_LIST_ITEM_LENGTH)
+        yield from required_text(f"{path}[{index}]", item, MAX_LIST_ITEM_LENGTH)
 
 
 def validate_patient(
     patient: PatientFacts, prefix: str = "patient", *, today: date | None = None
 ) -> tuple[FieldProblem, ...]:
     """Problems with a patient's identifying facts (``today`` defaults to the clock's date)."""
-    problems = list(_required_text(f"{prefix}.mrn", patient.mrn, MAX_MRN_LENGTH))
+    problems = list(required_text(f"{prefix}.mrn", patient.mrn, MAX_MRN_LENGTH))
     if patient.mrn.strip() and not MRN_PATTERN.fullmatch(patient.mrn):
-        problems.append(_problem(f"{prefix}.mrn", "may contain only letters, digits and hyphens"))
-    problems += _required_text(f"{prefix}.family_name", patient.family_name, MAX_NAME_LENGTH)
-    problems += _required_text(f"{prefix}.given_name", patient.given_name, MAX_NAME_LENGTH)
+        problems.append(problem(f"{prefix}.mrn", "may contain only letters, digits and hyphens"))
+    problems += required_text(f"{prefix}.family_name", patient.family_name, MAX_NAME_LENGTH)
+    problems += required_text(f"{prefix}.given_name", patient.given_name, MAX_NAME_LENGTH)
     today = today or date.today()
     if patient.date_of_birth > today:
-        problems.append(_problem(f"{prefix}.date_of_birth", "cannot be in the future"))
+        problems.append(problem(f"{prefix}.date_of_birth", "cannot be in the future"))
     elif patient.date_of_birth.year < EARLIEST_BIRTH_YEAR:
         problems.append(
-            _problem(f"{prefix}.date_of_birth", f"must be in {EARLIEST_BIRTH_YEAR} or later")
+            problem(f"{prefix}.date_of_birth", f"must be in {EARLIEST_BIRTH_YEAR} or later")
         )
-    problems += _range(
+    problems += in_range(
         f"{prefix}.weight_kg", patient.weight_kg, *WEIGHT_RANGE_KG, places=WEIGHT_PLACES
     )
     for index, allergy in enumerate(patient.allergies):
-        problems += _required_text(f"{prefix}.allergies[{index}]", allergy, MAX_LIST_ITEM_LENGTH)
+        problems += required_text(f"{prefix}.allergies[{index}]", allergy, MAX_LIST_ITEM_LENGTH)
+    if patient.no_known_drug_allergies and patient.allergies:
+        problems.append(
+            problem(
+                f"{prefix}.no_known_drug_allergies",
+                "cannot be true while allergies are listed",
+            )
+        )
     return tuple(problems)
 
 
@@ -319,19 +243,17 @@ def validate_provider(
     problems = []
     if not USERNAME_PATTERN.fullmatch(provider.username):
         problems.append(
-            _problem(
+            problem(
                 f"{prefix}.username",
                 "must be 2 to 32 letters, digits, dots, hyphens or underscores, "
                 "starting with a letter",
             )
         )
-    problems += _required_text(f"{prefix}.display_name", provider.display_name, MAX_NAME_LENGTH)
-    problems += _required_text(
-        f"{prefix}.credentials", provider.credentials, MAX_CREDENTIALS_LENGTH
-    )
+    problems += required_text(f"{prefix}.display_name", provider.display_name, MAX_NAME_LENGTH)
+    problems += required_text(f"{prefix}.credentials", provider.credentials, MAX_CREDENTIALS_LENGTH)
     if provider.npi:
         if not NPI_PATTERN.fullmatch(provider.npi):
-            problems.append(_problem(f"{prefix}.npi", "must be 10 digits"))
+            problems.append(problem(f"{prefix}.npi", "must be 10 digits"))
         elif not npi_check_digit_valid(provider.npi):
-            problems.append(_problem(f"{prefix}.npi", "has an invalid check digit"))
+            problems.append(problem(f"{prefix}.npi", "has an invalid check digit"))
     return tuple(problems)

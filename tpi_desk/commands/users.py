@@ -37,6 +37,7 @@ def run_users(
                 role=Role(args.role),
                 credentials=args.credentials,
                 npi=args.npi,
+                acupuncture_certified=args.acupuncture_certified,
                 actor=None,
             )
             print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
@@ -46,7 +47,8 @@ def run_users(
             changed = _change(users, args)
             print(
                 f"{changed.username}: {changed.display_name}, {changed.credentials or '-'}, "
-                f"NPI {changed.npi or '-'}, {changed.role.value.replace('_', ' ')}.",
+                f"NPI {changed.npi or '-'}, {changed.role.value.replace('_', ' ')}"
+                f"{', acupuncture certified' if changed.acupuncture_certified else ''}.",
                 file=stdout,
             )
         elif action in ("disable", "enable"):
@@ -73,6 +75,11 @@ def _change(users: UserService, args: argparse.Namespace) -> UserRecord:
         role=current.role if args.role is None else Role(args.role),
         credentials=current.credentials if args.credentials is None else args.credentials,
         npi=current.npi if args.npi is None else args.npi,
+        acupuncture_certified=(
+            current.acupuncture_certified
+            if args.acupuncture_certified is None
+            else args.acupuncture_certified
+        ),
     )
 
 

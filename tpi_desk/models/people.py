@@ -6,10 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, String, event, text
+from sqlalchemy import Connection, String, event, false, text
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
-from tpi_desk.clinical.record import Role, Sex
+from tpi_desk.clinical.record import Coverage, Role, Sex
 from tpi_desk.clinical.text_folding import fold
 from tpi_desk.models.base import (
     Base,
@@ -44,6 +44,8 @@ class User(Base):
     # Failed sign-ins since the last success; at the limit the account locks until then.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Certified by the state to practise acupuncture (migration 0004).
+    acupuncture_certified: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -67,6 +69,11 @@ class Patient(Base):
     sex: Mapped[Sex] = mapped_column(str_enum(Sex, "sex"), default=Sex.UNKNOWN)
     weight_kg: Mapped[Decimal | None] = mapped_column(ExactDecimal(6, 2))
     allergies: Mapped[TextList]
+    # Migration 0004: asked and none (distinct from no allergies recorded), and who pays.
+    no_known_drug_allergies: Mapped[bool] = mapped_column(default=False, server_default=false())
+    coverage: Mapped[Coverage] = mapped_column(
+        str_enum(Coverage, "coverage"), default=Coverage.UNKNOWN, server_default="unknown"
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
     version: Mapped[Version] = mapped_column()

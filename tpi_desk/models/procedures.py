@@ -22,7 +22,15 @@ from sqlalchemy import (
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, foreign, mapped_column, object_session, relationship
 
-from tpi_desk.clinical.record import NoteStatus, Position, ProcedureKind, Side
+from tpi_desk.clinical.record import (
+    ConsentType,
+    ContainerKind,
+    NoteStatus,
+    Position,
+    ProcedureKind,
+    Side,
+    Tolerance,
+)
 from tpi_desk.models.base import (
     Base,
     CreatedAt,
@@ -30,6 +38,7 @@ from tpi_desk.models.base import (
     Hash64,
     IntPk,
     Str10,
+    Str32,
     Str40,
     Str64,
     Str128,
@@ -92,6 +101,24 @@ class ProcedureSession(Base):
     notes: Mapped[str] = mapped_column(default="")
     instructions: Mapped[str] = mapped_column(default="")
     follow_up: Mapped[str] = mapped_column(default="")
+    # Session document @2 (migration 0004): where, consent, findings, scores and outcome.
+    location_name: Mapped[str] = mapped_column(String(200), default="")
+    location_state: Mapped[str] = mapped_column(String(2), default="")
+    place_of_service: Mapped[str] = mapped_column(String(2), default="")
+    ultrasound_interpretation: Mapped[str] = mapped_column(default="")
+    consent_type: Mapped[ConsentType | None] = mapped_column(str_enum(ConsentType, "consent_type"))
+    consent_risks: Mapped[TextList]
+    consent_witness: Mapped[Str128] = mapped_column(default="")
+    exam_findings: Mapped[TextList]
+    function_scale: Mapped[Str32] = mapped_column(default="")
+    function_score: Mapped[Decimal | None] = mapped_column(ExactDecimal(5, 1))
+    prior_relief_percent: Mapped[int | None] = mapped_column(SmallInteger)
+    prior_relief_weeks: Mapped[int | None] = mapped_column(SmallInteger)
+    skin_prep: Mapped[Str32] = mapped_column(default="")
+    aspiration_negative: Mapped[bool | None]
+    tolerance: Mapped[Tolerance | None] = mapped_column(str_enum(Tolerance, "tolerance"))
+    observation_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    override_reason: Mapped[str] = mapped_column(default="")
     status: Mapped[NoteStatus] = mapped_column(
         str_enum(NoteStatus, "status"), default=NoteStatus.DRAFT
     )
@@ -207,6 +234,10 @@ class MedicationLine(Base):
     volume_ml: Mapped[Decimal] = mapped_column(ExactDecimal(8, 3))
     lot: Mapped[Str40] = mapped_column(default="")
     expires: Mapped[date | None]
+    # None: the catalog product's usual container (migration 0004).
+    container: Mapped[ContainerKind | None] = mapped_column(str_enum(ContainerKind, "container"))
+    discarded_ml: Mapped[Decimal | None] = mapped_column(ExactDecimal(8, 3))
+    ndc: Mapped[str] = mapped_column(String(13), default="")  # 5-4-2 with hyphens
 
     site: Mapped[InjectionSite] = relationship(back_populates="medications")
 

@@ -4,40 +4,56 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
-from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import ProcedureKind
-from tpi_desk.services.demo_data.bulk_insert import BulkTables, Row
+from tpi_desk.clinical.catalog import Catalog, RiskPreselect
+from tpi_desk.clinical.record import ConsentType, ContainerKind, ProcedureKind, Tolerance
+from tpi_desk.services.demo_data.bulk_insert import BulkTable, BulkTables, Row
 from tpi_desk.services.demo_data.vocabulary import (
     COMMON_MUSCLES,
     CONSERVATIVE_CARE,
+    DEMO_NDCS,
+    DISCARDED_ML,
     DRY_NEEDLING_SHARE,
+    EXAM_FINDINGS,
     FOLLOW_UPS,
+    FUNCTION_SCORES,
     INJECTATES,
+    INTERPRETATIONS,
     MUSCLES_PER_SESSION,
     NEEDLES,
+    OBSERVATION_MINUTES,
     ONGOING_CARE,
+    OTHER_FUNCTION_SCORE,
+    OVERRIDE_REASON,
+    OVERRIDE_SHARE,
     REGIONS,
+    REPEAT_SHARE,
+    SATELLITE,
+    SATELLITE_SHARE,
     SIDES,
+    SKIN_PREPS,
     STEROID_SHARE,
     STEROIDS,
     TWITCH_SHARE,
     ULTRASOUND_DEVICES,
     ULTRASOUND_SHARE,
+    WITNESSES,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class BodySite:
     values: Row  # bound injection_sites values from ``position`` on
-    medications: tuple[tuple[Row, str], ...]  # (bound values position..volume_ml, drug id)
+    # (bound values position..volume_ml, drug id, bound container..ndc)
+    medications: tuple[tuple[Row, str, Row], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
     """The clinical content of a session, bound and ready to be stamped with ids and times."""
 
-    values: Row  # bound procedure_sessions values from ``kind`` to ``follow_up``
+    values: Row  # bound procedure_sessions values from ``kind`` to ``override_reason``
     diagnoses: tuple[Row, ...]  # bound (position, code)
     sites: tuple[BodySite, ...]
 
@@ -109,11 +125,81 @@ def _clinical_body(
         (tables.diagnoses.bind("position", index), tables.diagnoses.bind("code", code))
         for index, code in enumerate(chosen_codes)
     )
-    return Body(values, diagnoses, _site_templates(rng, tables, kind, twitches))
+    sites = _site_templates(rng, catalog, tables, kind, twitches)
+    drugs = {drug for site in sites for _, drug, _ in site.medications}
+    documentation = _documentation(rng, catalog, region, muscles, drugs, ultrasound)
+    bound = tuple(sessions.bind(name, value) for name, value in documentation.items())
+    return Body(values + bound, diagnoses, sites)
+
+
+def _documentation(
+    rng: random.Random,
+    catalog: Catalog,
+    region: str,
+    muscles: list[str],
+    drugs: set[str],
+    ultrasound: bool,
+) -> dict[str, object]:
+    """The session document @2 fields of a demo session, by column, in the table's order."""
+    satellite = rng.random() < SATELLITE_SHARE
+    name, state, place = SATELLITE if satellite else ("", "", "")
+    scale, lowest, highest = FUNCTION_SCORES.get(region, OTHER_FUNCTION_SCORE)
+    repeat = rng.random() < REPEAT_SHARE
+    return {
+        "location_name": name,
+        "location_state": state,
+        "place_of_service": place,
+        "ultrasound_interpretation": rng.choice(INTERPRETATIONS) if ultrasound else "",
+        "consent_type": ConsentType.WRITTEN if rng.random() < 0.9 else ConsentType.VERBAL,
+        "consent_risks": _consent_risks(catalog, muscles, drugs),
+        "consent_witness": rng.choice(WITNESSES),
+        "exam_findings": rng.choice(EXAM_FINDINGS),
+        "function_scale": scale,
+        "function_score": Decimal(rng.randint(lowest, highest)),
+        "prior_relief_percent": rng.choice((30, 50, 60, 70, 80)) if repeat else None,
+        "prior_relief_weeks": rng.choice((2, 3, 4, 6, 8)) if repeat else None,
+        "skin_prep": rng.choice(SKIN_PREPS),
+        "aspiration_negative": True if drugs else None,
+        "tolerance": Tolerance.WELL if rng.random() < 0.9 else Tolerance.FAIR,
+        "observation_minutes": rng.choice(OBSERVATION_MINUTES),
+        "override_reason": OVERRIDE_REASON if rng.random() < OVERRIDE_SHARE else "",
+    }
+
+
+def _consent_risks(catalog: Catalog, muscles: list[str], drugs: set[str]) -> tuple[str, ...]:
+    """The risks a clinician discusses: the ones the app pre-selects for these sites and drugs."""
+    chosen = [catalog.drugs[drug] for drug in drugs]
+    applies = {
+        RiskPreselect.ALWAYS: True,
+        RiskPreselect.PNEUMOTHORAX_RISK_SITE: any(
+            catalog.muscles[muscle].pneumothorax_risk for muscle in muscles
+        ),
+        RiskPreselect.CORTICOSTEROID: any(drug.is_corticosteroid for drug in chosen),
+        RiskPreselect.LOCAL_ANAESTHETIC: any(drug.is_local_anaesthetic for drug in chosen),
+        RiskPreselect.NEVER: False,
+    }
+    risks = catalog.documentation.consent_risks.values()
+    return tuple(risk.id for risk in risks if applies[risk.preselect])
+
+
+def _container_waste_and_ndc(
+    rng: random.Random, catalog: Catalog, medications: BulkTable, drug: str
+) -> Row:
+    """Bound (container, discarded_ml, ndc): single-dose vials record what was discarded."""
+    single_dose = catalog.drugs[drug].single_dose_container
+    return (
+        medications.bind("container", ContainerKind.SINGLE_DOSE if single_dose else None),
+        medications.bind("discarded_ml", rng.choice(DISCARDED_ML) if single_dose else None),
+        medications.bind("ndc", DEMO_NDCS.get(drug, "")),
+    )
 
 
 def _site_templates(
-    rng: random.Random, tables: BulkTables, kind: ProcedureKind, twitches: dict[str, bool]
+    rng: random.Random,
+    catalog: Catalog,
+    tables: BulkTables,
+    kind: ProcedureKind,
+    twitches: dict[str, bool],
 ) -> tuple[BodySite, ...]:
     """One site per muscle (in ``twitches`` order, which says whether it twitched)."""
     gauges, lengths = NEEDLES[kind]
@@ -144,6 +230,7 @@ def _site_templates(
                     medications.bind("volume_ml", rng.choice(volumes)),
                 ),
                 drug,
+                _container_waste_and_ndc(rng, catalog, medications, drug),
             )
             for line_position, (drug, strength, volumes) in enumerate(lines)
         )

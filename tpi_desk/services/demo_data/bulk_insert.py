@@ -216,13 +216,18 @@ def _max_bound_variables(connection: Connection) -> int:
 # Column orders of the bulk-loaded tables (checked against the models at start-up).
 PATIENT_COLUMNS = (
     "id", "mrn", "family_name", "given_name", "search_text", "date_of_birth", "sex",
-    "weight_kg", "allergies", "created_at", "updated_at", "version",
+    "weight_kg", "allergies", "no_known_drug_allergies", "coverage", "created_at", "updated_at",
+    "version",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "id", "patient_id", "provider_id", "performed_at", "performed_at_offset_minutes", "kind",
     "position", "ultrasound_guided", "ultrasound_image_retained", "ultrasound_device",
     "consent_obtained", "time_out_performed", "pain_before", "pain_after",
-    "conservative_care_tried", "ongoing_care", "notes", "instructions", "follow_up", "status",
+    "conservative_care_tried", "ongoing_care", "notes", "instructions", "follow_up",
+    "location_name", "location_state", "place_of_service", "ultrasound_interpretation",
+    "consent_type", "consent_risks", "consent_witness", "exam_findings", "function_scale",
+    "function_score", "prior_relief_percent", "prior_relief_weeks", "skin_prep",
+    "aspiration_negative", "tolerance", "observation_minutes", "override_reason", "status",
     "signed_at", "signed_by_id", "content_hash", "created_at", "updated_at", "version",
 )  # fmt: skip
 DIAGNOSIS_COLUMNS = ("id", "session_id", "position", "code")
@@ -232,7 +237,7 @@ SITE_COLUMNS = (
 )  # fmt: skip
 MEDICATION_COLUMNS = (
     "id", "site_id", "position", "drug_id", "concentration_mg_per_ml", "volume_ml", "lot",
-    "expires",
+    "expires", "container", "discarded_ml", "ndc",
 )  # fmt: skip
 
 

@@ -22,9 +22,11 @@ from tpi_desk.services.demo_data.bulk_insert import BulkTable, PendingRows, Stat
 from tpi_desk.services.demo_data.timeline import Timeline
 from tpi_desk.services.demo_data.vocabulary import (
     ALLERGY_LISTS,
+    COVERAGES,
     DEMO_CLINICIANS,
     FAMILY_NAMES,
     GIVEN_NAMES,
+    NO_KNOWN_ALLERGIES_SHARE,
     SEXES,
 )
 
@@ -115,6 +117,7 @@ def _patient_values(
         mrn = f"D{patient_id:07d}"
         age_days = 7300 + int(random_number() * 23_725)
         weight_tenths = 480 + int(random_number() * 671)
+        allergies = ALLERGY_LISTS[int(random_number() * len(ALLERGY_LISTS))]
         values.extend(
             (
                 patient_id,
@@ -125,7 +128,12 @@ def _patient_values(
                 table.bind("date_of_birth", timeline.today - timedelta(days=age_days)),
                 table.bind("sex", SEXES[int(random_number() * len(SEXES))]),
                 table.bind("weight_kg", Decimal(weight_tenths).scaleb(-1)),
-                table.bind("allergies", ALLERGY_LISTS[int(random_number() * len(ALLERGY_LISTS))]),
+                table.bind("allergies", allergies),
+                table.bind(
+                    "no_known_drug_allergies",
+                    not allergies and random_number() < NO_KNOWN_ALLERGIES_SHARE,
+                ),
+                table.bind("coverage", COVERAGES[int(random_number() * len(COVERAGES))]),
                 registered,
                 registered,
                 version,

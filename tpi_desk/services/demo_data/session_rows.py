@@ -200,10 +200,11 @@ class SessionRowBuilder:
             for site in body.sites:
                 add_site((site_id, session_id))
                 add_site(site.values)
-                for values, drug in site.medications:
+                for values, drug, documentation in site.medications:
                     add_medication((medication_id, site_id))
                     add_medication(values)
                     add_medication(lots[drug])
+                    add_medication(documentation)
                     medication_id += 1
                 site_id += 1
             session_id += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tpi_desk.clinical.record import Position, ProcedureKind, Role, Sex, Side
+from tpi_desk.clinical.record import Coverage, Position, ProcedureKind, Role, Sex, Side
 
 GIVEN_NAMES = (
     "Zoë", "Łukasz", "Ingrid", "Amara", "Mateo", "Siobhán", "Kenji", "Aurélie", "Thandiwe",
@@ -110,3 +110,46 @@ LOT_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 CLINIC_OFFSET_MINUTES = -300
 SLOT_MINUTES = tuple(range(13 * 60, 23 * 60, 15))
 SIGNING_DELAYS = (5, 10, 10, 15, 15, 20, 25, 30, 40)
+
+# Session document @2 (issue 12). Most sessions happen at the clinic's own location (empty:
+# clinic settings); some at its satellite office.
+SATELLITE_SHARE = 0.2
+SATELLITE = ("Riverside Pain Clinic, Lakeside office", "NY", "11")
+# Who pays, weighted as in a typical US pain practice.
+COVERAGES = (
+    Coverage.MEDICARE, Coverage.MEDICARE, Coverage.MEDICARE_ADVANTAGE, Coverage.COMMERCIAL,
+    Coverage.COMMERCIAL, Coverage.COMMERCIAL, Coverage.MEDICAID, Coverage.WORKERS_COMPENSATION,
+    Coverage.SELF_PAY, Coverage.UNKNOWN,
+)  # fmt: skip
+NO_KNOWN_ALLERGIES_SHARE = 0.7  # of the patients without allergies: asked, and none
+WITNESSES = ("", "", "", "R. Acheampong, MA", "J. Okafor, MA")
+EXAM_FINDINGS = (
+    ("taut_band", "hypersensitive_spot"),
+    ("taut_band", "hypersensitive_spot", "referred_pain"),
+    ("taut_band", "hypersensitive_spot", "local_twitch_response", "referred_pain"),
+)
+# (scale, lowest and highest score drawn) for the functional scale recorded.
+FUNCTION_SCORES = {"cervical": ("ndi", 14, 48), "lumbar": ("odi", 16, 52)}
+OTHER_FUNCTION_SCORE = ("pdi", 10, 45)
+REPEAT_SHARE = 0.4  # sessions that follow an earlier one and record its relief
+SKIN_PREPS = ("chlorhexidine", "chlorhexidine", "chlorhexidine", "alcohol", "povidone_iodine")
+OBSERVATION_MINUTES = (10, 15, 15, 20)
+INTERPRETATIONS = (
+    "Needle tip seen within the target muscle; no vessel or pleura in the path.",
+    "Injectate spread within the muscle belly under direct vision.",
+)
+OVERRIDE_SHARE = 0.01
+OVERRIDE_REASON = (
+    "Listed allergy is to sulfa antibiotics, not to the injected drugs; discussed with the "
+    "patient, who has tolerated lidocaine before."
+)
+# A representative NDC (5-4-2) of each demo drug's usual package, and for drugs that come in
+# single-dose vials what is typically discarded from one (mL).
+DEMO_NDCS = {
+    "lidocaine": "00409-4276-01",
+    "bupivacaine": "00409-1159-01",
+    "triamcinolone_acetonide": "00003-0293-05",
+    "methylprednisolone_acetate": "00009-3073-01",
+    "dexamethasone_sodium_phosphate": "63323-0165-01",
+}
+DISCARDED_ML = (Decimal(0), Decimal(0), Decimal("0.5"), Decimal(1), Decimal(2))

@@ -1,6 +1,6 @@
 """What a signature covers, as canonical content, and appending it to the signature chain.
 
-Each format is versioned (``tpi-desk/signed-note@1`` ...) and never changes once released:
+Each format is versioned (``tpi-desk/signed-note@2`` ...) and never changes once released:
 ``tpi-desk verify`` re-serialises old notes with the format they were signed in. Facts about
 people (patient, provider, signer) are taken as they were at signing and kept in the stored
 content, because a patient's weight or a clinician's name may rightly change later; the
@@ -15,13 +15,21 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tpi_desk.clinical.record import PatientFacts, ProviderFacts, SessionEntry, SiteEntry
+from tpi_desk.clinical.record import (
+    MedicationEntry,
+    PatientFacts,
+    ProviderFacts,
+    SessionEntry,
+    SiteEntry,
+)
 from tpi_desk.models.procedures import Signature, SignedRecordKind
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha256_hex
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN, append_link
 
-NOTE_FORMAT = "tpi-desk/signed-note@1"
+# Notes are signed in @2 (session document @2's fields); @1 notes still verify as signed.
+NOTE_FORMAT = "tpi-desk/signed-note@2"
+NOTE_FORMAT_V1 = "tpi-desk/signed-note@1"
 ADDENDUM_FORMAT = "tpi-desk/signed-addendum@1"
 COSIGNATURE_FORMAT = "tpi-desk/cosignature@1"
 ERROR_MARK_FORMAT = "tpi-desk/entered-in-error@1"
@@ -31,9 +39,15 @@ FORMATS = {
     SignedRecordKind.COSIGNATURE: COSIGNATURE_FORMAT,
     SignedRecordKind.ENTERED_IN_ERROR: ERROR_MARK_FORMAT,
 }
+# Every format ``verify`` reads, by kind (the first is the one written now).
+READABLE_FORMATS = {
+    **{kind: (written,) for kind, written in FORMATS.items()},
+    SignedRecordKind.SESSION: (NOTE_FORMAT, NOTE_FORMAT_V1),
+}
 
 
 def patient_part(facts: PatientFacts) -> dict[str, object]:
+    """The patient as a signed-note@2 holds them."""
     return {
         "mrn": facts.mrn,
         "family_name": facts.family_name,
@@ -42,10 +56,13 @@ def patient_part(facts: PatientFacts) -> dict[str, object]:
         "sex": facts.sex,
         "weight_kg": facts.weight_kg,
         "allergies": list(facts.allergies),
+        "no_known_drug_allergies": facts.no_known_drug_allergies,
+        "coverage": facts.coverage,
     }
 
 
 def person_part(facts: ProviderFacts) -> dict[str, object]:
+    """A person as addenda, co-signatures and error marks (all @1) hold them."""
     return {
         "username": facts.username,
         "display_name": facts.display_name,
@@ -54,8 +71,51 @@ def person_part(facts: ProviderFacts) -> dict[str, object]:
     }
 
 
+def provider_part(facts: ProviderFacts) -> dict[str, object]:
+    """The provider or signer as a signed-note@2 holds them."""
+    return {**person_part(facts), "acupuncture_certified": facts.acupuncture_certified}
+
+
 def entry_part(entry: SessionEntry) -> dict[str, object]:
-    """Every clinical field of a session, in the signed-note@1 shape."""
+    """Every clinical field of a session, in the signed-note@2 shape."""
+    first = entry_part_v1(entry)
+    del first["consent_obtained"]
+    return {
+        **first,
+        "location": {
+            "name": entry.location_name,
+            "state": entry.location_state,
+            "place_of_service": entry.place_of_service,
+        },
+        "ultrasound": {
+            "guided": entry.ultrasound_guided,
+            "image_retained": entry.ultrasound_image_retained,
+            "device": entry.ultrasound_device,
+            "interpretation": entry.ultrasound_interpretation,
+        },
+        "consent": {
+            "obtained": entry.consent_obtained,
+            "type": entry.consent_type,
+            "risks_discussed": list(entry.consent_risks),
+            "witness": entry.consent_witness,
+        },
+        "exam_findings": list(entry.exam_findings),
+        "function_score": {"scale": entry.function_scale, "value": entry.function_score},
+        "prior_relief": {
+            "percent": entry.prior_relief_percent,
+            "weeks": entry.prior_relief_weeks,
+        },
+        "skin_prep": entry.skin_prep,
+        "aspiration_negative": entry.aspiration_negative,
+        "sites": [_site_part(site, with_documentation=True) for site in entry.sites],
+        "tolerance": entry.tolerance,
+        "observation_minutes": entry.observation_minutes,
+        "override_reason": entry.override_reason,
+    }
+
+
+def entry_part_v1(entry: SessionEntry) -> dict[str, object]:
+    """Every clinical field of a session, in the signed-note@1 shape (never changes)."""
     offset = entry.performed_at.utcoffset()
     if offset is None:
         raise ValueError("performed_at needs a UTC offset to be signed")
@@ -78,7 +138,7 @@ def entry_part(entry: SessionEntry) -> dict[str, object]:
             "conservative_care_tried": list(entry.indication.conservative_care_tried),
             "ongoing_care": list(entry.indication.ongoing_care),
         },
-        "sites": [_site_part(site) for site in entry.sites],
+        "sites": [_site_part(site, with_documentation=False) for site in entry.sites],
         "side_effects": list(entry.side_effects),
         "complications": list(entry.complications),
         "notes": entry.notes,
@@ -87,7 +147,8 @@ def entry_part(entry: SessionEntry) -> dict[str, object]:
     }
 
 
-def _site_part(site: SiteEntry) -> dict[str, object]:
+def _site_part(site: SiteEntry, *, with_documentation: bool) -> dict[str, object]:
+    """A site; ``with_documentation`` (@2) adds each line's container, waste and NDC."""
     return {
         "muscle": site.muscle_id,
         "side": site.side,
@@ -96,16 +157,23 @@ def _site_part(site: SiteEntry) -> dict[str, object]:
         "needle_length_mm": site.needle_length_mm,
         "twitch_response": site.twitch_response,
         "medications": [
-            {
-                "drug": line.drug_id,
-                "concentration_mg_per_ml": line.concentration_mg_per_ml,
-                "volume_ml": line.volume_ml,
-                "lot": line.lot,
-                "expires": line.expires,
-            }
+            _medication_part(line, with_documentation=with_documentation)
             for line in site.medications
         ],
     }
+
+
+def _medication_part(line: MedicationEntry, *, with_documentation: bool) -> dict[str, object]:
+    part: dict[str, object] = {
+        "drug": line.drug_id,
+        "concentration_mg_per_ml": line.concentration_mg_per_ml,
+        "volume_ml": line.volume_ml,
+        "lot": line.lot,
+        "expires": line.expires,
+    }
+    if with_documentation:
+        part |= {"container": line.container, "discarded_ml": line.discarded_ml, "ndc": line.ndc}
+    return part
 
 
 def note_content(
@@ -120,15 +188,18 @@ def note_content(
     signer: Mapping[str, Any],
     signed_at: datetime,
     cosign_required: bool,
+    note_format: str = NOTE_FORMAT,
 ) -> dict[str, object]:
+    """A note's signed content in ``note_format`` (``verify`` re-serialises old notes in theirs)."""
+    session = entry_part_v1(entry) if note_format == NOTE_FORMAT_V1 else entry_part(entry)
     return {
-        "format": NOTE_FORMAT,
+        "format": note_format,
         "session_id": session_id,
         "patient_id": patient_id,
         "patient": dict(patient),
         "provider_id": provider_id,
         "provider": dict(provider),
-        "session": entry_part(entry),
+        "session": session,
         "signer_id": signer_id,
         "signer": dict(signer),
         "signed_at": signed_at,
@@ -145,10 +216,10 @@ def signed_note_content(
         patient_id=record.patient.id,
         patient=patient_part(record.patient.facts),
         provider_id=record.provider.id,
-        provider=person_part(record.provider.facts),
+        provider=provider_part(record.provider.facts),
         entry=record.entry,
         signer_id=signer.id,
-        signer=person_part(signer.facts),
+        signer=provider_part(signer.facts),
         signed_at=signed_at,
         cosign_required=cosign_required,
     )

@@ -31,7 +31,7 @@ from tpi_desk.services.integrity.canonical import (
 from tpi_desk.services.integrity.chain_walk import ChainTip, ChainWalk, Finding
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
 from tpi_desk.services.integrity.integrity import (
-    FORMATS,
+    READABLE_FORMATS,
     addendum_content,
     cosignature_content,
     error_mark_content,
@@ -146,7 +146,7 @@ def _check_link(signature: Signature, records: _Records) -> list[Finding]:
     if link_hash(signature.previous_hash, signature.content_hash) != signature.chain_hash:
         problems.append(f"{label}: its chain hash was altered outside the app")
     stored = _parse(signature.content)
-    if stored is None or stored.get("format") != FORMATS[signature.record_type]:
+    if stored is None or stored.get("format") not in READABLE_FORMATS[signature.record_type]:
         problems.append(f"{label}: its signed content is unreadable (altered outside the app)")
         return [Finding(SIGNATURE_CHAIN, problem) for problem in problems]
     if not _columns_agree(signature, stored):
@@ -227,6 +227,7 @@ def _live_note(note: ProcedureSession, stored: dict[str, Any]) -> dict[str, obje
         signer=_part(stored, "signer"),
         signed_at=note.signed_at,
         cosign_required=note.cosign_request is not None,
+        note_format=str(stored["format"]),
     )
 
 

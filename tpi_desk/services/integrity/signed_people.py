@@ -75,4 +75,6 @@ def _person(part: object) -> ProviderFacts | None:
     if not all(isinstance(value, str) for value in values):
         return None
     username, display_name, credentials, npi = (str(value) for value in values)
-    return ProviderFacts(username, display_name, credentials, npi)
+    # signed-note@2 holds the acupuncture certification; @1 notes predate it.
+    certified = part.get("acupuncture_certified") is True
+    return ProviderFacts(username, display_name, credentials, npi, certified)

@@ -72,6 +72,7 @@ def find_or_add_provider(
             display_name=facts.display_name,
             credentials=facts.credentials,
             npi=facts.npi,
+            acupuncture_certified=facts.acupuncture_certified,
             role=role or role_for_credentials(facts.credentials),
             active=True,
         )

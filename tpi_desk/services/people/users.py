@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -98,11 +99,7 @@ class UserService:
     ) -> UserRecord:
         """A new account with a password (admins, or the local operator of the CLI)."""
         facts = ProviderFacts(
-            username.strip(),
-            display_name.strip(),
-            credentials.strip(),
-            npi,
-            acupuncture_certified=acupuncture_certified,
+            username.strip(), display_name.strip(), credentials.strip(), npi, acupuncture_certified
         )
         with refusals_audited(self._session_factory, actor, "add a user", "user"):
             authorize(actor, Action.MANAGE_USERS, local_operator=True)
@@ -195,9 +192,10 @@ class UserService:
         role: Role,
         credentials: str = "",
         npi: str = "",
-        acupuncture_certified: bool = False,
+        acupuncture_certified: bool | None = None,
     ) -> UserRecord:
-        """Change an account's name, role, credentials and NPI (admins, or the local operator).
+        """Change an account's name, role, credentials, NPI and acupuncture certification
+        (admins, or the local operator; ``acupuncture_certified=None`` keeps it as it is).
 
         The username stays (the audit trail names it). Signed notes keep the names they were
         signed with in their signature; nobody takes away their own administrator role or
@@ -211,7 +209,7 @@ class UserService:
                 display_name.strip(),
                 credentials.strip(),
                 npi.strip(),
-                acupuncture_certified=acupuncture_certified,
+                acupuncture_certified=bool(acupuncture_certified),
             )
             problems = _profile_problems(facts, role)
             if problems:
@@ -219,6 +217,13 @@ class UserService:
 
             def work(db: Session) -> UserRecord:
                 row = _user(db, name)
+                certified = acupuncture_certified
+                changed = replace(
+                    facts,
+                    acupuncture_certified=row.acupuncture_certified
+                    if certified is None
+                    else certified,
+                )
                 if row.role is Role.ADMIN and role is not Role.ADMIN:
                     if actor is not None and row.id == actor.user_id:
                         raise PermissionDenied("You cannot remove your own administrator role.")
@@ -227,12 +232,13 @@ class UserService:
                             f"{row.username} is the only active administrator; add another "
                             "administrator first."
                         )
-                changes = _changes(row, facts, role)
+                changes = _changes(row, changed, role)
                 if changes:
-                    row.display_name = facts.display_name
+                    row.display_name = changed.display_name
                     row.role = role
-                    row.credentials = facts.credentials
-                    row.npi = facts.npi
+                    row.credentials = changed.credentials
+                    row.npi = changed.npi
+                    row.acupuncture_certified = changed.acupuncture_certified
                     db.flush()
                     detail = f"{row.username}: {'; '.join(changes)}"
                     record_event(db, actor, AuditAction.USER_UPDATE, "user", row.id, detail)
@@ -275,6 +281,7 @@ class UserService:
             display_name=facts.display_name,
             credentials=facts.credentials,
             npi=facts.npi,
+            acupuncture_certified=facts.acupuncture_certified,
             role=role,
             active=True,
             password_hash=password_hash,
@@ -298,6 +305,7 @@ def user_record(row: User) -> UserRecord:
         active=row.active,
         has_password=row.password_hash is not None,
         locked_until=row.locked_until,
+        acupuncture_certified=row.acupuncture_certified,
     )
 
 
@@ -341,8 +349,17 @@ def _changes(row: User, facts: ProviderFacts, role: Role) -> list[str]:
         ("role", row.role.value, role.value),
         ("credentials", row.credentials, facts.credentials),
         ("NPI", row.npi, facts.npi),
+        (
+            "acupuncture certified",
+            _yes_no(row.acupuncture_certified),
+            _yes_no(facts.acupuncture_certified),
+        ),
     )
     return [f"{what}: {old or '-'} -> {new or '-'}" for what, old, new in pairs if old != new]
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _credentials_problem(role: Role, credentials: str) -> str | None:

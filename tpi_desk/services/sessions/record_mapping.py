@@ -35,6 +35,8 @@ def patient_facts(row: Patient) -> PatientFacts:
         sex=row.sex,
         weight_kg=row.weight_kg,
         allergies=tuple(row.allergies),
+        no_known_drug_allergies=row.no_known_drug_allergies,
+        coverage=row.coverage,
     )
 
 
@@ -50,6 +52,8 @@ def apply_patient_facts(row: Patient, facts: PatientFacts) -> None:
     row.sex = facts.sex
     row.weight_kg = facts.weight_kg
     row.allergies = list(facts.allergies)
+    row.no_known_drug_allergies = facts.no_known_drug_allergies
+    row.coverage = facts.coverage
 
 
 def provider_record(row: User) -> ProviderRecord:
@@ -62,6 +66,7 @@ def provider_record(row: User) -> ProviderRecord:
             display_name=row.display_name,
             credentials=row.credentials,
             npi=row.npi,
+            acupuncture_certified=row.acupuncture_certified,
         ),
     )
 
@@ -77,9 +82,21 @@ SITE_COLUMN_FIELDS = tuple(f.name for f in SITE_FIELDS if f.name != "medications
 MEDICATION_COLUMN_FIELDS = tuple(f.name for f in MEDICATION_FIELDS)
 
 
+# Fields holding a tuple of texts, kept in a JSON list column (consent risks, exam findings).
+_LIST_FIELDS = frozenset(
+    f.name for f in (*SESSION_FIELDS, *SITE_FIELDS, *MEDICATION_FIELDS) if f.value_type is tuple
+)
+
+
 def _columns(source: object, names: tuple[str, ...]) -> dict[str, Any]:
-    """The attributes ``names`` of ``source``, by name (rows and records name them alike)."""
-    return {name: getattr(source, name) for name in names}
+    """The attributes ``names`` of ``source``, by name (rows and records name them alike); a
+    record's tuple of texts is the row's list and back."""
+    values = {name: getattr(source, name) for name in names}
+    for name in _LIST_FIELDS.intersection(names):
+        values[name] = (
+            list(values[name]) if isinstance(values[name], tuple) else tuple(values[name])
+        )
+    return values
 
 
 def session_entry(row: ProcedureSession) -> SessionEntry:
