@@ -49,6 +49,13 @@ class AlertCode(StrEnum):
     SAME_MUSCLE_WITHIN_6_WEEKS = "same_muscle_within_6_weeks"
     MULTIPLE_REGIONS = "multiple_regions"
     DIAGNOSIS_NOT_COVERED = "diagnosis_not_covered"
+    # Coding warnings (clinical/coding_alerts.py).
+    NCCI_SAME_MUSCLE_TPI_AND_DRY_NEEDLING = "ncci_same_muscle_tpi_and_dry_needling"
+    ONE_TPI_CODE_PER_DAY = "one_tpi_code_per_day"
+    ONE_DRY_NEEDLING_CODE_PER_DAY = "one_dry_needling_code_per_day"
+    MEDICARE_DRY_NEEDLING_NOT_COVERED = "medicare_dry_needling_not_covered"
+    ULTRASOUND_INTERPRETATION_MISSING = "ultrasound_interpretation_missing"
+    POST_COVID_CONDITION_MISSING = "post_covid_condition_missing"
 
 
 @dataclass(frozen=True, slots=True)

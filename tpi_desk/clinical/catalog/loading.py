@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tpi_desk.clinical.catalog.coding_rules import load_coding_rules
 from tpi_desk.clinical.catalog.documentation import load_documentation
 from tpi_desk.clinical.catalog.entries import (
     BODY_MAP_VIEWS,
@@ -198,4 +199,5 @@ def load_catalog(directory: Path) -> Catalog:
         sources=tuple(source for _, source in loaded.values()),
         excipients=excipients,
         documentation=load_documentation(loaded["documentation.toml"][0]),
+        coding_rules=load_coding_rules(cpt_data, payer_data),
     )

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from tpi_desk.clinical.catalog.coding_rules import CodingRules
 from tpi_desk.clinical.catalog.documentation import DocumentationVocabulary
 from tpi_desk.clinical.catalog.entries import (
     CatalogSource,
@@ -39,6 +40,8 @@ class Catalog:
     excipients: Mapping[str, Excipient] = field(default_factory=dict)
     # Exam findings, skin preparation, scales, consent risks, places of service, states.
     documentation: DocumentationVocabulary = field(default_factory=DocumentationVocabulary)
+    # Claim modifiers by role, Medicare dry-needling coverage, code-first diagnoses.
+    coding_rules: CodingRules = field(default_factory=CodingRules)
 
     def muscle(self, muscle_id: str) -> Muscle:
         return _lookup(self.muscles, muscle_id, "muscle")
