@@ -126,7 +126,19 @@ def _broken_variants() -> list[SessionEntry]:
             SiteEntry("gluteus_medius", Side.LEFT, medications=(_med("lidocaine", "10", "1"),)),
         ),
     )
-    return [injection, image_without_guidance, needling_with_medication]
+    guidance_without_interpretation = SessionEntry(
+        performed_at=PERFORMED_AT,
+        kind=ProcedureKind.TRIGGER_POINT_INJECTION,
+        ultrasound_guided=True,
+        ultrasound_image_retained=True,
+        sites=(SiteEntry("upper_trapezius", Side.LEFT),),
+    )
+    return [
+        injection,
+        image_without_guidance,
+        needling_with_medication,
+        guidance_without_interpretation,
+    ]
 
 
 def _history() -> tuple[PriorSession, ...]:
@@ -173,7 +185,9 @@ def _emitted_paths(entry: SessionEntry, catalog: Catalog) -> tuple[set[str], set
     return paths, {a.code for a in alerts}
 
 
-@pytest.mark.parametrize("entry", _broken_variants(), ids=["injection", "image", "needling"])
+@pytest.mark.parametrize(
+    "entry", _broken_variants(), ids=["injection", "image", "needling", "guidance"]
+)
 def test_every_emitted_path_is_a_key_path_of_the_document(
     entry: SessionEntry, catalog: Catalog
 ) -> None:
