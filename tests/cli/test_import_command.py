@@ -28,8 +28,7 @@ def test_import_prints_codes_and_warnings(tpi_desk: TpiDesk, tmp_path: Path) -> 
 
     assert run.status == 0, run.stderr
     assert "draft session #1 for Ñúñez, Zoë" in run.stdout
-    # Bilateral upper trapezius + left levator scapulae = 3 muscles -> 20553 (DOMAIN.md,
-    # Coding: each side of a paired muscle counts, AAPC coding guidance).
+    # Bilateral upper trapezius + left levator scapulae: 3 muscles (DOMAIN.md, CPT; issue 12).
     assert "CPT 20553 x1" in run.stdout
     assert "HCPCS J3301 x2" in run.stdout
     assert "ICD-10: M79.12, M54.2" in run.stdout
@@ -46,10 +45,12 @@ def test_import_json_output_is_machine_readable(tpi_desk: TpiDesk, tmp_path: Pat
     (result,) = json.loads(run.stdout)["imported"]
     assert result["session_id"] == 1
     assert result["patient"]["created"] is True
-    assert {(c["code_system"], c["code"], c["units"]) for c in result["codes"]} == {
-        ("CPT", "20553", 1),  # 3 muscles: bilateral counts as two (DOMAIN.md, Coding)
-        ("HCPCS", "J3301", 2),
+    # Bilateral upper trapezius + left levator scapulae: 3 muscles = 20553 (DOMAIN.md, CPT);
+    # Kenalog-40 is a multi-dose vial: no JW/JZ (DOMAIN.md, CPT, Drugs).
+    codes = {
+        (c["code_system"], c["code"], c["units"], tuple(c["modifiers"])) for c in result["codes"]
     }
+    assert codes == {("CPT", "20553", 1, ()), ("HCPCS", "J3301", 2, ())}
     assert result["diagnoses"] == ["M79.12", "M54.2"]
     assert "diagnosis_not_covered" in {w["code"] for w in result["warnings"]}
 

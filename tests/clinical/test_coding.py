@@ -31,6 +31,15 @@ from tpi_desk.clinical.settings import CodingSettings
 TPI = ProcedureKind.TRIGGER_POINT_INJECTION
 DRY = ProcedureKind.DRY_NEEDLING
 SIDES_APART = CodingSettings(count_sides_separately=True)
+# The payer override: each muscle once whatever its sides (DOMAIN.md, CPT: "Keep a per-payer
+# override, default 2").
+ONE_PER_MUSCLE = CodingSettings(count_sides_separately=False)
+# 76942 is billed only with a retained image and a written interpretation (DOMAIN.md, CPT).
+GUIDED = {
+    "ultrasound_guided": True,
+    "ultrasound_image_retained": True,
+    "ultrasound_interpretation": "Needle tip seen entering the taut band; no fluid collection.",
+}
 
 
 def site(muscle_id: str, side: Side = Side.LEFT, *meds: MedicationEntry) -> SiteEntry:
@@ -78,20 +87,25 @@ def test_repeated_sites_of_one_muscle_count_once(catalog: Catalog) -> None:
     assert derive_codes(entry, catalog).muscle_count == 2
 
 
-def test_left_and_right_count_once_unless_the_clinic_counts_sides(catalog: Catalog) -> None:
+def test_left_and_right_count_twice_unless_the_payer_override_says_once(
+    catalog: Catalog,
+) -> None:
+    # DOMAIN.md, CPT: left and right of a paired muscle are two muscles (AAPC); issue 12
+    # corrects the old default that counted them once.
     entry = session(
         TPI,
         site("upper_trapezius", Side.LEFT),
         site("upper_trapezius", Side.RIGHT),
         site("levator_scapulae", Side.LEFT),
     )
-    assert procedure_codes(entry, catalog) == ["20552"]
-    assert procedure_codes(entry, catalog, count_sides_separately=True) == ["20553"]
+    assert procedure_codes(entry, catalog) == ["20553"]
+    assert procedure_codes(entry, catalog, count_sides_separately=False) == ["20552"]
 
 
 def test_bilateral_counts_as_two_when_sides_are_counted(catalog: Catalog) -> None:
     entry = session(TPI, site("upper_trapezius", Side.BILATERAL), site("splenius_capitis"))
-    assert counted_muscles(entry, CodingSettings()) == 2
+    assert counted_muscles(entry, ONE_PER_MUSCLE) == 2
+    assert counted_muscles(entry, CodingSettings()) == 3  # DOMAIN.md, CPT: default 2 per pair
     assert counted_muscles(entry, SIDES_APART) == 3
     overlapping = session(
         TPI, site("upper_trapezius", Side.BILATERAL), site("upper_trapezius", Side.LEFT)
@@ -104,18 +118,18 @@ def test_bilateral_counts_as_two_when_sides_are_counted(catalog: Catalog) -> Non
 
 
 def test_no_sites_means_no_procedure_line(catalog: Catalog) -> None:
-    summary = derive_codes(session(TPI, ultrasound_guided=True), catalog)
+    summary = derive_codes(session(TPI, **GUIDED), catalog)
     assert summary.cpt == () and summary.hcpcs == () and summary.muscle_count == 0
 
 
 def test_ultrasound_guidance_adds_76942_to_injections(catalog: Catalog) -> None:
-    entry = session(TPI, site("upper_trapezius"), ultrasound_guided=True)
+    entry = session(TPI, site("upper_trapezius"), **GUIDED)
     lines = derive_codes(entry, catalog).cpt
     assert [(line.code, line.units) for line in lines] == [("20552", 1), ("76942", 1)]
 
 
 def test_ultrasound_guidance_is_not_reported_with_dry_needling(catalog: Catalog) -> None:
-    entry = session(DRY, site("upper_trapezius"), ultrasound_guided=True)
+    entry = session(DRY, site("upper_trapezius"), **GUIDED)
     assert procedure_codes(entry, catalog) == ["20560"]
 
 
@@ -189,7 +203,7 @@ def test_all_lines_lists_cpt_then_hcpcs(catalog: Catalog) -> None:
     entry = session(
         TPI,
         site("upper_trapezius", Side.LEFT, med("triamcinolone_acetonide", "40", "1")),
-        ultrasound_guided=True,
+        **GUIDED,
     )
     assert [line.code for line in derive_codes(entry, catalog).all_lines] == [
         "20552",
@@ -236,7 +250,7 @@ def test_property_code_depends_only_on_the_muscle_count(
 @given(sites=sites_strategy)
 def test_property_counting_sides_never_lowers_the_count(sites: list[SiteEntry]) -> None:
     entry = session(TPI, *sites)
-    plain = counted_muscles(entry, CodingSettings())
+    plain = counted_muscles(entry, ONE_PER_MUSCLE)
     apart = counted_muscles(entry, SIDES_APART)
     assert plain == len({s.muscle_id for s in sites})
     assert plain <= apart <= 2 * plain

@@ -9,7 +9,9 @@ import pytest
 
 from tpi_desk.clinical.alerts import AlertCode, session_alerts
 from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.coding_alerts import coding_alerts
 from tpi_desk.clinical.record import (
+    Coverage,
     Indication,
     MedicationEntry,
     PatientFacts,
@@ -137,15 +139,28 @@ def _broken_variants() -> list[SessionEntry]:
     needling_with_medication = SessionEntry(
         performed_at=PERFORMED_AT,
         kind=ProcedureKind.DRY_NEEDLING,
+        diagnoses=("U09.9",),  # alone: post_covid_condition_missing; Medicare: not covered
         sites=(
             SiteEntry("gluteus_medius", Side.LEFT, medications=(_med("lidocaine", "10", "1"),)),
         ),
     )
-    return [injection, image_without_guidance, needling_with_medication]
+    guidance_without_interpretation = SessionEntry(
+        performed_at=PERFORMED_AT,
+        kind=ProcedureKind.TRIGGER_POINT_INJECTION,
+        ultrasound_guided=True,
+        ultrasound_image_retained=True,
+        sites=(SiteEntry("upper_trapezius", Side.LEFT),),
+    )
+    return [
+        injection,
+        image_without_guidance,
+        needling_with_medication,
+        guidance_without_interpretation,
+    ]
 
 
 def _history() -> tuple[PriorSession, ...]:
-    return tuple(
+    earlier = tuple(
         PriorSession(
             PERFORMED_AT - timedelta(days=days),
             ProcedureKind.TRIGGER_POINT_INJECTION,
@@ -154,6 +169,20 @@ def _history() -> tuple[PriorSession, ...]:
         )
         for days in (10, 100, 200)
     )
+    # Later the same day: an injection and a needling of the left upper trapezius.
+    same_day = tuple(
+        PriorSession(
+            PERFORMED_AT + timedelta(hours=hours),
+            kind,
+            frozenset({"upper_trapezius"}),
+            sites=frozenset({("upper_trapezius", Side.LEFT)}),
+        )
+        for hours, kind in (
+            (1, ProcedureKind.TRIGGER_POINT_INJECTION),
+            (2, ProcedureKind.DRY_NEEDLING),
+        )
+    )
+    return earlier + same_day
 
 
 def _emitted_paths(entry: SessionEntry, catalog: Catalog) -> tuple[set[str], set[str]]:
@@ -166,7 +195,7 @@ def _emitted_paths(entry: SessionEntry, catalog: Catalog) -> tuple[set[str], set
         today=TODAY,
         allergies=PATIENT.allergies,
         provider=PROVIDER,
-    )
+    ) + coding_alerts(entry, catalog, coverage=Coverage.MEDICARE, history=_history())
     problems = (
         *validate_entry(entry, catalog),
         *validate_patient(PATIENT, today=TODAY),
@@ -176,7 +205,9 @@ def _emitted_paths(entry: SessionEntry, catalog: Catalog) -> tuple[set[str], set
     return paths, {a.code for a in alerts}
 
 
-@pytest.mark.parametrize("entry", _broken_variants(), ids=["injection", "image", "needling"])
+@pytest.mark.parametrize(
+    "entry", _broken_variants(), ids=["injection", "image", "needling", "guidance"]
+)
 def test_every_emitted_path_is_a_key_path_of_the_document(
     entry: SessionEntry, catalog: Catalog
 ) -> None:

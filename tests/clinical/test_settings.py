@@ -33,7 +33,17 @@ EXPECTED_CLINIC = [
     ("clinic_phone", "clinic.phone", str, ""),
     ("clinic_logo_path", "clinic.logo_path", str, ""),
     ("clinic_location", "clinic.location", str, ""),
-    ("count_sides_separately", "coding.count_sides_separately", bool, False),
+    ("clinic_state", "clinic.state", str, ""),
+    ("clinic_place_of_service", "clinic.place_of_service", str, "11"),
+    # Left and right of a paired muscle are two muscles by default (DOMAIN.md, CPT; issue 12).
+    ("count_sides_separately", "coding.count_sides_separately", bool, True),
+    ("bill_local_anesthetic_drugs", "coding.bill_local_anesthetic_drugs", bool, True),
+    (
+        "steroid_limit_90_days_mg",
+        "safety.steroid_limit_90_days_triamcinolone_mg",
+        int,
+        240,
+    ),
     ("require_physician_cosign", "signing.require_physician_cosign", bool, False),
     ("idle_lock_minutes", "security.idle_lock_minutes", int, 10),
 ]
@@ -45,7 +55,7 @@ EXPECTED_WORKSTATION = [
 WRONG_VALUE = {
     str: (["a list"], "must be text"),
     bool: ("yes", "must be true or false"),
-    int: ("10", "must be a whole number from 1 to 120"),
+    int: ("10", "must be a whole number from {minimum} to {maximum}"),
     tuple[str, ...]: ({"street": "x"}, "must be a list of lines, or text with line breaks"),
 }
 # A good value to store for each kind, and how the database keeps it.
@@ -55,7 +65,7 @@ GOOD_VALUE = {
     int: (25, 25),
     tuple[str, ...]: (("12 Fjord Street", "Suite 4"), ["12 Fjord Street", "Suite 4"]),
 }
-SETTING_KEY = re.compile(r"^(?P<prefix>[a-z]+)\.[a-z_]+$")
+SETTING_KEY = re.compile(r"^(?P<prefix>[a-z]+)\.[a-z0-9_]+$")
 
 
 @pytest.mark.parametrize(("name", "key", "kind", "default"), EXPECTED_CLINIC)
@@ -95,6 +105,9 @@ def test_each_default_passes_its_own_check(declared: DeclaredSetting) -> None:
 @pytest.mark.parametrize("declared", CLINIC_SETTINGS, ids=lambda d: d.key)
 def test_each_setting_refuses_a_value_of_the_wrong_type(declared: DeclaredSetting) -> None:
     wrong, message = WRONG_VALUE[declared.kind]
+    if declared.kind is int:
+        minimum, maximum = declared.bounds()
+        message = message.format(minimum=minimum, maximum=maximum)
     assert declared.problem(wrong) == message
     assert declared.problem(None) == message
 
@@ -139,7 +152,8 @@ def test_the_idle_lock_is_1_to_120_minutes(minutes: object, problem: str | None)
         ({"clinic.name": 42}, ClinicSettings()),
         ({"clinic.address_lines": {"street": "x"}}, ClinicSettings()),
         # Truthy switches count as on; text is trimmed; address lines drop blanks.
-        ({"coding.count_sides_separately": 1}, ClinicSettings(count_sides_separately=True)),
+        ({"signing.require_physician_cosign": 1}, ClinicSettings(require_physician_cosign=True)),
+        ({"coding.count_sides_separately": 0}, ClinicSettings(count_sides_separately=False)),
         ({"signing.require_physician_cosign": None}, ClinicSettings()),
         ({"clinic.name": "  Ødegård Pain  "}, ClinicSettings(clinic_name="Ødegård Pain")),
         (
@@ -159,9 +173,12 @@ def test_stored_values_are_read_with_defaults(stored: dict[str, Any], read: Clin
 
 
 def test_coding_settings_follow_the_clinic_switch() -> None:
-    assert ClinicSettings().coding == CodingSettings(count_sides_separately=False)
-    on = ClinicSettings(count_sides_separately=True)
-    assert on.coding == CodingSettings(count_sides_separately=True)
+    # Default: sides counted apart (DOMAIN.md, CPT); the payer override turns it off.
+    assert ClinicSettings().coding == CodingSettings(count_sides_separately=True)
+    off = ClinicSettings(count_sides_separately=False, bill_local_anesthetic_drugs=False)
+    assert off.coding == CodingSettings(
+        count_sides_separately=False, bill_local_anesthetic_drugs=False
+    )
 
 
 def test_changed_settings_are_listed_in_declared_order() -> None:

@@ -79,11 +79,12 @@ def test_the_codes_and_doses_models(qtmodeltester: ModelTester, catalog: Catalog
     table = [
         [codes.index(row, column).data() for column in range(3)] for row in range(codes.rowCount())
     ]
-    # A bilateral site and a left one: three muscles (DOMAIN.md, CPT).
+    # Bilateral + one more muscle: 3 muscles, 20553 (DOMAIN.md, CPT); bupivacaine from its
+    # usual single-dose vial, nothing discarded: JZ (CMS JW/JZ FAQ).
     assert table == [
         ["20553", "Trigger point injection(s), three or more muscles", "1"],
         ["J3301", "Triamcinolone acetonide, per 10 mg", "4"],
-        ["J0665", "Bupivacaine, per 0.5 mg", "50"],
+        ["J0665 JZ", "Bupivacaine, per 0.5 mg", "50"],
     ]
     rows = {
         doses.index(row, 0).data(): [doses.index(row, c).data() for c in range(1, 3)]

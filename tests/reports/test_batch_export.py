@@ -189,7 +189,9 @@ def test_csv_and_json_are_written_with_the_pdf(
 
     with csv_path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == summary.claim_lines == sum(len(n.analysis.coding.all_lines) for n in batch)
+    assert (
+        len(rows) == summary.claim_lines == sum(len(n.analysis.coding.claim_lines) for n in batch)
+    )
     assert rows[0]["session_id"] == "101"
     documents = json.loads(json_path.read_text(encoding="utf-8"))
     assert isinstance(documents, list)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from tpi_desk.clinical.analysis import analyse_session
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.coding import derive_codes
-from tpi_desk.clinical.record import MedicationEntry, NoteStatus, SiteEntry
+from tpi_desk.clinical.record import MedicationEntry, NoteStatus, PriorSession, Side, SiteEntry
 from tpi_desk.reports import sample_notes
 from tpi_desk.reports.claims_csv import (
     CLAIM_COLUMNS,
@@ -249,3 +250,74 @@ def test_the_file_is_utf8_with_names_intact_and_one_header(tmp_path: Path) -> No
     assert {row["patient_name"] for row in rows} == {"Ñúñez, Zoë", "Wiśniewski, Łukasz"}
     assert {row["date_of_birth"] for row in rows} == {"1984-07-19", "1971-02-03"}
     assert all(date.fromisoformat(row["date_of_service"]) for row in rows)
+
+
+def _same_day_notes() -> list[NoteData]:
+    """Zoë's two signed sessions of 2026-03-04, each analysed with the other as history."""
+    catalog = sample_notes.sample_catalog()
+    morning = sample_notes.single_site_note()  # left upper trapezius, triamcinolone 20 mg
+    afternoon_entry = replace(
+        morning.entry,
+        performed_at=morning.entry.performed_at + timedelta(hours=5),
+        sites=(
+            SiteEntry(
+                "levator_scapulae",
+                Side.BILATERAL,
+                medications=(sample_notes.triamcinolone("0.25", lot="TK-2"),),
+            ),
+        ),
+    )
+    afternoon = replace(morning, entry=afternoon_entry, session_id="S-2026-000420")
+    notes = []
+    for note, other in ((morning, afternoon), (afternoon, morning)):
+        history = [
+            PriorSession(
+                other.entry.performed_at,
+                other.entry.kind,
+                frozenset(site.muscle_id for site in other.entry.sites),
+                NoteStatus.SIGNED,
+                frozenset((site.muscle_id, site.side) for site in other.entry.sites),
+            )
+        ]
+        analysis = analyse_session(
+            note.entry, catalog, patient=note.patient, history=history, today=date(2026, 3, 4)
+        )
+        notes.append(replace(note, analysis=analysis))
+    return notes
+
+
+def test_one_procedure_line_per_patient_and_day_over_all_its_muscles() -> None:
+    # DOMAIN.md, CPT: one 20552/20553 per patient per date of service, counted over all the
+    # day's muscles: left upper trapezius + bilateral levator scapulae = 3 muscles = 20553,
+    # on the morning session; each session's drug line still bills.
+    _header, rows = read_back(written(_same_day_notes()))
+
+    assert [(r["session_id"], r["code"], r["units"]) for r in rows] == [
+        ("S-2026-000417", "20553", "1"),
+        ("S-2026-000417", "J3301", "2"),
+        ("S-2026-000420", "J3301", "1"),
+    ]
+
+
+def test_the_modifiers_column_carries_jw_and_jz() -> None:
+    # CMS JW/JZ FAQ (DOMAIN.md, CPT): bupivacaine 0.5 % from a single-dose vial, 4 mL given
+    # (20 mg = 40 units) and 6 mL discarded (30 mg = 60 units, JW); methylprednisolone 40 mg
+    # from a single-dose vial, nothing discarded (JZ); triamcinolone multi-dose: neither.
+    note = sample_notes.single_site_note()
+    medications = (
+        MedicationEntry("bupivacaine", Decimal(5), Decimal(4), "BP-1", discarded_ml=Decimal(6)),
+        MedicationEntry("methylprednisolone_acetate", Decimal(40), Decimal(1), "MP-1"),
+        sample_notes.triamcinolone("0.5"),
+    )
+    site = replace(note.entry.sites[0], medications=medications)
+    note = sample_notes.make_note(replace(note.entry, sites=(site,)), note.patient)
+
+    _header, rows = read_back(written([note]))
+
+    assert [(r["code"], r["modifiers"], r["units"], r["dose_mg"]) for r in rows] == [
+        ("20552", "", "1", ""),
+        ("J0665", "", "40", "20"),
+        ("J0665", "JW", "60", "30"),
+        ("J1010", "JZ", "40", "40"),
+        ("J3301", "", "2", "20"),
+    ]

@@ -49,7 +49,8 @@ def test_thirty_sites_sum_to_the_totals_and_the_procedure_code(many_sites: Rende
     words = many_sites.words
     assert "Lidocaine 300 mg 3.47 mg/kg" in words
     assert "CPT 20553 Trigger point injection(s), three or more muscles 1" in words
-    assert "Distinct muscles counted for the procedure code: 30." in words
+    # 30 sites, 10 of them bilateral: 40 muscles (DOMAIN.md, CPT: left and right are two).
+    assert "Distinct muscles counted for the procedure code: 40." in words
 
 
 def test_a_5000_character_note_prints_whole_across_pages(long_text: RenderedNote) -> None:

@@ -190,8 +190,9 @@ def test_the_coding_summary_lists_cpt_hcpcs_and_icd10_with_units(
     ) in single_site.text  # fmt: skip
     words = with_addenda.words
     assert "CPT 76942 Ultrasonic guidance for needle placement" in words
-    assert "HCPCS J0665 Bupivacaine, per 0.5 mg 25 12.5 mg" in words
-    assert "HCPCS J1010 Methylprednisolone acetate, per 1 mg 20 20 mg" in words
+    # Single-dose vials, nothing discarded: JZ (DOMAIN.md, CPT; CMS JW/JZ FAQ).
+    assert "HCPCS J0665 JZ Bupivacaine, per 0.5 mg 25 12.5 mg" in words
+    assert "HCPCS J1010 JZ Methylprednisolone acetate, per 1 mg 20 20 mg" in words
 
 
 def test_the_signature_block_names_signer_time_attestation_and_hash(

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.services.conftest import CLINIC_TIME as SERVICES_CLINIC_TIME
+from tests.services.conftest import NOW as SERVICES_NOW
+from tests.services.conftest import PASSWORD, Services, actor_for, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.coding import derive_codes
 from tpi_desk.clinical.record import (
@@ -33,6 +36,7 @@ from tpi_desk.models.people import User
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.models.settings import ClinicSetting
 from tpi_desk.services.demo_data import generate_demo_data
+from tpi_desk.services.dto import PatientRecord, ProviderRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError
 from tpi_desk.services.export.exporting import (
     DEFAULT_CLINIC_NAME,
@@ -241,12 +245,15 @@ def test_the_csv_holds_each_sessions_derived_codes(
     assert session_ids == list(summary.session_ids)
     for session_id in session_ids:
         record = queries.load(int(session_id))
+        # The session's share of its day's claim: analysed with the patient's other sessions
+        # (one procedure line per patient and day, DOMAIN.md, CPT).
+        analysis = queries.analyse(record.entry, record.patient.id, session_id=record.id)
         expected = [
-            (line.code_system, line.code, str(line.units))
-            for line in derive_codes(record.entry, catalog).all_lines
+            (line.code_system, line.code, ";".join(line.modifiers), str(line.units))
+            for line in analysis.coding.claim_lines
         ]
         found = [
-            (row["code_system"], row["code"], row["units"])
+            (row["code_system"], row["code"], row["modifiers"], row["units"])
             for row in rows
             if row["session_id"] == session_id
         ]
@@ -349,3 +356,40 @@ def test_administrators_may_not_export_notes(demo: Database, catalog: Catalog) -
 
     with pytest.raises(PermissionDenied, match="may not export notes"):
         service(demo, catalog).select(WHOLE_DEMO, actor=Actor(admin.id, "kadmin", Role.ADMIN))
+
+
+def test_a_patients_day_is_billed_with_one_procedure_line_over_all_its_muscles(
+    database: Database,
+    catalog: Catalog,
+    services: Services,
+    patient: PatientRecord,
+    physician: ProviderRecord,
+    tmp_path: Path,
+) -> None:
+    # DOMAIN.md, CPT: one 20552/20553 per patient per date of service over all the day's
+    # muscles. Morning: bilateral upper trapezius + left levator scapulae (3 muscles) with
+    # triamcinolone 20 mg (J3301 x2); later: right rhomboid major with triamcinolone 10 mg
+    # (J3301 x1). The day: 4 muscles, 20553 once, on the morning session's rows.
+    day = datetime(2026, 11, 20, 8, 0, tzinfo=SERVICES_CLINIC_TIME)
+    triamcinolone = MedicationEntry(
+        "triamcinolone_acetonide", Decimal(40), Decimal("0.25"), "TK-89", date(2027, 1, 31)
+    )
+    later_site = SiteEntry("rhomboid_major", Side.RIGHT, medications=(triamcinolone,))
+    ids = []
+    for entry in (
+        two_site_entry(day),
+        two_site_entry(day + timedelta(hours=2), sites=(later_site,)),
+    ):
+        draft = services.drafts.create(patient.id, physician.id, entry, actor=actor_for(physician))
+        signed = services.signing.sign(
+            draft.id, draft.version, physician.id, actor=actor_for(physician), password=PASSWORD
+        )
+        ids.append(str(signed.id))
+    claims = tmp_path / "claims.csv"
+    export = ExportService(database.session_factory, catalog, clock=lambda: SERVICES_NOW)
+
+    export.export(ExportCriteria(date(2026, 11, 20), date(2026, 11, 20)), csv_path=claims)
+
+    with claims.open(encoding="utf-8", newline="") as handle:
+        rows = [(r["session_id"], r["code"], r["units"]) for r in csv.DictReader(handle)]
+    assert rows == [(ids[0], "20553", "1"), (ids[0], "J3301", "2"), (ids[1], "J3301", "1")]

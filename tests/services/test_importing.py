@@ -31,7 +31,8 @@ def test_import_creates_patient_provider_and_a_draft_with_codes(services: Servic
     assert loaded.status is NoteStatus.DRAFT
     assert loaded.entry == document.session
     assert loaded.provider.facts == PHYSICIAN
-    assert [(line.code, line.units) for line in result.analysis.coding.cpt] == [("20552", 1)]
+    # Bilateral upper trapezius + left levator scapulae: 3 muscles (DOMAIN.md, CPT).
+    assert [(line.code, line.units) for line in result.analysis.coding.cpt] == [("20553", 1)]
     assert ("J3301", 2) in [(line.code, line.units) for line in result.analysis.coding.hcpcs]
 
 

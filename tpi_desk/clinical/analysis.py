@@ -11,9 +11,16 @@ from tpi_desk.clinical.alerts import Alert, session_alerts
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.checklist import Checklist, signing_checklist
 from tpi_desk.clinical.coding import CodingSummary, derive_codes
+from tpi_desk.clinical.coding_alerts import coding_alerts, with_coding_alerts
 from tpi_desk.clinical.dosing import DrugTotal, combined_local_anaesthetic_fraction, dose_totals
 from tpi_desk.clinical.problems import FieldProblem
-from tpi_desk.clinical.record import PatientFacts, PriorSession, ProviderFacts, SessionEntry
+from tpi_desk.clinical.record import (
+    Coverage,
+    PatientFacts,
+    PriorSession,
+    ProviderFacts,
+    SessionEntry,
+)
 from tpi_desk.clinical.settings import CodingSettings, SafetySettings
 from tpi_desk.clinical.validation import validate_entry
 
@@ -64,9 +71,15 @@ def analyse_session(
         provider=provider,
         safety=safety,
     )
+    coverage = patient.coverage if patient is not None else Coverage.UNKNOWN
+    alerts = with_coding_alerts(
+        alerts, coding_alerts(entry, catalog, coverage=coverage, history=history)
+    )
     checklist = signing_checklist(entry, catalog, alerts=alerts, patient=patient)
     return SessionAnalysis(
-        coding=derive_codes(entry, catalog, settings or CodingSettings()),
+        coding=derive_codes(
+            entry, catalog, settings or CodingSettings(), coverage=coverage, history=history
+        ),
         dose_totals=totals,
         combined_anaesthetic_fraction=combined_local_anaesthetic_fraction(totals, catalog),
         alerts=alerts,

@@ -168,7 +168,7 @@ def _print_result(
         file=out,
     )
     code_text = "; ".join(
-        f"{line.code_system} {line.code} x{line.units}"
+        f"{line.code_system} {'-'.join((line.code, *line.modifiers))} x{line.units}"
         + (f" ({line.drug_id} {line.dose_mg} mg)" if line.drug_id else "")
         for line in analysis.coding.all_lines
     )

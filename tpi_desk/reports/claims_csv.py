@@ -1,4 +1,9 @@
-"""Claim lines as CSV: one row per billable CPT or HCPCS line of each exported note."""
+"""Claim lines as CSV: one row per billable CPT or HCPCS line of each exported note.
+
+The lines are the note's share of the claim of its date of service (``claim_lines``): the
+procedure code is reported once per patient, date and kind, counted over the muscles of all
+that day's signed sessions, on the earliest of them; the others keep their drug and guidance
+lines."""
 
 from __future__ import annotations
 
@@ -48,7 +53,7 @@ def claim_rows(note: NoteData) -> Iterator[tuple[str, ...]]:
     """The note's claim lines (CPT first, then HCPCS drug lines), cells in CLAIM_COLUMNS order."""
     coding = note.analysis.coding
     diagnoses = LIST_SEPARATOR.join(coding.icd10)
-    for line in coding.all_lines:
+    for line in coding.claim_lines:
         cells = (
             note.entry.performed_at.date().isoformat(),
             note.patient.mrn,

@@ -353,6 +353,7 @@ def signed_note_with_addenda() -> NoteData:
         ultrasound_guided=True,
         ultrasound_image_retained=True,
         ultrasound_device="Butterfly iQ3, linear preset",
+        ultrasound_interpretation="Needle tip seen entering the serratus anterior; pleura intact.",
         consent_obtained=True,
         time_out_performed=True,
         pain_before=8,

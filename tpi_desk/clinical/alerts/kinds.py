@@ -39,6 +39,13 @@ class AlertCode(StrEnum):
     DRY_NEEDLING_SCOPE = "dry_needling_scope"
     INJECTION_SCOPE = "injection_scope"
     CREDENTIALS_UNKNOWN = "credentials_unknown"
+    # Coding warnings (clinical/coding_alerts.py).
+    NCCI_SAME_MUSCLE_TPI_AND_DRY_NEEDLING = "ncci_same_muscle_tpi_and_dry_needling"
+    ONE_TPI_CODE_PER_DAY = "one_tpi_code_per_day"
+    ONE_DRY_NEEDLING_CODE_PER_DAY = "one_dry_needling_code_per_day"
+    MEDICARE_DRY_NEEDLING_NOT_COVERED = "medicare_dry_needling_not_covered"
+    ULTRASOUND_INTERPRETATION_MISSING = "ultrasound_interpretation_missing"
+    POST_COVID_CONDITION_MISSING = "post_covid_condition_missing"
 
 
 # Hard stops (issue 12): blocking until the clinician types an override reason; with one

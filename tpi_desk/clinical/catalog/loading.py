@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tpi_desk.clinical.catalog.coding_rules import load_coding_rules
 from tpi_desk.clinical.catalog.contractors import load_contractors
 from tpi_desk.clinical.catalog.documentation import load_documentation
 from tpi_desk.clinical.catalog.entries import (
@@ -210,4 +211,5 @@ def load_catalog(directory: Path) -> Catalog:
         steroid_equivalence=load_steroid_equivalence(drugs_data, drugs),
         scope=load_scope(loaded["scope.toml"][0]),
         medicare_contractors=load_contractors(contractors_data, documentation.states),
+        coding_rules=load_coding_rules(cpt_data, payer_data),
     )

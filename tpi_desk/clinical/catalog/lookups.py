@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from tpi_desk.clinical.catalog.code_set import CODE_SET, CodeSetUnavailable
+from tpi_desk.clinical.catalog.coding_rules import CodingRules
 from tpi_desk.clinical.catalog.contractors import MedicareContractor
 from tpi_desk.clinical.catalog.documentation import DocumentationVocabulary
 from tpi_desk.clinical.catalog.entries import (
@@ -48,6 +49,8 @@ class Catalog:
     # State x procedure -> the professions allowed (scope.toml).
     scope: ScopeTable = field(default_factory=ScopeTable)
     medicare_contractors: Mapping[str, MedicareContractor] = field(default_factory=dict)
+    # Claim modifiers by role, Medicare dry-needling coverage, code-first diagnoses.
+    coding_rules: CodingRules = field(default_factory=CodingRules)
 
     def medicare_contractor(self, state: str) -> MedicareContractor | None:
         """The Medicare contractor (MAC) for a USPS state code ("NY" -> NGS JK), or None."""
