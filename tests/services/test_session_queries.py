@@ -113,7 +113,8 @@ def test_analysis_uses_the_patients_signed_history(
 
     codes = {alert.code for alert in analysis.alerts}
     assert "sessions_in_12_months" in codes
-    assert [line.code for line in analysis.coding.cpt] == ["20552"]
+    # Bilateral upper trapezius + left levator scapulae: 3 muscles (DOMAIN.md, CPT; issue 12).
+    assert [line.code for line in analysis.coding.cpt] == ["20553"]
     assert analysis.dose_totals[0].drug_id == "lidocaine"
 
 
