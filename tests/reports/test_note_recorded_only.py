@@ -125,8 +125,9 @@ def test_an_override_reason_is_printed_and_marked() -> None:
 
 
 def test_ultrasound_findings_print_when_interpreted(with_addenda: RenderedNote) -> None:
-    assert "Ultrasound findings" not in with_addenda.words
-    note = with_addenda.data
+    note = with_addenda.data  # a guided session
+    uninterpreted = replace(note.entry, ultrasound_interpretation="")
+    assert "Ultrasound findings" not in render(replace(note, entry=uninterpreted)).words
     entry = replace(note.entry, ultrasound_interpretation="Needle tip seen in the muscle belly.")
     words = render(replace(note, entry=entry)).words
     assert "Ultrasound findings Needle tip seen in the muscle belly." in words

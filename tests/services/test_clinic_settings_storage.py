@@ -33,9 +33,14 @@ NEW_VALUE: dict[str, tuple[Any, str]] = {
     "clinic.phone": ("(503) 555-0142", '"(503) 555-0142"'),
     "clinic.logo_path": ("logos/clinic-logo.png", '"logos/clinic-logo.png"'),
     "clinic.location": ("Room 3", '"Room 3"'),
-    "coding.count_sides_separately": (True, "true"),
+    "clinic.state": ("NY", '"NY"'),
+    "clinic.place_of_service": ("22", '"22"'),
+    # Sides count apart by default (DOMAIN.md, CPT); a payer reading "turns it off".
+    "coding.count_sides_separately": (False, "false"),
+    "coding.bill_local_anesthetic_drugs": (False, "false"),
     "signing.require_physician_cosign": (True, "true"),
     "security.idle_lock_minutes": (25, "25"),
+    "safety.steroid_limit_90_days_triamcinolone_mg": (160, "160"),
 }
 
 
@@ -67,7 +72,11 @@ def setting_changes(database: Database) -> list[str]:
 
 def test_a_new_clinic_reads_every_default(settings: ClinicSettingsService) -> None:
     assert settings.load() == ClinicSettings()
-    assert settings.coding_settings() == CodingSettings(count_sides_separately=False)
+    # Left and right of a paired muscle are two muscles unless the clinic says otherwise
+    # (DOMAIN.md, CPT; issue 12); local anaesthetic J-codes are billed unless bundled.
+    assert settings.coding_settings() == CodingSettings(
+        count_sides_separately=True, bill_local_anesthetic_drugs=True
+    )
     assert settings.require_physician_cosign() is False
 
 
