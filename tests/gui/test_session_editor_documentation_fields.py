@@ -151,9 +151,7 @@ def test_invalid_values_are_named_next_to_their_field(qtbot: QtBot, context: App
     )
     assert form.outcome.observation_minutes.property("invalid") is True
     exam_errors = form.exam.errors.text().splitlines()
-    assert "Prior relief: prior relief (%): enter a whole percent from 0 to 100, like 60" in (
-        exam_errors
-    )
+    assert "Prior relief: percent: enter a whole percent from 0 to 100, like 60" in (exam_errors)
     assert any(line.startswith("Function score:") for line in exam_errors)
     assert form.exam.prior_relief_percent.property("invalid") is True
     assert row.errors.text() == "Discarded (mL): enter the mL discarded, like 0.5 (0 when none)"

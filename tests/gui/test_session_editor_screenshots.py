@@ -84,9 +84,11 @@ def test_session_editor_screenshot_shows_a_two_site_session_with_warnings(
     image = _saved(editor.grab().toImage(), screenshots / "session-editor.png")
 
     assert (image.width(), image.height()) == EDITOR_SIZE
-    warnings = [text for text in editor.live_panel.alert_texts() if "Warning" in text]
-    assert any("exceeds the maximum of 300 mg" in text for text in warnings)
-    assert editor.live_panel.ready_heading.text() == "Ready to sign"
+    # Over-maximum lidocaine is a hard stop until an override reason (issue 12).
+    stops = [text for text in editor.live_panel.alert_texts() if "Blocks signing" in text]
+    assert any("exceeds the maximum of 300 mg" in text for text in stops)
+    # The hard stop is the one item left before signing (an override reason releases it).
+    assert editor.live_panel.ready_heading.text() == "Before signing: 1 item open"
 
 
 def test_body_map_screenshot_highlights_recorded_sites(
