@@ -8,11 +8,13 @@ or change, delete or truncate an audit row, and it cannot become the owner.
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -24,17 +26,14 @@ from tests.conftest import POSTGRES_URL_ENV
 from tests.services.conftest import PASSWORD, fast_hasher, patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
+from tpi_desk.commands.database_roles import run_setup_roles
 from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.engine import normalize_url
-from tpi_desk.models.postgres_roles import (
-    APPEND_ONLY_TABLES,
-    DatabaseRoles,
-    main,
-    setup_roles_sql,
-)
+from tpi_desk.models.postgres_roles import APPEND_ONLY_TABLES, DatabaseRoles, setup_roles_sql
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.models.tables import Base
+from tpi_desk.services.errors import UserError
 from tpi_desk.services.integrity.verification import VerificationService
 from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.people.users import UserService
@@ -253,21 +252,25 @@ def test_the_workstation_role_holds_exactly_its_privileges(
     assert granted == expected  # never TRUNCATE, TRIGGER or REFERENCES
 
 
-def test_setup_on_a_database_migrated_before_the_roles_hands_everything_to_the_owner(
-    catalog: Catalog,
-) -> None:
-    """An existing clinic database (migrated by a superuser) is converted by the same script."""
+def test_setup_roles_command_hands_a_database_migrated_before_the_roles_to_the_owner() -> None:
+    """An existing clinic database (migrated by a superuser) is converted by the command."""
     server = _server()
     suffix = uuid.uuid4().hex[:12]
     name = f"tpi_desk_roles_{suffix}"
     roles = DatabaseRoles(owner=f"tpi_owner_{suffix}", workstation=f"tpi_ws_{suffix}")
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     superuser = server.set(database=name)
+    url = superuser.render_as_string(hide_password=False)
+    out = io.StringIO()
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         open_database(superuser).dispose()
-        _run_as(superuser, setup_roles_sql(name, roles))
+        status = run_setup_roles(
+            url, owner=roles.owner, workstation=roles.workstation, print_only=False, stdout=out
+        )
+        assert status == 0
+        assert f"Roles ready on {name}: {roles.owner} owns the schema" in out.getvalue()
         engine = create_engine(superuser)
         try:
             with engine.connect() as connection:
@@ -282,6 +285,13 @@ def test_setup_on_a_database_migrated_before_the_roles_hands_everything_to_the_o
                 assert set(owners) == {roles.owner}
         finally:
             engine.dispose()
+        # Naming the superuser itself as a role would demote it: refused, nothing changed.
+        assert server.username is not None
+        with pytest.raises(UserError, match="is a superuser: choose other role names"):
+            run_setup_roles(
+                url, owner=server.username, workstation="tpi_ws_" + suffix, print_only=False,
+                stdout=out,
+            )  # fmt: skip
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -290,20 +300,48 @@ def test_setup_on_a_database_migrated_before_the_roles_hands_everything_to_the_o
         admin.dispose()
 
 
+def test_setup_roles_command_needs_a_superuser(clinic: ClinicDatabase) -> None:
+    url = clinic.workstation.render_as_string(hide_password=False)
+    with pytest.raises(
+        UserError, match="needs a PostgreSQL superuser in the database URL; nothing was changed"
+    ):
+        run_setup_roles(
+            url, owner=clinic.roles.owner, workstation=clinic.roles.workstation,
+            print_only=False, stdout=io.StringIO(),
+        )  # fmt: skip
+
+
+def test_setup_roles_command_is_for_postgresql_only(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="for a PostgreSQL database"):
+        run_setup_roles(
+            f"sqlite:///{tmp_path / 'tpi-desk.sqlite3'}", owner="tpi_owner",
+            workstation="tpi_workstation", print_only=True, stdout=io.StringIO(),
+        )  # fmt: skip
+    assert not (tmp_path / "tpi-desk.sqlite3").exists()
+
+
 @pytest.mark.parametrize("name", ["Tpi", "1tpi", "pg_owner", "tpi; DROP", "x" * 64])
 def test_role_names_that_would_need_quoting_or_are_reserved_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="role name"):
         DatabaseRoles(owner=name)
+    with pytest.raises(UserError, match="role name"):
+        run_setup_roles(
+            "postgresql://admin@db.clinic.example/tpi_desk", owner=name,
+            workstation="tpi_workstation", print_only=True, stdout=io.StringIO(),
+        )  # fmt: skip
 
 
-def test_the_script_printed_for_psql_is_one_transaction(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["tpi_desk", "--owner", "clinic_owner", "--workstation", "clinic_app"]) == 0
-    script = capsys.readouterr().out
+def test_the_script_printed_for_psql_is_one_transaction() -> None:
+    out = io.StringIO()
+    status = run_setup_roles(
+        "postgresql://admin@db.clinic.example/tpi_desk", owner="clinic_owner",
+        workstation="clinic_app", print_only=True, stdout=out,
+    )  # fmt: skip
+    script = out.getvalue()
+    assert status == 0
     assert script.startswith("\\set ON_ERROR_STOP on\nBEGIN;\n")
     assert script.endswith("COMMIT;\n")
     assert 'ALTER DATABASE "tpi_desk" OWNER TO "clinic_owner";' in script
     assert "TRUNCATE" not in script and "TRIGGER" not in script
-    with pytest.raises(SystemExit):
-        main(["tpi_desk", "--owner", "same", "--workstation", "same"])
+    with pytest.raises(ValueError, match="two different roles"):
+        DatabaseRoles("same", "same")

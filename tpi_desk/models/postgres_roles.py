@@ -8,16 +8,13 @@ table's owner or a superuser do that), nor switch triggers off for its session
 (``session_replication_role`` is a superuser setting).
 
 ``setup_roles_sql`` writes the script a database administrator runs once, connected to the
-clinic's database as a superuser (or a role with CREATEROLE that owns the database), and
-again after every upgrade that adds tables: it is idempotent. ``python -m
-tpi_desk.models.postgres_roles`` prints it (see docs/postgresql.md).
+clinic's database as a superuser, and again after every upgrade that adds tables: it is
+idempotent. ``tpi-desk db setup-roles`` runs or prints it (see docs/postgresql.md).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -108,25 +105,17 @@ def workstation_grants_sql(roles: DatabaseRoles) -> list[str]:
     ]
 
 
-def drop_roles_sql(roles: DatabaseRoles) -> list[str]:
-    """Remove both roles' rights in the current database, then the roles (for tests/teardown).
-
-    Run it connected to the database the roles were set up on, after handing the database to
-    another role; a role that still owns objects in another database cannot be dropped.
-    """
-    statements = []
-    for name in (roles.workstation, roles.owner):
-        statements.append(f"DROP OWNED BY {_quoted(name)}")
-        statements.append(f"DROP ROLE IF EXISTS {_quoted(name)}")
-    return statements
-
-
 def _create_role(name: str) -> str:
-    """A login role with no special powers, created if missing and stripped of them if not."""
+    """A login role with no special powers, created if missing and stripped of them if not.
+
+    A superuser (the one running the setup, or any other) is never demoted: the setup stops.
+    """
     attributes = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT"
     return (
         "DO $setup$ BEGIN "
-        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(name)}) THEN "
+        f"IF EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(name)} AND rolsuper) THEN "
+        f"RAISE EXCEPTION 'role {name} is a superuser: choose other role names'; "
+        f"ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(name)}) THEN "
         f"CREATE ROLE {_quoted(name)} {attributes}; "
         "ELSE "
         f"ALTER ROLE {_quoted(name)} {attributes}; "
@@ -178,30 +167,3 @@ def _quoted(identifier: str) -> str:
 
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print the setup script for psql: ``python -m tpi_desk.models.postgres_roles DB``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m tpi_desk.models.postgres_roles",
-        description="Print the SQL that creates TPI Desk's owner and workstation roles "
-        "for one PostgreSQL database (run it with psql as a superuser).",
-    )
-    parser.add_argument("database", help="the clinic database, e.g. tpi_desk")
-    parser.add_argument("--owner", default=DEFAULT_OWNER, help="migrations run as it")
-    parser.add_argument("--workstation", default=DEFAULT_WORKSTATION, help="the app connects as it")
-    args = parser.parse_args(argv)
-    try:
-        roles = DatabaseRoles(args.owner, args.workstation)
-    except ValueError as error:
-        parser.error(str(error))
-    print("\\set ON_ERROR_STOP on")
-    print("BEGIN;")
-    for statement in setup_roles_sql(args.database, roles):
-        print(f"{statement};")
-    print("COMMIT;")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
