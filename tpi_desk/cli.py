@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore_cmd.add_argument("file", metavar="FILE")
 
     _add_users_parser(commands)
+    _add_db_parser(commands)
     commands.add_parser(
         "verify",
         help="check the signature chain and the audit log for changes made outside the app",
@@ -112,6 +113,28 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     return parser
+
+
+def _add_db_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tpi-desk db setup-roles` (commands/database_roles.py, docs/postgresql.md)."""
+    db = commands.add_parser("db", help="PostgreSQL administration")
+    actions = db.add_subparsers(dest="db_action", metavar="ACTION", required=True)
+    setup = actions.add_parser(
+        "setup-roles",
+        help="create the owner and workstation roles (as a PostgreSQL superuser)",
+        description=(
+            "Create (or repair) the owner role that migrations run as and the workstation "
+            "role the app connects as, with only the rights the app needs; run it again after "
+            "each upgrade. --database names the clinic database, connected as a superuser."
+        ),
+    )
+    setup.add_argument("--owner", default="tpi_owner", help="the owner role (tpi_owner)")
+    setup.add_argument(
+        "--workstation", default="tpi_workstation", help="the app's role (tpi_workstation)"
+    )
+    setup.add_argument(
+        "--print", action="store_true", help="print the SQL for psql instead of running it"
+    )
 
 
 def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -56,6 +56,16 @@ def run_command(
             from tpi_desk.commands.users import run_users
 
             return run_users(url, args, stdin=sys.stdin, stdout=stdout, stderr=stderr)
+        if command == "db":
+            from tpi_desk.commands.database_roles import run_setup_roles
+
+            return run_setup_roles(
+                url,
+                owner=args.owner,
+                workstation=args.workstation,
+                print_only=args.print,
+                stdout=stdout,
+            )
         if command == "verify":
             from tpi_desk.commands.verify import run_verify
 
