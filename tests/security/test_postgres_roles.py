@@ -30,6 +30,7 @@ from tpi_desk.commands.database_roles import run_setup_roles
 from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.engine import normalize_url
+from tpi_desk.models.errors import DatabaseOpenError
 from tpi_desk.models.postgres_roles import APPEND_ONLY_TABLES, DatabaseRoles, setup_roles_sql
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.models.tables import Base
@@ -69,6 +70,15 @@ def _run_as(url: URL, statements: list[str]) -> None:
         with engine.begin() as connection:
             for statement in statements:
                 connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def _run_as_returning(url: URL, query: str) -> str:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return str(connection.exec_driver_sql(query).scalar_one())
     finally:
         engine.dispose()
 
@@ -229,6 +239,20 @@ def test_the_app_works_through_the_workstation_role_and_the_chains_stay_intact(
     finally:
         app.dispose()
     assert report.intact, report.findings
+
+
+def test_only_the_owner_upgrades_the_schema(clinic: ClinicDatabase) -> None:
+    """The workstation role opening an older schema is told to upgrade as the owner."""
+    head = _run_as_returning(clinic.superuser, "SELECT version_num FROM alembic_version")
+    _run_as(clinic.superuser, ["UPDATE alembic_version SET version_num = '0003'"])
+    try:
+        with pytest.raises(DatabaseOpenError, match="which only its owner role may run"):
+            open_database(clinic.workstation)
+        assert _run_as_returning(clinic.superuser, "SELECT version_num FROM alembic_version") == (
+            "0003"
+        )
+    finally:
+        _run_as(clinic.superuser, [f"UPDATE alembic_version SET version_num = '{head}'"])
 
 
 def test_the_workstation_role_holds_exactly_its_privileges(

@@ -97,9 +97,21 @@ def _bring_to_head(engine: Engine, revision: str | None, *, upgrade: bool, place
     except SQLAlchemyError as error:
         raise DatabaseOpenError(
             _sqlite_refusal(place, error)
+            or _not_the_owner(error, place, head)
             or f"The database {place} could not be prepared for this version of TPI Desk "
             f"({_first_line(error)})."
         ) from error
+
+
+def _not_the_owner(error: SQLAlchemyError, place: str, head: str) -> str | None:
+    """PostgreSQL: the app's workstation role may not migrate; the owner role does."""
+    if getattr(getattr(error, "orig", None), "sqlstate", None) != "42501":
+        return None
+    return (
+        f"The database {place} needs an upgrade to schema {head}, which only its owner role may "
+        "run: connect once as the owner, then run `tpi-desk db setup-roles` again (see "
+        "docs/postgresql.md). Nothing was changed."
+    )
 
 
 def _probe_sqlite_file(path: Path, check_integrity: bool) -> str | None:
