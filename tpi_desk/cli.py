@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_db_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`tpi-desk db setup-roles` (commands/database_roles.py, docs/postgresql.md)."""
+    """`tpi-desk db setup-roles|upgrade` (commands/database_roles.py, docs/postgresql.md)."""
     db = commands.add_parser("db", help="PostgreSQL administration")
     actions = db.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     setup = actions.add_parser(
@@ -134,6 +134,10 @@ def _add_db_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     setup.add_argument(
         "--print", action="store_true", help="print the SQL for psql instead of running it"
+    )
+    actions.add_parser(
+        "upgrade",
+        help="bring the schema up to this version (on PostgreSQL: as the owner role)",
     )
 
 

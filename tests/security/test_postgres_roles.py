@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import POSTGRES_URL_ENV
 from tests.services.conftest import PASSWORD, fast_hasher, patient_facts, two_site_entry
+from tpi_desk.cli import main as cli_main
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
 from tpi_desk.commands.database_roles import run_setup_roles
@@ -369,3 +370,41 @@ def test_the_script_printed_for_psql_is_one_transaction() -> None:
     assert "TRUNCATE" not in script and "TRIGGER" not in script
     with pytest.raises(ValueError, match="two different roles"):
         DatabaseRoles("same", "same")
+
+
+def test_the_documented_steps_through_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/postgresql.md: setup-roles as the superuser, upgrade as the owner, setup-roles again."""
+    server = _server()
+    suffix = uuid.uuid4().hex[:12]
+    name = f"tpi_desk_roles_{suffix}"
+    roles = DatabaseRoles(owner=f"tpi_owner_{suffix}", workstation=f"tpi_ws_{suffix}")
+    password = secrets.token_hex(16)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    superuser = server.set(database=name).render_as_string(hide_password=False)
+    owner = server.set(database=name, username=roles.owner, password=password)
+    setup = ["db", "setup-roles", "--owner", roles.owner, "--workstation", roles.workstation]
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        assert cli_main(["--database", superuser, *setup]) == 0
+        _run_as(server.set(database=name), [f"ALTER ROLE \"{roles.owner}\" PASSWORD '{password}'"])
+        owner_url = owner.render_as_string(hide_password=False)
+        assert cli_main(["--database", owner_url, "db", "upgrade"]) == 0
+        assert cli_main(["--database", superuser, *setup]) == 0
+        out = capsys.readouterr().out
+        assert "The database schema is up to date" in out
+        assert out.count(f"Roles ready on {name}") == 2
+        assert (
+            _run_as_returning(
+                server.set(database=name),
+                "SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables "
+                "WHERE schemaname = 'public'",
+            )
+            == roles.owner
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for role in (roles.workstation, roles.owner):
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()

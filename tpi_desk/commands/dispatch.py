@@ -57,8 +57,10 @@ def run_command(
 
             return run_users(url, args, stdin=sys.stdin, stdout=stdout, stderr=stderr)
         if command == "db":
-            from tpi_desk.commands.database_roles import run_setup_roles
+            from tpi_desk.commands.database_roles import run_setup_roles, run_upgrade
 
+            if args.db_action == "upgrade":
+                return run_upgrade(url, stdout=stdout)
             return run_setup_roles(
                 url,
                 owner=args.owner,
