@@ -391,8 +391,18 @@ def test_the_documented_steps_through_the_command_line(capsys: pytest.CaptureFix
         owner_url = owner.render_as_string(hide_password=False)
         assert cli_main(["--database", owner_url, "db", "upgrade"]) == 0
         assert cli_main(["--database", superuser, *setup]) == 0
+        _run_as(
+            server.set(database=name),
+            [f"ALTER ROLE \"{roles.workstation}\" PASSWORD '{password}'"],
+        )
+        workstation = server.set(database=name, username=roles.workstation, password=password)
+        demo = ["demo-data", "--patients", "3", "--sessions", "6", "--seed", "7"]
+        workstation_url = workstation.render_as_string(hide_password=False)
+        assert cli_main(["--database", workstation_url, *demo]) == 0  # bulk load, sequences
+        assert cli_main(["--database", workstation_url, "verify"]) == 0
         out = capsys.readouterr().out
         assert "The database schema is up to date" in out
+        assert "Intact: " in out
         assert out.count(f"Roles ready on {name}") == 2
         assert (
             _run_as_returning(
