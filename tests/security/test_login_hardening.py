@@ -1,15 +1,16 @@
-"""Issue 13, item 7: the lockout holds under concurrent guessing, and refused sign-ins all
-look alike (answer and timing)."""
+"""Issue 13, item 7: the lockout holds under concurrent guessing, refused sign-ins all look
+alike (answer and timing), and passwords are hashed with argon2id at OWASP's minimum."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Literal
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type, extract_parameters
 from sqlalchemy import select
 
 from tests.security.conftest import PASSWORD, Desk, Staff, audit_actions
@@ -173,3 +174,32 @@ def test_unknown_locked_and_wrong_password_sign_ins_look_alike(desk: Desk, staff
     # Before issue 13 a locked account answered ten times faster than a wrong password.
     for other in (unknown, locked):
         assert 0.5 * wrong <= other <= 2.0 * wrong, (wrong, unknown, locked)
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_minimum_or_above() -> None:
+    parameters = extract_parameters(default_password_hasher().hash("a synthetic passphrase"))
+
+    assert parameters.type is Type.ID
+    assert parameters.memory_cost >= 19 * 1024
+    assert parameters.time_cost >= 2
+
+
+def test_an_older_cheaper_hash_is_upgraded_at_the_next_sign_in(desk: Desk, staff: Staff) -> None:
+    def stored_hash() -> str:
+        with desk.database.session_factory() as db:
+            value = db.scalar(select(User.password_hash).where(User.username == "rvarga"))
+        assert value is not None
+        return value
+
+    old = extract_parameters(stored_hash())
+    assert old.memory_cost < 19 * 1024  # the staff fixture hashes with the cheapest cost
+    authenticator = Authenticator(
+        desk.database.session_factory, hasher=default_password_hasher(), clock=desk.clock
+    )
+
+    assert authenticator.authenticate("rvarga", PASSWORD).username == "rvarga"
+
+    upgraded = extract_parameters(stored_hash())
+    assert (upgraded.type, upgraded.memory_cost, upgraded.time_cost) == (Type.ID, 19_456, 2)
+    desk.clock.advance(timedelta(minutes=1))
+    assert authenticator.authenticate("rvarga", PASSWORD).username == "rvarga"
