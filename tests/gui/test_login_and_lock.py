@@ -26,7 +26,7 @@ from tests.gui.window_support import (
 from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import NoteStatus, Role
 from tpi_desk.services.audit.events import AuditAction
-from tpi_desk.services.people.login import MAX_FAILED_LOGINS
+from tpi_desk.services.people.login import MAX_FAILED_LOGINS, SIGN_IN_REFUSED
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app import SignedInDesk, show_backup_warning
 from tpi_desk.ui.app_context import AppContext
@@ -40,7 +40,7 @@ from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 
 IDLE_MS = 150
-NOT_CORRECT = "The username or password is not correct."
+NOT_CORRECT = SIGN_IN_REFUSED
 
 
 def visible_text(root: QWidget) -> str:
@@ -119,9 +119,10 @@ def test_a_failed_sign_in_never_says_which_field_was_wrong(
     assert audit_actions(context, AuditAction.LOGIN_FAILED) == ["nobody-here", "ihartley"]
 
 
-def test_five_failures_lock_the_account_and_say_until_when(
+def test_five_failures_lock_the_account_with_the_same_answer(
     qtbot: QtBot, context: AppContext
 ) -> None:
+    # Issue 13: a locked account answers like a wrong password (no username probing).
     add_physician(context)
     login = LoginDialog(users_of(context), username="ihartley")
     qtbot.addWidget(login)
@@ -129,13 +130,14 @@ def test_five_failures_lock_the_account_and_say_until_when(
         login.password.setText("guessing again")
         login.accept()
     message = login.error_label.text()
-    assert "the account ihartley is locked until" in message
-    assert "ask the clinic admin" in message
+    assert message == NOT_CORRECT
+    assert "the clinic admin can lift the lock" in message
+    assert audit_actions(context, AuditAction.ACCOUNT_LOCKED) == ["ihartley"]
 
     login.password.setText(PASSWORD)  # even the right password is refused while locked
     login.accept()
     assert login.actor is None
-    assert "is locked until" in login.error_label.text()
+    assert login.error_label.text() == NOT_CORRECT
 
 
 def open_editor_window(

@@ -23,7 +23,7 @@ from tpi_desk.services.errors import (
     WrongPassword,
 )
 from tpi_desk.services.integrity.signed_people import people_as_signed
-from tpi_desk.services.people.login import LOCKOUT_PERIOD, MAX_FAILED_LOGINS
+from tpi_desk.services.people.login import LOCKOUT_PERIOD, MAX_FAILED_LOGINS, SIGN_IN_REFUSED
 
 
 def test_the_first_start_asks_for_one_administrator(desk: Desk) -> None:
@@ -117,22 +117,26 @@ def test_sign_in_returns_the_actor_and_failures_never_say_which_part_was_wrong(
     with pytest.raises(LoginFailed) as unknown_user:
         desk.users.authenticate("nobody", PASSWORD)
     assert wrong_password.value.message == unknown_user.value.message
-    assert wrong_password.value.message == "The username or password is not correct."
+    assert wrong_password.value.message == SIGN_IN_REFUSED
+    assert wrong_password.value.message.startswith("The username or password is not correct.")
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(desk: Desk, staff: Staff) -> None:
-    for _ in range(MAX_FAILED_LOGINS - 1):
-        with pytest.raises(LoginFailed):
+    # Issue 13: a locked account gets the same answer as a wrong password or an unknown
+    # username (the old AccountLocked message named the account: usernames could be probed).
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(LoginFailed) as refused:
             desk.users.authenticate("ihartley", "guess 123456")
-    with pytest.raises(AccountLocked, match="locked until") as locked:
-        desk.users.authenticate("ihartley", "guess 123456")
+        assert refused.value.message == SIGN_IN_REFUSED
 
-    assert locked.value.locked_until == desk.clock.now + LOCKOUT_PERIOD
-    # Even the right password is refused while locked.
-    with pytest.raises(AccountLocked):
+    listed = {user.username: user for user in desk.users.list_users(staff.admin)}
+    assert listed["ihartley"].locked_until == desk.clock.now + LOCKOUT_PERIOD
+    # Even the right password is refused while locked, with the same answer.
+    with pytest.raises(LoginFailed) as locked:
         desk.users.authenticate("ihartley", PASSWORD)
+    assert locked.value.message == SIGN_IN_REFUSED
     desk.clock.advance(LOCKOUT_PERIOD - timedelta(seconds=1))
-    with pytest.raises(AccountLocked):
+    with pytest.raises(LoginFailed):
         desk.users.authenticate("ihartley", PASSWORD)
     desk.clock.advance(timedelta(seconds=1))
     assert desk.users.authenticate("ihartley", PASSWORD).username == "ihartley"
@@ -158,7 +162,7 @@ def test_wrong_passwords_when_signing_count_towards_the_lockout(desk: Desk, staf
             desk.users.unlock(staff.physician, "guess 123456")
     with pytest.raises(AccountLocked):
         desk.users.unlock(staff.physician, "guess 123456")
-    with pytest.raises(AccountLocked):
+    with pytest.raises(LoginFailed, match="not correct"):  # issue 13: the same answer
         desk.users.authenticate("ihartley", PASSWORD)
 
 

@@ -1,8 +1,14 @@
 """Sign-in and password confirmation, with lockout after repeated failures.
 
-Passwords are checked outside any transaction (argon2 takes tens of milliseconds and must
-not hold the database's write lock); the outcome (failure count, lock, audit entry) is then
-written in one unit of work that commits whether the password was right or not.
+Each attempt is first counted in the database by one conditional UPDATE (a "claim"): it
+only succeeds while the account is not locked and fewer than ``MAX_FAILED_LOGINS`` attempts
+are open, so a burst of concurrent guesses runs at most that many password checks (issue
+13). The password is then checked outside any transaction (argon2 takes tens of
+milliseconds and must not hold the database's write lock), and the outcome is written in
+one unit of work: a right password clears the count unless the account was locked in the
+meantime (a locked account never signs in), a wrong one locks the account once the count
+reaches the limit. Unknown, locked and wrong-password sign-ins get the same answer after
+the same argon2 work, so the answer does not tell which usernames exist.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum, auto
 
 from argon2 import PasswordHasher
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.record import Role
@@ -28,6 +34,13 @@ from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT_PERIOD = timedelta(minutes=15)
+# The one answer to a refused sign-in, whether the username is unknown, the password wrong
+# or the account locked (issue 13: the old "account ... is locked until" named the account).
+SIGN_IN_REFUSED = (
+    "The username or password is not correct. After "
+    f"{MAX_FAILED_LOGINS} failed attempts an account is locked for "
+    f"{LOCKOUT_PERIOD.seconds // 60} minutes; the clinic admin can lift the lock."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,22 +96,20 @@ class PendingConfirmation:
         return self._check.result()
 
     def finish(self) -> None:
-        """Record the outcome once: a wrong password is counted and audited and raises
-        ``WrongPassword`` (or ``AccountLocked`` when it was one too many)."""
+        """Record the outcome once: a right password clears the attempt counted before the
+        check; a wrong one is audited and raises ``WrongPassword`` (or ``AccountLocked``
+        when it was one too many)."""
         if self._finished:
             return
         self._finished = True
         account, purpose = self._account, self._purpose
-        accepted = self.matched()
-        if accepted and account.failed_logins == 0:
+        if self.matched():
+            self._authenticator._clear_attempts(account.id, self._now)
             return
-        settled = self._authenticator._settle(
-            account, account.username, accepted=accepted, now=self._now, purpose=purpose
-        )
+        settled = self._authenticator._settle_wrong(account, self._now, purpose)
         if settled.outcome is _Outcome.LOCKED:
             raise _locked_error(account.username, settled.locked_until)
-        if settled.outcome is not _Outcome.ACCEPTED:
-            raise WrongPassword(f"The password is not correct; could not {purpose}.")
+        raise WrongPassword(f"The password is not correct; could not {purpose}.")
 
 
 class Authenticator:
@@ -116,26 +127,32 @@ class Authenticator:
         self._clock = clock
 
     def authenticate(self, username: str, password: str) -> Actor:
-        """The actor for ``username``; LoginFailed or AccountLocked otherwise (all audited)."""
+        """The actor for ``username``; LoginFailed otherwise, with one message whether the
+        username is unknown, the password wrong or the account locked (all audited)."""
         name = username.strip()
         account = self._read(select(User).where(User.username == name))
         now = self._clock()
-        if account is not None and _is_locked(account, now):
-            self._settle(account, name, accepted=False, now=now, refused_while_locked=True)
-            raise _locked_error(account.username, account.locked_until)
-        stored_hash = account.password_hash if account else None
-        accepted = password_matches(self.hasher, stored_hash, password)
+        if account is None:
+            password_matches(self.hasher, None, password)  # as slow as a real check
+            self._audit_unknown(name, now)
+            raise LoginFailed(SIGN_IN_REFUSED)
+        if not self._claim_attempt(account.id, now):
+            password_matches(self.hasher, None, password)  # as slow as a real check
+            self._audit_refusal(account.id, "account locked", now, None)
+            raise LoginFailed(SIGN_IN_REFUSED)
+        stored_hash = account.password_hash
+        if not password_matches(self.hasher, stored_hash, password):
+            self._settle_wrong(account, now, None)
+            raise LoginFailed(SIGN_IN_REFUSED)
         rehashed = None
-        if accepted and stored_hash and self.hasher.check_needs_rehash(stored_hash):
-            rehashed = self.hasher.hash(password)  # the clinic raised the hashing cost
-        settled = self._settle(account, name, accepted=accepted, now=now, rehashed=rehashed)
-        if settled.outcome is _Outcome.ACCEPTED and settled.actor is not None:
-            return settled.actor
-        if settled.outcome is _Outcome.LOCKED:
-            raise _locked_error(name, settled.locked_until)
+        if stored_hash and self.hasher.check_needs_rehash(stored_hash):
+            rehashed = self.hasher.hash(password)  # older, cheaper parameters: upgrade now
+        settled = self._settle_sign_in(account.id, now, rehashed)
         if settled.outcome is _Outcome.DISABLED:
             raise LoginFailed("This account is disabled; ask the clinic admin.")
-        raise LoginFailed()
+        if settled.outcome is not _Outcome.ACCEPTED or settled.actor is None:
+            raise LoginFailed(SIGN_IN_REFUSED)
+        return settled.actor
 
     def confirm(self, actor: Actor | None, password: str, *, purpose: str) -> None:
         """Check the signed-in ``actor``'s password again before ``purpose`` ("sign the note").
@@ -147,17 +164,19 @@ class Authenticator:
     def begin_confirm(
         self, actor: Actor | None, password: str, *, purpose: str
     ) -> PendingConfirmation:
-        """Start ``confirm``: refuse a disabled or locked account now, and run the argon2
-        check in a worker thread (argon2 releases the GIL) while the caller prepares its
-        work; the caller commits nothing before ``matched()`` and calls ``finish()``."""
+        """Start ``confirm``: refuse a disabled or locked account now, count the attempt,
+        and run the argon2 check in a worker thread (argon2 releases the GIL) while the
+        caller prepares its work; the caller commits nothing before ``matched()`` and calls
+        ``finish()``."""
         if actor is None:
             raise PermissionDenied(f"Sign in first: only a signed-in user may {purpose}.")
         account = self._read(select(User).where(User.id == actor.user_id))
         if account is None or not account.active:
             raise PermissionDenied(f"Your account is disabled; you may not {purpose}.")
         now = self._clock()
-        if _is_locked(account, now):
-            raise _locked_error(account.username, account.locked_until)
+        if not self._claim_attempt(account.id, now):
+            self._audit_refusal(account.id, "account locked", now, purpose)
+            raise _locked_error(account.username, self._locked_until(account.id, now))
         check = _PASSWORD_CHECKS.submit(
             password_matches, self.hasher, account.password_hash, password
         )
@@ -179,73 +198,142 @@ class Authenticator:
                 failed_logins=row.failed_logins,
             )
 
-    def _settle(
-        self,
-        account: _Account | None,
-        typed_name: str,
-        *,
-        accepted: bool,
-        now: datetime,
-        purpose: str | None = None,
-        refused_while_locked: bool = False,
-        rehashed: str | None = None,
-    ) -> _Settled:
-        """Write the outcome of one password check: counters, lock, rehash, audit entry."""
+    def _claim_attempt(self, user_id: int, now: datetime) -> bool:
+        """Count one attempt before its password is checked: one conditional UPDATE, true
+        only while the account is unlocked and has fewer than the limit of open attempts."""
+
+        def work(db: Session) -> bool:
+            claimed = db.execute(
+                update(User)
+                .where(
+                    User.id == user_id,
+                    User.failed_logins < MAX_FAILED_LOGINS,
+                    _unlocked(now),
+                )
+                .values(failed_logins=User.failed_logins + 1)
+                .execution_options(synchronize_session=False)
+            )
+            return _rowcount(claimed) == 1
+
+        return run_unit_of_work(self._session_factory, "check the password", work)
+
+    def _clear_attempts(self, user_id: int, now: datetime) -> None:
+        """A right password (re-authentication): the open attempts are forgiven."""
+
+        def work(db: Session) -> None:
+            db.execute(
+                update(User)
+                .where(User.id == user_id, User.failed_logins > 0, _unlocked(now))
+                .values(failed_logins=0)
+                .execution_options(synchronize_session=False)
+            )
+
+        run_unit_of_work(self._session_factory, "record the password check", work)
+
+    def _settle_sign_in(self, user_id: int, now: datetime, rehashed: str | None) -> _Settled:
+        """The right password at sign-in: accepted only if the account is still active and
+        unlocked (a concurrent burst of wrong guesses may have locked it meanwhile)."""
 
         def work(db: Session) -> _Settled:
-            row = None if account is None else db.get(User, account.id, with_for_update=True)
-            if row is None:
-                record_event(
-                    db,
-                    None,
-                    AuditAction.LOGIN_FAILED,
-                    "user",
-                    None,
-                    "unknown username",
-                    at=now,
-                    who=typed_name,
-                )
-                return _Settled(_Outcome.REFUSED)
-            if refused_while_locked:
-                _audit_failure(db, row, "account locked", now, purpose)
-                return _Settled(_Outcome.LOCKED, locked_until=row.locked_until)
-            if not accepted:
-                return self._count_failure(db, row, now, purpose)
-            if not row.active:
-                _audit_failure(db, row, "account disabled", now, purpose)
-                return _Settled(_Outcome.DISABLED)
-            row.failed_logins = 0
-            row.locked_until = None
+            values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
             if rehashed is not None:
-                row.password_hash = rehashed
-            actor = Actor(row.id, row.username, row.role, row.credentials, row.display_name)
-            if purpose is None:
+                values["password_hash"] = rehashed
+            accepted = db.execute(
+                update(User)
+                .where(User.id == user_id, User.active.is_(True), _unlocked(now))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            row = db.get(User, user_id, populate_existing=True)
+            if row is None:
+                return _Settled(_Outcome.REFUSED)
+            if _rowcount(accepted) == 1:
+                actor = Actor(row.id, row.username, row.role, row.credentials, row.display_name)
                 record_event(db, actor, AuditAction.LOGIN, "user", row.id, at=now)
-            return _Settled(_Outcome.ACCEPTED, actor=actor)
+                return _Settled(_Outcome.ACCEPTED, actor=actor)
+            if not row.active:
+                _audit_failure(db, row, "account disabled", now, None)
+                return _Settled(_Outcome.DISABLED)
+            _audit_failure(db, row, "account locked", now, None)
+            return _Settled(_Outcome.LOCKED, locked_until=row.locked_until)
 
         return run_unit_of_work(self._session_factory, "record the sign-in", work)
 
-    def _count_failure(
-        self, db: Session, row: User, now: datetime, purpose: str | None
-    ) -> _Settled:
-        _audit_failure(db, row, "wrong password", now, purpose)
-        row.failed_logins += 1
-        if row.failed_logins < MAX_FAILED_LOGINS:
-            return _Settled(_Outcome.REFUSED)
-        row.failed_logins = 0
-        row.locked_until = now + LOCKOUT_PERIOD
-        record_event(
-            db,
-            None,
-            AuditAction.ACCOUNT_LOCKED,
-            "user",
-            row.id,
-            f"{MAX_FAILED_LOGINS} failed attempts; locked until {row.locked_until.isoformat()}",
-            at=now,
-            user_id=row.id,
-            who=row.username,
-        )
-        return _Settled(_Outcome.LOCKED, locked_until=row.locked_until)
+    def _settle_wrong(self, account: _Account, now: datetime, purpose: str | None) -> _Settled:
+        """A wrong password, already counted: audit it, and lock the account when the open
+        attempts reached the limit."""
+
+        def work(db: Session) -> _Settled:
+            row = db.get(User, account.id)
+            if row is None:
+                return _Settled(_Outcome.REFUSED)
+            _audit_failure(db, row, "wrong password", now, purpose)
+            locked_until = now + LOCKOUT_PERIOD
+            locked = db.execute(
+                update(User)
+                .where(
+                    User.id == account.id,
+                    User.failed_logins >= MAX_FAILED_LOGINS,
+                    _unlocked(now),
+                )
+                .values(failed_logins=0, locked_until=locked_until)
+                .execution_options(synchronize_session=False)
+            )
+            if _rowcount(locked) != 1:
+                return _Settled(_Outcome.REFUSED)
+            record_event(
+                db,
+                None,
+                AuditAction.ACCOUNT_LOCKED,
+                "user",
+                row.id,
+                f"{MAX_FAILED_LOGINS} failed attempts; locked until {locked_until.isoformat()}",
+                at=now,
+                user_id=row.id,
+                who=row.username,
+            )
+            return _Settled(_Outcome.LOCKED, locked_until=locked_until)
+
+        return run_unit_of_work(self._session_factory, "record the password check", work)
+
+    def _audit_unknown(self, typed_name: str, now: datetime) -> None:
+        def work(db: Session) -> None:
+            record_event(
+                db,
+                None,
+                AuditAction.LOGIN_FAILED,
+                "user",
+                None,
+                "unknown username",
+                at=now,
+                who=typed_name,
+            )
+
+        run_unit_of_work(self._session_factory, "record the sign-in", work)
+
+    def _audit_refusal(self, user_id: int, reason: str, now: datetime, purpose: str | None) -> None:
+        def work(db: Session) -> None:
+            row = db.get(User, user_id)
+            if row is not None:
+                _audit_failure(db, row, reason, now, purpose)
+
+        run_unit_of_work(self._session_factory, "record the sign-in", work)
+
+    def _locked_until(self, user_id: int, now: datetime) -> datetime:
+        """When the lock ends (the end of a full lockout period while attempts are open)."""
+        account = self._read(select(User).where(User.id == user_id))
+        until = None if account is None else account.locked_until
+        return until if until is not None and until > now else now + LOCKOUT_PERIOD
+
+
+def _unlocked(now: datetime) -> ColumnElement[bool]:
+    """SQL: the account is not locked at ``now`` (never locked, or the lock has ended)."""
+    return or_(User.locked_until.is_(None), User.locked_until <= now)
+
+
+def _rowcount(result: object) -> int:
+    count = getattr(result, "rowcount", 0)
+    return count if isinstance(count, int) else 0
 
 
 def _audit_failure(db: Session, row: User, reason: str, now: datetime, purpose: str | None) -> None:
@@ -254,11 +342,8 @@ def _audit_failure(db: Session, row: User, reason: str, now: datetime, purpose: 
     record_event(db, None, action, "user", row.id, detail, at=now, user_id=row.id, who=row.username)
 
 
-def _is_locked(account: _Account, now: datetime) -> bool:
-    return account.locked_until is not None and account.locked_until > now
-
-
 def _locked_error(username: str, locked_until: datetime | None) -> AccountLocked:
+    """For a signed-in user asked for their password again (they know their own account)."""
     until = locked_until or datetime.now(UTC)
     local = until.astimezone()
     return AccountLocked(

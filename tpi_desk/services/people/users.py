@@ -112,7 +112,8 @@ class UserService:
             )
 
     def authenticate(self, username: str, password: str) -> Actor:
-        """Sign in: the actor, or LoginFailed / AccountLocked (every attempt is audited)."""
+        """Sign in: the actor, or LoginFailed with one answer for an unknown username, a wrong
+        password and a locked account (every attempt is audited)."""
         return self._auth.authenticate(username, password)
 
     def unlock(self, actor: Actor, password: str) -> None:
