@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tpi_desk.clinical.text_safety import printable
+
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
@@ -19,4 +21,5 @@ class FieldProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        # Paths and messages may quote what was typed; hidden characters are shown escaped.
+        return printable(f"{self.path}: {self.message}")
