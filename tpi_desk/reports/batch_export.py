@@ -22,7 +22,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, PageBreak
 
@@ -89,7 +89,7 @@ def export_batch(
     _refuse_shared_targets(targets)
     total = len(notes) if isinstance(notes, Sized) else None
     started = time.perf_counter()
-    with _Staging() as staging, ExitStack() as open_files:
+    with _Staging() as staging, _OpenFiles(staging) as open_files:
         batch = _Batch(
             staging,
             open_files,
@@ -442,6 +442,21 @@ class _Staging:
             temp.unlink(missing_ok=True)
         for temp, _target in self._folders:
             shutil.rmtree(temp, ignore_errors=True)
+
+
+class _OpenFiles(ExitStack):
+    """The open outputs; closing one can fail too (its last flush on a full disk), and that
+    is reported as an ExportError like any failed write, not as a traceback (issue 13)."""
+
+    def __init__(self, staging: _Staging) -> None:
+        super().__init__()
+        self._staging = staging
+
+    def __exit__(self, *exc: Any) -> bool:
+        suppressed = False
+        with _writes_as_export_errors(self._staging):
+            suppressed = bool(super().__exit__(*exc))
+        return suppressed
 
 
 @contextmanager
