@@ -213,3 +213,13 @@ def test_names_in_other_scripts_stay_accepted() -> None:
         date_of_birth=date(1984, 7, 22),
     )
     assert validate_patient(patient, today=date(2026, 3, 4)) == ()
+
+
+def test_a_problem_never_quotes_hidden_characters_raw(example: Document, catalog: Catalog) -> None:
+    example["diagnoses"][0] = "M79\x1b[31m"
+    with pytest.raises(DocumentInvalid) as caught:
+        parse_session_document(example, catalog)
+    (found,) = caught.value.problems
+    assert found.path == "diagnoses[0]"
+    assert "\x1b" not in found.message
+    assert found.message.startswith("M79\\u001b[31m ")

@@ -20,6 +20,11 @@ class FieldProblem:
     label: str
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages may quote what was typed ("M79<ESC>[31m is not an ICD-10-CM code"): hidden
+        # characters are kept escaped, so no terminal, CSV or dialog shows them raw (issue 13).
+        for name in ("path", "label", "message"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
+
     def __str__(self) -> str:
-        # Paths and messages may quote what was typed; hidden characters are shown escaped.
-        return printable(f"{self.path}: {self.message}")
+        return f"{self.path}: {self.message}"
