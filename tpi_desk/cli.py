@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tpi_desk import __version__
-from tpi_desk.paths import DATABASE_URL_ENV, default_database_url
+from tpi_desk.paths import DATABASE_URL_ENV, default_database_url, keep_files_private
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,6 +189,7 @@ def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_files_private()
     parser = build_parser()
     args = parser.parse_args(argv)
     url = args.database or default_database_url()

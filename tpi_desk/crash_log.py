@@ -6,9 +6,11 @@ The command line and the GUI write to the same file, ``logs/crash.log`` in the d
 from __future__ import annotations
 
 import logging
+import os
 import traceback
 from pathlib import Path
 
+from tpi_desk.clinical.private_files import PRIVATE_FILE_MODE, make_private, private_folder
 from tpi_desk.paths import data_dir
 
 CRASH_LOG_NAME = "crash.log"
@@ -28,7 +30,11 @@ def write_crash_report(error: BaseException) -> str:
     details = "".join(traceback.format_exception(error))
     try:
         path = crash_log_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent.parent)
+        private_folder(path.parent)
+        # Tracebacks can quote patient data: the log is its owner's only (issue 13).
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+        make_private(path)  # also a log written before this rule
         with path.open("a", encoding="utf-8") as handle:
             handle.write(details + "\n")
         return str(path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
+from tpi_desk.clinical.private_files import create_private_files, private_folder
 from tpi_desk.clinical.settings import DATA_DIR_ENV as DATA_DIR_ENV
 from tpi_desk.clinical.settings import DATABASE_URL_ENV as DATABASE_URL_ENV
 from tpi_desk.clinical.settings import WorkstationSettings
@@ -37,6 +38,15 @@ def data_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def keep_files_private() -> None:
+    """At start: every file the app creates is its owner's only, and so is the data folder
+    (created private when first needed; an older one made private now)."""
+    create_private_files()
+    folder = data_dir()
+    if folder.is_dir():
+        private_folder(folder)
 
 
 def default_database_url() -> str:

@@ -46,6 +46,8 @@ EXPECTED_CLINIC = [
     ),
     ("require_physician_cosign", "signing.require_physician_cosign", bool, False),
     ("idle_lock_minutes", "security.idle_lock_minutes", int, 10),
+    # Exported PDFs are named by date and session id unless the clinic asks (issue 13).
+    ("file_names_with_patient", "export.file_names_with_patient", bool, False),
 ]
 EXPECTED_WORKSTATION = [
     ("data_dir", "TPI_DESK_DATA_DIR", str, ""),

@@ -117,6 +117,21 @@ def test_state_place_of_service_and_the_coding_and_safety_settings_are_saved(
     assert again.changed_values() == {}
 
 
+def test_export_file_names_with_the_patient_are_a_saved_switch(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    # Off by default: exported PDFs are named by date and session id (issue 13).
+    dialog = settings_dialog(qtbot, clinic)
+    assert not dialog.export_names.isChecked()
+    dialog.export_names.setChecked(True)
+    assert dialog.changed_values() == {"export.file_names_with_patient": True}
+    assert dialog.save()
+    assert clinic.context.settings.load(actor=clinic.admin).file_names_with_patient is True
+    again = settings_dialog(qtbot, clinic)
+    assert again.export_names.isChecked()
+    assert again.changed_values() == {}
+
+
 def test_the_idle_lock_stays_within_1_to_120_minutes(qtbot: QtBot, clinic: Clinic) -> None:
     dialog = settings_dialog(qtbot, clinic)
     dialog.idle_minutes.setValue(500)

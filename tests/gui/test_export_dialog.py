@@ -239,7 +239,7 @@ def test_merged_export_runs_in_the_background_and_writes_bookmarks_and_claims(
     )
 
 
-def test_one_pdf_per_note_named_by_date_mrn_and_family_name(
+def test_one_pdf_per_note_named_by_date_and_session_id(
     qtbot: QtBot, clinic: Clinic, out: Path
 ) -> None:
     dialog = open_dialog(qtbot, clinic, out)
@@ -251,11 +251,10 @@ def test_one_pdf_per_note_named_by_date_mrn_and_family_name(
 
     assert isinstance(report, ExportReport)
     notes = out / f"notes_{NOVEMBER}"
+    # Named by date and session id, not the patient's name or MRN (issue 13).
     assert sorted(path.name for path in notes.iterdir()) == [
-        "2026-11-03_SYN-1001_Nunez.pdf",
-        "2026-11-10_SYN-1002_Odegard.pdf",
-        "2026-11-17_SYN-1001_Nunez.pdf",
-        "2026-11-24_SYN-1002_Odegard.pdf",
+        f"{record.entry.performed_at.date().isoformat()}_session-{record.id}.pdf"
+        for record in clinic.signed_in_november
     ]
     pages = sum(len(PdfReader(path).pages) for path in notes.iterdir())
     assert report.pages == pages

@@ -176,7 +176,8 @@ def test_save_writes_the_pdf_under_the_billing_name_and_audits_it(
     saved = dialog.save_pdf()
 
     assert saved == target
-    assert suggested[0].name == "2026-11-17_SYN-1001_Nunez.pdf"
+    # Named by date and session id, not the patient (issue 13).
+    assert suggested[0].name == f"2026-11-17_session-{signed.id}.pdf"
     reader = PdfReader(target)
     assert len(reader.pages) == dialog.page_count()
     assert "Ñúñez, Zoë" in "\n".join(page.extract_text() for page in reader.pages)
@@ -257,7 +258,7 @@ def test_print_draws_every_page_on_the_printer(
     assert printed == dialog.page_count()
     assert len(PdfReader(output).pages) == dialog.page_count()
     assert chosen[0].pageLayout().pageSize().id() is QPageSize.PageSizeId.Letter
-    assert chosen[0].docName() == "2026-11-17_SYN-1001_Nunez"
+    assert chosen[0].docName() == f"2026-11-17_session-{signed.id}"
     assert prints_recorded(context) == [signed.id]
 
 

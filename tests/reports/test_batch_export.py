@@ -130,7 +130,8 @@ def test_one_pdf_per_note_named_by_date_mrn_and_family_name(
 ) -> None:
     folder = tmp_path / "notes"
 
-    summary = export_batch(batch, pdf_dir=folder)
+    # Names with the patient only when the clinic asks (issue 13); see tests/security.
+    summary = export_batch(batch, pdf_dir=folder, file_names_with_patient=True)
 
     assert listing(folder) == sorted(
         [
@@ -152,7 +153,7 @@ def test_same_day_notes_of_one_patient_get_numbered_names(tmp_path: Path) -> Non
     folder.mkdir()
     (folder / "unrelated.txt").write_text("kept", encoding="utf-8")
 
-    export_batch(notes, pdf_dir=folder)
+    export_batch(notes, pdf_dir=folder, file_names_with_patient=True)
 
     assert listing(folder) == [
         "2026-03-04_D-104233_Nunez.pdf",
@@ -175,7 +176,7 @@ def test_file_names_are_plain_and_safe_but_readable(family: str, mrn: str, expec
     note = sample_notes.single_site_note()
     note = replace(note, patient=replace(note.patient, family_name=family, mrn=mrn))
 
-    assert note_file_name(note) == expected
+    assert note_file_name(note, with_patient=True) == expected
 
 
 def test_csv_and_json_are_written_with_the_pdf(

@@ -41,6 +41,8 @@ NEW_VALUE: dict[str, tuple[Any, str]] = {
     "signing.require_physician_cosign": (True, "true"),
     "security.idle_lock_minutes": (25, "25"),
     "safety.steroid_limit_90_days_triamcinolone_mg": (160, "160"),
+    # Off by default: exported file names carry no patient name or MRN (issue 13).
+    "export.file_names_with_patient": (True, "true"),
 }
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.text_safety import has_lone_surrogate, printable
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -26,14 +27,27 @@ MUST_BE_BOOLEAN = "must be true or false"
 MUST_BE_NUMBER = "must be a number"
 MUST_BE_WHOLE = "must be a whole number"
 TOO_LARGE = "is too large"
+TOO_SMALL = "is too close to zero to record"
+TOO_MANY_DIGITS = "has too many digits"
+LONE_SURROGATE = "contains an invalid character (a lone surrogate)"
 MUST_BE_DATE = "must be a date like 2026-03-14"
 NOT_ON_CALENDAR = "is not a date on the calendar"
 MUST_BE_DATE_TIME = "must be a date and time like 2026-03-14T09:30:00-05:00"
 MUST_HAVE_OFFSET = "must include a UTC offset, e.g. 2026-03-14T09:30:00-05:00"
+# Dates and times in a record lie in this range of years (issue 13): beyond it, time zone
+# arithmetic overflows (year 1) and no real session or birth date falls there.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+YEAR_OUT_OF_RANGE = f"must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}"
+# Longest text and longest list of texts any field of the format holds; fields with a
+# tighter limit are checked again by validation.
+MAX_TEXT_LENGTH = 20_000
+MAX_TEXT_ITEMS = 100
 
 # Whole numbers in the format are counts and sizes; anything this large is not one.
 _WHOLE_DIGITS = 9  # whole numbers stay below 10**9
-_NUMBER_DIGITS = 12  # decimals stay below 10**12
+_NUMBER_DIGITS = 12  # decimals stay below 10**12 and, unless zero, above 10**-12
+_SIGNIFICANT_DIGITS = 28  # the default decimal context's precision: more would be rounded
 _NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_TIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*", re.DOTALL)
@@ -64,7 +78,7 @@ def child_path(parent: str, key: object) -> str:
     """The path of ``key`` inside the object at ``parent`` (``""`` is the document itself)."""
     if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
         return f"{parent}.{key}" if parent else key
-    quoted = '"' + str(key).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    quoted = '"' + printable(str(key).replace("\\", "\\\\").replace('"', '\\"')) + '"'
     return f"{parent}[{quoted}]"
 
 
@@ -165,17 +179,33 @@ class Fields:
         if not isinstance(raw, str):
             self._fail(key, MUST_BE_TEXT)
             return ""
-        return raw
+        return raw if self._text_fits(child_path(self.path, key), raw) else ""
+
+    def _text_fits(self, path: str, text: str) -> bool:
+        """Whether ``text`` can be stored: not too long, no lone surrogate (reported if not)."""
+        if len(text) > MAX_TEXT_LENGTH:
+            self._reader.report(
+                path, f"must be at most {MAX_TEXT_LENGTH:,} characters (it has {len(text):,})"
+            )
+            return False
+        if has_lone_surrogate(text):
+            self._reader.report(path, LONE_SURROGATE)
+            return False
+        return True
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of texts (absent: empty)."""
         items = self._list(key)
+        if len(items) > MAX_TEXT_ITEMS:
+            self._fail(key, f"can have at most {MAX_TEXT_ITEMS} items (it has {len(items):,})")
+            return ()
         result: list[str] = []
         for index, item in enumerate(items):
-            if isinstance(item, str):
+            path = item_path(child_path(self.path, key), index)
+            if not isinstance(item, str):
+                self._reader.report(path, MUST_BE_TEXT)
+            elif self._text_fits(path, item):
                 result.append(item)
-            else:
-                self._reader.report(item_path(child_path(self.path, key), index), MUST_BE_TEXT)
         return tuple(result)
 
     def flag(self, key: str) -> bool:
@@ -217,6 +247,13 @@ class Fields:
             # No dose, volume or weight has 13 digits; arithmetic on such exponents overflows.
             self._fail(key, TOO_LARGE)
             return None
+        elif value and value.adjusted() < -_NUMBER_DIGITS:
+            # 1E-999999999 would underflow to 0 in arithmetic and be stored as 0 (issue 13).
+            self._fail(key, TOO_SMALL)
+            return None
+        elif len(value.as_tuple().digits) > _SIGNIFICANT_DIGITS:
+            self._fail(key, TOO_MANY_DIGITS)
+            return None
         return value
 
     def whole(self, key: str) -> int | None:
@@ -253,10 +290,14 @@ class Fields:
             self._fail(key, MUST_BE_DATE)
             return None
         try:
-            return date.fromisoformat(raw)
+            value = date.fromisoformat(raw)
         except ValueError:
             self._fail(key, NOT_ON_CALENDAR)
             return None
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            self._fail(key, YEAR_OUT_OF_RANGE)
+            return None
+        return value
 
     def moment(self, key: str) -> datetime:
         """A required ISO 8601 date and time with a UTC offset."""
@@ -273,6 +314,9 @@ class Fields:
             return _NO_MOMENT
         if value.utcoffset() is None:
             self._fail(key, MUST_HAVE_OFFSET)
+            return _NO_MOMENT
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            self._fail(key, YEAR_OUT_OF_RANGE)
             return _NO_MOMENT
         return value
 

@@ -113,8 +113,12 @@ def positive_at_most(
 
 def places_problems(path: str, value: Decimal, places: int) -> Iterator[FieldProblem]:
     """Refuse more decimal places than are stored, rather than let storage round silently."""
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
+    # Counted from the digits, not with normalize(): that underflows to 0 for 1E-999999999.
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or not any(digits):
+        return
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if -(exponent + trailing_zeros) > places:
         yield problem(path, f"can have at most {places} decimal place{'s' if places > 1 else ''}")
 
 

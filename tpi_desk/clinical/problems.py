@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tpi_desk.clinical.text_safety import printable
+
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
@@ -17,6 +19,12 @@ class FieldProblem:
     path: str
     label: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Messages may quote what was typed ("M79<ESC>[31m is not an ICD-10-CM code"): hidden
+        # characters are kept escaped, so no terminal, CSV or dialog shows them raw (issue 13).
+        for name in ("path", "label", "message"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

@@ -26,6 +26,7 @@ CLINIC_STATE = "clinic.state"
 CLINIC_PLACE_OF_SERVICE = "clinic.place_of_service"
 BILL_LOCAL_ANESTHETIC_DRUGS = "coding.bill_local_anesthetic_drugs"
 STEROID_LIMIT_90_DAYS_MG = "safety.steroid_limit_90_days_triamcinolone_mg"
+EXPORT_FILE_NAMES_WITH_PATIENT = "export.file_names_with_patient"
 # The environment variables a workstation is configured by.
 DATA_DIR_ENV = "TPI_DESK_DATA_DIR"
 DATABASE_URL_ENV = "TPI_DESK_DATABASE_URL"
@@ -131,6 +132,13 @@ class ClinicSettings:
     )
     idle_lock_minutes: int = setting(
         10, key=IDLE_LOCK_MINUTES, label="Lock the screen after", minimum=1, maximum=120
+    )
+    # Off: exported PDFs are named by date and session id, as a file name is seen by anyone
+    # who can list the folder (issue 13); on: date, MRN and family name.
+    file_names_with_patient: bool = setting(
+        False,
+        key=EXPORT_FILE_NAMES_WITH_PATIENT,
+        label="Exported PDF file names include the patient's MRN and family name",
     )
 
     @property

@@ -30,6 +30,7 @@ from tpi_desk.clinical.record import (
     SessionEntry,
     SiteEntry,
 )
+from tpi_desk.clinical.text_safety import code_point, first_hidden_character
 
 PAIN_RANGE = (0, 10)
 POINTS_RANGE = (1, 50)
@@ -43,6 +44,11 @@ MAX_MRN_LENGTH = 32
 MAX_CREDENTIALS_LENGTH = 50
 MAX_LIST_ITEM_LENGTH = 200
 EARLIEST_BIRTH_YEAR = 1900
+# Sessions are performed in these years; the document reader refuses dates outside them too.
+SESSION_YEARS = (1900, 2100)
+# A session is a handful of sites, each with a few drugs (issue 13: bounded work per save).
+MAX_SITES = 50
+MAX_MEDICATIONS_PER_SITE = 10
 WEIGHT_RANGE_KG = (Decimal("0.5"), Decimal(500))
 # Decimal places the database keeps (the columns' scales): more would be rounded silently.
 WEIGHT_PLACES = 2
@@ -69,6 +75,7 @@ NPI_LUHN_PREFIX = "80840"
 __all__ = [
     "describe_site",
     "field_label",
+    "name_problems",
     "npi_check_digit_valid",
     "validate_entry",
     "validate_patient",
@@ -86,14 +93,11 @@ def describe_site(site: SiteEntry, index: int, catalog: Catalog) -> str:
 def validate_entry(entry: SessionEntry, catalog: Catalog) -> tuple[FieldProblem, ...]:
     """Every value of ``entry`` that can never be saved (empty when all are acceptable)."""
     return (
+        *_performed_at_problems(entry),
         *in_range("pain_before", entry.pain_before, *PAIN_RANGE),
         *in_range("pain_after", entry.pain_after, *PAIN_RANGE),
         *_diagnosis_problems(entry, catalog),
-        *(
-            found
-            for index, site in enumerate(entry.sites)
-            for found in _site_problems(entry.kind, site, f"sites[{index}]", catalog)
-        ),
+        *_sites_problems(entry, catalog),
         *_ultrasound_problems(entry),
         *(
             found
@@ -124,6 +128,21 @@ def _texts(entry: SessionEntry) -> dict[str, str]:
     }
 
 
+def _performed_at_problems(entry: SessionEntry) -> Iterator[FieldProblem]:
+    first, last = SESSION_YEARS
+    if not first <= entry.performed_at.year <= last:
+        yield problem("performed_at", f"must be in the years {first} to {last}")
+
+
+def _sites_problems(entry: SessionEntry, catalog: Catalog) -> Iterator[FieldProblem]:
+    if len(entry.sites) > MAX_SITES:
+        # One message instead of one per site: a session this large is refused as a whole.
+        yield problem("sites", f"can have at most {MAX_SITES} sites (it has {len(entry.sites):,})")
+        return
+    for index, site in enumerate(entry.sites):
+        yield from _site_problems(entry.kind, site, f"sites[{index}]", catalog)
+
+
 def _diagnosis_problems(entry: SessionEntry, catalog: Catalog) -> Iterator[FieldProblem]:
     first_index: dict[str, int] = {}
     for index, code in enumerate(entry.diagnoses):
@@ -151,6 +170,13 @@ def _site_problems(
         MAX_NEEDLE_LENGTH_MM,
         places=NEEDLE_LENGTH_PLACES,
     )
+    if len(site.medications) > MAX_MEDICATIONS_PER_SITE:
+        yield problem(
+            f"{path}.medications",
+            f"can have at most {MAX_MEDICATIONS_PER_SITE} medications "
+            f"(it has {len(site.medications):,})",
+        )
+        return
     if kind is ProcedureKind.DRY_NEEDLING and site.medications:
         yield problem(
             f"{path}.medications", "must be empty: dry-needling sites carry no medication"
@@ -197,8 +223,8 @@ def validate_patient(
     problems = list(required_text(f"{prefix}.mrn", patient.mrn, MAX_MRN_LENGTH))
     if patient.mrn.strip() and not MRN_PATTERN.fullmatch(patient.mrn):
         problems.append(problem(f"{prefix}.mrn", "may contain only letters, digits and hyphens"))
-    problems += required_text(f"{prefix}.family_name", patient.family_name, MAX_NAME_LENGTH)
-    problems += required_text(f"{prefix}.given_name", patient.given_name, MAX_NAME_LENGTH)
+    problems += name_problems(f"{prefix}.family_name", patient.family_name, MAX_NAME_LENGTH)
+    problems += name_problems(f"{prefix}.given_name", patient.given_name, MAX_NAME_LENGTH)
     today = today or date.today()
     if patient.date_of_birth > today:
         problems.append(problem(f"{prefix}.date_of_birth", "cannot be in the future"))
@@ -219,6 +245,20 @@ def validate_patient(
             )
         )
     return tuple(problems)
+
+
+def name_problems(path: str, name: str, limit: int) -> Iterator[FieldProblem]:
+    """A required one-line name: no control, bidi-override or lone surrogate characters,
+    which would print disguised on a note, a terminal or a CSV (issue 13)."""
+    hidden = first_hidden_character(name)
+    if hidden is not None:
+        yield problem(
+            path,
+            f"contains an invisible or control character ({code_point(hidden)}); "
+            "type the name again without it",
+        )
+        return
+    yield from required_text(path, name, limit)
 
 
 def npi_check_digit_valid(npi: str) -> bool:
@@ -249,8 +289,8 @@ def validate_provider(
                 "starting with a letter",
             )
         )
-    problems += required_text(f"{prefix}.display_name", provider.display_name, MAX_NAME_LENGTH)
-    problems += required_text(f"{prefix}.credentials", provider.credentials, MAX_CREDENTIALS_LENGTH)
+    problems += name_problems(f"{prefix}.display_name", provider.display_name, MAX_NAME_LENGTH)
+    problems += name_problems(f"{prefix}.credentials", provider.credentials, MAX_CREDENTIALS_LENGTH)
     if provider.npi:
         if not NPI_PATTERN.fullmatch(provider.npi):
             problems.append(problem(f"{prefix}.npi", "must be 10 digits"))

@@ -22,6 +22,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, SessionTransaction
 
+from tpi_desk.clinical.private_files import PRIVATE_FOLDER_MODE, make_database_private
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 
@@ -66,9 +68,13 @@ def create_database_engine(url: str | URL) -> Engine:
 def _create_sqlite_engine(url: URL) -> Engine:
     path = sqlite_file(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
     engine = create_engine(url)
     event.listen(engine, "connect", _configure_sqlite_connection)
+    if path is not None:
+        # The database, its WAL and shared memory hold PHI: the owner's only (issue 13),
+        # also when they were created before this rule or by a process without our umask.
+        event.listen(engine, "connect", lambda *_: make_database_private(path))
     event.listen(engine, "begin", _begin_sqlite_transaction)
     return engine
 

@@ -14,40 +14,29 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import shutil
 import textwrap
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, PageBreak
 
+from tpi_desk.clinical.private_files import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE
 from tpi_desk.clinical.session_document import SessionDocument, to_json
 from tpi_desk.reports.claims_csv import ClaimsCsvWriter
 from tpi_desk.reports.note_data import NoteData
+from tpi_desk.reports.note_file_names import note_file_name
 from tpi_desk.reports.note_format import DASH, patient_name
 from tpi_desk.reports.note_pages import NoteStart, build_document, note_document
 from tpi_desk.reports.note_pdf import build_note_story, note_page_info, render_note
 
 Progress = Callable[[int, int | None], None]
 CancelCheck = Callable[[], bool]
-
-MAX_STEM_LENGTH = 96
-# Letters that Unicode does not decompose into an ASCII base letter plus accents.
-_ASCII_LETTERS = str.maketrans(
-    {
-        "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h",
-        "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th",
-        "ı": "i", "Ŋ": "N", "ŋ": "n",
-    }
-)  # fmt: skip
-_NOT_FILE_NAME_SAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
 class ExportError(Exception):
@@ -80,12 +69,14 @@ def export_batch(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     before_commit: Callable[[tuple[str, ...]], None] | None = None,
+    file_names_with_patient: bool = False,
 ) -> ExportSummary:
     """Write the notes to every output asked for; all of them or, on cancel or error, none.
 
     ``merged_pdf``: one PDF, each note starting on a new page with its own "Page X of Y" and
     an outline bookmark "DOS — Family, Given — MRN". ``pdf_dir``: one PDF per note named
-    ``DOS_MRN_FamilyName.pdf`` (see ``note_file_name``), replacing same-named files there.
+    ``DOS_session-ID.pdf`` (``DOS_MRN_FamilyName.pdf`` with ``file_names_with_patient``; see
+    ``note_file_name``), replacing same-named files there. Every file is its owner's only.
     ``csv_path``: the claim lines (``claims_csv``). ``json_path``: a JSON list of session
     documents (the import format). ``progress(done, total)`` is called after each note, with
     ``total`` known when ``notes`` has a length. ``before_commit(session_ids)`` runs once every
@@ -98,7 +89,7 @@ def export_batch(
     _refuse_shared_targets(targets)
     total = len(notes) if isinstance(notes, Sized) else None
     started = time.perf_counter()
-    with _Staging() as staging, ExitStack() as open_files:
+    with _Staging() as staging, _OpenFiles(staging) as open_files:
         batch = _Batch(
             staging,
             open_files,
@@ -109,6 +100,7 @@ def export_batch(
             progress=progress,
             cancelled=cancelled or _never,
             total=total,
+            file_names_with_patient=file_names_with_patient,
         )
         try:
             with _writes_as_export_errors(staging):
@@ -125,14 +117,6 @@ def export_batch(
         except _Cancelled:
             return batch.summary((), time.perf_counter() - started, cancelled=True)
     return batch.summary(files, time.perf_counter() - started)
-
-
-def note_file_name(note: NoteData) -> str:
-    """ "2026-03-04_D-104233_Nunez.pdf": date of service, MRN, family name in plain letters."""
-    day = note.entry.performed_at.date().isoformat()
-    mrn = _file_name_part(note.patient.mrn) or "no-MRN"
-    family = _file_name_part(note.patient.family_name) or "patient"
-    return f"{day}_{mrn}_{family}"[:MAX_STEM_LENGTH] + ".pdf"
 
 
 def bookmark_title(note: NoteData) -> str:
@@ -176,6 +160,7 @@ class _Batch:
     progress: Progress | None
     cancelled: CancelCheck
     total: int | None
+    file_names_with_patient: bool = False
     done: int = 0
     session_ids: list[str] = field(default_factory=list)
     _csv: ClaimsCsvWriter | None = None
@@ -188,7 +173,8 @@ class _Batch:
         if self.merged_pdf is not None:
             self._merged_temp = self.staging.file(self.merged_pdf)
         if self.pdf_dir is not None:
-            self._note_dir = _NoteFolder(self.staging.folder(self.pdf_dir))
+            folder = self.staging.folder(self.pdf_dir)
+            self._note_dir = _NoteFolder(folder, with_patient=self.file_names_with_patient)
         if self.csv_path is not None:
             handle = self.open_files.enter_context(_open_text(self.staging.file(self.csv_path)))
             self._csv = ClaimsCsvWriter(handle)
@@ -339,12 +325,15 @@ class _JsonListWriter:
 class _NoteFolder:
     """One PDF per note in a folder; a name already used in this batch gets ``_2``, ``_3``..."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, with_patient: bool) -> None:
         self._folder = folder
+        self._with_patient = with_patient
         self._used: set[str] = set()
 
     def write(self, note: NoteData) -> None:
-        render_note(note, self._folder / self._unique(note_file_name(note)))
+        path = self._folder / self._unique(note_file_name(note, with_patient=self._with_patient))
+        render_note(note, path)
+        path.chmod(PRIVATE_FILE_MODE)  # ReportLab creates it with the umask's mode
 
     def _unique(self, name: str) -> str:
         stem, suffix = name.removesuffix(".pdf"), ".pdf"
@@ -357,11 +346,9 @@ class _NoteFolder:
         return candidate
 
 
-def _file_name_part(text: str) -> str:
-    """Plain ASCII letters, digits and hyphens ("Ó Briain" -> "O-Briain", "Łukasz" -> "Lukasz")."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_LETTERS))
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").replace("'", "")
-    return _NOT_FILE_NAME_SAFE.sub("-", ascii_text).strip("-")
+def _private_file(path: Path) -> None:
+    """An empty file only its owner can read: exports hold PHI (issue 13)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
 
 
 def _open_text(path: Path) -> TextIO:
@@ -396,7 +383,7 @@ class _Staging:
         fails at once, before any note is rendered)."""
         if target.is_dir():
             raise ExportError(f"Cannot write {target}: it is a folder; give a file name.")
-        temp = self._create(target, target.parent, lambda path: path.open("xb").close())
+        temp = self._create(target, target.parent, _private_file)
         self._files.append((temp, target))
         return temp
 
@@ -405,7 +392,7 @@ class _Staging:
         if target.exists() and not target.is_dir():
             raise ExportError(f"Cannot write PDFs into {target}: it is a file, not a folder.")
         parent = target if target.is_dir() else target.parent
-        temp = self._create(target, parent, Path.mkdir)
+        temp = self._create(target, parent, lambda path: path.mkdir(PRIVATE_FOLDER_MODE))
         self._folders.append((temp, target))
         return temp
 
@@ -455,6 +442,21 @@ class _Staging:
             temp.unlink(missing_ok=True)
         for temp, _target in self._folders:
             shutil.rmtree(temp, ignore_errors=True)
+
+
+class _OpenFiles(ExitStack):
+    """The open outputs; closing one can fail too (its last flush on a full disk), and that
+    is reported as an ExportError like any failed write, not as a traceback (issue 13)."""
+
+    def __init__(self, staging: _Staging) -> None:
+        super().__init__()
+        self._staging = staging
+
+    def __exit__(self, *exc: Any) -> bool:
+        suppressed = False
+        with _writes_as_export_errors(self._staging):
+            suppressed = bool(super().__exit__(*exc))
+        return suppressed
 
 
 @contextmanager

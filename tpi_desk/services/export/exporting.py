@@ -206,6 +206,7 @@ class ExportService:
                 progress=progress,
                 cancelled=cancelled,
                 before_commit=audit,
+                file_names_with_patient=self._file_names_with_patient(),
             )
         except ExportError as error:
             raise ExportFailed(error.message) from error
@@ -227,7 +228,7 @@ class ExportService:
             location=self.clinic_location(),
             generated_at=self._clock(),
         )
-        return render_note_pdf(data)
+        return render_note_pdf(data, file_names_with_patient=self._file_names_with_patient())
 
     def record_print(self, note: NotePdf, *, actor: Actor | None = None) -> None:
         """Write the print (or the save as a PDF) of ``note`` to the audit log; raises
@@ -241,6 +242,13 @@ class ExportService:
             self._session_factory() as db,
         ):
             return clinic_header(clinic_settings(db))
+
+    def _file_names_with_patient(self) -> bool:
+        with (
+            database_errors_as_user_errors("read the clinic settings"),
+            self._session_factory() as db,
+        ):
+            return clinic_settings(db).file_names_with_patient
 
     def clinic_location(self) -> str:
         """Where procedures are performed, as notes print it ("" when not set)."""

@@ -7,7 +7,8 @@ that was altered, removed or added outside the app, or a protective trigger that
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -121,7 +122,11 @@ class VerificationService:
         ``record``, the run and its outcome are appended to the audit trail."""
         with refusals_audited(self._session_factory, actor, "verify the records", "database"):
             authorize(actor, Action.VIEW_AUDIT, local_operator=True)
-        with database_errors_as_user_errors("verify the records"), self._session_factory() as db:
+        with (
+            database_errors_as_user_errors("verify the records"),
+            _unreadable_values_as_user_errors(),
+            self._session_factory() as db,
+        ):
             findings = _missing_triggers(db)
             signature_findings, tally, signature_tip = check_signature_chain(db)
             audit_findings, audit_entries, audit_tip = check_audit_chain(db)
@@ -149,6 +154,19 @@ class VerificationService:
             )
         except UserError:  # a read-only copy can still be verified
             log.warning("could not record the verification in the audit trail", exc_info=True)
+
+
+@contextmanager
+def _unreadable_values_as_user_errors() -> Iterator[None]:
+    """A stored value the app could never have written (a date that is no date, text in a
+    number column) stops the check with a plain message, not a traceback (issue 13)."""
+    try:
+        yield
+    except (ValueError, TypeError, ArithmeticError) as error:
+        raise UserError(
+            f"Cannot verify the records: a stored value cannot be read ({error}). The "
+            "database was changed outside the app; restore a backup or ask support."
+        ) from error
 
 
 def _missing_triggers(db: Session) -> list[Finding]:

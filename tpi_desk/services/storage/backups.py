@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tpi_desk.clinical.private_files import PRIVATE_FOLDER_MODE, make_private
 from tpi_desk.models.database_faults import DatabaseFault, classify_database_error
 from tpi_desk.models.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, normalize_url, sqlite_file
 from tpi_desk.models.migration import known_revisions
@@ -177,7 +178,7 @@ def _copy_checked(
     """Snapshot ``source`` and check the copy; ``publish`` copies via a hidden temporary file
     renamed to ``target`` only once the copy is synced and checked."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
     except OSError as error:
         raise BackupError(f"{target.parent} cannot be created ({error.strerror}).") from error
     staging = _hidden_partner(target, ".partial") if publish else target
@@ -206,6 +207,7 @@ def _snapshot(source: Path, destination: Path) -> None:
                 writer.close()
         finally:
             reader.close()
+        make_private(destination)  # a copy of the database: the owner's only (issue 13)
         with destination.open("rb+") as handle:
             os.fsync(handle.fileno())
     except sqlite3.Error as error:

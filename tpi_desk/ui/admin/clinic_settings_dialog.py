@@ -94,6 +94,7 @@ class ClinicSettingsDialog(QDialog):
         )
         self.count_sides = QCheckBox(COUNT_SIDES_TEXT)
         self.require_cosign = QCheckBox(COSIGN_TEXT)
+        self.export_names = QCheckBox(clinic_setting_named("file_names_with_patient").label)
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(*clinic_setting_named("idle_lock_minutes").bounds())
         self.idle_minutes.setSuffix(" minutes")
@@ -134,6 +135,7 @@ class ClinicSettingsDialog(QDialog):
         idle_hint = QLabel("of no keyboard or mouse use; drafts are kept while locked.")
         idle_hint.setWordWrap(True)
         security_form.addRow("", idle_hint)
+        security_form.addRow("", self.export_names)
         layout = QVBoxLayout(self)
         for group in (header, rules, security):
             layout.addWidget(group)
@@ -176,6 +178,7 @@ class ClinicSettingsDialog(QDialog):
         self.steroid_limit.setValue(settings.steroid_limit_90_days_mg)
         self.require_cosign.setChecked(settings.require_physician_cosign)
         self.idle_minutes.setValue(settings.idle_lock_minutes)
+        self.export_names.setChecked(settings.file_names_with_patient)
         self._initial = self.settings()
         return True
 
@@ -195,6 +198,7 @@ class ClinicSettingsDialog(QDialog):
             steroid_limit_90_days_mg=self.steroid_limit.value(),
             require_physician_cosign=self.require_cosign.isChecked(),
             idle_lock_minutes=self.idle_minutes.value(),
+            file_names_with_patient=self.export_names.isChecked(),
         )
 
     def changed_values(self) -> dict[str, Any]:
