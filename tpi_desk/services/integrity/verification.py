@@ -29,6 +29,7 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.integrity.audit_check import check_audit_chain
 from tpi_desk.services.integrity.chain_walk import ChainTip, Finding, id_ranges, numbers
+from tpi_desk.services.integrity.patient_chain import check_patients
 from tpi_desk.services.integrity.signature_check import SignatureTally, check_signature_chain
 from tpi_desk.services.permissions import Action, Actor, authorize
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
@@ -126,6 +127,7 @@ class VerificationService:
             signature_findings, tally, signature_tip = check_signature_chain(db)
             audit_findings, audit_entries, audit_tip = check_audit_chain(db)
             findings += signature_findings + audit_findings + _outside_the_chain(db)
+            findings += check_patients(db)
         report = VerificationReport(tuple(findings), tally, audit_entries, signature_tip, audit_tip)
         if record:
             self._record(actor, report)
