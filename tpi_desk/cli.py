@@ -94,11 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
         "restore",
         help="replace the database with a checked backup (close TPI Desk first)",
         description=(
-            "Check FILE, then replace the database with it; the replaced database is kept "
-            "beside it as <name>.before-restore-<time>. Close TPI Desk on every workstation first."
+            "Check FILE and verify its signatures and audit trail, then replace the database "
+            "with it; the replaced database is kept beside it as <name>.before-restore-<time>. "
+            "Close TPI Desk on every workstation first."
         ),
     )
     restore_cmd.add_argument("file", metavar="FILE")
+    restore_cmd.add_argument(
+        "--force", action="store_true", help="restore a backup verify finds altered (audited)"
+    )
 
     _add_users_parser(commands)
     commands.add_parser(

@@ -51,7 +51,7 @@ def run_command(
 
             if command == "backup":
                 return backup(url, args.file, stdout=stdout)
-            return restore(url, args.file, stdout=stdout)
+            return restore(url, args.file, force=args.force, stdout=stdout)
         if command == "users":
             from tpi_desk.commands.users import run_users
 
