@@ -105,15 +105,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_users_parser(commands)
-    commands.add_parser(
+    verify_cmd = commands.add_parser(
         "verify",
         help="check the signature chain and the audit log for changes made outside the app",
         description=(
             "Walk the signature chain and the audit log, re-serialise every signed note, "
             "addendum, co-signature and entered-in-error mark from the database, and name each "
             "one altered, removed or added outside the app (exit status 1), or print a summary "
-            "(exit status 0). The run is recorded in the audit log."
+            "(exit status 0). The run is recorded in the audit log. The database is also "
+            "compared with the workstation's checkpoint and the backups in the data folder."
         ),
+    )
+    verify_cmd.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also compare with this backup, export manifest or checkpoint (repeatable)",
     )
     return parser
 

@@ -59,7 +59,7 @@ def run_command(
         if command == "verify":
             from tpi_desk.commands.verify import run_verify
 
-            return run_verify(url, stdout=stdout, stderr=stderr)
+            return run_verify(url, stdout=stdout, stderr=stderr, anchors=args.anchor)
         from tpi_desk.ui.app import run_app
 
         return run_app(url, demo=getattr(args, "demo", False))

@@ -79,10 +79,14 @@ def backups_in(folder: Path) -> Iterator[Checkpoint]:
 class Anchors:
     """Every checkpoint of one database that this workstation can find."""
 
-    def __init__(self, data_folder: Path, url: URL, extra: tuple[Checkpoint, ...] = ()) -> None:
+    def __init__(self, data_folder: Path, url: URL) -> None:
         self.file = workstation_checkpoint(data_folder, url)
         self.backup_folder = data_folder / BACKUPS_FOLDER
-        self._extra = extra
+        self._extra: list[Checkpoint] = []
+
+    def add(self, checkpoint: Checkpoint) -> None:
+        """Compare with ``checkpoint`` too (one the operator names: a manifest, a backup)."""
+        self._extra.append(checkpoint)
 
     def findings(self, db: Session) -> list[Finding]:
         own = self.file.read()
