@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 
 # GUI tests run without a display (CI has none); a developer can override it.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Checkpoints and other workstation files go to a throwaway data folder, never the user's.
+os.environ.setdefault("TPI_DESK_DATA_DIR", tempfile.mkdtemp(prefix="tpi-desk-test-data-"))
 from sqlalchemy import create_engine, text
 
 from tpi_desk.clinical.catalog import Catalog, load_catalog

@@ -94,23 +94,35 @@ def build_parser() -> argparse.ArgumentParser:
         "restore",
         help="replace the database with a checked backup (close TPI Desk first)",
         description=(
-            "Check FILE, then replace the database with it; the replaced database is kept "
-            "beside it as <name>.before-restore-<time>. Close TPI Desk on every workstation first."
+            "Check FILE and verify its signatures and audit trail, then replace the database "
+            "with it; the replaced database is kept beside it as <name>.before-restore-<time>. "
+            "Close TPI Desk on every workstation first."
         ),
     )
     restore_cmd.add_argument("file", metavar="FILE")
+    restore_cmd.add_argument(
+        "--force", action="store_true", help="restore a backup verify finds altered (audited)"
+    )
 
     _add_users_parser(commands)
     _add_db_parser(commands)
-    commands.add_parser(
+    verify_cmd = commands.add_parser(
         "verify",
         help="check the signature chain and the audit log for changes made outside the app",
         description=(
             "Walk the signature chain and the audit log, re-serialise every signed note, "
             "addendum, co-signature and entered-in-error mark from the database, and name each "
             "one altered, removed or added outside the app (exit status 1), or print a summary "
-            "(exit status 0). The run is recorded in the audit log."
+            "(exit status 0). The run is recorded in the audit log. The database is also "
+            "compared with the workstation's checkpoint and the backups in the data folder."
         ),
+    )
+    verify_cmd.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also compare with this backup, export manifest or checkpoint (repeatable)",
     )
     return parser
 

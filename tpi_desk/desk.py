@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.audit.events import AuditService
     from tpi_desk.services.audit.queries import AuditQueries
     from tpi_desk.services.export.exporting import ExportService
+    from tpi_desk.services.integrity.anchors import Anchors
     from tpi_desk.services.integrity.verification import VerificationService
     from tpi_desk.services.people.patients import PatientService
     from tpi_desk.services.people.providers import ProviderService
@@ -96,7 +97,15 @@ class Desk:
         from tpi_desk.models.database import open_database
 
         database = open_database(url, upgrade=upgrade, check_integrity=check_integrity)
-        return cls(database, catalog=catalog, data_dir=data_dir, clock=clock, hasher=hasher)
+        desk = cls(database, catalog=catalog, data_dir=data_dir, clock=clock, hasher=hasher)
+        desk.keep_checkpoints()
+        return desk
+
+    def keep_checkpoints(self) -> None:
+        """Write the chains' heads to the data folder's checkpoint after every write."""
+        from tpi_desk.services.integrity.checkpoints import keep_checkpoints
+
+        keep_checkpoints(self.database.session_factory, self.anchors.file)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -245,7 +254,16 @@ class Desk:
     def verification(self) -> VerificationService:
         from tpi_desk.services.integrity.verification import VerificationService
 
-        return VerificationService(self.database.session_factory, clock=self.clock)
+        return VerificationService(
+            self.database.session_factory, clock=self.clock, anchors=self.anchors
+        )
+
+    @cached_property
+    def anchors(self) -> Anchors:
+        """The checkpoints of this database outside it: the data folder's, the backups'."""
+        from tpi_desk.services.integrity.anchors import Anchors
+
+        return Anchors(self.data_dir, self.database.url)
 
     @cached_property
     def overview(self) -> DatabaseOverview:

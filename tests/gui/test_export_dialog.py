@@ -258,7 +258,10 @@ def test_one_pdf_per_note_named_by_date_and_session_id(
     ]
     pages = sum(len(PdfReader(path).pages) for path in notes.iterdir())
     assert report.pages == pages
-    assert sorted(path.name for path in out.iterdir() if path.is_file()) == []
+    # Issue 13: beside the folder of notes, only the batch's manifest (its chain anchor).
+    assert sorted(path.name for path in out.iterdir() if path.is_file()) == [
+        f"notes_{NOVEMBER}.manifest.json"
+    ]
     assert dialog.message_label.text() == f"Exported 4 notes ({pages} pages) to {out}."
 
 

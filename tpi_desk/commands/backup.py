@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from tpi_desk.services.storage.backups import backup_database, restore_database
+from tpi_desk.paths import data_dir
+from tpi_desk.services.integrity.checked_restore import restore_checked
+from tpi_desk.services.storage.backups import backup_database
 
 
 def backup(url: str, file: str | None, *, stdout: TextIO) -> int:
@@ -20,9 +22,11 @@ def backup(url: str, file: str | None, *, stdout: TextIO) -> int:
     return 0
 
 
-def restore(url: str, file: str, *, stdout: TextIO) -> int:
-    """Replace the database with a checked backup (TPI Desk must be closed everywhere)."""
-    result = restore_database(url, Path(file))
+def restore(url: str, file: str, *, force: bool = False, stdout: TextIO) -> int:
+    """Replace the database with a checked and verified backup (TPI Desk must be closed
+    everywhere); an altered backup is refused unless ``force`` (recorded in the audit trail)."""
+    checked = restore_checked(url, Path(file), data_dir(), force=force)
+    result = checked.result
     restored = result.restored
     print(
         f"Restored {result.database} from {restored.path} ({_count(restored.sessions, 'session')}, "
@@ -31,6 +35,14 @@ def restore(url: str, file: str, *, stdout: TextIO) -> int:
     )
     if result.previous_kept_as is not None:
         print(f"The database it replaced was kept as {result.previous_kept_as}.", file=stdout)
+    if checked.forced:
+        print(
+            f"Restored despite {len(checked.findings)} verify finding(s), as forced; "
+            "the restore is recorded in the audit trail:",
+            file=stdout,
+        )
+        for finding in checked.findings:
+            print(f"  {finding}", file=stdout)
     if result.needs_upgrade:
         print("It will be upgraded to this version when TPI Desk next opens it.", file=stdout)
     return 0

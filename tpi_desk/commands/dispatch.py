@@ -51,7 +51,7 @@ def run_command(
 
             if command == "backup":
                 return backup(url, args.file, stdout=stdout)
-            return restore(url, args.file, stdout=stdout)
+            return restore(url, args.file, force=args.force, stdout=stdout)
         if command == "users":
             from tpi_desk.commands.users import run_users
 
@@ -71,7 +71,7 @@ def run_command(
         if command == "verify":
             from tpi_desk.commands.verify import run_verify
 
-            return run_verify(url, stdout=stdout, stderr=stderr)
+            return run_verify(url, stdout=stdout, stderr=stderr, anchors=args.anchor)
         from tpi_desk.ui.app import run_app
 
         return run_app(url, demo=getattr(args, "demo", False))

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from tpi_desk.desk import Desk
+from tpi_desk.services.errors import UserError
+from tpi_desk.services.integrity.checkpoints import Checkpoint
+from tpi_desk.services.integrity.export_manifest import load_anchor
 
 
-def run_verify(url: str, *, stdout: TextIO, stderr: TextIO) -> int:
+def run_verify(url: str, *, stdout: TextIO, stderr: TextIO, anchors: Sequence[str] = ()) -> int:
     """Exit status 0 with a summary when intact; 1 with one line per finding otherwise.
 
     The database is not upgraded (a database of an older schema is refused, unchanged);
     the run itself is recorded in the audit trail.
     """
+    extra = [_load(Path(file)) for file in anchors]
     with Desk.open(url, upgrade=False) as desk:
+        for checkpoint in extra:
+            desk.anchors.add(checkpoint)
         report = desk.verification.verify(actor=None)
     if report.intact:
         print(
@@ -30,3 +38,11 @@ def run_verify(url: str, *, stdout: TextIO, stderr: TextIO) -> int:
         file=stderr,
     )
     return 1
+
+
+def _load(path: Path) -> Checkpoint:
+    try:
+        return load_anchor(path)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise UserError(f"{path} holds no checkpoint to compare with ({reason}).") from error

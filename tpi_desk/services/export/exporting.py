@@ -42,6 +42,7 @@ from tpi_desk.services.audit.events import MAX_EXPORT_IDS, AuditService, refusal
 from tpi_desk.services.dto import SessionCursor, SessionRecord
 from tpi_desk.services.errors import NotFound, UserError
 from tpi_desk.services.export.note_pdf import NotePdf, render_note_pdf
+from tpi_desk.services.integrity.export_manifest import write_export_manifest
 from tpi_desk.services.permissions import Action, Actor, authorize
 
 # The eager loads of one whole session, kept in one place; exports load them chunk by chunk.
@@ -210,7 +211,22 @@ class ExportService:
             )
         except ExportError as error:
             raise ExportFailed(error.message) from error
+        if summary.files:  # the batch's anchor outside the database (issue 13)
+            self._write_manifest(summary, merged_pdf, pdf_dir, csv_path, json_path)
         return summary
+
+    def _write_manifest(self, summary: ExportSummary, *outputs: Path | None) -> None:
+        first = next(path for path in outputs if path is not None)
+        try:
+            write_export_manifest(
+                self._session_factory, first, summary.files, summary.session_ids,
+                at=datetime.now(UTC),
+            )  # fmt: skip
+        except OSError as error:
+            raise ExportFailed(
+                f"The notes were exported, but the export's manifest could not be written "
+                f"beside {first} ({error.strerror or error})."
+            ) from error
 
     def note_pdf(self, session_id: int, *, actor: Actor | None = None) -> NotePdf:
         """The note of ``session_id`` as the billing export would render it, analysed with

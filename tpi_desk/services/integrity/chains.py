@@ -13,6 +13,9 @@ from tpi_desk.services.integrity.canonical import GENESIS_HASH
 
 SIGNATURE_CHAIN = "signatures"
 AUDIT_CHAIN = "audit"
+# Session.info key: the heads this transaction moved, {chain: (sequence, hash)}, for the
+# checkpoint written after the commit (see checkpoints.keep_checkpoints).
+MOVED_HEADS = "tpi_desk.moved_chain_heads"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,4 +46,5 @@ def append_link(db: Session, chain: str, entry_hash: Callable[[int, str], str]) 
     link = ChainLink(sequence, head.hash, entry_hash(sequence, head.hash))
     head.sequence = link.sequence
     head.hash = link.hash
+    db.info.setdefault(MOVED_HEADS, {})[chain] = (link.sequence, link.hash)
     return link

@@ -28,8 +28,10 @@ from tpi_desk.models.procedures import (
 )
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.errors import UserError
+from tpi_desk.services.integrity.anchors import Anchors
 from tpi_desk.services.integrity.audit_check import check_audit_chain
 from tpi_desk.services.integrity.chain_walk import ChainTip, Finding, id_ranges, numbers
+from tpi_desk.services.integrity.patient_chain import check_patients
 from tpi_desk.services.integrity.signature_check import SignatureTally, check_signature_chain
 from tpi_desk.services.permissions import Action, Actor, authorize
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
@@ -113,9 +115,11 @@ class VerificationService:
         session_factory: sessionmaker[Session],
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        anchors: Anchors | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock
+        self._anchors = anchors  # checkpoints outside the database (issue 13)
 
     def verify(self, *, actor: Actor | None = None, record: bool = True) -> VerificationReport:
         """Check everything (admins, or the local operator of ``tpi-desk verify``); with
@@ -131,6 +135,9 @@ class VerificationService:
             signature_findings, tally, signature_tip = check_signature_chain(db)
             audit_findings, audit_entries, audit_tip = check_audit_chain(db)
             findings += signature_findings + audit_findings + _outside_the_chain(db)
+            findings += check_patients(db)
+            if self._anchors is not None:
+                findings += self._anchors.findings(db)
         report = VerificationReport(tuple(findings), tally, audit_entries, signature_tip, audit_tip)
         if record:
             self._record(actor, report)

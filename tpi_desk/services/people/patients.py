@@ -13,6 +13,7 @@ from tpi_desk.models.people import Patient
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.dto import PatientRecord, PatientSummary
 from tpi_desk.services.errors import ConflictError, NotFound, ValidationFailed
+from tpi_desk.services.integrity.patient_chain import patient_detail
 from tpi_desk.services.permissions import Action, Actor, authorize
 from tpi_desk.services.sessions.record_mapping import apply_patient_facts, patient_record
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
@@ -42,7 +43,15 @@ class PatientService:
                 apply_patient_facts(row, facts)
                 db.add(row)
                 db.flush()
-                record_event(db, actor, AuditAction.CREATE, "patient", row.id, patient_id=row.id)
+                record_event(
+                    db,
+                    actor,
+                    AuditAction.CREATE,
+                    "patient",
+                    row.id,
+                    patient_detail(row),
+                    patient_id=row.id,
+                )
                 return patient_record(row)
 
             return run_unit_of_work(self._session_factory, "save the patient", work)
@@ -66,7 +75,15 @@ class PatientService:
                 _refuse_duplicate_mrn(db, facts.mrn, patient_id=patient_id)
                 apply_patient_facts(row, facts)
                 db.flush()
-                record_event(db, actor, AuditAction.UPDATE, "patient", row.id, patient_id=row.id)
+                record_event(
+                    db,
+                    actor,
+                    AuditAction.UPDATE,
+                    "patient",
+                    row.id,
+                    patient_detail(row),
+                    patient_id=row.id,
+                )
                 return patient_record(row)
 
             return run_unit_of_work(self._session_factory, "save the patient", work)

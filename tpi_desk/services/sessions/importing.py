@@ -18,6 +18,7 @@ from tpi_desk.clinical.validation import validate_entry, validate_patient, valid
 from tpi_desk.models.people import Patient
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.errors import ValidationFailed
+from tpi_desk.services.integrity.patient_chain import patient_detail
 from tpi_desk.services.people.providers import find_or_add_provider, role_for_credentials
 from tpi_desk.services.permissions import (
     KIND_LABELS,
@@ -127,7 +128,15 @@ def _find_or_add_patient(
     apply_patient_facts(row, facts)
     db.add(row)
     db.flush()
-    record_event(db, actor, AuditAction.CREATE, "patient", row.id, "imported", patient_id=row.id)
+    record_event(
+        db,
+        actor,
+        AuditAction.CREATE,
+        "patient",
+        row.id,
+        patient_detail(row, "imported"),
+        patient_id=row.id,
+    )
     return row, True
 
 
