@@ -63,6 +63,7 @@ class AuditAction(StrEnum):
     AUDIT_REPORT = "audit_report"
     AUDIT_EXPORT = "audit_export"
     VERIFY = "verify"
+    SIGNING_KEY = "signing_key"
 
 
 SESSION_EVENTS = frozenset({AuditAction.LOGOUT, AuditAction.LOCK, AuditAction.UNLOCK})
