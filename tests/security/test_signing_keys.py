@@ -18,6 +18,7 @@ from tpi_desk.models.people import User
 from tpi_desk.models.procedures import Signature
 from tpi_desk.models.signing_keys import SigningKey
 from tpi_desk.services.dto import PatientRecord
+from tpi_desk.services.errors import WrongPassword
 from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha256_hex
 from tpi_desk.services.integrity.integrity import signed_note_content
 from tpi_desk.services.integrity.key_registry import locked_key
@@ -233,3 +234,25 @@ def test_a_changed_password_keeps_the_key_and_signing_works(
     unlock_key(locked_key(after), staff.nurse_practitioner.user_id, NEW_PASSWORD)
     with pytest.raises(KeyLocked):
         unlock_key(locked_key(after), staff.nurse_practitioner.user_id, PASSWORD)
+
+
+def test_a_key_unlocked_before_still_needs_the_right_password(
+    desk: Desk, staff: Staff, sign_note: SignNote, patient: PatientRecord
+) -> None:
+    sign_note(staff.physician)  # unlocks the key, which the service keeps in memory
+    draft = desk.drafts.create(
+        patient.id, staff.physician.user_id, two_site_entry(), actor=staff.physician
+    )
+    with pytest.raises(WrongPassword):
+        desk.signing.sign(
+            draft.id,
+            draft.version,
+            staff.physician.user_id,
+            actor=staff.physician,
+            password="not the password",
+        )
+    with desk.database.session_factory() as db:
+        assert db.scalars(select(Signature)).all()[-1].sequence == 1  # nothing was signed
+    sign_note(staff.physician)
+    assert _signature(desk.database, 2).key_id == _signature(desk.database, 1).key_id
+    assert _findings(desk) == []

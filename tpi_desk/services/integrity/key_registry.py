@@ -112,16 +112,29 @@ def active_key(db: Session, user_id: int) -> SigningKey | None:
     return db.scalars(_active(user_id).order_by(SigningKey.id.desc())).first()
 
 
-def unlock_signing_key(
-    db: Session, user: User, password: str, hasher: PasswordHasher, actor: Actor
-) -> tuple[SigningKey, Ed25519PrivateKey]:
-    """The user's key unlocked with ``password`` (a first key is issued if they have none).
+class UnlockedKeys:
+    """Keys unlocked in this run of the app, by user, in memory only: a clinician's next
+    signature skips the key derivation. The password is still checked by argon2 before every
+    signature, which rolls back if it does not match; a re-locked or new key is unlocked
+    afresh."""
 
-    Raises ``KeyLocked`` when ``password`` does not open it."""
-    key = active_key(db, user.id)
-    if key is None:
-        key = issue_key(db, user, password, hasher, actor)
-    return key, unlock_key(locked_key(key), user.id, password)
+    def __init__(self) -> None:
+        self._by_user: dict[int, tuple[str, Ed25519PrivateKey]] = {}
+
+    def unlock(
+        self, db: Session, user: User, password: str, hasher: PasswordHasher, actor: Actor
+    ) -> tuple[SigningKey, Ed25519PrivateKey]:
+        """The user's key unlocked with ``password`` (a first key is issued if they have
+        none). Raises ``KeyLocked`` when ``password`` does not open it."""
+        key = active_key(db, user.id)
+        if key is None:
+            key = issue_key(db, user, password, hasher, actor)
+        cached = self._by_user.get(user.id)
+        if cached is not None and cached[0] == key.encrypted_private_key:
+            return key, cached[1]
+        private_key = unlock_key(locked_key(key), user.id, password)
+        self._by_user[user.id] = (key.encrypted_private_key, private_key)
+        return key, private_key
 
 
 def locked_key(key: SigningKey) -> LockedKey:

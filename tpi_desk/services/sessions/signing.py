@@ -31,7 +31,7 @@ from tpi_desk.services.errors import (
 )
 from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
 from tpi_desk.services.integrity.integrity import append_signature, signed_note_content
-from tpi_desk.services.integrity.key_registry import unlock_signing_key
+from tpi_desk.services.integrity.key_registry import UnlockedKeys
 from tpi_desk.services.integrity.signing_keys import KeyLocked, UnlockedKey
 from tpi_desk.services.people.login import Authenticator, PendingConfirmation
 from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
@@ -63,6 +63,7 @@ class SigningService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
+        self._keys = UnlockedKeys()
 
     def sign(
         self,
@@ -187,7 +188,7 @@ class SigningService:
         """The signer's Ed25519 key, unlocked with the password while argon2 checks it in its
         worker thread (both run at once); an account without a key gets its first one."""
         try:
-            key, private_key = unlock_signing_key(db, signer, password, self._auth.hasher, actor)
+            key, private_key = self._keys.unlock(db, signer, password, self._auth.hasher, actor)
         except KeyLocked:
             if not check.matched():
                 raise _PasswordRefused from None
