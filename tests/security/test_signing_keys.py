@@ -31,6 +31,7 @@ from tpi_desk.services.integrity.signing_keys import (
 )
 from tpi_desk.services.sessions.record_mapping import provider_record
 from tpi_desk.services.sessions.session_loading import load_session_row, session_record
+from tpi_desk.services.settings.clinic_settings import REQUIRE_PHYSICIAN_COSIGN
 
 NEW_PASSWORD = "a different passphrase 42"
 TEST_KDF = "argon2id:t=1,m=8,p=1"
@@ -256,3 +257,25 @@ def test_a_key_unlocked_before_still_needs_the_right_password(
     sign_note(staff.physician)
     assert _signature(desk.database, 2).key_id == _signature(desk.database, 1).key_id
     assert _findings(desk) == []
+
+
+def test_addenda_cosignatures_and_error_marks_are_signed_with_keys(
+    desk: Desk, staff: Staff, sign_note: SignNote
+) -> None:
+    nurse, physician = staff.nurse_practitioner, staff.physician
+    desk.settings.set_value(REQUIRE_PHYSICIAN_COSIGN, True, actor=staff.admin)
+    note = sign_note(nurse)
+    desk.cosign.cosign(note.id, physician, PASSWORD)
+    desk.addenda.add(note.id, nurse.user_id, "Called the patient.", actor=nurse, password=PASSWORD)
+    desk.errors.mark_entered_in_error(note.id, "Wrong patient.", actor=nurse, password=PASSWORD)
+
+    (nurse_key,) = _keys(desk.database, nurse.user_id)
+    (physician_key,) = _keys(desk.database, physician.user_id)
+    signed_with = [_signature(desk.database, sequence).key_id for sequence in (1, 2, 3, 4)]
+    assert signed_with == [nurse_key.id, physician_key.id, nurse_key.id, nurse_key.id]
+    assert _findings(desk) == []
+
+    _forge(desk.database, [("UPDATE addenda SET text = 'Never called.'", ())])
+    assert any("addendum" in m and "altered" in m for m in _findings(desk))
+    _forge(desk.database, [("UPDATE signatures SET signature = NULL WHERE sequence = 3", ())])
+    assert any("no Ed25519 signature" in m for m in _findings(desk))

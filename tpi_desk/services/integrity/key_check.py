@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tpi_desk.models.procedures import Signature, SignedRecordKind
+from tpi_desk.models.procedures import Signature
 from tpi_desk.models.signing_keys import SigningKey
 from tpi_desk.services.integrity.key_registry import registered_keys
 from tpi_desk.services.integrity.signing_keys import signature_valid
@@ -64,10 +64,6 @@ class KeyCheck:
         return problems
 
     def _unsigned(self, signature: Signature, label: str) -> list[str]:
-        # Notes are signed with a key since 0005; addenda, co-signatures and error marks
-        # still rely on the hash chain alone (see docs/security.md).
-        if signature.record_type is not SignedRecordKind.SESSION:
-            return []
         since = self.signed_from.get(signature.signer_id)
         if since is None or signature.sequence <= since:
             return []  # signed before the signer had a key

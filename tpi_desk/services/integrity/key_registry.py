@@ -20,10 +20,12 @@ from tpi_desk.models.audit import AuditEvent, ChainHead
 from tpi_desk.models.people import User
 from tpi_desk.models.signing_keys import SigningKey
 from tpi_desk.services.audit.events import AuditAction, record_event
+from tpi_desk.services.errors import UserError
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
 from tpi_desk.services.integrity.signing_keys import (
     KeyLocked,
     LockedKey,
+    UnlockedKey,
     kdf_parameters,
     lock_key,
     new_key_pair,
@@ -32,6 +34,10 @@ from tpi_desk.services.integrity.signing_keys import (
 from tpi_desk.services.permissions import Actor
 
 KEY_RECORD = "signing_key"
+KEY_LOCKED_MESSAGE = (
+    "Your signing key cannot be unlocked. Ask an administrator to reset your password: that "
+    "gives you a new key, and your signed notes stay verifiable."
+)
 # The roles whose accounts sign notes, and so hold a signing key.
 SIGNING_ROLES = frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER})
 
@@ -135,6 +141,23 @@ class UnlockedKeys:
         private_key = unlock_key(locked_key(key), user.id, password)
         self._by_user[user.id] = (key.encrypted_private_key, private_key)
         return key, private_key
+
+
+def unlock_for_signature(
+    keys: UnlockedKeys,
+    db: Session,
+    user: User,
+    password: str,
+    hasher: PasswordHasher,
+    actor: Actor,
+) -> UnlockedKey:
+    """The signer's key for one signature, once their password was checked; a key that the
+    right password does not open (altered outside the app) is a plain refusal."""
+    try:
+        key, private_key = keys.unlock(db, user, password, hasher, actor)
+    except KeyLocked:
+        raise UserError(KEY_LOCKED_MESSAGE) from None
+    return UnlockedKey(key.id, private_key)
 
 
 def locked_key(key: SigningKey) -> LockedKey:

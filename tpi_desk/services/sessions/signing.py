@@ -31,7 +31,7 @@ from tpi_desk.services.errors import (
 )
 from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
 from tpi_desk.services.integrity.integrity import append_signature, signed_note_content
-from tpi_desk.services.integrity.key_registry import UnlockedKeys
+from tpi_desk.services.integrity.key_registry import KEY_LOCKED_MESSAGE, UnlockedKeys
 from tpi_desk.services.integrity.signing_keys import KeyLocked, UnlockedKey
 from tpi_desk.services.people.login import Authenticator, PendingConfirmation
 from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
@@ -192,10 +192,7 @@ class SigningService:
         except KeyLocked:
             if not check.matched():
                 raise _PasswordRefused from None
-            raise UserError(
-                "Your signing key cannot be unlocked. Ask an administrator to reset your "
-                "password: that gives you a new key, and your signed notes stay verifiable."
-            ) from None
+            raise UserError(KEY_LOCKED_MESSAGE) from None
         return UnlockedKey(key.id, private_key)
 
 
