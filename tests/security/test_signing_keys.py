@@ -279,3 +279,23 @@ def test_addenda_cosignatures_and_error_marks_are_signed_with_keys(
     assert any("addendum" in m and "altered" in m for m in _findings(desk))
     _forge(desk.database, [("UPDATE signatures SET signature = NULL WHERE sequence = 3", ())])
     assert any("no Ed25519 signature" in m for m in _findings(desk))
+
+
+def test_an_account_from_before_keys_gets_its_first_key_when_it_signs(
+    desk: Desk, staff: Staff, sign_note: SignNote, sqlite_only: None
+) -> None:
+    # As after the upgrade to 0005: the account has a password but no key yet.
+    _forge(desk.database, [("DELETE FROM signing_keys", ())])
+    sign_note(staff.physician)
+
+    (key,) = _keys(desk.database, staff.physician.user_id)
+    assert _signature(desk.database, 1).key_id == key.id
+    with desk.database.session_factory() as db:
+        entry = db.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "signing_key",
+                AuditEvent.detail.contains(key.public_key),
+            )
+        ).one()
+    assert entry.user_id == staff.physician.user_id  # registered by the signer at signing
+    assert _findings(desk) == []
