@@ -199,9 +199,20 @@ def test_a_note_forged_with_the_apps_own_functions_is_caught(
         ],
     )
     assert _findings(desk) == [
-        f"signed note #{note.id} (signature #1): its signing key #99 is not registered in the "
-        "audit log (added or altered outside the app)"
+        f"signing key #99 of user #{staff.physician.user_id} is not registered in the audit "
+        "log or differs from its registration (added or altered outside the app)"
     ]
+
+    # Nor moving where the real key's duty to sign begins: its registration says otherwise.
+    _forge(
+        desk.database,
+        [
+            ("UPDATE signatures SET key_id = NULL, signature = NULL", ()),
+            ("DELETE FROM signing_keys WHERE id = 99", ()),
+            ("UPDATE signing_keys SET from_sequence = 5", ()),
+        ],
+    )
+    assert "differs from its registration" in " ".join(_findings(desk))
 
 
 def test_a_password_reset_issues_a_new_key_and_old_notes_still_verify(

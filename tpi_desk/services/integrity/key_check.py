@@ -35,6 +35,15 @@ class KeyCheck:
         registered = {key_id: keys[key_id] for key_id in registered_keys(db) if key_id in keys}
         return cls(keys, registered, signed_from)
 
+    def key_problems(self) -> list[str]:
+        """Keys without their registration entry in the audit log, or differing from it."""
+        return [
+            f"signing key #{key.id} of user #{key.user_id} is not registered in the audit log "
+            "or differs from its registration (added or altered outside the app)"
+            for key_id, key in sorted(self.keys.items())
+            if key_id not in self.registered
+        ]
+
     def problems(self, signature: Signature, label: str) -> list[str]:
         """What is wrong with the link's Ed25519 signature (empty: nothing)."""
         if signature.key_id is None or signature.signature is None:
@@ -45,11 +54,6 @@ class KeyCheck:
         if key.user_id != signature.signer_id:
             return [f"{label}: it is signed with another user's key (forged outside the app)"]
         problems = []
-        if signature.key_id not in self.registered:
-            problems.append(
-                f"{label}: its signing key #{key.id} is not registered in the audit log "
-                "(added or altered outside the app)"
-            )
         if not signature_valid(
             key.public_key,
             signature.signature,

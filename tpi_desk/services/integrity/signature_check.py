@@ -70,7 +70,7 @@ def check_signature_chain(db: Session) -> tuple[list[Finding], SignatureTally, C
     walk = ChainWalk(SIGNATURE_CHAIN, "signature", lambda sequence: f"signature #{sequence}")
     tally = SignatureTally()
     keys = KeyCheck.load(db)
-    findings: list[Finding] = []
+    findings = [Finding(SIGNATURE_CHAIN, problem) for problem in keys.key_problems()]
     # Page by sequence (not one streamed result): each page's notes are loaded in the same
     # session, and emptying it between pages must not cut a stream short.
     after = 0
