@@ -286,6 +286,8 @@ def test_addenda_cosignatures_and_error_marks_are_signed_with_keys(
     assert signed_with == [nurse_key.id, physician_key.id, nurse_key.id, nurse_key.id]
     assert _findings(desk) == []
 
+    if desk.database.engine.dialect.name != "sqlite":
+        return  # the forgery below writes with the SQLite driver
     _forge(desk.database, [("UPDATE addenda SET text = 'Never called.'", ())])
     assert any("addendum" in m and "altered" in m for m in _findings(desk))
     _forge(desk.database, [("UPDATE signatures SET signature = NULL WHERE sequence = 3", ())])
