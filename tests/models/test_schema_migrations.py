@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "cosignatures",
     "entered_in_error_marks",
     "chain_heads",
+    "signing_keys",  # issue 13: Ed25519 keys of signing users
 }
 
 

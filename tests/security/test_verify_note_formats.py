@@ -118,10 +118,13 @@ def test_a_note_signed_as_signed_note_1_still_verifies(
         desk.database,
         [
             (
-                "UPDATE signatures SET content = ?, content_hash = ?, chain_hash = ? "
-                "WHERE sequence = 1",
+                "UPDATE signatures SET content = ?, content_hash = ?, chain_hash = ?, "
+                "key_id = NULL, signature = NULL WHERE sequence = 1",
                 (content, content_hash, chain_hash),
             ),
+            # The previous release had no signing keys (issue 13 added them): its signers
+            # get their first key after the upgrade, so their old notes carry none.
+            ("DELETE FROM signing_keys", ()),
             ("UPDATE chain_heads SET hash = ? WHERE name = 'signatures'", (chain_hash,)),
             (
                 "UPDATE procedure_sessions SET content_hash = ? WHERE id = ?",

@@ -305,6 +305,10 @@ class Signature(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     previous_hash: Mapped[str] = mapped_column(String(64))
     chain_hash: Mapped[str] = mapped_column(String(64))
+    # Migration 0005: the signer's Ed25519 key and its signature (hex) of the link's message
+    # (see services/integrity/signing_keys.py); empty on links made before signing keys.
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_keys.id"))
+    signature: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (UniqueConstraint("record_type", "record_id"),)
 

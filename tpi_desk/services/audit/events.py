@@ -64,6 +64,7 @@ class AuditAction(StrEnum):
     AUDIT_EXPORT = "audit_export"
     VERIFY = "verify"
     RESTORE = "restore"
+    SIGNING_KEY = "signing_key"
 
 
 SESSION_EVENTS = frozenset({AuditAction.LOGOUT, AuditAction.LOCK, AuditAction.UNLOCK})

@@ -26,6 +26,7 @@ from tpi_desk.models.procedures import Signature, SignedRecordKind
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha256_hex
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN, append_link
+from tpi_desk.services.integrity.signing_keys import UnlockedKey, sign_link
 
 # Notes are signed in @2 (session document @2's fields); @1 notes still verify as signed.
 NOTE_FORMAT = "tpi-desk/signed-note@2"
@@ -300,8 +301,10 @@ def append_signature(
     signer_id: int,
     signed_at: datetime,
     content: Mapping[str, object],
+    key: UnlockedKey | None = None,
 ) -> Signature:
-    """Hash ``content`` canonically and append it to the signature chain (same transaction)."""
+    """Hash ``content`` canonically and append it to the signature chain (same transaction),
+    with ``key``'s Ed25519 signature of the link when the signer's key is given."""
     text = canonical_json(content)
     content_hash = sha256_hex(text)
     link = append_link(
@@ -319,6 +322,9 @@ def append_signature(
         previous_hash=link.previous_hash,
         chain_hash=link.hash,
     )
+    if key is not None:
+        row.key_id = key.key_id
+        row.signature = sign_link(key.private_key, link.sequence, link.previous_hash, content_hash)
     db.add(row)
     db.flush()
     return row

@@ -37,6 +37,7 @@ from tpi_desk.services.integrity.integrity import (
     error_mark_content,
     note_content,
 )
+from tpi_desk.services.integrity.key_check import KeyCheck
 from tpi_desk.services.sessions.record_mapping import session_entry
 from tpi_desk.services.sessions.session_loading import load_session_rows
 
@@ -68,7 +69,8 @@ def check_signature_chain(db: Session) -> tuple[list[Finding], SignatureTally, C
     """Walk the signature chain in order; findings name each altered or removed record."""
     walk = ChainWalk(SIGNATURE_CHAIN, "signature", lambda sequence: f"signature #{sequence}")
     tally = SignatureTally()
-    findings: list[Finding] = []
+    keys = KeyCheck.load(db)
+    findings = [Finding(SIGNATURE_CHAIN, problem) for problem in keys.key_problems()]
     # Page by sequence (not one streamed result): each page's notes are loaded in the same
     # session, and emptying it between pages must not cut a stream short.
     after = 0
@@ -77,7 +79,7 @@ def check_signature_chain(db: Session) -> tuple[list[Finding], SignatureTally, C
         batch = db.scalars(page.order_by(Signature.sequence).limit(BATCH_SIZE)).all()
         if not batch:
             break
-        findings += _check_batch(db, batch, walk, tally)
+        findings += _check_batch(db, batch, walk, tally, keys)
         after = batch[-1].sequence
         db.expunge_all()  # keep memory flat however long the chain is
     head = db.get(ChainHead, SIGNATURE_CHAIN)
@@ -86,7 +88,11 @@ def check_signature_chain(db: Session) -> tuple[list[Finding], SignatureTally, C
 
 
 def _check_batch(
-    db: Session, batch: Sequence[Signature], walk: ChainWalk, tally: SignatureTally
+    db: Session,
+    batch: Sequence[Signature],
+    walk: ChainWalk,
+    tally: SignatureTally,
+    keys: KeyCheck,
 ) -> list[Finding]:
     records = _Records.load(db, batch)
     findings: list[Finding] = []
@@ -94,6 +100,8 @@ def _check_batch(
         tally.add(signature.record_type)
         findings += walk.step(signature.sequence, signature.previous_hash, signature.chain_hash)
         findings += _check_link(signature, records)
+        label = _label(signature)
+        findings += [Finding(SIGNATURE_CHAIN, p) for p in keys.problems(signature, label)]
     return findings
 
 

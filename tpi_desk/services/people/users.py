@@ -17,6 +17,7 @@ from tpi_desk.models.people import User
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
+from tpi_desk.services.integrity.key_registry import SIGNING_ROLES, issue_key, relock_key
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.people.passwords import password_problems
 from tpi_desk.services.permissions import (
@@ -81,7 +82,7 @@ class UserService:
                     "An administrator account already exists; ask that administrator to add "
                     "your account."
                 )
-            return self._insert(db, None, facts, Role.ADMIN, password_hash)
+            return self._insert(db, None, facts, Role.ADMIN, password_hash, password)
 
         return run_unit_of_work(self._session_factory, "create the administrator account", work)
 
@@ -108,7 +109,7 @@ class UserService:
             return run_unit_of_work(
                 self._session_factory,
                 "add the user",
-                lambda db: self._insert(db, actor, facts, role, password_hash),
+                lambda db: self._insert(db, actor, facts, role, password_hash, password),
             )
 
     def authenticate(self, username: str, password: str) -> Actor:
@@ -139,6 +140,7 @@ class UserService:
             row = _user(db, actor.username)
             row.password_hash = new_hash
             record_event(db, actor, AuditAction.PASSWORD_CHANGE, "user", row.id)
+            relock_key(db, row, old_password, new_password, self._auth.hasher, actor)
 
         run_unit_of_work(self._session_factory, "change the password", work)
 
@@ -157,6 +159,8 @@ class UserService:
                 row.failed_logins = 0
                 row.locked_until = None
                 record_event(db, actor, AuditAction.PASSWORD_RESET, "user", row.id, row.username)
+                if row.role in SIGNING_ROLES:  # a new key: the old one's password is gone
+                    issue_key(db, row, new_password, self._auth.hasher, actor)
 
             run_unit_of_work(self._session_factory, "reset the password", work)
 
@@ -262,6 +266,7 @@ class UserService:
         facts: ProviderFacts,
         role: Role,
         password_hash: str,
+        password: str,
     ) -> UserRecord:
         taken = db.scalar(
             select(User.id).where(func.lower(User.username) == facts.username.lower())
@@ -292,6 +297,8 @@ class UserService:
         record_event(
             db, actor, AuditAction.USER_ADD, "user", row.id, f"{row.username} as {role.value}"
         )
+        if role in SIGNING_ROLES:
+            issue_key(db, row, password, self._auth.hasher, actor)
         return user_record(row)
 
 

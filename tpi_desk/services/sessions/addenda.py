@@ -18,6 +18,7 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.dto import AddendumRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError, ValidationFailed
 from tpi_desk.services.integrity.integrity import addendum_content, append_signature, person_part
+from tpi_desk.services.integrity.key_registry import UnlockedKeys, unlock_for_signature
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import (
     CLINICAL_ROLES,
@@ -53,6 +54,7 @@ class AddendumService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
+        self._keys = UnlockedKeys()
 
     def add(
         self, session_id: int, author_id: int, text: str, *, actor: Actor | None, password: str
@@ -73,10 +75,12 @@ class AddendumService:
             return run_unit_of_work(
                 self._session_factory,
                 "add the addendum",
-                lambda db: self._add(db, session_id, checked, clinician),
+                lambda db: self._add(db, session_id, checked, clinician, password),
             )
 
-    def _add(self, db: Session, session_id: int, text: str, actor: Actor) -> AddendumRecord:
+    def _add(
+        self, db: Session, session_id: int, text: str, actor: Actor, password: str
+    ) -> AddendumRecord:
         note = db.get(ProcedureSession, session_id)
         if note is None:
             raise NotFound(f"Session #{session_id} does not exist.")
@@ -110,6 +114,7 @@ class AddendumService:
                 signed_at=now,
                 note_content_hash=note.content_hash,
             ),
+            key=unlock_for_signature(self._keys, db, author, password, self._auth.hasher, actor),
         )
         record_event(
             db,

@@ -21,6 +21,7 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.dto import SessionRecord, SessionSummary
 from tpi_desk.services.errors import LockedNoteError, PermissionDenied, UserError
 from tpi_desk.services.integrity.integrity import append_signature, cosignature_content, person_part
+from tpi_desk.services.integrity.key_registry import UnlockedKeys, unlock_for_signature
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import Action, Actor, signed_in
 from tpi_desk.services.sessions.record_mapping import provider_record
@@ -48,6 +49,7 @@ class CosignService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
+        self._keys = UnlockedKeys()
 
     def pending_for(
         self, actor: Actor | None, *, limit: int = PENDING_LIMIT
@@ -112,10 +114,10 @@ class CosignService:
             return run_unit_of_work(
                 self._session_factory,
                 "co-sign the note",
-                lambda db: self._cosign(db, session_id, physician),
+                lambda db: self._cosign(db, session_id, physician, password),
             )
 
-    def _cosign(self, db: Session, session_id: int, actor: Actor) -> SessionRecord:
+    def _cosign(self, db: Session, session_id: int, actor: Actor, password: str) -> SessionRecord:
         note = load_session_row(db, session_id)
         if note.status is not NoteStatus.SIGNED:
             raise LockedNoteError(
@@ -150,6 +152,7 @@ class CosignService:
                 cosigned_at=now,
                 note_content_hash=note.content_hash,
             ),
+            key=unlock_for_signature(self._keys, db, cosigner, password, self._auth.hasher, actor),
         )
         record_event(
             db, actor, AuditAction.COSIGN, "session", note.id, patient_id=note.patient_id, at=now

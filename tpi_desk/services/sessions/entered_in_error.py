@@ -20,6 +20,7 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.errors import LockedNoteError, PermissionDenied, ValidationFailed
 from tpi_desk.services.integrity.integrity import append_signature, error_mark_content, person_part
+from tpi_desk.services.integrity.key_registry import UnlockedKeys, unlock_for_signature
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import Action, Actor, signed_in
 from tpi_desk.services.sessions.record_mapping import provider_record
@@ -43,6 +44,7 @@ class EnteredInErrorService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
+        self._keys = UnlockedKeys()
 
     def mark_entered_in_error(
         self, session_id: int, reason: str, actor: Actor | None, password: str
@@ -57,10 +59,12 @@ class EnteredInErrorService:
             return run_unit_of_work(
                 self._session_factory,
                 "mark the note entered in error",
-                lambda db: self._mark(db, session_id, text, clinician),
+                lambda db: self._mark(db, session_id, text, clinician, password),
             )
 
-    def _mark(self, db: Session, session_id: int, reason: str, actor: Actor) -> SessionRecord:
+    def _mark(
+        self, db: Session, session_id: int, reason: str, actor: Actor, password: str
+    ) -> SessionRecord:
         note = load_session_row(db, session_id)
         if note.status is NoteStatus.DRAFT:
             raise LockedNoteError(
@@ -100,6 +104,7 @@ class EnteredInErrorService:
                 reason=reason,
                 note_content_hash=note.content_hash,
             ),
+            key=unlock_for_signature(self._keys, db, marker, password, self._auth.hasher, actor),
         )
         record_event(
             db,

@@ -31,6 +31,8 @@ from tpi_desk.services.errors import (
 )
 from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
 from tpi_desk.services.integrity.integrity import append_signature, signed_note_content
+from tpi_desk.services.integrity.key_registry import KEY_LOCKED_MESSAGE, UnlockedKeys
+from tpi_desk.services.integrity.signing_keys import KeyLocked, UnlockedKey
 from tpi_desk.services.people.login import Authenticator, PendingConfirmation
 from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
 from tpi_desk.services.sessions.record_mapping import provider_record
@@ -61,6 +63,7 @@ class SigningService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
+        self._keys = UnlockedKeys()
 
     def sign(
         self,
@@ -84,7 +87,7 @@ class SigningService:
                 signed = run_unit_of_work(
                     self._session_factory,
                     "sign the note",
-                    lambda db: self._sign(db, session_id, version, clinician, check),
+                    lambda db: self._sign(db, session_id, version, clinician, check, password),
                 )
             except (UserError, _PasswordRefused):
                 check.finish()  # a wrong password is named (and counted) first, as ever
@@ -99,6 +102,7 @@ class SigningService:
         version: int,
         actor: Actor,
         check: PendingConfirmation,
+        password: str,
     ) -> SessionRecord:
         row = load_session_row(db, session_id)
         if row.status is not NoteStatus.DRAFT:
@@ -149,6 +153,7 @@ class SigningService:
             signer_id=signer.id,
             signed_at=now,
             content=content,
+            key=self._unlock_key(db, signer, actor, password, check),
         )
         record_event(
             db,
@@ -176,6 +181,19 @@ class SigningService:
             chain_hash=signature.chain_hash,
             cosign_required=cosign_required,
         )
+
+    def _unlock_key(
+        self, db: Session, signer: User, actor: Actor, password: str, check: PendingConfirmation
+    ) -> UnlockedKey:
+        """The signer's Ed25519 key, unlocked with the password while argon2 checks it in its
+        worker thread (both run at once); an account without a key gets its first one."""
+        try:
+            key, private_key = self._keys.unlock(db, signer, password, self._auth.hasher, actor)
+        except KeyLocked:
+            if not check.matched():
+                raise _PasswordRefused from None
+            raise UserError(KEY_LOCKED_MESSAGE) from None
+        return UnlockedKey(key.id, private_key)
 
 
 def _override_detail(alerts: Sequence[Alert], entry: SessionEntry) -> str:

@@ -1,0 +1,77 @@
+"""Checks each link's Ed25519 signature against the signer's registered keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tpi_desk.models.procedures import Signature
+from tpi_desk.models.signing_keys import SigningKey
+from tpi_desk.services.integrity.key_registry import registered_keys
+from tpi_desk.services.integrity.signing_keys import signature_valid
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCheck:
+    """Every key in the database, and those the audit log registers."""
+
+    keys: dict[int, SigningKey]
+    registered: dict[int, SigningKey]
+    # Per user: the lowest chain position from which their notes must carry a signature.
+    signed_from: dict[int, int]
+
+    @classmethod
+    def load(cls, db: Session) -> KeyCheck:
+        keys = {key.id: key for key in db.scalars(select(SigningKey))}
+        signed_from: dict[int, int] = {}
+        for key in keys.values():
+            signed_from[key.user_id] = min(
+                key.from_sequence, signed_from.get(key.user_id, key.from_sequence)
+            )
+        for key in keys.values():
+            db.expunge(key)  # kept across the walk's pages, which empty the session
+        registered = {key_id: keys[key_id] for key_id in registered_keys(db) if key_id in keys}
+        return cls(keys, registered, signed_from)
+
+    def key_problems(self) -> list[str]:
+        """Keys without their registration entry in the audit log, or differing from it."""
+        return [
+            f"signing key #{key.id} of user #{key.user_id} is not registered in the audit log "
+            "or differs from its registration (added or altered outside the app)"
+            for key_id, key in sorted(self.keys.items())
+            if key_id not in self.registered
+        ]
+
+    def problems(self, signature: Signature, label: str) -> list[str]:
+        """What is wrong with the link's Ed25519 signature (empty: nothing)."""
+        if signature.key_id is None or signature.signature is None:
+            return self._unsigned(signature, label)
+        key = self.keys.get(signature.key_id)
+        if key is None:
+            return [f"{label}: its signing key #{signature.key_id} was removed outside the app"]
+        if key.user_id != signature.signer_id:
+            return [f"{label}: it is signed with another user's key (forged outside the app)"]
+        problems = []
+        if not signature_valid(
+            key.public_key,
+            signature.signature,
+            signature.sequence,
+            signature.previous_hash,
+            signature.content_hash,
+        ):
+            problems.append(
+                f"{label}: its Ed25519 signature does not match the signed content "
+                "(forged or altered outside the app)"
+            )
+        return problems
+
+    def _unsigned(self, signature: Signature, label: str) -> list[str]:
+        since = self.signed_from.get(signature.signer_id)
+        if since is None or signature.sequence <= since:
+            return []  # signed before the signer had a key
+        return [
+            f"{label}: it has no Ed25519 signature although its signer had a signing key "
+            "(forged outside the app)"
+        ]

@@ -1,0 +1,151 @@
+"""Ed25519 signing keys: made, locked with the owner's password, unlocked, and used.
+
+The private key is encrypted with AES-256-GCM under a key derived from the user's password
+with argon2id (the memory-hard function the passwords already use; it makes each guess at a
+stolen key as costly as a guess at the password hash). The encryption is bound to the key's
+owner and public key, so an encrypted key moved to another user's row does not unlock.
+
+A link's signature covers its sequence number, the previous chain head and the hash of the
+canonical content: it can neither be moved to another place in the chain nor kept when the
+content or the chain before it changes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher, Type
+from argon2.low_level import hash_secret_raw
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+
+SIGNATURE_MESSAGE_FORMAT = "tpi-desk/signature@1"
+_KDF_PREFIX = "argon2id"
+_SALT_BYTES = 16
+_NONCE_BYTES = 12
+_KEY_BYTES = 32
+
+
+class KeyLocked(Exception):
+    """The password does not unlock this key (or the stored key was altered)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LockedKey:
+    """A key pair as stored: the public key and the password-encrypted private key (hex)."""
+
+    public_key: str
+    encrypted_private_key: str
+    kdf: str
+    kdf_salt: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockedKey:
+    """A signer's key, unlocked for one signature (held in memory only)."""
+
+    key_id: int
+    private_key: Ed25519PrivateKey
+
+
+def kdf_parameters(hasher: PasswordHasher) -> str:
+    """The argon2id parameters of ``hasher`` as stored with a key: ``argon2id:t=5,m=7168,p=1``."""
+    return f"{_KDF_PREFIX}:t={hasher.time_cost},m={hasher.memory_cost},p={hasher.parallelism}"
+
+
+def new_key_pair(owner_id: int, password: str, kdf: str) -> LockedKey:
+    """A fresh Ed25519 key pair for user ``owner_id``, its private half locked by ``password``."""
+    private_key = Ed25519PrivateKey.generate()
+    public_key = public_key_hex(private_key)
+    return lock_key(private_key, owner_id, public_key, password, kdf)
+
+
+def lock_key(
+    private_key: Ed25519PrivateKey, owner_id: int, public_key: str, password: str, kdf: str
+) -> LockedKey:
+    """Encrypt ``private_key`` under ``password`` (a new salt and nonce each time)."""
+    salt = os.urandom(_SALT_BYTES)
+    nonce = os.urandom(_NONCE_BYTES)
+    raw = private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    sealed = AESGCM(_derive(password, salt, kdf)).encrypt(
+        nonce, raw, _binding(owner_id, public_key)
+    )
+    return LockedKey(public_key, (nonce + sealed).hex(), kdf, salt.hex())
+
+
+def unlock_key(locked: LockedKey, owner_id: int, password: str) -> Ed25519PrivateKey:
+    """The private key, or ``KeyLocked`` if ``password`` (or the stored row) is not right."""
+    try:
+        blob = bytes.fromhex(locked.encrypted_private_key)
+        salt = bytes.fromhex(locked.kdf_salt)
+        key = _derive(password, salt, locked.kdf)
+        raw = AESGCM(key).decrypt(
+            blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _binding(owner_id, locked.public_key)
+        )
+        private_key = Ed25519PrivateKey.from_private_bytes(raw)
+    except (ValueError, InvalidTag) as error:
+        raise KeyLocked("The signing key cannot be unlocked with this password.") from error
+    if public_key_hex(private_key) != locked.public_key:
+        raise KeyLocked("The signing key does not match its public key.")
+    return private_key
+
+
+def public_key_hex(private_key: Ed25519PrivateKey) -> str:
+    return private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+
+def signature_message(sequence: int, previous_hash: str, content_hash: str) -> bytes:
+    """What a link's Ed25519 signature signs."""
+    return f"{SIGNATURE_MESSAGE_FORMAT}\n{sequence}\n{previous_hash}\n{content_hash}".encode()
+
+
+def sign_link(
+    private_key: Ed25519PrivateKey, sequence: int, previous_hash: str, content_hash: str
+) -> str:
+    """The hex Ed25519 signature of a link."""
+    return private_key.sign(signature_message(sequence, previous_hash, content_hash)).hex()
+
+
+def signature_valid(
+    public_key: str, signature: str, sequence: int, previous_hash: str, content_hash: str
+) -> bool:
+    """Whether ``signature`` (hex) is ``public_key``'s (hex) signature of the link."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+        key.verify(
+            bytes.fromhex(signature), signature_message(sequence, previous_hash, content_hash)
+        )
+    except (ValueError, InvalidSignature):
+        return False
+    return True
+
+
+def _derive(password: str, salt: bytes, kdf: str) -> bytes:
+    prefix, _, settings = kdf.partition(":")
+    if prefix != _KDF_PREFIX:
+        raise ValueError(f"unknown key derivation {prefix!r}")
+    values = dict(item.split("=", 1) for item in settings.split(","))
+    return hash_secret_raw(
+        password.encode(),
+        salt,
+        time_cost=int(values["t"]),
+        memory_cost=int(values["m"]),
+        parallelism=int(values["p"]),
+        hash_len=_KEY_BYTES,
+        type=Type.ID,
+    )
+
+
+def _binding(owner_id: int, public_key: str) -> bytes:
+    return f"tpi-desk/signing-key@1\n{owner_id}\n{public_key}".encode()
