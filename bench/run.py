@@ -248,11 +248,13 @@ def save_sign_rows(saves: int, signs: int) -> list[Row]:
             f"SQLite file, median of {saves}",
         ),
         Row(
-            "sign a note (production argon2id)",
+            # Issue 13: argon2id at the OWASP minimum (19 MiB x 2) plus the signing key's
+            # unlock; its target, < 50 ms, replaces DESIGN.md's < 30 ms for this figure.
+            "sign a note (argon2id 19 MiB + key)",
             f"{sign:.1f} ms",
-            "< 30 ms",
+            "< 50 ms",
             f"argon2 verify alone {verify:.1f} ms; sign with cheapest argon2 {cheap:.1f} ms",
-            sign < 30,
+            sign < 50,
             f"SQLite file, median of {signs}",
         ),
     ]
