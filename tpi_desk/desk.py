@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tpi_desk.models.database import Database
     from tpi_desk.services.audit.events import AuditService
     from tpi_desk.services.audit.queries import AuditQueries
+    from tpi_desk.services.demo_data.demo_database import DemoDatabase
     from tpi_desk.services.export.exporting import ExportService
     from tpi_desk.services.integrity.verification import VerificationService
     from tpi_desk.services.people.patients import PatientService
@@ -218,6 +219,13 @@ class Desk:
         from tpi_desk.services.sessions.demo_sessions import DemoDataService
 
         return DemoDataService(self.database.engine, self.catalog)
+
+    @cached_property
+    def demo_database(self) -> DemoDatabase:
+        """Whether this is a demo database; marking it one (`tpi-desk demo-data`)."""
+        from tpi_desk.services.demo_data.demo_database import DemoDatabase
+
+        return DemoDatabase(self.database.session_factory, self.users)
 
     # Clinic, audit, integrity, storage
 
