@@ -136,7 +136,7 @@ def _run_import(url: str, file: Path, capsys: pytest.CaptureFixture[str]) -> Imp
     with _desk(url) as desk:
         if ADMIN not in {user.username for user in desk.users.list_users(None)}:
             desk.users.add_user(ADMIN, "Case Administrator", PASSWORD, role=Role.ADMIN, actor=None)
-    password_file = file.parent / "operator-password"
+    password_file = Path(url.removeprefix("sqlite:///")).parent / "operator-password"
     password_file.write_text(PASSWORD, encoding="utf-8")
     capsys.readouterr()
     operator = ["--user", ADMIN, "--password-file", str(password_file)]
