@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from tpi_desk.models.database import Database
     from tpi_desk.services.audit.events import AuditService
     from tpi_desk.services.audit.queries import AuditQueries
-    from tpi_desk.services.demo_data.demo_database import DemoDatabase
     from tpi_desk.services.export.exporting import ExportService
     from tpi_desk.services.integrity.verification import VerificationService
     from tpi_desk.services.people.patients import PatientService
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.sessions.signing import SigningService
     from tpi_desk.services.sessions.templates import TemplateService
     from tpi_desk.services.settings.clinic_settings import ClinicSettingsService
+    from tpi_desk.services.settings.demo_database import DemoDatabase
     from tpi_desk.services.storage.upkeep import StorageUpkeep
 
 __all__ = ["DatabaseOpenError", "Desk", "local_now", "needs_first_admin_at_a_glance"]
@@ -223,7 +223,7 @@ class Desk:
     @cached_property
     def demo_database(self) -> DemoDatabase:
         """Whether this is a demo database; marking it one (`tpi-desk demo-data`)."""
-        from tpi_desk.services.demo_data.demo_database import DemoDatabase
+        from tpi_desk.services.settings.demo_database import DemoDatabase
 
         return DemoDatabase(self.database.session_factory, self.users)
 
