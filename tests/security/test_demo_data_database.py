@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.services.conftest import patient_facts
@@ -93,3 +94,29 @@ def test_a_database_with_anything_demo_data_did_not_create_is_refused_and_left_a
     assert patient_count(url) == (0 if holds == "account" else 1)
     with Desk.open(url) as desk:
         assert desk.demo_database.is_demo() is (holds == "patient")
+
+
+def test_every_note_of_a_demo_database_prints_with_a_demo_watermark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    monkeypatch.setenv("TPI_DESK_DEMO_PASSWORD", "a demo password 1")
+    assert main(["--database", url, *DEMO]) == 0
+    (tmp_path / "pw").write_text("a demo password 1", encoding="utf-8")
+    operator = ["--user", "admin", "--password-file", str(tmp_path / "pw")]
+    export = ["export", "--from", "2000-01-01", "--to", "2100-12-31", "--pdf", "notes.pdf"]
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["--database", url, *operator, *export]) == 0
+
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "notes.pdf").pages]
+    assert pages
+    assert all("\nDEMO\n" in f"\n{page}\n" for page in pages)
+
+
+def test_a_clinic_database_prints_without_it(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    with Desk.open(url) as desk:
+        assert desk.exporting.clinic_header().demo is False
+        desk.demo_database.claim(None, admin_password="a demo password 1")
+        assert desk.exporting.clinic_header().demo is True

@@ -120,6 +120,11 @@ class DemoDatabase:
         )
 
 
+def is_demo_database(db: Session) -> bool:
+    """``DemoDatabase.is_demo`` inside an open session (the note PDFs' DEMO watermark)."""
+    return _is_marked(db, within=MARK_WINDOW)
+
+
 def _is_marked(db: Session, *, within: int | None = None) -> bool:
     query = select(AuditEvent.id).where(AuditEvent.action == AuditAction.DEMO_DATABASE.value)
     if within is not None:
