@@ -29,6 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the app with synthetic demo data if the database is empty",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="the operator's account, signed in for commands that read or change records "
+        "(default: $TPI_DESK_USER)",
+    )
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="read the operator's password from the first line of FILE (default: "
+        "$TPI_DESK_PASSWORD_FILE; else asked on the terminal, refused without one)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("gui", help="start the app (the default)")

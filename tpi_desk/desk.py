@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.sessions.signing import SigningService
     from tpi_desk.services.sessions.templates import TemplateService
     from tpi_desk.services.settings.clinic_settings import ClinicSettingsService
+    from tpi_desk.services.settings.demo_database import DemoDatabase
     from tpi_desk.services.storage.upkeep import StorageUpkeep
 
 __all__ = ["DatabaseOpenError", "Desk", "local_now", "needs_first_admin_at_a_glance"]
@@ -227,6 +228,13 @@ class Desk:
         from tpi_desk.services.sessions.demo_sessions import DemoDataService
 
         return DemoDataService(self.database.engine, self.catalog)
+
+    @cached_property
+    def demo_database(self) -> DemoDatabase:
+        """Whether this is a demo database; marking it one (`tpi-desk demo-data`)."""
+        from tpi_desk.services.settings.demo_database import DemoDatabase
+
+        return DemoDatabase(self.database.session_factory, self.users)
 
     # Clinic, audit, integrity, storage
 

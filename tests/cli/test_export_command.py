@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.cli.conftest import Run
+from tests.cli.conftest import OPERATOR, OPERATOR_PASSWORD, Run, add_operator
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.models.database import open_database
 from tpi_desk.reports.note_header import DRAFT_MARK
@@ -197,7 +197,15 @@ def test_an_unknown_provider_is_named(tpi_desk: TpiDesk, clinic: str) -> None:
 def test_progress_is_shown_on_a_terminal(clinic: str, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "tpi_desk", "--database", clinic, "export", *RANGE]
     controller, terminal = os.openpty()
-    env = {**os.environ, "TPI_DESK_DATA_DIR": str(tmp_path / "user-data")}
+    add_operator(clinic)
+    password_file = tmp_path / "operator-password"
+    password_file.write_text(OPERATOR_PASSWORD, encoding="utf-8")
+    env = {
+        **os.environ,
+        "TPI_DESK_DATA_DIR": str(tmp_path / "user-data"),
+        "TPI_DESK_USER": OPERATOR,
+        "TPI_DESK_PASSWORD_FILE": str(password_file),
+    }
     try:
         done = subprocess.run(
             [*command, "--csv", "claims.csv"],

@@ -131,8 +131,16 @@ def _import_history(url: str, catalog: Catalog, case: dict[str, Any]) -> None:
 
 
 def _run_import(url: str, file: Path, capsys: pytest.CaptureFixture[str]) -> Imported:
+    """`tpi-desk import --json FILE`, signed in as the case administrator (issue 13: the
+    command line needs an operator; an administrator may import)."""
+    with _desk(url) as desk:
+        if ADMIN not in {user.username for user in desk.users.list_users(None)}:
+            desk.users.add_user(ADMIN, "Case Administrator", PASSWORD, role=Role.ADMIN, actor=None)
+    password_file = Path(url.removeprefix("sqlite:///")).parent / "operator-password"
+    password_file.write_text(PASSWORD, encoding="utf-8")
     capsys.readouterr()
-    status = cli.main(["--database", url, "import", "--json", str(file)])
+    operator = ["--user", ADMIN, "--password-file", str(password_file)]
+    status = cli.main(["--database", url, *operator, "import", "--json", str(file)])
     captured = capsys.readouterr()
     output: dict[str, Any] = json.loads(captured.out) if captured.out.strip() else {}
     return Imported(status, output, captured.err)

@@ -18,7 +18,8 @@ from tests.reliability.test_hostile_files import Run, finish
 from tests.reliability.workers import REPO, add_physician, physician_actor, worker_environment
 from tests.services.conftest import NOW, PASSWORD, fast_hasher, patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import NoteStatus
+from tpi_desk.clinical.record import NoteStatus, Role
+from tpi_desk.desk import Desk
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.migration import head_revision
 from tpi_desk.services.people.patients import PatientService
@@ -288,12 +289,19 @@ def test_postgres_backup_points_to_pg_dump() -> None:
     assert "secret" not in refused.value.message
 
 
-def tpi_desk(data_dir: Path, *args: str) -> Run:
+BACKUP_ADMIN = "backup.admin"
+
+
+def run_tpi_desk(data_dir: Path, *args: str, password_file: Path | None = None) -> Run:
+    """`tpi-desk ARGS`, signed in as BACKUP_ADMIN with ``password_file`` when given."""
     import subprocess
     import sys
 
     env = {**worker_environment(), "TPI_DESK_DATA_DIR": str(data_dir)}
     env.pop("TPI_DESK_DATABASE_URL", None)
+    if password_file is not None:
+        env["TPI_DESK_USER"] = BACKUP_ADMIN
+        env["TPI_DESK_PASSWORD_FILE"] = str(password_file)
     process = subprocess.Popen(
         [sys.executable, "-m", "tpi_desk", *args],
         stdout=subprocess.PIPE,
@@ -311,6 +319,12 @@ def test_backup_and_restore_commands(clinic: Clinic, tmp_path: Path) -> None:
     url = clinic.database.url.render_as_string()
     clinic.add_note("Ødegård: in the backup", sign=True)
     kept = clinic.notes_by_id()
+    # Issue 13: backup and restore need a signed-in administrator.
+    with Desk.open(url, hasher=fast_hasher()) as desk:
+        desk.users.add_user(BACKUP_ADMIN, "Backup Admin", PASSWORD, role=Role.ADMIN, actor=None)
+    password_file = tmp_path / "operator-password"
+    password_file.write_text(PASSWORD, encoding="utf-8")
+    tpi_desk = partial(run_tpi_desk, password_file=password_file)
 
     backed_up = tpi_desk(data_dir, "--database", url, "backup")
 

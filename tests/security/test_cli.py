@@ -21,9 +21,19 @@ class Run:
     stderr: str
 
 
-def tpi_desk(url: str, *args: str, stdin: str = "", home: Path) -> Run:
+ADMIN_PASSWORD = "admin password 1"
+
+
+def tpi_desk(url: str, *args: str, stdin: str = "", home: Path, operator: str | None = None) -> Run:
+    """Run `tpi-desk --database url ARGS`; ``operator`` signs in with the password in
+    home/operator-password (issue 13: the command line needs a signed-in operator)."""
     env = {**os.environ, "TPI_DESK_DATA_DIR": str(home), "PYTHONIOENCODING": "utf-8"}
     env.pop("TPI_DESK_DATABASE_URL", None)
+    env.pop("TPI_DESK_USER", None)
+    env.pop("TPI_DESK_PASSWORD_FILE", None)
+    if operator is not None:
+        env["TPI_DESK_USER"] = operator
+        env["TPI_DESK_PASSWORD_FILE"] = str(home / "operator-password")
     done = subprocess.run(
         [sys.executable, "-m", "tpi_desk", "--database", url, *args],
         input=stdin,
@@ -38,14 +48,29 @@ def tpi_desk(url: str, *args: str, stdin: str = "", home: Path) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def add_first_admin(url: str, home: Path) -> None:
+    """The database's first administrator, admin.ada, added without an operator (allowed
+    only while the database has no account) and her password file for ``operator``."""
+    added = tpi_desk(
+        url,
+        *("users", "add", "admin.ada", "--name", "Ada Ødegård", "--role", "admin"),
+        "--password-stdin",
+        stdin=f"{ADMIN_PASSWORD}\n",
+        home=home,
+    )
+    assert (added.status, added.stdout) == (0, "Added admin.ada (admin).\n"), added
+    (home / "operator-password").write_text(f"{ADMIN_PASSWORD}\n", encoding="utf-8")
+
+
 def test_users_are_added_listed_disabled_and_reset_from_the_command_line(
     sqlite_url: str, tmp_path: Path
 ) -> None:
     def run(*args: str, stdin: str = "") -> Run:
-        return tpi_desk(sqlite_url, "users", *args, stdin=stdin, home=tmp_path)
+        return tpi_desk(
+            sqlite_url, "users", *args, stdin=stdin, home=tmp_path, operator="admin.ada"
+        )
 
-    admin_args = ["add", "admin.ada", "--name", "Ada Ødegård", "--role", "admin"]
-    admin = run(*admin_args, "--password-stdin", stdin="admin password 1\n")
+    add_first_admin(sqlite_url, tmp_path)
     doctor_args = ["add", "zoe.nunez", "--name", "Dr. Zoë Ñúñez", "--credentials", "MD"]
     doctor = run(
         *doctor_args,
@@ -61,7 +86,6 @@ def test_users_are_added_listed_disabled_and_reset_from_the_command_line(
     reset = run("reset-password", "zoe.nunez", "--password-stdin", stdin="a new password 2\n")
     listed = run("list")
 
-    assert (admin.status, admin.stdout) == (0, "Added admin.ada (admin).\n")
     assert (doctor.status, doctor.stdout) == (0, "Added zoe.nunez (physician).\n")
     assert (changed.status, changed.stdout) == (
         0,
@@ -81,8 +105,11 @@ def test_acupuncture_certification_is_set_and_changed_from_the_command_line(
     sqlite_url: str, tmp_path: Path
 ) -> None:
     def run(*args: str, stdin: str = "") -> Run:
-        return tpi_desk(sqlite_url, "users", *args, stdin=stdin, home=tmp_path)
+        return tpi_desk(
+            sqlite_url, "users", *args, stdin=stdin, home=tmp_path, operator="admin.ada"
+        )
 
+    add_first_admin(sqlite_url, tmp_path)
     added = run(
         *("add", "lnguyen", "--name", "Linh Nguyễn", "--credentials", "MD"),
         *("--role", "physician", "--acupuncture-certified", "--password-stdin"),
@@ -119,7 +146,8 @@ def test_acupuncture_certification_is_set_and_changed_from_the_command_line(
 def test_user_command_errors_are_one_clear_line_and_exit_1(
     sqlite_url: str, tmp_path: Path, args: tuple[str, ...], stdin: str, message: str
 ) -> None:
-    done = tpi_desk(sqlite_url, "users", *args, stdin=stdin, home=tmp_path)
+    add_first_admin(sqlite_url, tmp_path)
+    done = tpi_desk(sqlite_url, "users", *args, stdin=stdin, home=tmp_path, operator="admin.ada")
 
     assert done.status == 1
     assert done.stdout == ""

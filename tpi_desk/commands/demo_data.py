@@ -1,13 +1,21 @@
-"""`tpi-desk demo-data`: fill a database with synthetic patients and sessions."""
+"""`tpi-desk demo-data`: fill a demo database with synthetic patients and sessions.
+
+Only a new database or one demo data made is accepted (``DemoDatabase.claim``): it is marked
+a demo database and gets the administrator ``admin``, whose password is
+``TPI_DESK_DEMO_PASSWORD`` if set, otherwise generated and printed once.
+"""
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
+from tpi_desk.commands.operator import SignIn, nobody
 from tpi_desk.desk import Desk
 
 MAX_PATIENTS = 10_000_000
 MAX_SESSIONS = 50_000_000
+DEMO_PASSWORD_ENV = "TPI_DESK_DEMO_PASSWORD"
 
 
 def demo_data(
@@ -17,6 +25,7 @@ def demo_data(
     sessions: int,
     seed: int,
     signatures: bool = True,
+    sign_in: SignIn = nobody,
     stdout: TextIO,
     stderr: TextIO,
 ) -> int:
@@ -26,11 +35,32 @@ def demo_data(
     if not 0 <= sessions <= MAX_SESSIONS:
         print(f"tpi-desk: --sessions must be between 0 and {MAX_SESSIONS:,}", file=stderr)
         return 1
+    operator = sign_in()
     with Desk.open(url) as desk:
+        claim = desk.demo_database.claim(
+            operator, admin_password=os.environ.get(DEMO_PASSWORD_ENV) or None
+        )
+        if claim.generated_password is not None:
+            print(
+                f"Created the demo administrator admin with the password "
+                f"{claim.generated_password} (shown only now; set {DEMO_PASSWORD_ENV} to "
+                "choose it).",
+                file=stdout,
+            )
+        elif claim.admin_created:
+            print(
+                f"Created the demo administrator admin (password from {DEMO_PASSWORD_ENV}).",
+                file=stdout,
+            )
         result = desk.demo_data.add(
             patients=patients, sessions=sessions, seed=seed, signatures=signatures
         )
-    rate = result.sessions / result.seconds if result.seconds > 0 else 0.0
+        rate = result.sessions / result.seconds if result.seconds > 0 else 0.0
+        desk.audit.record_command(
+            operator,
+            "demo-data",
+            f"{result.patients:,} synthetic patients, {result.sessions:,} sessions, seed {seed}",
+        )
     print(
         f"Added {result.patients:,} synthetic patients and {result.sessions:,} sessions "
         f"({result.sites:,} sites, {result.medication_lines:,} medication lines) "

@@ -4,77 +4,34 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from tpi_desk.crash_log import write_crash_report
-from tpi_desk.desk import DatabaseOpenError
+from tpi_desk.desk import DatabaseOpenError, Desk
 from tpi_desk.services.errors import UserError
+from tpi_desk.services.permissions import Actor
 
 
 def run_command(
-    command: str, url: str, args: argparse.Namespace, *, stdout: TextIO, stderr: TextIO
+    command: str,
+    url: str,
+    args: argparse.Namespace,
+    *,
+    stdout: TextIO,
+    stderr: TextIO,
+    stdin: TextIO | None = None,
 ) -> int:
-    """Run ``command``; user-facing failures print one clear message and return 1."""
+    """Run ``command`` as its signed-in operator (see ``operator``); user-facing failures
+    print one clear message and return 1."""
+    stdin = stdin if stdin is not None else sys.stdin
     try:
-        if command == "import":
-            from tpi_desk.commands.import_sessions import import_sessions
+        if command == "gui":
+            from tpi_desk.ui.app import run_app
 
-            return import_sessions(url, args.files, as_json=args.json, stdout=stdout, stderr=stderr)
-        if command == "demo-data":
-            from tpi_desk.commands.demo_data import demo_data
-
-            return demo_data(
-                url,
-                patients=args.patients,
-                sessions=args.sessions,
-                seed=args.seed,
-                signatures=not args.no_signatures,
-                stdout=stdout,
-                stderr=stderr,
-            )
-        if command == "export":
-            from tpi_desk.commands.export import ExportRequest, export_notes
-
-            request = ExportRequest(
-                date_from=args.date_from,
-                date_to=args.date_to,
-                provider=args.provider,
-                status=args.status,
-                pdf=args.pdf,
-                pdf_dir=args.pdf_dir,
-                csv=args.csv,
-                json=args.json_file,
-            )
-            return export_notes(url, request, stdout=stdout, stderr=stderr)
-        if command in ("backup", "restore"):
-            from tpi_desk.commands.backup import backup, restore
-
-            if command == "backup":
-                return backup(url, args.file, stdout=stdout)
-            return restore(url, args.file, force=args.force, stdout=stdout)
-        if command == "users":
-            from tpi_desk.commands.users import run_users
-
-            return run_users(url, args, stdin=sys.stdin, stdout=stdout, stderr=stderr)
-        if command == "db":
-            from tpi_desk.commands.database_roles import run_setup_roles, run_upgrade
-
-            if args.db_action == "upgrade":
-                return run_upgrade(url, stdout=stdout)
-            return run_setup_roles(
-                url,
-                owner=args.owner,
-                workstation=args.workstation,
-                print_only=args.print,
-                stdout=stdout,
-            )
-        if command == "verify":
-            from tpi_desk.commands.verify import run_verify
-
-            return run_verify(url, stdout=stdout, stderr=stderr, anchors=args.anchor)
-        from tpi_desk.ui.app import run_app
-
-        return run_app(url, demo=getattr(args, "demo", False))
+            return run_app(url, demo=getattr(args, "demo", False))
+        check_arguments(command, url, args)
+        return _run(command, url, args, stdin=stdin, stdout=stdout, stderr=stderr)
     except (UserError, DatabaseOpenError) as error:
         print(f"tpi-desk: {error}", file=stderr)
         return 1
@@ -92,3 +49,126 @@ def run_command(
             file=stderr,
         )
         return 2
+
+
+def check_arguments(command: str, url: str, args: argparse.Namespace) -> None:
+    """Refuse what cannot work before asking anyone to sign in (a server for backup, a
+    missing backup file)."""
+    if command in ("backup", "restore"):
+        from tpi_desk.services.storage.backups import check_backup, database_file
+
+        database_file(url, command)
+        if command == "restore":
+            check_backup(Path(args.file))
+
+
+def _sign_in(command: str, url: str, args: argparse.Namespace, *, stdin: TextIO) -> Actor | None:
+    """The operator of ``command`` (None where the issue lets nobody run it)."""
+    if command == "verify":
+        return None
+    if command == "restore":
+        from tpi_desk.services.storage.backups import database_file
+
+        if not database_file(url, command).exists():
+            return None  # nothing to protect: the database is being recreated from a backup
+    from tpi_desk.commands.operator import sign_in_operator
+
+    with Desk.open(url) as desk:
+        return sign_in_operator(desk, command, args, stdin=stdin)
+
+
+def _run(
+    command: str,
+    url: str,
+    args: argparse.Namespace,
+    *,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    def sign_in() -> Actor | None:
+        return _sign_in(command, url, args, stdin=stdin)
+
+    if command == "import":
+        from tpi_desk.commands.import_sessions import import_sessions
+
+        return import_sessions(
+            url, args.files, as_json=args.json, stdout=stdout, stderr=stderr, sign_in=sign_in
+        )
+    if command == "demo-data":
+        from tpi_desk.commands.demo_data import demo_data
+
+        return demo_data(
+            url,
+            patients=args.patients,
+            sessions=args.sessions,
+            seed=args.seed,
+            signatures=not args.no_signatures,
+            sign_in=sign_in,
+            stdout=stdout,
+            stderr=stderr,
+        )
+    if command == "export":
+        from tpi_desk.commands.export import ExportRequest, export_notes
+
+        request = ExportRequest(
+            date_from=args.date_from,
+            date_to=args.date_to,
+            provider=args.provider,
+            status=args.status,
+            pdf=args.pdf,
+            pdf_dir=args.pdf_dir,
+            csv=args.csv,
+            json=args.json_file,
+        )
+        return export_notes(url, request, stdout=stdout, stderr=stderr, sign_in=sign_in)
+    if command == "backup":
+        from tpi_desk.commands.backup import backup
+
+        operator = sign_in()
+        status = backup(url, args.file, stdout=stdout)
+        _audit(url, operator, command, "checked copy written")
+        return status
+    if command == "restore":
+        from tpi_desk.commands.backup import restore
+
+        operator = sign_in()
+        status = restore(url, args.file, force=args.force, stdout=stdout)
+        who = operator.username if operator is not None else None
+        _audit(url, None, command, f"restored from {Path(args.file).name}", who=who)
+        return status
+    if command == "users":
+        from tpi_desk.commands.users import run_users
+
+        return run_users(url, args, operator=sign_in(), stdin=stdin, stdout=stdout, stderr=stderr)
+    if command == "db":
+        # PostgreSQL's own credentials (a superuser, or the owner role) authorise these.
+        from tpi_desk.commands.database_roles import run_setup_roles, run_upgrade
+
+        if args.db_action == "upgrade":
+            return run_upgrade(url, stdout=stdout)
+        return run_setup_roles(
+            url,
+            owner=args.owner,
+            workstation=args.workstation,
+            print_only=args.print,
+            stdout=stdout,
+        )
+    from tpi_desk.commands.verify import run_verify
+
+    return run_verify(url, stdout=stdout, stderr=stderr, anchors=args.anchor)
+
+
+def _audit(
+    url: str, operator: Actor | None, command: str, detail: str, *, who: str | None = None
+) -> None:
+    """One audit entry for the command run (restore: into the restored database, naming
+    the operator by name, since its account ids are the backup's)."""
+    try:
+        desk = Desk.open(url, upgrade=False)
+    except DatabaseOpenError:
+        if command != "restore":
+            raise
+        return  # a backup of an older version: audited when it is upgraded and opened
+    with desk:
+        desk.audit.record_command(operator, command, detail, who=who)

@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from tpi_desk.commands.operator import SignIn, nobody, service_actor
 from tpi_desk.desk import Desk
 from tpi_desk.services.export.exporting import ExportCriteria, ExportStatus, ExportSummary
+from tpi_desk.services.permissions import Action
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -32,7 +34,14 @@ class _BadRequest(Exception):
     pass
 
 
-def export_notes(url: str, request: ExportRequest, *, stdout: TextIO, stderr: TextIO) -> int:
+def export_notes(
+    url: str,
+    request: ExportRequest,
+    *,
+    stdout: TextIO,
+    stderr: TextIO,
+    sign_in: SignIn = nobody,
+) -> int:
     """Export the matching notes; one clear message and status 1 for anything wrong.
 
     Service errors (nothing matches, an unwritable path, an unknown provider, the database)
@@ -44,6 +53,7 @@ def export_notes(url: str, request: ExportRequest, *, stdout: TextIO, stderr: Te
     except _BadRequest as problem:
         print(f"tpi-desk: {problem}", file=stderr)
         return 1
+    operator = sign_in()
     with Desk.open(url) as desk:
         summary = desk.exporting.export(
             criteria,
@@ -52,6 +62,10 @@ def export_notes(url: str, request: ExportRequest, *, stdout: TextIO, stderr: Te
             csv_path=_path(request.csv),
             json_path=_path(request.json),
             progress=_TerminalProgress(stderr) if stderr.isatty() else None,
+            actor=service_actor(operator, Action.EXPORT_NOTES),
+        )
+        desk.audit.record_command(
+            operator, "export", f"{request.date_from}..{request.date_to}, {request.status}"
         )
     _print_summary(criteria, request, summary, stdout)
     return 0

@@ -14,8 +14,10 @@ from tpi_desk.clinical.session_document import (
     SessionDocument,
     documents_from_json,
 )
+from tpi_desk.commands.operator import SignIn, nobody, service_actor
 from tpi_desk.desk import Desk
 from tpi_desk.paths import resource_path
+from tpi_desk.services.permissions import Action
 from tpi_desk.services.sessions.importing import ImportedSession
 
 # A document is a few kB; a list exported for a month of a busy clinic stays well under this.
@@ -23,7 +25,13 @@ MAX_DOCUMENT_BYTES = 50_000_000
 
 
 def import_sessions(
-    url: str, files: Sequence[str], *, as_json: bool, stdout: TextIO, stderr: TextIO
+    url: str,
+    files: Sequence[str],
+    *,
+    as_json: bool,
+    stdout: TextIO,
+    stderr: TextIO,
+    sign_in: SignIn = nobody,
 ) -> int:
     """Validate every file first; write only when all are valid. Returns the exit status.
 
@@ -47,8 +55,12 @@ def import_sessions(
     if problems:
         _print_problems(problems, len(files), as_json=as_json, stdout=stdout, stderr=stderr)
         return 1
+    operator = sign_in()
     with Desk.open(url, catalog=catalog) as desk:
-        imported = desk.importing.import_documents(documents)
+        imported = desk.importing.import_documents(
+            documents, actor=service_actor(operator, Action.AUTHOR_SESSION)
+        )
+        desk.audit.record_command(operator, "import", f"{len(imported)} session(s) as drafts")
     outcomes = list(zip(sources, documents, imported, strict=True))
     if as_json:
         rows = [_result_dict(name, document, result) for name, document, result in outcomes]

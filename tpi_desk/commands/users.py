@@ -1,6 +1,7 @@
 """`tpi-desk users add|list|change|disable|enable|reset-password`: accounts from a terminal.
 
-Run by the workstation's own operator (trusted, audited as the local operator). Passwords
+Run by a signed-in administrator (``--user``; see ``operator``), or by the local operator
+when the first administrator of a database without accounts is added. Passwords
 are asked twice without echo, or read from the first line of standard input with
 ``--password-stdin`` (for scripts); they never appear on the command line.
 """
@@ -17,10 +18,17 @@ from tpi_desk.desk import Desk
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, UserError
 from tpi_desk.services.people.users import UserService
+from tpi_desk.services.permissions import Actor
 
 
 def run_users(
-    url: str, args: argparse.Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO
+    url: str,
+    args: argparse.Namespace,
+    *,
+    operator: Actor | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
     """Run one ``users`` action; returns the exit status."""
     action = args.users_action
@@ -38,13 +46,15 @@ def run_users(
                 credentials=args.credentials,
                 npi=args.npi,
                 acupuncture_certified=args.acupuncture_certified,
-                actor=None,
+                actor=operator,
             )
             print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
         elif action == "list":
-            _print_table(users.list_users(None), stdout)
+            rows = users.list_users(operator)
+            desk.audit.record_command(operator, "users list", f"{len(rows)} accounts listed")
+            _print_table(rows, stdout)
         elif action == "change":
-            changed = _change(users, args)
+            changed = _change(users, args, operator)
             print(
                 f"{changed.username}: {changed.display_name}, {changed.credentials or '-'}, "
                 f"NPI {changed.npi or '-'}, {changed.role.value.replace('_', ' ')}"
@@ -52,24 +62,24 @@ def run_users(
                 file=stdout,
             )
         elif action in ("disable", "enable"):
-            changed = users.set_active(None, args.username, action == "enable")
+            changed = users.set_active(operator, args.username, action == "enable")
             print(
                 f"{changed.username} is {'enabled' if changed.active else 'disabled'}.", file=stdout
             )
         else:
-            users.reset_password(None, args.username, password)
+            users.reset_password(operator, args.username, password)
             print(f"The password of {args.username} was reset.", file=stdout)
     return 0
 
 
-def _change(users: UserService, args: argparse.Namespace) -> UserRecord:
+def _change(users: UserService, args: argparse.Namespace, operator: Actor | None) -> UserRecord:
     """The account with the options given changed and the others as they were."""
     name = args.username.strip()
-    current = next((u for u in users.list_users(None) if u.username == name), None)
+    current = next((u for u in users.list_users(operator) if u.username == name), None)
     if current is None:
         raise NotFound(f"There is no user named {name}.")
     return users.update_user(
-        None,
+        operator,
         name,
         display_name=current.display_name if args.name is None else args.name,
         role=current.role if args.role is None else Role(args.role),

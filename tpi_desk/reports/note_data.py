@@ -13,12 +13,14 @@ from tpi_desk.clinical.record import NoteStatus, PatientFacts, ProviderFacts, Se
 
 @dataclass(frozen=True, slots=True)
 class ClinicHeader:
-    """The clinic as it prints at the top of every note."""
+    """The clinic as it prints at the top of every note; ``demo``: the database is a demo
+    database (synthetic patients), and every page says so in its watermark."""
 
     name: str
     address_lines: tuple[str, ...] = ()
     phone: str = ""
     logo_path: Path | None = None
+    demo: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_drug_billing import drug_billing_section, override_section
 from tpi_desk.reports.note_format import SEPARATOR, patient_name
 from tpi_desk.reports.note_header import (
+    DEMO_WATERMARK,
     PROCEDURE_TITLES,
     STATUS_MARKS,
     WATERMARKS,
@@ -77,9 +78,17 @@ def note_page_info(data: NoteData, *, bookmark: bool = False) -> NotePageInfo:
         footer=f"{name}{SEPARATOR}MRN {data.patient.mrn}{SEPARATOR}DOS {day}",
         running_title=f"{title} procedure note{SEPARATOR}{name}{SEPARATOR}{day}",
         status_mark=STATUS_MARKS.get(data.status),
-        watermark=WATERMARKS.get(data.status),
+        watermark=_watermark(data),
         bookmark=(f"note-{data.session_id}", f"{day} {name}") if bookmark else None,
     )
+
+
+def _watermark(data: NoteData) -> str | None:
+    """The status's watermark, preceded by DEMO on every note of a demo database."""
+    status = WATERMARKS.get(data.status)
+    if not data.clinic.demo:
+        return status
+    return f"{DEMO_WATERMARK} {status}" if status else DEMO_WATERMARK
 
 
 def render_note(data: NoteData, path: Path, *, invariant: bool = False) -> None:

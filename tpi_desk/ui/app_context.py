@@ -31,6 +31,7 @@ from tpi_desk.services.storage.upkeep import StorageUpkeep
 if TYPE_CHECKING:
     from tpi_desk.desk import Desk
     from tpi_desk.services.export.exporting import ExportService
+    from tpi_desk.services.settings.demo_database import DemoDatabase
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class AppContext:
     data_dir: Path
     clock: Callable[[], datetime]
     load_exporting: Callable[[], ExportService]
+    demo_database: DemoDatabase | None = None
 
     @cached_property
     def exporting(self) -> ExportService:
@@ -93,4 +95,5 @@ class AppContext:
             data_dir=desk.data_dir,
             clock=desk.clock,
             load_exporting=lambda: desk.exporting,
+            demo_database=desk.demo_database,
         )

@@ -32,6 +32,8 @@ from tpi_desk.ui.window_lock import WindowLock
 
 LEFT_PANE_WIDTH = 400
 WINDOW_SIZE = (1360, 860)
+# A database `tpi-desk demo-data` made (synthetic patients only) says so in the title.
+DEMO_TITLE = "TPI Desk — DEMO (synthetic patients)"
 
 
 class MainWindow(QMainWindow):
@@ -62,7 +64,8 @@ class MainWindow(QMainWindow):
         self._users = users or context.users
         self._editor_factory = editor_factory
         self._counted = False
-        self.setWindowTitle("TPI Desk")
+        demo = context.demo_database is not None and context.demo_database.is_demo()
+        self.setWindowTitle(DEMO_TITLE if demo else "TPI Desk")
         self.resize(*WINDOW_SIZE)
 
         self.search_pane = PatientSearchPane(context.patients, actor=actor)

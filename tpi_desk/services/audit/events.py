@@ -65,6 +65,8 @@ class AuditAction(StrEnum):
     VERIFY = "verify"
     RESTORE = "restore"
     SIGNING_KEY = "signing_key"
+    COMMAND = "command"
+    DEMO_DATABASE = "demo_database"
 
 
 SESSION_EVENTS = frozenset({AuditAction.LOGOUT, AuditAction.LOCK, AuditAction.UNLOCK})
@@ -227,6 +229,38 @@ class AuditService:
             self._session_factory,
             f"record the {action.value}",
             lambda db: record_event(db, actor, action, "user", actor.user_id, at=self._clock()),
+        )
+
+    def record_command(
+        self, actor: Actor | None, command: str, detail: str = "", *, who: str | None = None
+    ) -> None:
+        """Record a `tpi-desk` command run (backup, restore, demo-data, users list, export,
+        import, verify) by its signed-in operator, or by ``who`` / the local operator."""
+        run_unit_of_work(
+            self._session_factory,
+            "record the command",
+            lambda db: record_event(
+                db,
+                actor,
+                AuditAction.COMMAND,
+                "command",
+                None,
+                f"{command}: {detail}".rstrip(": "),
+                at=self._clock(),
+                who=who,
+            ),
+        )
+
+    def record_refused_command(
+        self, actor: Actor | None, command: str, refusal: PermissionDenied
+    ) -> None:
+        """Record a command refused to its operator (in its own transaction)."""
+        record_refusal(
+            self._session_factory,
+            actor,
+            refusal,
+            attempted=f"tpi-desk {command}",
+            record_type="command",
         )
 
     def record_print(self, actor: Actor | None, session_id: int) -> None:

@@ -50,6 +50,7 @@ from tpi_desk.services.sessions.session_loading import _WHOLE_SESSION as WHOLE_S
 from tpi_desk.services.sessions.session_loading import prior_sessions, session_record
 from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
 from tpi_desk.services.settings.clinic_settings import clinic_settings
+from tpi_desk.services.settings.demo_database import is_demo_database
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 
 DEFAULT_CLINIC_NAME = "TPI Desk clinic"
@@ -257,7 +258,7 @@ class ExportService:
             database_errors_as_user_errors("read the clinic settings"),
             self._session_factory() as db,
         ):
-            return clinic_header(clinic_settings(db))
+            return clinic_header(clinic_settings(db), demo=is_demo_database(db))
 
     def _file_names_with_patient(self) -> bool:
         with (
@@ -327,6 +328,7 @@ class ExportService:
             self._session_factory() as db,
         ):
             clinic = clinic_settings(db)
+            demo = is_demo_database(db)
             rows = {row.id: row for row in db.scalars(query.options(*WHOLE_SESSION))}
             notes = []
             for session_id in session_ids:
@@ -336,7 +338,9 @@ class ExportService:
                 history = prior_sessions(
                     db, row.patient_id, row.performed_at, exclude_session_id=row.id
                 )
-                notes.append(self._note(session_record(row), history, clinic, generated_at))
+                notes.append(
+                    self._note(session_record(row), history, clinic, generated_at, demo=demo)
+                )
         return notes
 
     def _note(
@@ -345,6 +349,8 @@ class ExportService:
         history: Sequence[PriorSession],
         clinic: ClinicSettings,
         generated_at: datetime,
+        *,
+        demo: bool = False,
     ) -> NoteData:
         analysis = analyse_session(
             record.entry,
@@ -360,7 +366,7 @@ class ExportService:
             record,
             analysis=analysis,
             catalog=self._catalog,
-            clinic=clinic_header(clinic),
+            clinic=clinic_header(clinic, demo=demo),
             location=clinic.clinic_location,
             generated_at=generated_at,
         )
@@ -422,14 +428,16 @@ def note_data(
     )
 
 
-def clinic_header(settings: ClinicSettings) -> ClinicHeader:
-    """The clinic header from the clinic's settings, defaulting to a neutral name."""
+def clinic_header(settings: ClinicSettings, *, demo: bool = False) -> ClinicHeader:
+    """The clinic header from the clinic's settings, defaulting to a neutral name; ``demo``
+    for a demo database (a DEMO watermark on every page)."""
     logo = settings.clinic_logo_path
     return ClinicHeader(
         name=settings.clinic_name or DEFAULT_CLINIC_NAME,
         address_lines=settings.clinic_address_lines,
         phone=settings.clinic_phone,
         logo_path=Path(logo) if logo else None,
+        demo=demo,
     )
 
 

@@ -62,6 +62,14 @@ class UserService:
         ):
             return _active_admin_count(db) == 0
 
+    def has_accounts(self) -> bool:
+        """Whether any account exists (a database without one may make its first admin)."""
+        with (
+            database_errors_as_user_errors("read the user accounts"),
+            self._session_factory() as db,
+        ):
+            return db.scalar(select(User.id).limit(1)) is not None
+
     def create_first_admin(
         self,
         username: str,

@@ -153,6 +153,11 @@ def restore_database(
     return RestoreResult(target, facts, kept)
 
 
+def database_file(database_url: str, command: str) -> Path:
+    """The SQLite file ``command`` (backup, restore) works on; BackupError for a server."""
+    return _database_file(database_url, command)
+
+
 def _database_file(database_url: str, command: str) -> Path:
     parsed = normalize_url(database_url)
     if not is_sqlite(parsed):
