@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.reliability.test_backups import tpi_desk
+from tests.reliability.test_backups import BACKUP_ADMIN, run_tpi_desk
+from tests.reliability.test_hostile_files import Run
 from tests.services.conftest import PASSWORD, fast_hasher, patient_facts
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
@@ -139,8 +140,16 @@ def test_the_restore_command_refuses_a_tampered_backup_unless_forced(
     desk: Desk, tmp_path: Path
 ) -> None:
     backup = tampered_backup(desk, tmp_path)
+    # Issue 13: restore needs a signed-in administrator on the command line.
+    admin = desk.users.authenticate("admin.ada", PASSWORD)
+    desk.users.add_user(BACKUP_ADMIN, "Backup Admin", PASSWORD, role=Role.ADMIN, actor=admin)
+    password_file = tmp_path / "operator-password"
+    password_file.write_text(PASSWORD, encoding="utf-8")
     desk.database.dispose()
     data_dir = tmp_path / "user-data"
+
+    def tpi_desk(data_dir: Path, *args: str) -> Run:
+        return run_tpi_desk(data_dir, *args, password_file=password_file)
 
     refused = tpi_desk(data_dir, "--database", url_of(desk), "restore", str(backup))
 

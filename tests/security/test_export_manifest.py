@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.test_backups import tpi_desk
+from tests.reliability.test_backups import run_tpi_desk as tpi_desk  # verify needs no operator
 from tests.services.conftest import fast_hasher
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.desk import Desk
