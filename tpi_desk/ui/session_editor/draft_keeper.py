@@ -12,6 +12,7 @@ from tpi_desk.services.errors import ConflictError, PermissionDenied, UserError,
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor.form_state import FormReading, RawSession
+from tpi_desk.ui.session_editor.form_values import typed_part
 from tpi_desk.ui.session_editor.recovery import RecoveredSession, RecoveryKeeper
 
 
@@ -81,7 +82,8 @@ class DraftKeeper:
     def has_unsaved(self, raw: RawSession) -> bool:
         if self.patient is None or not self.is_draft:
             return False
-        return raw != self.saved_raw or (self.session_id is None and self.find_copy() is not None)
+        typed = typed_part(raw) != typed_part(self.saved_raw)
+        return typed or (self.session_id is None and self.find_copy() is not None)
 
     def keep_copy(self, raw: RawSession) -> None:
         """Write the recovery copy of ``raw`` (raises OSError when the disk refuses)."""

@@ -23,6 +23,7 @@ from tpi_desk.ui.session_editor.banner import Banner, BannerKind
 from tpi_desk.ui.session_editor.editor_header import EditorHeader
 from tpi_desk.ui.session_editor.editor_layout import EditorColumns, FocusFollowingScrollArea
 from tpi_desk.ui.session_editor.form_state import RawSession, RawSite
+from tpi_desk.ui.session_editor.form_values import typed_part
 from tpi_desk.ui.session_editor.live_panel import LivePanel
 from tpi_desk.ui.session_editor.session_form import SessionForm
 from tpi_desk.ui.session_editor.signed_notice import SignedNotice
@@ -146,7 +147,7 @@ class EditorView(QWidget):
             self.header.set_status(STATUS_NAMES[record.status], final=True)
         elif record is None:
             self.header.set_status("New session · not saved yet")
-        elif self.form.raw() != saved_raw:
+        elif typed_part(self.form.raw()) != typed_part(saved_raw):
             self.header.set_status("Draft · changes not saved yet")
         else:
             self.header.set_status(f"Draft · saved {format_time(record.updated_at)}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import ProcedureKind, SessionEntry
@@ -89,6 +89,14 @@ class RawSession:
     notes: str = ""
     instructions: str = ""
     follow_up: str = ""
+
+
+def typed_part(raw: RawSession | None) -> RawSession | None:
+    """``raw`` without what the editor fills in by itself: consent risks it ticked for the
+    sites and drugs, until the clinician chooses (they follow the sites, they are not typing)."""
+    if raw is None or raw.consent_risks_chosen:
+        return raw
+    return replace(raw, consent_risks=())
 
 
 @dataclass(frozen=True, slots=True)
