@@ -162,3 +162,38 @@ def test_the_restore_command_refuses_a_tampered_backup_unless_forced(
     assert (forced.status, forced.stderr) == (0, ""), forced
     assert "Restored despite 2 verify finding(s), as forced;" in forced.stdout
     assert restore_actions(desk)[0].startswith("restored from altered.sqlite3; forced despite 2")
+
+
+def test_restoring_onto_a_missing_database_needs_an_administrator_of_the_backup(
+    desk: Desk, tmp_path: Path
+) -> None:
+    admin = desk.users.authenticate("admin.ada", PASSWORD)
+    desk.users.add_user(BACKUP_ADMIN, "Backup Admin", PASSWORD, role=Role.ADMIN, actor=admin)
+    backup = backup_database(url_of(desk), tmp_path / "kept-elsewhere.sqlite3").path
+    desk.database.dispose()
+    missing = tmp_path / "recreated" / "tpi-desk.sqlite3"
+    missing.parent.mkdir()
+    url = f"sqlite:///{missing}"
+    wrong = tmp_path / "wrong-password"
+    wrong.write_text("not the password at all", encoding="utf-8")
+    right = tmp_path / "operator-password"
+    right.write_text(PASSWORD, encoding="utf-8")
+
+    refused = run_tpi_desk(tmp_path / "data", "--database", url, "restore", str(backup),
+                           password_file=wrong)  # fmt: skip
+
+    assert refused.status == 1 and refused.stderr.count("\n") == 1, refused
+    assert "username or password is not correct" in refused.stderr
+    assert list(missing.parent.iterdir()) == []  # nothing of the backup was left behind
+
+    restored = run_tpi_desk(tmp_path / "data", "--database", url, "restore", str(backup),
+                            password_file=right)  # fmt: skip
+
+    assert (restored.status, restored.stderr) == (0, ""), restored
+    with Desk.open(url, hasher=fast_hasher()) as recreated:
+        with recreated.database.session_factory() as db:
+            details = db.scalars(
+                select(AuditEvent.actor_name).where(AuditEvent.action == "command")
+            ).all()
+        assert recreated.verification.verify(record=False).findings == ()
+    assert BACKUP_ADMIN in " ".join(details)

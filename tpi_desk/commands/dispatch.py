@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -66,11 +67,6 @@ def _sign_in(command: str, url: str, args: argparse.Namespace, *, stdin: TextIO)
     """The operator of ``command`` (None where the issue lets nobody run it)."""
     if command == "verify":
         return None
-    if command == "restore":
-        from tpi_desk.services.storage.backups import database_file
-
-        if not database_file(url, command).exists():
-            return None  # nothing to protect: the database is being recreated from a backup
     from tpi_desk.commands.operator import sign_in_operator
 
     with Desk.open(url) as desk:
@@ -131,9 +127,16 @@ def _run(
         return status
     if command == "restore":
         from tpi_desk.commands.backup import restore
+        from tpi_desk.services.storage.backups import database_file
 
-        operator = sign_in()
+        target = database_file(url, command)
+        # Onto a missing database the operator signs in as an administrator of the restored
+        # backup (there is no other account to ask); refused, the restored file goes again.
+        recreating = not target.exists()
+        operator = None if recreating else sign_in()
         status = restore(url, args.file, force=args.force, stdout=stdout)
+        if recreating:
+            operator = _admin_of_restored(target, sign_in)
         who = operator.username if operator is not None else None
         _audit(url, None, command, f"restored from {Path(args.file).name}", who=who)
         return status
@@ -157,6 +160,20 @@ def _run(
     from tpi_desk.commands.verify import run_verify
 
     return run_verify(url, stdout=stdout, stderr=stderr, anchors=args.anchor)
+
+
+def _admin_of_restored(target: Path, sign_in: Callable[[], Actor | None]) -> Actor | None:
+    """The operator signed in to the database just recreated from a backup; on refusal the
+    recreated files are removed, so the restore leaves nothing behind."""
+    try:
+        return sign_in()
+    except BaseException:
+        for leftover in (target, *(target.with_name(target.name + end) for end in _SIDE_FILES)):
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _audit(
