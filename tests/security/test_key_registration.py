@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
@@ -29,6 +30,7 @@ from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
 from tpi_desk.services.integrity.integrity import append_signature, signed_note_content
 from tpi_desk.services.integrity.key_registry import SELF_SIGNED, issue_key
 from tpi_desk.services.integrity.signing_keys import UnlockedKey
+from tpi_desk.services.permissions import Actor
 from tpi_desk.services.sessions.record_mapping import provider_record
 from tpi_desk.services.sessions.session_loading import load_session_row, session_record
 
@@ -88,7 +90,7 @@ def _sign_with(desk: Desk, staff: Staff, patient: PatientRecord, key: UnlockedKe
 
 
 def _issue(
-    desk: Desk, user_id: int, signer: UnlockedKey | str | None, *, actor_id: int
+    desk: Desk, user_id: int, signer: UnlockedKey | Literal["self"] | None, *, actor_id: int
 ) -> UnlockedKey:
     """The app's own ``issue_key``, run by a database writer for ``user_id``."""
 
@@ -96,7 +98,7 @@ def _issue(
         user = db.get(User, user_id)
         assert user is not None
         actor = None if actor_id == 0 else _actor(db, actor_id)
-        return issue_key(db, user, ATTACKER_PASSWORD, FAST, actor, signer=signer)  # type: ignore[arg-type]
+        return issue_key(db, user, ATTACKER_PASSWORD, FAST, actor, signer=signer)
 
     with desk.database.session_factory() as db:
         issued = work(db)
@@ -104,9 +106,7 @@ def _issue(
         return issued
 
 
-def _actor(db: Session, user_id: int) -> object:
-    from tpi_desk.services.permissions import Actor
-
+def _actor(db: Session, user_id: int) -> Actor:
     user = db.get(User, user_id)
     assert user is not None
     return Actor(user.id, user.username, user.role, user.credentials)

@@ -39,29 +39,32 @@ class AdminKeys:
     def __init__(self) -> None:
         self._by_user: dict[int, UnlockedKey] = {}
 
-    def signed_in(self, db: Session, actor: Actor, password: str, hasher: PasswordHasher) -> None:
-        """Unlock ``actor``'s administrator key with the password they signed in with. An
-        administrator of a database without a root key (upgraded from before keys) gets the
-        root key now; one without a key gets none here (another administrator resets their
-        password)."""
+    def signed_in(self, db: Session, actor: Actor, password: str) -> bool:
+        """Unlock ``actor``'s administrator key with the password they signed in with (a read
+        only). True when they should get the root key instead (``issue_root``): they have no
+        key and the database has no root yet (it was upgraded from before keys). An
+        administrator without a key otherwise gets none here: another one resets their
+        password."""
         if actor.role is not Role.ADMIN:
-            return
+            return False
         key = active_key(db, actor.user_id)
         if key is None:
-            user = db.get(User, actor.user_id)
-            if user is not None and not has_root_key(db):
-                self._by_user[actor.user_id] = issue_key(
-                    db, user, password, hasher, actor, signer=SELF_SIGNED
-                )
+            return not has_root_key(db)
+        self._by_user.pop(actor.user_id, None)
+        if key.owner_role == Role.ADMIN.value:
+            try:
+                private_key = unlock_key(locked_key(key), actor.user_id, password)
+            except KeyLocked:
+                return False
+            self._by_user[actor.user_id] = UnlockedKey(key.id, private_key)
+        return False
+
+    def issue_root(self, db: Session, actor: Actor, password: str, hasher: PasswordHasher) -> None:
+        """The root key for ``actor``, inside the open unit of work (unless one appeared)."""
+        user = db.get(User, actor.user_id)
+        if user is None or active_key(db, user.id) is not None or has_root_key(db):
             return
-        if key.owner_role != Role.ADMIN.value:
-            return
-        try:
-            self._by_user[actor.user_id] = UnlockedKey(
-                key.id, unlock_key(locked_key(key), actor.user_id, password)
-            )
-        except KeyLocked:
-            self._by_user.pop(actor.user_id, None)
+        self._by_user[user.id] = issue_key(db, user, password, hasher, actor, signer=SELF_SIGNED)
 
     def issued(self, user_id: int, key: UnlockedKey | None, *, own: bool) -> None:
         """A new key was issued to ``user_id``: kept if it is the acting administrator's own."""

@@ -127,11 +127,18 @@ class UserService:
         password and a locked account (every attempt is audited). An administrator's key is
         unlocked for the registrations they sign."""
         actor = self._auth.authenticate(username, password)
-        if actor.role is Role.ADMIN:
+        if actor.role is not Role.ADMIN:
+            return actor
+        with (
+            database_errors_as_user_errors("unlock the administrator key"),
+            self._session_factory() as db,
+        ):
+            needs_root = self._admin_keys.signed_in(db, actor, password)
+        if needs_root:
             run_unit_of_work(
                 self._session_factory,
-                "unlock the administrator key",
-                lambda db: self._admin_keys.signed_in(db, actor, password, self._auth.hasher),
+                "issue the administrator key",
+                lambda db: self._admin_keys.issue_root(db, actor, password, self._auth.hasher),
             )
         return actor
 
