@@ -165,14 +165,17 @@ SignNote = Callable[..., SessionRecord]
 
 @pytest.fixture
 def sign_note(desk: Desk, patient: PatientRecord) -> SignNote:
-    """``sign_note(author, entry=None)``: a draft by ``author``, signed by them."""
+    """``sign_note(author, entry=None, password=PASSWORD)``: a draft by ``author``, signed
+    by them."""
 
-    def sign(author: Actor, entry: SessionEntry | None = None) -> SessionRecord:
+    def sign(
+        author: Actor, entry: SessionEntry | None = None, password: str = PASSWORD
+    ) -> SessionRecord:
         draft = desk.drafts.create(
             patient.id, author.user_id, entry or two_site_entry(), actor=author
         )
         return desk.signing.sign(
-            draft.id, draft.version, author.user_id, actor=author, password=PASSWORD
+            draft.id, draft.version, author.user_id, actor=author, password=password
         )
 
     return sign

@@ -18,7 +18,7 @@ from tpi_desk.models.people import User
 from tpi_desk.models.procedures import Signature
 from tpi_desk.models.signing_keys import SigningKey
 from tpi_desk.services.dto import PatientRecord
-from tpi_desk.services.errors import WrongPassword
+from tpi_desk.services.errors import UserError, WrongPassword
 from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha256_hex
 from tpi_desk.services.integrity.integrity import signed_note_content
 from tpi_desk.services.integrity.key_registry import locked_key
@@ -199,8 +199,10 @@ def test_a_note_forged_with_the_apps_own_functions_is_caught(
         ],
     )
     assert _findings(desk) == [
-        f"signing key #99 of user #{staff.physician.user_id} is not registered in the audit "
-        "log or differs from its registration (added or altered outside the app)"
+        "signing key #99 of ihartley is not registered in the audit log or differs from its "
+        "registration (added or altered outside the app)",
+        f"signed note #{note.id} (signature #1): it is signed with ihartley's key #99, whose "
+        "registration is not validly signed, so it is not verifiable",
     ]
 
     # Nor moving where the real key's duty to sign begins: its registration says otherwise.
@@ -235,17 +237,22 @@ def test_a_password_reset_issues_a_new_key_and_old_notes_still_verify(
     assert _findings(desk) == []
 
 
-def test_a_changed_password_keeps_the_key_and_signing_works(
+def test_a_changed_password_gives_a_new_key_signed_by_the_previous_one(
     desk: Desk, staff: Staff, sign_note: SignNote
 ) -> None:
-    (before,) = _keys(desk.database, staff.nurse_practitioner.user_id)
-    desk.users.change_password(staff.nurse_practitioner, PASSWORD, NEW_PASSWORD)
-    (after,) = _keys(desk.database, staff.nurse_practitioner.user_id)
-    assert after.public_key == before.public_key
-    assert after.encrypted_private_key != before.encrypted_private_key
-    unlock_key(locked_key(after), staff.nurse_practitioner.user_id, NEW_PASSWORD)
+    nurse = staff.nurse_practitioner
+    sign_note(nurse)
+    (before,) = _keys(desk.database, nurse.user_id)
+    desk.users.change_password(nurse, PASSWORD, NEW_PASSWORD)
+    old, new = _keys(desk.database, nurse.user_id)
+    assert old.public_key == before.public_key and old.retired_at is not None
+    assert new.registered_by_key_id == old.id  # the continuity signature
+    unlock_key(locked_key(new), nurse.user_id, NEW_PASSWORD)
     with pytest.raises(KeyLocked):
-        unlock_key(locked_key(after), staff.nurse_practitioner.user_id, PASSWORD)
+        unlock_key(locked_key(new), nurse.user_id, PASSWORD)
+    sign_note(nurse, password=NEW_PASSWORD)
+    assert _signature(desk.database, 2).key_id == new.id
+    assert _findings(desk) == []
 
 
 def test_a_key_unlocked_before_still_needs_the_right_password(
@@ -294,21 +301,23 @@ def test_addenda_cosignatures_and_error_marks_are_signed_with_keys(
     assert any("no Ed25519 signature" in m for m in _findings(desk))
 
 
-def test_an_account_from_before_keys_gets_its_first_key_when_it_signs(
+def test_an_account_without_a_key_is_told_to_ask_an_administrator(
     desk: Desk, staff: Staff, sign_note: SignNote, sqlite_only: None
 ) -> None:
-    # As after the upgrade to 0005: the account has a password but no key yet.
-    _forge(desk.database, [("DELETE FROM signing_keys", ())])
-    sign_note(staff.physician)
+    # As after the upgrade to 0005: the account has a password but no key yet. Signing does
+    # not make one (a key its owner registered alone would prove nothing).
+    _forge(
+        desk.database,
+        [("DELETE FROM signing_keys WHERE user_id = ?", (staff.physician.user_id,))],
+    )
+    with pytest.raises(UserError, match="Ask an administrator to reset your password"):
+        sign_note(staff.physician)
+    assert _keys(desk.database, staff.physician.user_id) == []
 
+    desk.users.reset_password(staff.admin, "ihartley", NEW_PASSWORD)
     (key,) = _keys(desk.database, staff.physician.user_id)
+    assert key.registered_by_key_id == _keys(desk.database, staff.admin.user_id)[0].id
+    physician = desk.users.authenticate("ihartley", NEW_PASSWORD)
+    sign_note(physician, password=NEW_PASSWORD)
     assert _signature(desk.database, 1).key_id == key.id
-    with desk.database.session_factory() as db:
-        entry = db.scalars(
-            select(AuditEvent).where(
-                AuditEvent.action == "signing_key",
-                AuditEvent.detail.contains(key.public_key),
-            )
-        ).one()
-    assert entry.user_id == staff.physician.user_id  # registered by the signer at signing
     assert _findings(desk) == []

@@ -156,8 +156,11 @@ TAMPERING = {
         ["(the newest) is missing: removed outside the app"],
     ),
     "an audit entry's detail": (
-        ["UPDATE audit_events SET detail = 'nothing to see' WHERE sequence = 3"],
-        ["audit: audit entry #3 (user_add, admin.ada) was altered outside the app"],
+        [
+            "UPDATE audit_events SET detail = 'nothing to see' WHERE sequence = "
+            "(SELECT MIN(sequence) FROM audit_events WHERE action = 'user_add')"
+        ],
+        ["(user_add, local operator (root)) was altered outside the app"],
     ),
     "an audit row slipped in": (
         [

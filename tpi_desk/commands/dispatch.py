@@ -141,9 +141,14 @@ def _run(
         _audit(url, None, command, f"restored from {Path(args.file).name}", who=who)
         return status
     if command == "users":
+        from tpi_desk.commands.operator import sign_in_operator
         from tpi_desk.commands.users import run_users
 
-        return run_users(url, args, operator=sign_in(), stdin=stdin, stdout=stdout, stderr=stderr)
+        # One desk for signing in and the change: an administrator's key, unlocked at sign-in,
+        # signs the registration of the keys the command issues.
+        with Desk.open(url) as desk:
+            operator = sign_in_operator(desk, command, args, stdin=stdin)
+            return run_users(desk, args, operator=operator, stdin=stdin, stdout=stdout)
     if command == "db":
         # PostgreSQL's own credentials (a superuser, or the owner role) authorise these.
         from tpi_desk.commands.database_roles import run_setup_roles, run_upgrade

@@ -22,53 +22,50 @@ from tpi_desk.services.permissions import Actor
 
 
 def run_users(
-    url: str,
+    desk: Desk,
     args: argparse.Namespace,
     *,
     operator: Actor | None,
     stdin: TextIO,
     stdout: TextIO,
-    stderr: TextIO,
 ) -> int:
-    """Run one ``users`` action; returns the exit status."""
+    """Run one ``users`` action on ``desk`` (the one ``operator`` signed in to); returns the
+    exit status."""
     action = args.users_action
     password = ""
     if action in ("add", "reset-password"):
         password = _read_password(args.username, from_stdin=args.password_stdin, stdin=stdin)
-    with Desk.open(url) as desk:
-        users = desk.users
-        if action == "add":
-            added = users.add_user(
-                args.username,
-                args.name,
-                password,
-                role=Role(args.role),
-                credentials=args.credentials,
-                npi=args.npi,
-                acupuncture_certified=args.acupuncture_certified,
-                actor=operator,
-            )
-            print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
-        elif action == "list":
-            rows = users.list_users(operator)
-            desk.audit.record_command(operator, "users list", f"{len(rows)} accounts listed")
-            _print_table(rows, stdout)
-        elif action == "change":
-            changed = _change(users, args, operator)
-            print(
-                f"{changed.username}: {changed.display_name}, {changed.credentials or '-'}, "
-                f"NPI {changed.npi or '-'}, {changed.role.value.replace('_', ' ')}"
-                f"{', acupuncture certified' if changed.acupuncture_certified else ''}.",
-                file=stdout,
-            )
-        elif action in ("disable", "enable"):
-            changed = users.set_active(operator, args.username, action == "enable")
-            print(
-                f"{changed.username} is {'enabled' if changed.active else 'disabled'}.", file=stdout
-            )
-        else:
-            users.reset_password(operator, args.username, password)
-            print(f"The password of {args.username} was reset.", file=stdout)
+    users = desk.users
+    if action == "add":
+        added = users.add_user(
+            args.username,
+            args.name,
+            password,
+            role=Role(args.role),
+            credentials=args.credentials,
+            npi=args.npi,
+            acupuncture_certified=args.acupuncture_certified,
+            actor=operator,
+        )
+        print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
+    elif action == "list":
+        rows = users.list_users(operator)
+        desk.audit.record_command(operator, "users list", f"{len(rows)} accounts listed")
+        _print_table(rows, stdout)
+    elif action == "change":
+        changed = _change(users, args, operator)
+        print(
+            f"{changed.username}: {changed.display_name}, {changed.credentials or '-'}, "
+            f"NPI {changed.npi or '-'}, {changed.role.value.replace('_', ' ')}"
+            f"{', acupuncture certified' if changed.acupuncture_certified else ''}.",
+            file=stdout,
+        )
+    elif action in ("disable", "enable"):
+        changed = users.set_active(operator, args.username, action == "enable")
+        print(f"{changed.username} is {'enabled' if changed.active else 'disabled'}.", file=stdout)
+    else:
+        users.reset_password(operator, args.username, password)
+        print(f"The password of {args.username} was reset.", file=stdout)
     return 0
 
 

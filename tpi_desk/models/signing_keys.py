@@ -20,6 +20,11 @@ class SigningKey(Base):
     parameters, ``kdf_salt`` is its salt); the private key exists unencrypted only in memory.
     ``from_sequence`` is the signature chain's head when the key was issued: every note the
     user signs after it must carry an Ed25519 signature.
+
+    ``registration_signature`` is the detached Ed25519 signature (hex) of the key's
+    registration (``key_registration.py``) by the key ``registered_by_key_id``: an
+    administrator's key, the owner's previous key (a password change), or the key itself
+    (only the first administrator's, the root). ``owner_role`` is the role it was issued for.
     """
 
     __tablename__ = "signing_keys"
@@ -33,3 +38,6 @@ class SigningKey(Base):
     from_sequence: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[CreatedAt]
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    owner_role: Mapped[str | None] = mapped_column(String(32))
+    registered_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_keys.id"))
+    registration_signature: Mapped[str | None] = mapped_column(String(128))

@@ -33,6 +33,8 @@ CHECKPOINT_FORMAT = "tpi-desk/checkpoint@1"
 CHECKPOINT_FOLDER = "checkpoints"
 CHAINS = (SIGNATURE_CHAIN, AUDIT_CHAIN)
 LINEAGE = "tpi_desk.chain_lineage"
+# A transaction that ends the audit chain at or before this entry may have written entry #1.
+_FIRST_TRANSACTION = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +232,10 @@ def keep_checkpoints(session_factory: sessionmaker[Session], book: CheckpointFil
 
     def before_commit(db: Session) -> None:
         moved = db.info.get(MOVED_HEADS)
-        if moved and AUDIT_CHAIN in moved and moved[AUDIT_CHAIN][0] <= 1:
-            db.info[LINEAGE] = moved[AUDIT_CHAIN][1]  # this transaction wrote entry #1
+        if moved and AUDIT_CHAIN in moved and moved[AUDIT_CHAIN][0] <= _FIRST_TRANSACTION:
+            # This transaction may have written entry #1 (the first administrator's account
+            # and key registration are several entries): the lineage is entry #1's hash.
+            db.info[LINEAGE] = database_lineage(db)
 
     def after_rollback(db: Session) -> None:
         db.info.pop(MOVED_HEADS, None)

@@ -9,16 +9,18 @@ from sqlalchemy.orm import Session
 
 from tpi_desk.models.procedures import Signature
 from tpi_desk.models.signing_keys import SigningKey
-from tpi_desk.services.integrity.key_registry import registered_keys
+from tpi_desk.services.integrity.key_trust import KeyTrust
 from tpi_desk.services.integrity.signing_keys import signature_valid
 
 
 @dataclass(frozen=True, slots=True)
 class KeyCheck:
-    """Every key in the database, and those the audit log registers."""
+    """Every key in the database, and those whose registration in the audit log is validly
+    signed (key_trust.py)."""
 
     keys: dict[int, SigningKey]
     registered: dict[int, SigningKey]
+    trust: KeyTrust
     # Per user: the lowest chain position from which their notes must carry a signature.
     signed_from: dict[int, int]
 
@@ -32,17 +34,18 @@ class KeyCheck:
             )
         for key in keys.values():
             db.expunge(key)  # kept across the walk's pages, which empty the session
-        registered = {key_id: keys[key_id] for key_id in registered_keys(db) if key_id in keys}
-        return cls(keys, registered, signed_from)
+        trust = KeyTrust.load(db, keys)
+        return cls(keys, trust.trusted, trust, signed_from)
 
     def key_problems(self) -> list[str]:
-        """Keys without their registration entry in the audit log, or differing from it."""
+        """Keys without their registration entry in the audit log, or differing from it, and
+        registrations not validly signed."""
         return [
-            f"signing key #{key.id} of user #{key.user_id} is not registered in the audit log "
-            "or differs from its registration (added or altered outside the app)"
+            f"signing key #{key.id} of {self.trust.owner(key)} is not registered in the audit "
+            "log or differs from its registration (added or altered outside the app)"
             for key_id, key in sorted(self.keys.items())
-            if key_id not in self.registered
-        ]
+            if key_id not in self.trust.registered
+        ] + self.trust.problems
 
     def problems(self, signature: Signature, label: str) -> list[str]:
         """What is wrong with the link's Ed25519 signature (empty: nothing)."""
@@ -53,6 +56,11 @@ class KeyCheck:
             return [f"{label}: its signing key #{signature.key_id} was removed outside the app"]
         if key.user_id != signature.signer_id:
             return [f"{label}: it is signed with another user's key (forged outside the app)"]
+        if key.id not in self.registered:
+            return [
+                f"{label}: it is signed with {self.trust.owner(key)}'s key #{key.id}, whose "
+                "registration is not validly signed, so it is not verifiable"
+            ]
         problems = []
         if not signature_valid(
             key.public_key,

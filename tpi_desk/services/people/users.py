@@ -17,7 +17,8 @@ from tpi_desk.models.people import User
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
-from tpi_desk.services.integrity.key_registry import SIGNING_ROLES, issue_key, relock_key
+from tpi_desk.services.integrity.key_registry import KEY_ROLES, issue_key, renew_key
+from tpi_desk.services.integrity.registration_signers import AdminKeys
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.people.passwords import password_problems
 from tpi_desk.services.permissions import (
@@ -48,6 +49,7 @@ class UserService:
         self._session_factory = session_factory
         self._clock = clock
         self._auth = Authenticator(session_factory, hasher=hasher, clock=clock)
+        self._admin_keys = AdminKeys()
 
     @property
     def authenticator(self) -> Authenticator:
@@ -122,8 +124,23 @@ class UserService:
 
     def authenticate(self, username: str, password: str) -> Actor:
         """Sign in: the actor, or LoginFailed with one answer for an unknown username, a wrong
-        password and a locked account (every attempt is audited)."""
-        return self._auth.authenticate(username, password)
+        password and a locked account (every attempt is audited). An administrator's key is
+        unlocked for the registrations they sign."""
+        actor = self._auth.authenticate(username, password)
+        if actor.role is not Role.ADMIN:
+            return actor
+        with (
+            database_errors_as_user_errors("unlock the administrator key"),
+            self._session_factory() as db,
+        ):
+            needs_root = self._admin_keys.signed_in(db, actor, password)
+        if needs_root:
+            run_unit_of_work(
+                self._session_factory,
+                "issue the administrator key",
+                lambda db: self._admin_keys.issue_root(db, actor, password, self._auth.hasher),
+            )
+        return actor
 
     def unlock(self, actor: Actor, password: str) -> None:
         """Unlock an idle-locked screen with the signed-in user's password (audited)."""
@@ -148,7 +165,9 @@ class UserService:
             row = _user(db, actor.username)
             row.password_hash = new_hash
             record_event(db, actor, AuditAction.PASSWORD_CHANGE, "user", row.id)
-            relock_key(db, row, old_password, new_password, self._auth.hasher, actor)
+            renewed = renew_key(db, row, old_password, new_password, self._auth.hasher, actor)
+            if renewed is not None and row.role is Role.ADMIN:
+                self._admin_keys.issued(row.id, renewed, own=True)
 
         run_unit_of_work(self._session_factory, "change the password", work)
 
@@ -167,8 +186,13 @@ class UserService:
                 row.failed_logins = 0
                 row.locked_until = None
                 record_event(db, actor, AuditAction.PASSWORD_RESET, "user", row.id, row.username)
-                if row.role in SIGNING_ROLES:  # a new key: the old one's password is gone
-                    issue_key(db, row, new_password, self._auth.hasher, actor)
+                if row.role in KEY_ROLES:  # a new key: the old one's password is gone
+                    signer = self._admin_keys.signer(db, actor, row.role)
+                    issued = issue_key(
+                        db, row, new_password, self._auth.hasher, actor, signer=signer
+                    )
+                    own = actor is not None and actor.user_id == row.id
+                    self._admin_keys.issued(row.id, issued, own=own)
 
             run_unit_of_work(self._session_factory, "reset the password", work)
 
@@ -305,8 +329,9 @@ class UserService:
         record_event(
             db, actor, AuditAction.USER_ADD, "user", row.id, f"{row.username} as {role.value}"
         )
-        if role in SIGNING_ROLES:
-            issue_key(db, row, password, self._auth.hasher, actor)
+        if role in KEY_ROLES:
+            signer = self._admin_keys.signer(db, actor, role)
+            issue_key(db, row, password, self._auth.hasher, actor, signer=signer)
         return user_record(row)
 
 

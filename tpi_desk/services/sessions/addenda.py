@@ -17,8 +17,8 @@ from tpi_desk.models.procedures import Addendum, ProcedureSession, SignedRecordK
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.dto import AddendumRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError, ValidationFailed
-from tpi_desk.services.integrity.integrity import addendum_content, append_signature, person_part
-from tpi_desk.services.integrity.key_registry import UnlockedKeys, unlock_for_signature
+from tpi_desk.services.integrity.integrity import addendum_content, person_part
+from tpi_desk.services.integrity.key_signed_links import KeySignedLinks
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import (
     CLINICAL_ROLES,
@@ -54,7 +54,7 @@ class AddendumService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
-        self._keys = UnlockedKeys()
+        self._links = KeySignedLinks()
 
     def add(
         self, session_id: int, author_id: int, text: str, *, actor: Actor | None, password: str
@@ -97,12 +97,13 @@ class AddendumService:
         row = Addendum(session_id=note.id, author=author, text=text, created_at=now, signed_at=now)
         db.add(row)
         db.flush()
-        signature = append_signature(
+        signature = self._links.append(
             db,
             SignedRecordKind.ADDENDUM,
+            author,
+            password,
             record_id=row.id,
             session_id=note.id,
-            signer_id=author.id,
             signed_at=now,
             content=addendum_content(
                 addendum_id=row.id,
@@ -114,7 +115,6 @@ class AddendumService:
                 signed_at=now,
                 note_content_hash=note.content_hash,
             ),
-            key=unlock_for_signature(self._keys, db, author, password, self._auth.hasher, actor),
         )
         record_event(
             db,

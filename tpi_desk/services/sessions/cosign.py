@@ -20,8 +20,8 @@ from tpi_desk.models.procedures import (
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.dto import SessionRecord, SessionSummary
 from tpi_desk.services.errors import LockedNoteError, PermissionDenied, UserError
-from tpi_desk.services.integrity.integrity import append_signature, cosignature_content, person_part
-from tpi_desk.services.integrity.key_registry import UnlockedKeys, unlock_for_signature
+from tpi_desk.services.integrity.integrity import cosignature_content, person_part
+from tpi_desk.services.integrity.key_signed_links import KeySignedLinks
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import Action, Actor, signed_in
 from tpi_desk.services.sessions.record_mapping import provider_record
@@ -49,7 +49,7 @@ class CosignService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
-        self._keys = UnlockedKeys()
+        self._links = KeySignedLinks()
 
     def pending_for(
         self, actor: Actor | None, *, limit: int = PENDING_LIMIT
@@ -137,12 +137,13 @@ class CosignService:
         row = Cosignature(session_id=note.id, cosigner_id=cosigner.id, cosigned_at=now)
         db.add(row)
         db.flush()
-        append_signature(
+        self._links.append(
             db,
             SignedRecordKind.COSIGNATURE,
+            cosigner,
+            password,
             record_id=row.id,
             session_id=note.id,
-            signer_id=cosigner.id,
             signed_at=now,
             content=cosignature_content(
                 cosignature_id=row.id,
@@ -152,7 +153,6 @@ class CosignService:
                 cosigned_at=now,
                 note_content_hash=note.content_hash,
             ),
-            key=unlock_for_signature(self._keys, db, cosigner, password, self._auth.hasher, actor),
         )
         record_event(
             db, actor, AuditAction.COSIGN, "session", note.id, patient_id=note.patient_id, at=now

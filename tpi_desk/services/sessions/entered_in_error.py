@@ -19,8 +19,8 @@ from tpi_desk.models.procedures import EnteredInErrorMark, SignedRecordKind
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.errors import LockedNoteError, PermissionDenied, ValidationFailed
-from tpi_desk.services.integrity.integrity import append_signature, error_mark_content, person_part
-from tpi_desk.services.integrity.key_registry import UnlockedKeys, unlock_for_signature
+from tpi_desk.services.integrity.integrity import error_mark_content, person_part
+from tpi_desk.services.integrity.key_signed_links import KeySignedLinks
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import Action, Actor, signed_in
 from tpi_desk.services.sessions.record_mapping import provider_record
@@ -44,7 +44,7 @@ class EnteredInErrorService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
-        self._keys = UnlockedKeys()
+        self._links = KeySignedLinks()
 
     def mark_entered_in_error(
         self, session_id: int, reason: str, actor: Actor | None, password: str
@@ -88,12 +88,13 @@ class EnteredInErrorService:
         db.flush()  # the trigger lets the status change only once the mark exists
         note.status = NoteStatus.ENTERED_IN_ERROR
         db.flush()
-        append_signature(
+        self._links.append(
             db,
             SignedRecordKind.ENTERED_IN_ERROR,
+            marker,
+            password,
             record_id=mark.id,
             session_id=note.id,
-            signer_id=marker.id,
             signed_at=now,
             content=error_mark_content(
                 mark_id=mark.id,
@@ -104,7 +105,6 @@ class EnteredInErrorService:
                 reason=reason,
                 note_content_hash=note.content_hash,
             ),
-            key=unlock_for_signature(self._keys, db, marker, password, self._auth.hasher, actor),
         )
         record_event(
             db,

@@ -30,9 +30,8 @@ from tpi_desk.services.errors import (
     UserError,
 )
 from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
-from tpi_desk.services.integrity.integrity import append_signature, signed_note_content
-from tpi_desk.services.integrity.key_registry import KEY_LOCKED_MESSAGE, UnlockedKeys
-from tpi_desk.services.integrity.signing_keys import KeyLocked, UnlockedKey
+from tpi_desk.services.integrity.integrity import signed_note_content
+from tpi_desk.services.integrity.key_signed_links import KeySignedLinks
 from tpi_desk.services.people.login import Authenticator, PendingConfirmation
 from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
 from tpi_desk.services.sessions.record_mapping import provider_record
@@ -63,7 +62,7 @@ class SigningService:
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
-        self._keys = UnlockedKeys()
+        self._links = KeySignedLinks()
 
     def sign(
         self,
@@ -145,15 +144,22 @@ class SigningService:
         db.flush()
         if cosign_required:
             db.add(CosignRequest(session_id=row.id, requested_at=now))
-        signature = append_signature(
+
+        def refuse_wrong_password() -> None:
+            # A key the password did not open: a wrong password is named as such.
+            if not check.matched():
+                raise _PasswordRefused
+
+        signature = self._links.append(
             db,
             SignedRecordKind.SESSION,
+            signer,
+            password,
             record_id=row.id,
             session_id=row.id,
-            signer_id=signer.id,
             signed_at=now,
             content=content,
-            key=self._unlock_key(db, signer, actor, password, check),
+            before_locked_refusal=refuse_wrong_password,
         )
         record_event(
             db,
@@ -181,19 +187,6 @@ class SigningService:
             chain_hash=signature.chain_hash,
             cosign_required=cosign_required,
         )
-
-    def _unlock_key(
-        self, db: Session, signer: User, actor: Actor, password: str, check: PendingConfirmation
-    ) -> UnlockedKey:
-        """The signer's Ed25519 key, unlocked with the password while argon2 checks it in its
-        worker thread (both run at once); an account without a key gets its first one."""
-        try:
-            key, private_key = self._keys.unlock(db, signer, password, self._auth.hasher, actor)
-        except KeyLocked:
-            if not check.matched():
-                raise _PasswordRefused from None
-            raise UserError(KEY_LOCKED_MESSAGE) from None
-        return UnlockedKey(key.id, private_key)
 
 
 def _override_detail(alerts: Sequence[Alert], entry: SessionEntry) -> str:
