@@ -15,7 +15,13 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.reliability.test_hostile_files import Run, finish
-from tests.reliability.workers import REPO, add_physician, physician_actor, worker_environment
+from tests.reliability.workers import (
+    CLINIC_ADMIN,
+    REPO,
+    add_physician,
+    physician_actor,
+    worker_environment,
+)
 from tests.services.conftest import NOW, PASSWORD, fast_hasher, patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus, Role
@@ -321,7 +327,8 @@ def test_backup_and_restore_commands(clinic: Clinic, tmp_path: Path) -> None:
     kept = clinic.notes_by_id()
     # Issue 13: backup and restore need a signed-in administrator.
     with Desk.open(url, hasher=fast_hasher()) as desk:
-        desk.users.add_user(BACKUP_ADMIN, "Backup Admin", PASSWORD, role=Role.ADMIN, actor=None)
+        first = desk.users.authenticate(CLINIC_ADMIN, PASSWORD)
+        desk.users.add_user(BACKUP_ADMIN, "Backup Admin", PASSWORD, role=Role.ADMIN, actor=first)
     password_file = tmp_path / "operator-password"
     password_file.write_text(PASSWORD, encoding="utf-8")
     tpi_desk = partial(run_tpi_desk, password_file=password_file)

@@ -16,6 +16,7 @@ from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
 
 REPO = Path(__file__).resolve().parents[2]
+CLINIC_ADMIN = "clinic.admin"
 SAVE_WORKER = Path(__file__).resolve().parent / "save_worker.py"
 
 
@@ -37,8 +38,12 @@ def physician_actor(provider_id: int) -> Actor:
 
 
 def add_physician(factory: sessionmaker[Session]) -> int:
-    """``PHYSICIAN`` as an account that signs with ``PASSWORD``; its user id."""
+    """``PHYSICIAN`` as an account that signs with ``PASSWORD``, added by the clinic's
+    first administrator (made if the database has no account yet); its user id."""
     users = UserService(factory, hasher=fast_hasher())
+    if not users.has_accounts():  # the clinic's first administrator, whose key is the root
+        users.create_first_admin(CLINIC_ADMIN, "Clinic Admin", PASSWORD)
+    admin = users.authenticate(CLINIC_ADMIN, PASSWORD)  # their key signs the physician's
     account = users.add_user(
         PHYSICIAN.username,
         PHYSICIAN.display_name,
@@ -46,7 +51,7 @@ def add_physician(factory: sessionmaker[Session]) -> int:
         role=Role.PHYSICIAN,
         credentials=PHYSICIAN.credentials,
         npi=PHYSICIAN.npi,
-        actor=None,
+        actor=admin,
     )
     return account.id
 

@@ -148,6 +148,8 @@ def renew_key(
         if user.role is Role.ADMIN and not has_root_key(db):
             return issue_key(db, user, new_password, hasher, actor, signer=SELF_SIGNED)
         return None
+    if key.owner_role != user.role.value:
+        return None  # continuity keeps the role: a new role's key comes from an administrator
     try:
         previous = UnlockedKey(key.id, unlock_key(locked_key(key), user.id, old_password))
     except KeyLocked:
