@@ -1,4 +1,4 @@
-"""Bulk inserts of bound values: multi-row INSERTs through the driver, chunk transactions.
+"""Bulk inserts of bound values: multi-row INSERTs through the driver, the load's transaction.
 
 Every column value goes through the column type's own bind processor, memoised per distinct
 value, so the stored values are exactly what the ORM would write, on SQLite and PostgreSQL
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Dialect, Table, insert, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tpi_desk.models.base import Base
-from tpi_desk.models.people import Patient
+from tpi_desk.models.people import Patient, User
 from tpi_desk.models.procedures import (
     InjectionSite,
     MedicationLine,
@@ -275,7 +275,7 @@ def bulk_load_settings(connection: Connection) -> Iterator[None]:
 
 @contextmanager
 def bulk_transaction(connection: Connection) -> Iterator[None]:
-    """One chunk's transaction; PostgreSQL does not wait for the WAL flush of its commit."""
+    """The load's transaction; PostgreSQL does not wait for the WAL flush of its commit."""
     with connection.begin():
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
@@ -285,17 +285,33 @@ def bulk_transaction(connection: Connection) -> Iterator[None]:
 _LOADED_TABLES = (Patient, ProcedureSession, SessionDiagnosis, InjectionSite, MedicationLine)
 
 
-def advance_id_sequences(connection: Connection) -> None:
-    """PostgreSQL: move each id sequence past the ids inserted explicitly (SQLite needs not)."""
+def lock_loaded_tables(connection: Connection) -> None:
+    """PostgreSQL: hold off other writers of the tables the load fills until it commits.
+
+    The chain heads first, as every unit of work locks them first (so no two transactions
+    wait for each other), then the loaded tables and the accounts: the load numbers its
+    rows from the highest id, so nobody may insert a row meanwhile (an import would take
+    the same ids from the sequences). Readers never wait. SQLite's write transaction
+    already excludes every other writer.
+    """
     if connection.dialect.name != "postgresql":
         return
-    with connection.begin():
-        for model in _LOADED_TABLES:
-            table = model.__tablename__
-            connection.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max_id) "
-                    f"FROM (SELECT MAX(id) AS max_id FROM {table}) AS loaded "
-                    "WHERE max_id IS NOT NULL"
-                )
+    connection.execute(text("LOCK TABLE chain_heads IN SHARE ROW EXCLUSIVE MODE"))
+    tables = ", ".join(model.__tablename__ for model in (User, *_LOADED_TABLES))
+    connection.execute(text(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def advance_id_sequences(connection: Connection) -> None:
+    """PostgreSQL: move each id sequence past the ids inserted explicitly (SQLite needs not),
+    inside the load's transaction (its locks keep other inserts out until it commits)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for model in _LOADED_TABLES:
+        table = model.__tablename__
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max_id) "
+                f"FROM (SELECT MAX(id) AS max_id FROM {table}) AS loaded "
+                "WHERE max_id IS NOT NULL"
             )
+        )
