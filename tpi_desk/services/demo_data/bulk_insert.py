@@ -23,6 +23,7 @@ from tpi_desk.models.procedures import (
     MedicationLine,
     ProcedureSession,
     SessionDiagnosis,
+    Signature,
 )
 
 SQLITE_BULK_CACHE_KIB = 256 * 1024
@@ -77,7 +78,7 @@ class BulkTable:
         if processed:
             raise RuntimeError(f"{table.name}.{processed} need bind processing on {dialect.name}")
         self._bound = {name: Memo(self.processor(name)) for name in columns}
-        compiled = insert(table).compile(dialect=_positional(dialect))
+        compiled = insert(table).compile(dialect=positional_dialect(dialect))
         parameters = tuple(compiled.positiontup or ())
         if parameters != tuple(columns):
             raise RuntimeError(f"unexpected parameters for {table.name}: {parameters}")
@@ -161,7 +162,7 @@ class BulkTables:
     @classmethod
     def on(cls, connection: Connection) -> BulkTables:
         dialect = connection.dialect
-        max_variables = _max_bound_variables(connection)
+        max_variables = max_bound_variables(connection)
 
         def table(
             model: type[Base], columns: tuple[str, ...], unbound: tuple[str, ...]
@@ -189,7 +190,7 @@ class BulkTables:
         )
 
 
-def _positional(dialect: Dialect) -> Dialect:
+def positional_dialect(dialect: Dialect) -> Dialect:
     """A dialect that renders ``dialect``'s INSERTs with positional placeholders.
 
     psycopg's placeholders are ``%(name)s`` ("pyformat"), but it takes ``%s`` with tuples
@@ -203,7 +204,7 @@ def _positional(dialect: Dialect) -> Dialect:
     raise RuntimeError(f"bulk inserts need positional parameters, not {dialect.paramstyle}")
 
 
-def _max_bound_variables(connection: Connection) -> int:
+def max_bound_variables(connection: Connection) -> int:
     """How many placeholders one INSERT statement may hold on this database."""
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite3.Connection):
@@ -282,7 +283,9 @@ def bulk_transaction(connection: Connection) -> Iterator[None]:
         yield
 
 
-_LOADED_TABLES = (Patient, ProcedureSession, SessionDiagnosis, InjectionSite, MedicationLine)
+_LOADED_TABLES = (
+    Patient, ProcedureSession, SessionDiagnosis, InjectionSite, MedicationLine, Signature,
+)  # fmt: skip
 
 
 def lock_loaded_tables(connection: Connection) -> None:

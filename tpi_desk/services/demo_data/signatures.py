@@ -13,11 +13,11 @@ session id). Everything runs in the caller's transaction on its connection.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tpi_desk.clinical.record import NoteStatus, Role
@@ -25,16 +25,28 @@ from tpi_desk.models.audit import ChainHead
 from tpi_desk.models.people import Patient, User
 from tpi_desk.models.procedures import (
     CosignRequest,
-    ProcedureSession,
     Signature,
     SignedRecordKind,
 )
 from tpi_desk.services.demo_data.bodies import Body
+from tpi_desk.services.demo_data.bulk_insert import (
+    BulkTable,
+    PendingRows,
+    execute,
+    max_bound_variables,
+    positional_dialect,
+)
 from tpi_desk.services.demo_data.canonical_text import canonical_text
+from tpi_desk.services.demo_data.note_templates import PERFORMED_AT, NoteTemplate, lot_slot
 from tpi_desk.services.demo_data.vocabulary import CLINIC_OFFSET_MINUTES
-from tpi_desk.services.integrity.canonical import GENESIS_HASH, link_hash, sha256_hex
+from tpi_desk.services.integrity.canonical import (
+    GENESIS_HASH,
+    canonical_instant,
+    link_hash,
+    sha256_hex,
+)
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
-from tpi_desk.services.integrity.integrity import note_content, patient_part, provider_part
+from tpi_desk.services.integrity.integrity import patient_part, provider_part
 from tpi_desk.services.sessions.record_mapping import patient_facts, provider_record
 from tpi_desk.services.settings.clinic_settings import require_physician_cosign
 
@@ -61,18 +73,37 @@ class NoteSigner:
         with Session(bind=connection) as db:  # joins the caller's transaction
             clinic_requires_cosign = require_physician_cosign(db)
             self._patients = {
-                row.id: patient_part(patient_facts(row))
+                row.id: canonical_text(patient_part(patient_facts(row)))
                 for row in db.scalars(
                     select(Patient).where(Patient.id.between(patient_ids.start, patient_ids.stop))
                 )
             }
             providers = [provider_record(row) for row in db.scalars(select(User))]
         wanted = set(provider_ids)
-        self._providers = {p.id: provider_part(p.facts) for p in providers if p.id in wanted}
+        self._providers = {
+            p.id: canonical_text(provider_part(p.facts)) for p in providers if p.id in wanted
+        }
         self._cosign = {
             p.id: clinic_requires_cosign and p.role is not Role.PHYSICIAN for p in providers
         }
-        self._templates: dict[int, dict[str, object]] = {}
+        self._templates: dict[int, NoteTemplate] = {}
+        dialect = connection.dialect
+        self._signatures = BulkTable(
+            Signature.__table__,  # type: ignore[arg-type]
+            _SIGNATURE_COLUMNS,
+            _PLAIN_SIGNATURE_COLUMNS,
+            dialect,
+            max_bound_variables(connection),
+        )
+        moved = (
+            update(ChainHead)
+            .where(ChainHead.name == bindparam("head_name"))
+            .values(sequence=bindparam("head_sequence"), hash=bindparam("head_hash"))
+            .compile(dialect=positional_dialect(dialect))
+        )
+        self._head_sql = str(moved)
+        self._head_parameters = tuple(moved.positiontup or ())
+        self._lots: dict[int, dict[str, str]] = {}
         self._pending: list[_Signed] = []
 
     def sign(
@@ -95,32 +126,38 @@ class NoteSigner:
         """
         template = self._templates.get(id(body))
         if template is None:
-            template = self._templates[id(body)] = _template(body)
-        session = dict(template["session"])  # type: ignore[call-overload]
-        session["performed_at"] = performed_at.astimezone(CLINIC_CLOCK)
-        session["sites"] = [
-            {**site, "medications": [_with_lot(line, lots) for line in site["medications"]]}
-            for site in session["sites"]
-        ]
+            template = self._templates[id(body)] = NoteTemplate(body, CLINIC_CLOCK)
         provider = self._providers[provider_id]
         cosign_required = self._cosign[provider_id]
-        content = {
-            **template,
-            "session_id": session_id,
-            "patient_id": patient_id,
-            "patient": self._patients[patient_id],
-            "provider_id": provider_id,
-            "provider": provider,
-            "session": session,
-            "signer_id": provider_id,
-            "signer": provider,
-            "signed_at": signed_at,
-            "cosign_required": cosign_required,
-        }
-        text = canonical_text(content)
+        text = template.fill(
+            {
+                **self._lot_texts(lots),
+                "session_id": str(session_id),
+                "patient_id": str(patient_id),
+                "patient": self._patients[patient_id],
+                "provider_id": str(provider_id),
+                "provider": provider,
+                "signer_id": str(provider_id),
+                "signer": provider,
+                "signed_at": _instant_text(signed_at),
+                "cosign_required": "true" if cosign_required else "false",
+                PERFORMED_AT: _instant_text(performed_at),
+            }
+        )
         self._pending.append(
             _Signed(signed_at, session_id, provider_id, text, sha256_hex(text), cosign_required)
         )
+
+    def _lot_texts(self, lots: dict[str, tuple[str, Any]]) -> dict[str, str]:
+        """The canonical texts of each drug's lot and expiry in ``lots`` (memoised)."""
+        found = self._lots.get(id(lots))
+        if found is None:
+            found = {}
+            for drug, (lot, expires) in lots.items():
+                found[lot_slot("lot", drug)] = canonical_text(lot)
+                found[lot_slot("expires", drug)] = canonical_text(expires)
+            self._lots[id(lots)] = found
+        return found
 
     def link_before(self, instant: datetime | None) -> None:
         """Append the notes signed before ``instant`` (None: all) to the signature chain.
@@ -140,6 +177,7 @@ class NoteSigner:
         self._append_links(ready)
 
     def _append_links(self, notes: list[_Signed]) -> None:
+        """Insert the links of ``notes`` (in chain order), then mark their sessions signed."""
         connection = self._connection
         head = connection.execute(
             select(ChainHead.sequence, ChainHead.hash).where(ChainHead.name == SIGNATURE_CHAIN)
@@ -151,48 +189,32 @@ class NoteSigner:
             )
         else:
             sequence, previous = head.sequence, head.hash
-        connection.execute(
-            update(ProcedureSession)
-            .where(ProcedureSession.id == bindparam("note_id"))
-            .values(
-                status=NoteStatus.SIGNED,
-                signed_at=bindparam("note_signed_at"),
-                signed_by_id=bindparam("note_signer_id"),
-                content_hash=bindparam("note_hash"),
-                updated_at=bindparam("note_signed_at"),
-                version=ProcedureSession.version + 1,
-            ),
-            [
-                {
-                    "note_id": n.session_id,
-                    "note_signed_at": n.signed_at,
-                    "note_signer_id": n.signer_id,
-                    "note_hash": n.content_hash,
-                }
-                for n in notes
-            ],
-        )
-        rows: list[dict[str, object]] = []
+        first = sequence
+        table = self._signatures
+        signature_id = _next_id(connection)
+        rows = PendingRows(table)
+        add = rows.values.extend
+        kind = table.bind("record_type", SignedRecordKind.SESSION)
+        signed_at = table.processor("signed_at")
+        heads: list[tuple[object, ...]] = []
         for note in notes:
             sequence += 1
             chain_hash = link_hash(previous, note.content_hash)
-            rows.append(
-                {
-                    "sequence": sequence,
-                    "record_type": SignedRecordKind.SESSION,
-                    "record_id": note.session_id,
-                    "session_id": note.session_id,
-                    "signer_id": note.signer_id,
-                    "signed_at": note.signed_at,
-                    "content": note.text,
-                    "content_hash": note.content_hash,
-                    "previous_hash": previous,
-                    "chain_hash": chain_hash,
-                }
-            )
+            add(
+                (
+                    signature_id, sequence, kind, note.session_id, note.session_id,
+                    note.signer_id, signed_at(note.signed_at), note.text, note.content_hash,
+                    previous, chain_hash, None, None,
+                )
+            )  # fmt: skip
+            heads.append(self._head_row(sequence, chain_hash))
             previous = chain_hash
-        for start in range(0, len(rows), INSERT_BATCH):
-            connection.execute(insert(Signature), rows[start : start + INSERT_BATCH])
+            signature_id += 1
+        execute(connection, rows.statements())
+        connection.execute(
+            _SIGN_SESSIONS,
+            {"signed": NoteStatus.SIGNED.value, "after": first, "last": sequence},
+        )
         cosigns = [
             {"session_id": n.session_id, "requested_at": n.signed_at}
             for n in notes
@@ -202,55 +224,35 @@ class NoteSigner:
             connection.execute(insert(CosignRequest), cosigns)
         # The head moves one link at a time (a trigger refuses longer steps): one UPDATE per
         # link, sent as one executemany.
-        connection.execute(
-            update(ChainHead)
-            .where(ChainHead.name == SIGNATURE_CHAIN)
-            .values(sequence=bindparam("link_sequence"), hash=bindparam("link_hash")),
-            [{"link_sequence": row["sequence"], "link_hash": row["chain_hash"]} for row in rows],
-        )
+        connection.exec_driver_sql(self._head_sql, heads)
+
+    def _head_row(self, sequence: int, chain_hash: str) -> tuple[object, ...]:
+        values = {"head_sequence": sequence, "head_hash": chain_hash, "head_name": SIGNATURE_CHAIN}
+        return tuple(values[name] for name in self._head_parameters)
 
 
-# The parts of a note's content that ``sign`` stamps anew for each note.
-_STAMPED = frozenset(
-    {
-        "session_id", "patient_id", "patient", "provider_id", "provider", "session",
-        "signer_id", "signer", "signed_at", "cosign_required",
-    }
+# Marks the sessions of the links just inserted signed, as the app's signing does.
+_SIGN_SESSIONS = text(
+    "UPDATE procedure_sessions SET status = :signed, signed_at = signatures.signed_at, "
+    "signed_by_id = signatures.signer_id, content_hash = signatures.content_hash, "
+    "updated_at = signatures.signed_at, version = procedure_sessions.version + 1 "
+    "FROM signatures WHERE signatures.session_id = procedure_sessions.id "
+    "AND signatures.record_type = 'session' "
+    "AND signatures.sequence > :after AND signatures.sequence <= :last"
+)
+_SIGNATURE_COLUMNS = (
+    "id", "sequence", "record_type", "record_id", "session_id", "signer_id", "signed_at",
+    "content", "content_hash", "previous_hash", "chain_hash", "key_id", "signature",
 )  # fmt: skip
-_STAMPED_SESSION = frozenset({"performed_at", "sites"})
-_STAMPED_LINE = frozenset({"drug", "lot", "expires"})
+_PLAIN_SIGNATURE_COLUMNS = (
+    "id", "sequence", "record_id", "session_id", "signer_id", "content", "content_hash",
+    "previous_hash", "chain_hash",
+)  # fmt: skip
 
 
-def _template(body: Body) -> dict[str, object]:
-    """``note_content`` of ``body``'s entry with placeholder people, ids and times; fails
-    loudly when the content no longer has the parts ``sign`` stamps."""
-    entry = replace(body.entry, performed_at=body.entry.performed_at.astimezone(CLINIC_CLOCK))
-    content = note_content(
-        session_id=0,
-        patient_id=0,
-        patient={},
-        provider_id=0,
-        provider={},
-        entry=entry,
-        signer_id=0,
-        signer={},
-        signed_at=entry.performed_at,
-        cosign_required=False,
-    )
-    session = content["session"]
-    if (
-        not isinstance(session, dict)
-        or _STAMPED - content.keys()
-        or _STAMPED_SESSION - session.keys()
-    ):
-        raise RuntimeError("the signed note's content changed: update the demo data's signing")
-    for site in session["sites"]:
-        for line in site["medications"]:
-            if _STAMPED_LINE - line.keys():
-                raise RuntimeError("the signed note's medication lines changed")
-    return content
+def _next_id(connection: Connection) -> int:
+    return int(connection.scalar(select(func.coalesce(func.max(Signature.id), 0))) or 0) + 1
 
 
-def _with_lot(line: dict[str, Any], lots: dict[str, tuple[str, Any]]) -> dict[str, Any]:
-    lot, expires = lots[line["drug"]]
-    return {**line, "lot": lot, "expires": expires}
+def _instant_text(instant: datetime) -> str:
+    return f'"{canonical_instant(instant)}"'
