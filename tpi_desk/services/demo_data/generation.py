@@ -138,9 +138,9 @@ def generate_demo_data(
 
 
 def body_pool_size(sessions: int) -> int:
-    """How many clinical bodies a run of ``sessions`` draws from: one per eight sessions
+    """How many clinical bodies a run of ``sessions`` draws from: one per 16 sessions
     (at least 64), at most ``BODY_POOL_SIZE``; making them costs about as much as a session."""
-    return min(BODY_POOL_SIZE, sessions, max(64, sessions // 8))
+    return min(BODY_POOL_SIZE, sessions, max(64, sessions // 16))
 
 
 def _check_catalog(catalog: Catalog) -> None:
