@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
@@ -255,4 +255,8 @@ def _next_id(connection: Connection) -> int:
 
 
 def _instant_text(instant: datetime) -> str:
+    """``canonical_text(instant)``; for an instant in UTC (the generator's) from
+    ``isoformat``, several times faster than ``strftime``."""
+    if instant.tzinfo is UTC:
+        return f'"{instant.isoformat(timespec="microseconds")[:-6]}Z"'
     return f'"{canonical_instant(instant)}"'
