@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Dialect, Table, insert, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tpi_desk.models.base import Base
-from tpi_desk.models.people import Patient, User
+from tpi_desk.models.people import Patient
 from tpi_desk.models.procedures import (
     InjectionSite,
     MedicationLine,
@@ -289,19 +289,17 @@ _LOADED_TABLES = (
 
 
 def lock_loaded_tables(connection: Connection) -> None:
-    """PostgreSQL: hold off other writers of the tables the load fills until it commits.
+    """PostgreSQL: hold off every other writer until the load commits.
 
-    The chain heads first, as every unit of work locks them first (so no two transactions
-    wait for each other), then the loaded tables and the accounts: the load numbers its
-    rows from the highest id, so nobody may insert a row meanwhile (an import would take
-    the same ids from the sequences). Readers never wait. SQLite's write transaction
-    already excludes every other writer.
+    The load numbers its rows from the highest ids, so nobody may insert a row meanwhile (an
+    import would take the same ids from the sequences). Every service that writes patients,
+    sessions or signatures does so in ``run_unit_of_work``, which first locks the chain heads'
+    table in this same mode (a lock the workstation role may take; readers never wait): so
+    holding it for the whole load queues them, and no two transactions wait for each other.
+    SQLite's write transaction already excludes every other writer.
     """
-    if connection.dialect.name != "postgresql":
-        return
-    connection.execute(text("LOCK TABLE chain_heads IN SHARE ROW EXCLUSIVE MODE"))
-    tables = ", ".join(model.__tablename__ for model in (User, *_LOADED_TABLES))
-    connection.execute(text(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE"))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("LOCK TABLE chain_heads IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def advance_id_sequences(connection: Connection) -> None:

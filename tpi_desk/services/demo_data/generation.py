@@ -81,8 +81,8 @@ def generate_demo_data(
     and ``today`` give the same content. Inserts use SQLAlchemy Core, prepared in chunks of
     about ``CHUNK_SESSIONS`` sessions, all in one transaction: a run that fails or is
     killed writes nothing, and running it again starts over. Ids continue after the
-    existing rows; on PostgreSQL the loaded tables and the chain heads are locked first, so
-    concurrent runs, imports and signatures queue instead of colliding.
+    existing rows; on PostgreSQL the chain heads are locked first, as every unit of work
+    does, so concurrent runs, imports and signatures queue instead of colliding.
 
     With ``signatures`` (the default) past notes are signed as the app signs them (content
     hash and signature chain, see ``signatures``), so `tpi-desk verify` finds the database
@@ -139,8 +139,9 @@ def generate_demo_data(
 
 def body_pool_size(sessions: int) -> int:
     """How many clinical bodies a run of ``sessions`` draws from: one per 16 sessions
-    (at least 64), at most ``BODY_POOL_SIZE``; making them costs about as much as a session."""
-    return min(BODY_POOL_SIZE, sessions, max(64, sessions // 16))
+    (at least 1,024: small runs draw every body fresh), at most ``BODY_POOL_SIZE``. Making a
+    body costs about as much as signing a note."""
+    return min(BODY_POOL_SIZE, sessions, max(1_024, sessions // 16))
 
 
 def _check_catalog(catalog: Catalog) -> None:
