@@ -86,6 +86,11 @@ def storage_rows(plan: Plan) -> list[Row]:
     patients = number(r"^patient search \(([\d,]+) patients\)", big)
     median = number(r"^patient search .*: median ([\d.]+) ms", big)
     worst = number(r"worst ([\d.]+) ms per keystroke", big)
+    signed_rate = number(
+        r"^signed demo-data: [\d,]+ sessions in [\d.]+ s, ([\d,]+) sessions/s", output
+    )
+    unsigned_rate = number(r"^unsigned demo-data: .* s, ([\d,]+) sessions/s", output)
+    signed_on = number(r"^signed demo-data: ([\d,]+) sessions", output)
     demo_on = (
         f"{plan.big:,} sessions in {seconds:.1f} s, scaled to 1M"
         if plan.quick
@@ -99,6 +104,14 @@ def storage_rows(plan: Plan) -> list[Row]:
             "",
             per_million < 60,
             demo_on,
+        ),
+        Row(
+            "signed demo-data sessions/s",
+            f"{signed_rate:,.0f} sessions/s",
+            ">= 3,000 sessions/s",
+            f"unsigned {unsigned_rate:,.0f} sessions/s",
+            signed_rate >= 3_000,
+            f"{signed_on:,.0f} sessions, fresh SQLite file",
         ),
         Row(
             "patient search per keystroke (worst of 9)",

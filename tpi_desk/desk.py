@@ -227,7 +227,7 @@ class Desk:
     def demo_data(self) -> DemoDataService:
         from tpi_desk.services.sessions.demo_sessions import DemoDataService
 
-        return DemoDataService(self.database.engine, self.catalog)
+        return DemoDataService(self.database.engine, self.catalog, self.demo_database)
 
     @cached_property
     def demo_database(self) -> DemoDatabase:

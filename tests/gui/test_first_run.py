@@ -21,11 +21,13 @@ def test_an_empty_database_opens_on_the_first_run_page(qtbot: QtBot, context: Ap
 
 def test_load_demo_data_asks_then_fills_the_database(qtbot: QtBot, context: AppContext) -> None:
     messages = RecordingMessages(answer=True)
-    window = show_window(qtbot, context, messages)
+    # A new database: no account yet, so nobody signs in (demo data refuses a database
+    # holding an account it did not create: tests/gui/test_demo_data_fence.py).
+    window = show_window(qtbot, context, messages, signed_in=False)
     with qtbot.waitSignal(window.first_run_page.demo_data_requested):
         window.first_run_page.demo_button.click()
 
-    assert messages.kinds() == ["confirm"]
+    assert messages.kinds() == ["confirm", "info"]  # the demo administrator's password
     counts = context.overview.counts()
     assert (counts.patients, counts.sessions) == (DEMO_PATIENTS, DEMO_SESSIONS)
     assert window.search_pane.model.rowCount() == DEMO_PATIENTS

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from tpi_desk.commands.operator import SignIn, nobody
 from tpi_desk.desk import Desk
+from tpi_desk.services.settings.demo_database import DemoClaim
 
 MAX_PATIENTS = 10_000_000
 MAX_SESSIONS = 50_000_000
@@ -36,25 +37,33 @@ def demo_data(
         print(f"tpi-desk: --sessions must be between 0 and {MAX_SESSIONS:,}", file=stderr)
         return 1
     operator = sign_in()
-    with Desk.open(url) as desk:
-        claim = desk.demo_database.claim(
-            operator, admin_password=os.environ.get(DEMO_PASSWORD_ENV) or None
-        )
+
+    def tell(claim: DemoClaim) -> None:
         if claim.generated_password is not None:
             print(
                 f"Created the demo administrator admin with the password "
                 f"{claim.generated_password} (shown only now; set {DEMO_PASSWORD_ENV} to "
                 "choose it).",
                 file=stdout,
+                flush=True,
             )
         elif claim.admin_created:
             print(
                 f"Created the demo administrator admin (password from {DEMO_PASSWORD_ENV}).",
                 file=stdout,
+                flush=True,
             )
-        result = desk.demo_data.add(
-            patients=patients, sessions=sessions, seed=seed, signatures=signatures
-        )
+
+    with Desk.open(url) as desk:
+        result = desk.demo_data.fill(
+            operator,
+            admin_password=os.environ.get(DEMO_PASSWORD_ENV) or None,
+            patients=patients,
+            sessions=sessions,
+            seed=seed,
+            signatures=signatures,
+            on_claimed=tell,
+        ).result
         rate = result.sessions / result.seconds if result.seconds > 0 else 0.0
         desk.audit.record_command(
             operator,

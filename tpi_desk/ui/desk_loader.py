@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject
 
 from tpi_desk.desk import DatabaseOpenError
 from tpi_desk.services.dto import UserRecord
-from tpi_desk.services.errors import UserError
+from tpi_desk.services.errors import PermissionDenied, UserError
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.background import run_in_background
 from tpi_desk.ui.wait_cursor import wait_cursor
@@ -135,9 +135,26 @@ def load_desk(url: str, *, demo: bool) -> LoadedDesk:
 
 
 def _add_demo_data_if_empty(context: AppContext) -> None:
-    from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS
+    """``--demo``: demo data as `tpi-desk demo-data` adds it, if the database has no patient;
+    a database holding accounts or data demo data did not create is refused (told on stderr)."""
+    from tpi_desk.services.settings.demo_database import DemoClaim
+    from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS, demo_admin_text
 
     if context.patients.search("", limit=1):
         print("tpi-desk: --demo ignored: the database already holds patients.", file=sys.stderr)
         return
-    context.demo_data.add(patients=DEMO_PATIENTS, sessions=DEMO_SESSIONS)
+
+    def tell(claim: DemoClaim) -> None:
+        if claim.generated_password is not None:
+            print(demo_admin_text(claim.generated_password), flush=True)
+
+    try:
+        context.demo_data.fill(
+            None,
+            admin_password=None,
+            patients=DEMO_PATIENTS,
+            sessions=DEMO_SESSIONS,
+            on_claimed=tell,
+        )
+    except PermissionDenied as refusal:
+        print(f"tpi-desk: --demo ignored: {refusal.message}", file=sys.stderr)

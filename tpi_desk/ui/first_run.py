@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tpi_desk.services.errors import UserError
+from tpi_desk.services.permissions import Actor
+from tpi_desk.services.settings.demo_database import DemoClaim
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.wait_cursor import wait_cursor
@@ -14,8 +16,14 @@ DEMO_PATIENTS = 200
 DEMO_SESSIONS = 1000
 
 
-def load_demo_data(parent: QWidget | None, context: AppContext, messages: UserMessages) -> bool:
-    """Ask, then add synthetic patients and sessions; True when data was added."""
+def load_demo_data(
+    parent: QWidget | None,
+    context: AppContext,
+    messages: UserMessages,
+    actor: Actor | None = None,
+) -> bool:
+    """Ask, then add synthetic patients and sessions as `tpi-desk demo-data` does (only into
+    a new or demo database, which becomes a demo database); True when data was added."""
     if not messages.confirm(
         parent,
         "Load demo data",
@@ -25,13 +33,32 @@ def load_demo_data(parent: QWidget | None, context: AppContext, messages: UserMe
         confirm_text="Load demo data",
     ):
         return False
+
+    def tell(claim: DemoClaim) -> None:
+        if claim.generated_password is not None:
+            messages.info(parent, "Demo administrator", demo_admin_text(claim.generated_password))
+
     try:
         with wait_cursor():
-            context.demo_data.add(patients=DEMO_PATIENTS, sessions=DEMO_SESSIONS)
+            context.demo_data.fill(
+                actor,
+                admin_password=None,
+                patients=DEMO_PATIENTS,
+                sessions=DEMO_SESSIONS,
+                on_claimed=tell,
+            )
     except UserError as error:
         messages.error(parent, "Demo data could not be loaded", error.message)
         return False
     return True
+
+
+def demo_admin_text(password: str) -> str:
+    """Tells the password of the demo administrator, once."""
+    return (
+        f"This is now a demo database. Its administrator is admin, with the password "
+        f"{password}\n\nWrite it down: it is shown only now."
+    )
 
 
 class FirstRunPage(QWidget):

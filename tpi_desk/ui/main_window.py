@@ -64,8 +64,7 @@ class MainWindow(QMainWindow):
         self._users = users or context.users
         self._editor_factory = editor_factory
         self._counted = False
-        demo = context.demo_database is not None and context.demo_database.is_demo()
-        self.setWindowTitle(DEMO_TITLE if demo else "TPI Desk")
+        self._show_title()
         self.resize(*WINDOW_SIZE)
 
         self.search_pane = PatientSearchPane(context.patients, actor=actor)
@@ -274,9 +273,14 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
         self.open_patient(imported[0].patient_id)
 
+    def _show_title(self) -> None:
+        demo = self._context.demo_database
+        self.setWindowTitle(DEMO_TITLE if demo is not None and demo.is_demo() else "TPI Desk")
+
     def load_demo_data(self) -> None:
-        if not load_demo_data(self, self._context, self._messages):
+        if not load_demo_data(self, self._context, self._messages, self._actor):
             return
+        self._show_title()
         self.search_pane.load()
         self._refresh_counts()
         self.show_start_page()

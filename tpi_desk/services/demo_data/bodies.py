@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, cast
 
 from tpi_desk.clinical.catalog import Catalog, RiskPreselect
-from tpi_desk.clinical.record import ConsentType, ContainerKind, ProcedureKind, Tolerance
+from tpi_desk.clinical.record import (
+    ConsentType,
+    ContainerKind,
+    Indication,
+    MedicationEntry,
+    ProcedureKind,
+    SessionEntry,
+    SiteEntry,
+    Tolerance,
+)
 from tpi_desk.services.demo_data.bulk_insert import BulkTable, BulkTables, Row
 from tpi_desk.services.demo_data.vocabulary import (
     COMMON_MUSCLES,
@@ -41,12 +52,16 @@ from tpi_desk.services.demo_data.vocabulary import (
     WITNESSES,
 )
 
+# The instant a body's ``entry`` holds until a session is stamped with its own.
+UNSTAMPED = datetime(2000, 1, 1, tzinfo=UTC)
+
 
 @dataclass(frozen=True, slots=True)
 class BodySite:
     values: Row  # bound injection_sites values from ``position`` on
     # (bound values position..volume_ml, drug id, bound container..ndc)
     medications: tuple[tuple[Row, str, Row], ...]
+    entry: SiteEntry  # the same site as the clinical record has it (lots left empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +71,9 @@ class Body:
     values: Row  # bound procedure_sessions values from ``kind`` to ``override_reason``
     diagnoses: tuple[Row, ...]  # bound (position, code)
     sites: tuple[BodySite, ...]
+    # The same content as the clinical record (what a signature covers): performed at
+    # ``UNSTAMPED``, lots left empty; the signing stamps both.
+    entry: SessionEntry
 
 
 def clinical_bodies(
@@ -103,23 +121,22 @@ def _clinical_body(
     instructions = catalog.default_instructions
     if any(catalog.muscles[m].pneumothorax_risk for m in muscles):
         instructions = f"{instructions} {catalog.chest_wall_instructions}"
-    sessions = tables.sessions
-    values = (
-        sessions.bind("kind", kind),
-        sessions.bind("position", rng.choice(positions)),
-        sessions.bind("ultrasound_guided", ultrasound),
-        sessions.bind("ultrasound_image_retained", ultrasound and rng.random() < 0.5),
-        sessions.bind("ultrasound_device", rng.choice(ULTRASOUND_DEVICES) if ultrasound else ""),
-        sessions.bind("consent_obtained", True),
-        sessions.bind("time_out_performed", True),
-        sessions.bind("pain_before", pain_before),
-        sessions.bind("pain_after", max(0, pain_before - rng.randint(1, 5))),
-        sessions.bind("conservative_care_tried", tried),
-        sessions.bind("ongoing_care", rng.choice(ONGOING_CARE)),
-        sessions.bind("notes", notes),
-        sessions.bind("instructions", instructions),
-        sessions.bind("follow_up", rng.choice(FOLLOW_UPS)),
-    )
+    raw: dict[str, object] = {
+        "kind": kind,
+        "position": rng.choice(positions),
+        "ultrasound_guided": ultrasound,
+        "ultrasound_image_retained": ultrasound and rng.random() < 0.5,
+        "ultrasound_device": rng.choice(ULTRASOUND_DEVICES) if ultrasound else "",
+        "consent_obtained": True,
+        "time_out_performed": True,
+        "pain_before": pain_before,
+        "pain_after": max(0, pain_before - rng.randint(1, 5)),
+        "conservative_care_tried": tried,
+        "ongoing_care": rng.choice(ONGOING_CARE),
+        "notes": notes,
+        "instructions": instructions,
+        "follow_up": rng.choice(FOLLOW_UPS),
+    }
     chosen_codes = rng.sample(codes, k=min(len(codes), rng.randint(1, 2)))
     diagnoses = tuple(
         (tables.diagnoses.bind("position", index), tables.diagnoses.bind("code", code))
@@ -127,9 +144,22 @@ def _clinical_body(
     )
     sites = _site_templates(rng, catalog, tables, kind, twitches)
     drugs = {drug for site in sites for _, drug, _ in site.medications}
-    documentation = _documentation(rng, catalog, region, muscles, drugs, ultrasound)
-    bound = tuple(sessions.bind(name, value) for name, value in documentation.items())
-    return Body(values + bound, diagnoses, sites)
+    raw |= _documentation(rng, catalog, region, muscles, drugs, ultrasound)
+    sessions = tables.sessions
+    values = tuple(sessions.bind(name, value) for name, value in raw.items())
+    indication = Indication(
+        conservative_care_tried=tuple(tried),
+        ongoing_care=tuple(cast("tuple[str, ...]", raw.pop("ongoing_care"))),
+    )
+    del raw["conservative_care_tried"]
+    entry = SessionEntry(
+        performed_at=UNSTAMPED,
+        diagnoses=tuple(chosen_codes),
+        sites=tuple(site.entry for site in sites),
+        indication=indication,
+        **raw,  # type: ignore[arg-type]
+    )
+    return Body(values, diagnoses, sites, entry)
 
 
 def _documentation(
@@ -184,14 +214,19 @@ def _consent_risks(catalog: Catalog, muscles: list[str], drugs: set[str]) -> tup
 
 def _container_waste_and_ndc(
     rng: random.Random, catalog: Catalog, medications: BulkTable, drug: str
-) -> Row:
-    """Bound (container, discarded_ml, ndc): single-dose vials record what was discarded."""
+) -> tuple[ContainerKind | None, Decimal | None, str, Row]:
+    """(container, discarded_ml, ndc) and the same bound: single-dose vials record what was
+    discarded."""
     single_dose = catalog.drugs[drug].single_dose_container
-    return (
-        medications.bind("container", ContainerKind.SINGLE_DOSE if single_dose else None),
-        medications.bind("discarded_ml", rng.choice(DISCARDED_ML) if single_dose else None),
-        medications.bind("ndc", DEMO_NDCS.get(drug, "")),
+    container = ContainerKind.SINGLE_DOSE if single_dose else None
+    discarded = rng.choice(DISCARDED_ML) if single_dose else None
+    ndc = DEMO_NDCS.get(drug, "")
+    bound = (
+        medications.bind("container", container),
+        medications.bind("discarded_ml", discarded),
+        medications.bind("ndc", ndc),
     )
+    return container, discarded, ndc, bound
 
 
 def _site_templates(
@@ -212,27 +247,47 @@ def _site_templates(
         lines = [injectate, steroid] if steroid and position == 0 else [injectate]
         if kind is not ProcedureKind.TRIGGER_POINT_INJECTION:
             lines = []
-        site_values = (
-            sites.bind("position", position),
-            sites.bind("muscle_id", muscle),
-            sites.bind("side", rng.choice(SIDES)),
-            sites.bind("points", rng.randint(1, 3)),
-            sites.bind("needle_gauge", gauge),
-            sites.bind("needle_length_mm", length),
-            sites.bind("twitch_response", twitched),
-        )
+        site_raw: dict[str, Any] = {
+            "position": position,
+            "muscle_id": muscle,
+            "side": rng.choice(SIDES),
+            "points": rng.randint(1, 3),
+            "needle_gauge": gauge,
+            "needle_length_mm": length,
+            "twitch_response": twitched,
+        }
         lines_values = tuple(
             (
                 (
                     medications.bind("position", line_position),
                     medications.bind("drug_id", drug),
                     medications.bind("concentration_mg_per_ml", strength),
-                    medications.bind("volume_ml", rng.choice(volumes)),
+                    medications.bind("volume_ml", volume),
                 ),
                 drug,
                 _container_waste_and_ndc(rng, catalog, medications, drug),
+                MedicationEntry(drug_id=drug, concentration_mg_per_ml=strength, volume_ml=volume),
             )
             for line_position, (drug, strength, volumes) in enumerate(lines)
+            for volume in (rng.choice(volumes),)
         )
-        templates.append(BodySite(site_values, lines_values))
+        site_entry = SiteEntry(
+            muscle_id=site_raw["muscle_id"],
+            side=site_raw["side"],
+            points=site_raw["points"],
+            needle_gauge=site_raw["needle_gauge"],
+            needle_length_mm=site_raw["needle_length_mm"],
+            twitch_response=site_raw["twitch_response"],
+            medications=tuple(
+                replace(entry, container=waste[0], discarded_ml=waste[1], ndc=waste[2])
+                for _, _, waste, entry in lines_values
+            ),
+        )
+        templates.append(
+            BodySite(
+                tuple(sites.bind(name, value) for name, value in site_raw.items()),
+                tuple((bound, drug, waste[3]) for bound, drug, waste, _ in lines_values),
+                site_entry,
+            )
+        )
     return tuple(templates)

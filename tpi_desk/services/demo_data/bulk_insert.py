@@ -1,4 +1,4 @@
-"""Bulk inserts of bound values: multi-row INSERTs through the driver, chunk transactions.
+"""Bulk inserts of bound values: multi-row INSERTs through the driver, the load's transaction.
 
 Every column value goes through the column type's own bind processor, memoised per distinct
 value, so the stored values are exactly what the ORM would write, on SQLite and PostgreSQL
@@ -23,6 +23,7 @@ from tpi_desk.models.procedures import (
     MedicationLine,
     ProcedureSession,
     SessionDiagnosis,
+    Signature,
 )
 
 SQLITE_BULK_CACHE_KIB = 256 * 1024
@@ -77,7 +78,7 @@ class BulkTable:
         if processed:
             raise RuntimeError(f"{table.name}.{processed} need bind processing on {dialect.name}")
         self._bound = {name: Memo(self.processor(name)) for name in columns}
-        compiled = insert(table).compile(dialect=_positional(dialect))
+        compiled = insert(table).compile(dialect=positional_dialect(dialect))
         parameters = tuple(compiled.positiontup or ())
         if parameters != tuple(columns):
             raise RuntimeError(f"unexpected parameters for {table.name}: {parameters}")
@@ -161,7 +162,7 @@ class BulkTables:
     @classmethod
     def on(cls, connection: Connection) -> BulkTables:
         dialect = connection.dialect
-        max_variables = _max_bound_variables(connection)
+        max_variables = max_bound_variables(connection)
 
         def table(
             model: type[Base], columns: tuple[str, ...], unbound: tuple[str, ...]
@@ -189,7 +190,7 @@ class BulkTables:
         )
 
 
-def _positional(dialect: Dialect) -> Dialect:
+def positional_dialect(dialect: Dialect) -> Dialect:
     """A dialect that renders ``dialect``'s INSERTs with positional placeholders.
 
     psycopg's placeholders are ``%(name)s`` ("pyformat"), but it takes ``%s`` with tuples
@@ -203,7 +204,7 @@ def _positional(dialect: Dialect) -> Dialect:
     raise RuntimeError(f"bulk inserts need positional parameters, not {dialect.paramstyle}")
 
 
-def _max_bound_variables(connection: Connection) -> int:
+def max_bound_variables(connection: Connection) -> int:
     """How many placeholders one INSERT statement may hold on this database."""
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite3.Connection):
@@ -275,27 +276,43 @@ def bulk_load_settings(connection: Connection) -> Iterator[None]:
 
 @contextmanager
 def bulk_transaction(connection: Connection) -> Iterator[None]:
-    """One chunk's transaction; PostgreSQL does not wait for the WAL flush of its commit."""
+    """The load's transaction; PostgreSQL does not wait for the WAL flush of its commit."""
     with connection.begin():
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
         yield
 
 
-_LOADED_TABLES = (Patient, ProcedureSession, SessionDiagnosis, InjectionSite, MedicationLine)
+_LOADED_TABLES = (
+    Patient, ProcedureSession, SessionDiagnosis, InjectionSite, MedicationLine, Signature,
+)  # fmt: skip
+
+
+def lock_loaded_tables(connection: Connection) -> None:
+    """PostgreSQL: hold off every other writer until the load commits.
+
+    The load numbers its rows from the highest ids, so nobody may insert a row meanwhile (an
+    import would take the same ids from the sequences). Every service that writes patients,
+    sessions or signatures does so in ``run_unit_of_work``, which first locks the chain heads'
+    table in this same mode (a lock the workstation role may take; readers never wait): so
+    holding it for the whole load queues them, and no two transactions wait for each other.
+    SQLite's write transaction already excludes every other writer.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("LOCK TABLE chain_heads IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def advance_id_sequences(connection: Connection) -> None:
-    """PostgreSQL: move each id sequence past the ids inserted explicitly (SQLite needs not)."""
+    """PostgreSQL: move each id sequence past the ids inserted explicitly (SQLite needs not),
+    inside the load's transaction (its locks keep other inserts out until it commits)."""
     if connection.dialect.name != "postgresql":
         return
-    with connection.begin():
-        for model in _LOADED_TABLES:
-            table = model.__tablename__
-            connection.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max_id) "
-                    f"FROM (SELECT MAX(id) AS max_id FROM {table}) AS loaded "
-                    "WHERE max_id IS NOT NULL"
-                )
+    for model in _LOADED_TABLES:
+        table = model.__tablename__
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max_id) "
+                f"FROM (SELECT MAX(id) AS max_id FROM {table}) AS loaded "
+                "WHERE max_id IS NOT NULL"
             )
+        )

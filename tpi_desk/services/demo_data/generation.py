@@ -1,4 +1,4 @@
-"""Synthetic demo data in bulk: invented patients and sessions, Core inserts in chunks.
+"""Synthetic demo data in bulk: invented patients and sessions, Core inserts, one transaction.
 
 Speed (DESIGN.md: 1M sessions in under a minute) comes from these choices:
 
@@ -35,10 +35,11 @@ from tpi_desk.services.demo_data.bulk_insert import (
     bulk_load_settings,
     bulk_transaction,
     execute,
+    lock_loaded_tables,
 )
 from tpi_desk.services.demo_data.people import IdCounters, ensure_clinicians, patient_statements
 from tpi_desk.services.demo_data.session_rows import SessionRowBuilder
-from tpi_desk.services.demo_data.signatures import sign_demo_notes
+from tpi_desk.services.demo_data.signatures import NoteSigner
 from tpi_desk.services.demo_data.timeline import Timeline
 from tpi_desk.services.demo_data.vocabulary import (
     COMMON_MUSCLES,
@@ -77,13 +78,16 @@ def generate_demo_data(
     """Add ``patients`` new patients and ``sessions`` sessions on the weekdays of recent years.
 
     Past sessions are signed by their provider; today's are left as drafts. The same seed
-    and ``today`` give the same content. Inserts use SQLAlchemy Core in chunks of about
-    ``CHUNK_SESSIONS`` sessions (one commit each); ids continue after the existing rows.
+    and ``today`` give the same content. Inserts use SQLAlchemy Core, prepared in chunks of
+    about ``CHUNK_SESSIONS`` sessions, all in one transaction: a run that fails or is
+    killed writes nothing, and running it again starts over. Ids continue after the
+    existing rows; on PostgreSQL the chain heads are locked first, as every unit of work
+    does, so concurrent runs, imports and signatures queue instead of colliding.
 
-    With ``signatures`` (the default) past notes are inserted as drafts, then signed as the
-    app signs them: content hash and signature chain (about 2 ms a note), so `tpi-desk
-    verify` finds the database intact. Without, they are stamped signed by the bulk insert
-    itself, with no signature (verify names them): for benchmarks of a million sessions.
+    With ``signatures`` (the default) past notes are signed as the app signs them (content
+    hash and signature chain, see ``signatures``), so `tpi-desk verify` finds the database
+    intact. Without, they are stamped signed with no signature (verify names them): for
+    benchmarks of a million sessions.
     """
     if patients < 1 or sessions < 0:
         raise ValueError("demo data needs at least one patient and zero or more sessions")
@@ -98,35 +102,46 @@ def generate_demo_data(
         bulk_load_settings(connection),
     ):
         tables = BulkTables.on(connection)
+        # One transaction: an interrupted run leaves nothing behind, and a rerun starts over.
         with bulk_transaction(connection):
+            lock_loaded_tables(connection)
             provider_ids = ensure_clinicians(connection)
             ids = IdCounters.read(connection)
             patient_ids = range(ids.patient, ids.patient + patients)
             execute(connection, patient_statements(rng, tables.patients, patient_ids, timeline))
-        builder = SessionRowBuilder(
-            rng=rng,
-            tables=tables,
-            ids=ids,
-            bodies=clinical_bodies(rng, catalog, tables, min(BODY_POOL_SIZE, sessions)),
-            patient_ids=patient_ids,
-            provider_ids=tuple(provider_ids),
-            sign_later=[] if signatures else None,
-        )
-        done = site_count = medication_count = 0
-        for days in timeline.chunks(CHUNK_SESSIONS):
-            chunk = builder.prepare(days)
-            with bulk_transaction(connection):
+            signer = NoteSigner(connection, patient_ids, provider_ids) if signatures else None
+            builder = SessionRowBuilder(
+                rng=rng,
+                tables=tables,
+                ids=ids,
+                bodies=clinical_bodies(rng, catalog, tables, body_pool_size(sessions)),
+                patient_ids=patient_ids,
+                provider_ids=tuple(provider_ids),
+                signer=signer,
+            )
+            done = site_count = medication_count = 0
+            for days in timeline.chunks(CHUNK_SESSIONS):
+                chunk = builder.prepare(days)
                 execute(connection, chunk.statements)
-            done += chunk.sessions
-            site_count += chunk.sites
-            medication_count += chunk.medication_lines
-            if progress is not None:
-                progress(done, sessions)
-        advance_id_sequences(connection)
-    if builder.sign_later:
-        sign_demo_notes(engine, builder.sign_later)
+                if signer is not None and days:
+                    signer.link_before(days[-1].midnight)
+                done += chunk.sessions
+                site_count += chunk.sites
+                medication_count += chunk.medication_lines
+                if progress is not None:
+                    progress(done, sessions)
+            if signer is not None:
+                signer.link_before(None)
+            advance_id_sequences(connection)
     seconds = time.perf_counter() - started
     return DemoDataResult(patients, sessions, site_count, medication_count, seconds)
+
+
+def body_pool_size(sessions: int) -> int:
+    """How many clinical bodies a run of ``sessions`` draws from: one per 16 sessions
+    (at least 1,024: small runs draw every body fresh), at most ``BODY_POOL_SIZE``. Making a
+    body costs about as much as signing a note."""
+    return min(BODY_POOL_SIZE, sessions, max(1_024, sessions // 16))
 
 
 def _check_catalog(catalog: Catalog) -> None:

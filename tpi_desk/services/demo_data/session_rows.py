@@ -19,7 +19,7 @@ from tpi_desk.services.demo_data.bulk_insert import (
     Statement,
 )
 from tpi_desk.services.demo_data.people import IdCounters
-from tpi_desk.services.demo_data.signatures import DemoSignature
+from tpi_desk.services.demo_data.signatures import NoteSigner
 from tpi_desk.services.demo_data.timeline import ClinicDay
 from tpi_desk.services.demo_data.vocabulary import (
     CLINIC_OFFSET_MINUTES,
@@ -38,15 +38,19 @@ class _Lots:
     def __init__(self, rng: random.Random, table: BulkTable) -> None:
         self._rng = rng
         self._table = table
-        self._months: dict[tuple[int, int], dict[str, Row]] = {}
+        self._months: dict[tuple[int, int], tuple[dict[str, Row], dict[str, Row]]] = {}
 
-    def of_month(self, day: datetime) -> dict[str, Row]:
-        """Drug id -> bound (lot, expires) for the month of ``day``."""
+    def of_month(self, day: datetime) -> tuple[dict[str, Row], dict[str, Row]]:
+        """Drug id -> bound (lot, expires) and drug id -> (lot, expires) for ``day``'s month."""
         month = (day.year, day.month)
         found = self._months.get(month)
         if found is None:
-            found = {drug: self._new_lot(day) for drug in _drug_ids()}
-            self._months[month] = found
+            raw = {drug: self._new_lot(day) for drug in _drug_ids()}
+            bound = {
+                drug: (lot, self._table.bind("expires", expires))
+                for drug, (lot, expires) in raw.items()
+            }
+            found = self._months[month] = (bound, raw)
         return found
 
     def _new_lot(self, day: datetime) -> Row:
@@ -54,7 +58,7 @@ class _Lots:
         lot = f"{rng.choice(LOT_LETTERS)}{rng.choice(LOT_LETTERS)}{rng.randint(10_000, 99_999)}"
         months_later = day.month + rng.randint(12, 24)
         expires = date(day.year + (months_later - 1) // 12, (months_later - 1) % 12 + 1, 1)
-        return (lot, self._table.bind("expires", expires - timedelta(days=1)))
+        return (lot, expires - timedelta(days=1))
 
 
 def _drug_ids() -> list[str]:
@@ -109,10 +113,10 @@ class SessionRowBuilder:
         bodies: Sequence[Body],
         patient_ids: range,
         provider_ids: tuple[int, ...],
-        sign_later: list[DemoSignature] | None,
+        signer: NoteSigner | None,
     ) -> None:
-        # Past notes to sign once inserted (as drafts); None: insert them signed.
-        self.sign_later = sign_later
+        # Signs past notes as they are built; None: insert them stamped signed, unsigned.
+        self._signer = signer
         self._rng = rng
         self._tables = tables
         self._ids = ids
@@ -164,7 +168,8 @@ class SessionRowBuilder:
         providers, provider_count = self._provider_ids, len(self._provider_ids)
         performed_at = _minute_clock(day.midnight, self._performed_at)
         signed_at = _minute_clock(day.midnight, self._signed_at)
-        lots = self._lots.of_month(day.midnight)
+        lots, raw_lots = self._lots.of_month(day.midnight)
+        signer = self._signer
         offset, version, no_hash = self._offset, self._version, self._no_hash
         status = self._signed if day.signed else self._draft
         delays = SIGNING_DELAYS
@@ -179,10 +184,17 @@ class SessionRowBuilder:
                 provider = providers[int(random_number() * provider_count)]
             body = bodies[int(random_number() * body_count)]
             performed = performed_at[minute]
-            if day.signed and self.sign_later is not None:
+            if day.signed and signer is not None:  # inserted a draft, signed once inserted
                 delay = delays[int(random_number() * len(delays))]
-                at = day.midnight + timedelta(minutes=minute + delay)
-                self.sign_later.append(DemoSignature(session_id, at))
+                signer.sign(
+                    session_id=session_id,
+                    patient_id=patient_ids[patient_index],
+                    provider_id=provider,
+                    body=body,
+                    lots=raw_lots,
+                    performed_at=day.midnight + timedelta(minutes=minute),
+                    signed_at=day.midnight + timedelta(minutes=minute + delay),
+                )
                 draft = self._draft
                 tail: Row = (draft, self._no_time, None, no_hash, performed, performed, version)
             elif day.signed:

@@ -92,8 +92,8 @@ class DemoDatabase:
             if foreign is not None:
                 raise PermissionDenied(
                     f"This database holds {foreign} that demo data did not create; demo data "
-                    "goes only into a new, empty database (give another --database). Nothing "
-                    "was written."
+                    "goes only into a new, empty database (open or create another one). "
+                    "Nothing was written."
                 )
             if not marked:
                 record_event(
