@@ -71,9 +71,11 @@ def _sign_in(command: str, url: str, args: argparse.Namespace, *, stdin: TextIO)
 
         if not database_file(url, command).exists():
             return None  # nothing to protect: the database is being recreated from a backup
-    from tpi_desk.commands.operator import sign_in_operator
+    from tpi_desk.commands.operator import reads_only, sign_in_operator
 
-    with Desk.open(url) as desk:
+    # A read-only command is not refused while another program writes; signing in itself
+    # (the attempt is counted) waits up to the busy timeout for that writer.
+    with Desk.open(url, for_reading=reads_only(command, args)) as desk:
         return sign_in_operator(desk, command, args, stdin=stdin)
 
 
@@ -156,7 +158,9 @@ def _run(
         )
     from tpi_desk.commands.verify import run_verify
 
-    return run_verify(url, stdout=stdout, stderr=stderr, anchors=args.anchor)
+    return run_verify(
+        url, stdout=stdout, stderr=stderr, anchors=args.anchor, quiet=getattr(args, "quiet", False)
+    )
 
 
 def _audit(

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from tpi_desk.clinical.record import Role
+from tpi_desk.commands.reading_audit import record_after_reading
 from tpi_desk.desk import Desk
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, UserError
@@ -35,7 +36,7 @@ def run_users(
     password = ""
     if action in ("add", "reset-password"):
         password = _read_password(args.username, from_stdin=args.password_stdin, stdin=stdin)
-    with Desk.open(url) as desk:
+    with Desk.open(url, for_reading=action == "list") as desk:
         users = desk.users
         if action == "add":
             added = users.add_user(
@@ -51,8 +52,13 @@ def run_users(
             print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
         elif action == "list":
             rows = users.list_users(operator)
-            desk.audit.record_command(operator, "users list", f"{len(rows)} accounts listed")
             _print_table(rows, stdout)
+            record_after_reading(
+                lambda: desk.audit.record_command(
+                    operator, "users list", f"{len(rows)} accounts listed"
+                ),
+                stderr,
+            )
         elif action == "change":
             changed = _change(users, args, operator)
             print(
