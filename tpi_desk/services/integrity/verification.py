@@ -179,7 +179,7 @@ class VerificationService:
                 ),
             )
         except UserError as error:  # a read-only copy, or a busy one, can still be verified
-            log.warning("could not record the verification in the audit trail: %s", error)
+            log.info("could not record the verification in the audit trail: %s", error)
             return str(error)
         return None
 
