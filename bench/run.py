@@ -273,6 +273,24 @@ def save_sign_rows(saves: int, signs: int) -> list[Row]:
     ]
 
 
+def verify_rows(sessions: int) -> list[Row]:
+    output = run_script("verify_bench.py", ["--sessions", str(sessions)])
+    links = number(r"^verify: ([\d,]+) signatures", output)
+    per_link = number(r"^  per signature: (\d+) us", output)
+    scaled = number(r"^1M signatures at this rate: (\d+) s", output)
+    return [
+        Row(
+            # Issue 13 item 9: verify of 1M signatures and their audit entries.
+            "verify per 1M signatures (+ audit)",
+            f"{scaled:.0f} s",
+            "< 60 s",
+            f"{per_link:.0f} us per signature",
+            scaled < 60,
+            f"{links:,.0f} signed notes, scaled to 1M",
+        )
+    ]
+
+
 def benchmarks(plan: Plan) -> dict[str, Callable[[], list[Row]]]:
     quick = plan.quick
     return {
@@ -281,6 +299,7 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], list[Row]]]:
         "note_pdf": lambda: note_pdf_rows(20 if quick else 60),
         "export": lambda: export_rows(1 if quick else 3),
         "save_sign": lambda: save_sign_rows(20 if quick else 50, 10 if quick else 20),
+        "verify": lambda: verify_rows(2_000 if quick else 20_000),
     }
 
 

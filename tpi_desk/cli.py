@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also compare with this backup, export manifest or checkpoint (repeatable)",
     )
+    verify_cmd.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar on the terminal (it is shown only on a terminal anyway)",
+    )
     return parser
 
 

@@ -93,11 +93,15 @@ class Desk:
         data_dir: Path | None = None,
         clock: Clock = local_now,
         hasher: PasswordHasher | None = None,
+        for_reading: bool = False,
     ) -> Desk:
-        """Open ``url`` (see ``open_database``: raises ``DatabaseOpenError`` saying why not)."""
+        """Open ``url`` (see ``open_database``: raises ``DatabaseOpenError`` saying why not;
+        ``for_reading``: not refused while another program writes)."""
         from tpi_desk.models.database import open_database
 
-        database = open_database(url, upgrade=upgrade, check_integrity=check_integrity)
+        database = open_database(
+            url, upgrade=upgrade, check_integrity=check_integrity, for_reading=for_reading
+        )
         desk = cls(database, catalog=catalog, data_dir=data_dir, clock=clock, hasher=hasher)
         desk.keep_checkpoints()
         return desk

@@ -67,9 +67,11 @@ def _sign_in(command: str, url: str, args: argparse.Namespace, *, stdin: TextIO)
     """The operator of ``command`` (None where the issue lets nobody run it)."""
     if command == "verify":
         return None
-    from tpi_desk.commands.operator import sign_in_operator
+    from tpi_desk.commands.operator import reads_only, sign_in_operator
 
-    with Desk.open(url) as desk:
+    # A read-only command is not refused while another program writes; signing in itself
+    # (the attempt is counted) waits up to the busy timeout for that writer.
+    with Desk.open(url, for_reading=reads_only(command, args)) as desk:
         return sign_in_operator(desk, command, args, stdin=stdin)
 
 
@@ -141,14 +143,16 @@ def _run(
         _audit(url, None, command, f"restored from {Path(args.file).name}", who=who)
         return status
     if command == "users":
-        from tpi_desk.commands.operator import sign_in_operator
+        from tpi_desk.commands.operator import reads_only, sign_in_operator
         from tpi_desk.commands.users import run_users
 
         # One desk for signing in and the change: an administrator's key, unlocked at sign-in,
         # signs the registration of the keys the command issues.
-        with Desk.open(url) as desk:
+        with Desk.open(url, for_reading=reads_only(command, args)) as desk:
             operator = sign_in_operator(desk, command, args, stdin=stdin)
-            return run_users(desk, args, operator=operator, stdin=stdin, stdout=stdout)
+            return run_users(
+                desk, args, operator=operator, stdin=stdin, stdout=stdout, stderr=stderr
+            )
     if command == "db":
         # PostgreSQL's own credentials (a superuser, or the owner role) authorise these.
         from tpi_desk.commands.database_roles import run_setup_roles, run_upgrade
@@ -164,7 +168,9 @@ def _run(
         )
     from tpi_desk.commands.verify import run_verify
 
-    return run_verify(url, stdout=stdout, stderr=stderr, anchors=args.anchor)
+    return run_verify(
+        url, stdout=stdout, stderr=stderr, anchors=args.anchor, quiet=getattr(args, "quiet", False)
+    )
 
 
 def _admin_of_restored(target: Path, sign_in: Callable[[], Actor | None]) -> Actor | None:

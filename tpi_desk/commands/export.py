@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tpi_desk.commands.operator import SignIn, nobody, service_actor
+from tpi_desk.commands.reading_audit import record_after_reading
 from tpi_desk.desk import Desk
 from tpi_desk.services.export.exporting import ExportCriteria, ExportStatus, ExportSummary
 from tpi_desk.services.permissions import Action
@@ -54,7 +55,7 @@ def export_notes(
         print(f"tpi-desk: {problem}", file=stderr)
         return 1
     operator = sign_in()
-    with Desk.open(url) as desk:
+    with Desk.open(url, for_reading=True) as desk:
         summary = desk.exporting.export(
             criteria,
             merged_pdf=_path(request.pdf),
@@ -64,10 +65,15 @@ def export_notes(
             progress=_TerminalProgress(stderr) if stderr.isatty() else None,
             actor=service_actor(operator, Action.EXPORT_NOTES),
         )
-        desk.audit.record_command(
-            operator, "export", f"{request.date_from}..{request.date_to}, {request.status}"
+        # Each exported note's disclosure is audited before the export completes; the
+        # command's own entry follows its summary.
+        _print_summary(criteria, request, summary, stdout)
+        record_after_reading(
+            lambda: desk.audit.record_command(
+                operator, "export", f"{request.date_from}..{request.date_to}, {request.status}"
+            ),
+            stderr,
         )
-    _print_summary(criteria, request, summary, stdout)
     return 0
 
 

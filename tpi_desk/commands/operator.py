@@ -39,6 +39,9 @@ ROLES_BY_COMMAND: dict[str, frozenset[Role]] = {
     "demo-data": frozenset({Role.ADMIN}),
 }
 NEEDS_NOBODY = frozenset({"verify", "gui"})
+# Commands that only read the records (apart from their audit entries): they run beside
+# another program's write transaction instead of being refused (issue 13).
+READ_ONLY_COMMANDS = frozenset({"verify", "users list", "export"})
 
 # Asked by a command once its arguments and input files are found good, before it writes.
 SignIn = Callable[[], Actor | None]
@@ -77,6 +80,11 @@ def command_label(command: str, args: argparse.Namespace) -> str:
     """``users list`` for the users actions, the command's name otherwise."""
     action = getattr(args, "users_action", None)
     return f"{command} {action}" if command == "users" and action else command
+
+
+def reads_only(command: str, args: argparse.Namespace) -> bool:
+    """Whether ``command`` (with its ``users`` action) only reads the records."""
+    return command_label(command, args) in READ_ONLY_COMMANDS
 
 
 def needs_no_operator(desk: Desk, command: str, args: argparse.Namespace) -> bool:

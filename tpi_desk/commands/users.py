@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from tpi_desk.clinical.record import Role
+from tpi_desk.commands.reading_audit import record_after_reading
 from tpi_desk.desk import Desk
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, UserError
@@ -28,6 +29,7 @@ def run_users(
     operator: Actor | None,
     stdin: TextIO,
     stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
     """Run one ``users`` action on ``desk`` (the one ``operator`` signed in to); returns the
     exit status."""
@@ -50,8 +52,13 @@ def run_users(
         print(f"Added {added.username} ({added.role.value.replace('_', ' ')}).", file=stdout)
     elif action == "list":
         rows = users.list_users(operator)
-        desk.audit.record_command(operator, "users list", f"{len(rows)} accounts listed")
         _print_table(rows, stdout)
+        record_after_reading(
+            lambda: desk.audit.record_command(
+                operator, "users list", f"{len(rows)} accounts listed"
+            ),
+            stderr,
+        )
     elif action == "change":
         changed = _change(users, args, operator)
         print(

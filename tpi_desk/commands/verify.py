@@ -6,23 +6,40 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from tpi_desk.commands.progress import TerminalProgress
+from tpi_desk.commands.reading_audit import not_recorded_note
 from tpi_desk.desk import Desk
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.integrity.checkpoints import Checkpoint
 from tpi_desk.services.integrity.export_manifest import load_anchor
 
 
-def run_verify(url: str, *, stdout: TextIO, stderr: TextIO, anchors: Sequence[str] = ()) -> int:
+def run_verify(
+    url: str,
+    *,
+    stdout: TextIO,
+    stderr: TextIO,
+    anchors: Sequence[str] = (),
+    quiet: bool = False,
+) -> int:
     """Exit status 0 with a summary when intact; 1 with one line per finding otherwise.
 
     The database is not upgraded (a database of an older schema is refused, unchanged);
-    the run itself is recorded in the audit trail.
+    the run itself is recorded in the audit trail, after the checks, which run beside
+    another program's writing. On a terminal a progress bar on stderr shows how far the
+    chains are (``quiet``: none).
     """
     extra = [_load(Path(file)) for file in anchors]
-    with Desk.open(url, upgrade=False) as desk:
+    progress = TerminalProgress(stderr, enabled=False if quiet else None)
+    with Desk.open(url, upgrade=False, for_reading=True) as desk:
         for checkpoint in extra:
             desk.anchors.add(checkpoint)
-        report = desk.verification.verify(actor=None)
+        try:
+            report = desk.verification.verify(actor=None, progress=progress)
+        finally:
+            progress.close()
+    if report.not_recorded is not None:
+        print(not_recorded_note(report.not_recorded), file=stderr)
     if report.intact:
         print(
             f"Intact: {report.summary()} verified; the protective triggers are in place.",

@@ -54,7 +54,11 @@ class Database:
 
 
 def open_database(
-    url: str | URL, *, upgrade: bool = True, check_integrity: bool = True
+    url: str | URL,
+    *,
+    upgrade: bool = True,
+    check_integrity: bool = True,
+    for_reading: bool = False,
 ) -> Database:
     """Open ``url``; create or upgrade its schema to head, or raise a ``DatabaseOpenError``.
 
@@ -62,6 +66,8 @@ def open_database(
     one (``check_integrity``: SQLite's ``quick_check``, about 0.2 s per 100,000 sessions), a
     read-only one, or one another program keeps locked is refused after a read-only look, so
     it is left byte-for-byte untouched. A database already at head is not modified.
+    ``for_reading`` (the read-only commands): a file another program is writing is opened
+    all the same, since WAL lets reads go on beside the writer.
     """
     parsed = normalize_url(url)
     path = sqlite_file(parsed) if is_sqlite(parsed) else None
@@ -71,7 +77,7 @@ def open_database(
         if path is None:
             revision = _probe_server(engine, parsed)
         _bring_to_head(engine, revision, upgrade=upgrade, place=_describe(parsed))
-        if path is not None:
+        if path is not None and not (for_reading and _write_lock_held_elsewhere(path)):
             _check_writable(engine, path)
     except BaseException:
         engine.dispose()
@@ -165,6 +171,23 @@ def _damaged(place: str, finding: str) -> str:
         f"The database file {place} is damaged (SQLite found: {finding}). It was not changed; "
         "restore the latest backup with `tpi-desk restore` (see docs/backups.md)."
     )
+
+
+def _write_lock_held_elsewhere(path: Path) -> bool:
+    """Whether another connection holds the file's write lock right now (asked without
+    waiting, on a connection of its own: an empty ``BEGIN IMMEDIATE`` ... ``ROLLBACK``)."""
+    try:
+        probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return False  # _check_writable names the problem
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        return classify_database_error(error) is DatabaseFault.BUSY
+    finally:
+        probe.close()
+    return False
 
 
 def _check_writable(engine: Engine, path: Path) -> None:

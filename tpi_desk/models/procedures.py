@@ -371,6 +371,8 @@ def replace_children(
         collection.clear()  # rows never flushed are simply dropped
         if stored:
             db_session.flush(objects=list(_with_loaded_descendants(stored)))
+        for index, row in enumerate(new):  # numbered once here; appending renumbers nothing
+            setattr(row, "position", index)  # noqa: B010 - every child has a position
         collection.extend(new)
     owner = parent.session if isinstance(parent, InjectionSite) else parent
     owner.updated_at = utc_now()

@@ -7,17 +7,31 @@ from sqlalchemy.orm import Session
 
 from tpi_desk.models.audit import AuditEvent, ChainHead
 from tpi_desk.services.audit.events import audit_hash
-from tpi_desk.services.integrity.chain_walk import ChainTip, ChainWalk, Finding, id_ranges, numbers
+from tpi_desk.services.integrity.chain_walk import (
+    ChainTip,
+    ChainWalk,
+    Finding,
+    Progress,
+    id_ranges,
+    no_progress,
+    numbers,
+)
 from tpi_desk.services.integrity.chains import AUDIT_CHAIN
 
 BATCH_SIZE = 2_000
+PROGRESS_LABEL = "Checking audit entries"
 
 
-def check_audit_chain(db: Session) -> tuple[list[Finding], int, ChainTip]:
+def check_audit_chain(
+    db: Session, progress: Progress = no_progress
+) -> tuple[list[Finding], int, ChainTip]:
     """Findings naming every audit entry altered, removed or added outside the app, and how
     many entries were checked."""
     walk = ChainWalk(AUDIT_CHAIN, "audit entry", lambda sequence: f"audit entry #{sequence}")
     findings: list[Finding] = []
+    head = db.get(ChainHead, AUDIT_CHAIN)
+    total = head.sequence if head is not None else 0
+    progress(PROGRESS_LABEL, 0, total)
     query = (
         select(AuditEvent)
         .where(AuditEvent.sequence.is_not(None))
@@ -38,7 +52,7 @@ def check_audit_chain(db: Session) -> tuple[list[Finding], int, ChainTip]:
                 )
         # No expunge_all() here: it would cut the streamed result short. The session holds
         # loaded rows weakly, so each batch is freed once the loop lets go of it.
-    head = db.get(ChainHead, AUDIT_CHAIN)
+        progress(PROGRESS_LABEL, walk.count, max(total, walk.count))
     findings += walk.finish(head.sequence if head else None, head.hash if head else None)
     outside = list(
         db.scalars(

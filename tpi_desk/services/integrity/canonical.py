@@ -13,14 +13,19 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from json.encoder import encode_basestring_ascii
+from typing import cast
 
 GENESIS_HASH = "0" * 64
+_quoted = encode_basestring_ascii  # json.dumps(text, ensure_ascii=True), without its checks
 
 
 def canonical_json(value: object) -> str:
     """``value`` (dicts with str keys, lists, tuples, str, int, bool, None, Decimal, date,
     datetime, Enum) as canonical JSON text."""
-    return "".join(_parts(value))
+    parts: list[str] = []
+    _write(value, parts)
+    return "".join(parts)
 
 
 def canonical_decimal(value: Decimal | int) -> str:
@@ -51,17 +56,36 @@ def link_hash(previous_hash: str, content_hash: str) -> str:
     return sha256_hex(previous_hash + content_hash)
 
 
-def _parts(value: object) -> list[str]:
-    if isinstance(value, dict):
-        members: list[str] = []
-        for key in sorted(value):
-            if not isinstance(key, str):
-                raise TypeError(f"canonical JSON keys must be strings, not {key!r}")
-            members.append(json.dumps(key) + ":" + canonical_json(value[key]))
-        return ["{", ",".join(members), "}"]
-    if isinstance(value, list | tuple):
-        return ["[", ",".join(canonical_json(item) for item in value), "]"]
-    return [_scalar(value)]
+def _write(value: object, parts: list[str]) -> None:
+    """Append ``value``'s canonical text to ``parts`` (verify serialises a million notes:
+    exact types are told apart first, subclasses such as enums take the general path)."""
+    kind = type(value)
+    if kind is str:
+        parts.append(_quoted(cast(str, value)))
+    elif kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict)):
+        _write_object(cast(dict[object, object], value), parts)
+    elif isinstance(value, list | tuple):
+        parts.append("[")
+        for index, item in enumerate(value):
+            if index:
+                parts.append(",")
+            _write(item, parts)
+        parts.append("]")
+    else:
+        parts.append(_scalar(value))
+
+
+def _write_object(members: dict[object, object], parts: list[str]) -> None:
+    parts.append("{")
+    for index, key in enumerate(sorted(members)):  # type: ignore[type-var]  # str keys
+        if not isinstance(key, str):
+            raise TypeError(f"canonical JSON keys must be strings, not {key!r}")
+        if index:
+            parts.append(",")
+        parts.append(_quoted(str.__str__(key)))
+        parts.append(":")
+        _write(members[key], parts)
+    parts.append("}")
 
 
 def _scalar(value: object) -> str:
@@ -70,7 +94,7 @@ def _scalar(value: object) -> str:
     if isinstance(value, Enum):
         return _scalar(value.value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=True)
+        return _quoted(value)
     if isinstance(value, int | Decimal):
         return canonical_decimal(value)
     if isinstance(value, datetime):

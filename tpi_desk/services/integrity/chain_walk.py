@@ -7,6 +7,13 @@ from dataclasses import dataclass
 
 from tpi_desk.services.integrity.canonical import GENESIS_HASH
 
+# Told how far a long check is: (what, done, total), e.g. ("Checking signatures", 412, 1000).
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(what: str, done: int, total: int) -> None:
+    """The ``Progress`` of a check nobody watches."""
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

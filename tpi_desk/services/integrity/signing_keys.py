@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher, Type
 from argon2.low_level import hash_secret_raw
@@ -122,13 +123,19 @@ def signature_valid(
 ) -> bool:
     """Whether ``signature`` (hex) is ``public_key``'s (hex) signature of the link."""
     try:
-        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
+        key = _public_key(public_key)
         key.verify(
             bytes.fromhex(signature), signature_message(sequence, previous_hash, content_hash)
         )
     except (ValueError, InvalidSignature):
         return False
     return True
+
+
+@lru_cache(maxsize=256)
+def _public_key(public_key: str) -> Ed25519PublicKey:
+    """A registered key, parsed once per run (verify checks many links per key)."""
+    return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
 
 
 def _derive(password: str, salt: bytes, kdf: str) -> bytes:

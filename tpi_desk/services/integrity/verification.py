@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +30,14 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.integrity.anchors import Anchors
 from tpi_desk.services.integrity.audit_check import check_audit_chain
-from tpi_desk.services.integrity.chain_walk import ChainTip, Finding, id_ranges, numbers
+from tpi_desk.services.integrity.chain_walk import (
+    ChainTip,
+    Finding,
+    Progress,
+    id_ranges,
+    no_progress,
+    numbers,
+)
 from tpi_desk.services.integrity.patient_chain import check_patients
 from tpi_desk.services.integrity.signature_check import SignatureTally, check_signature_chain
 from tpi_desk.services.permissions import Action, Actor, authorize
@@ -85,6 +92,9 @@ class VerificationReport:
     audit_entries: int
     signature_tip: ChainTip
     audit_tip: ChainTip
+    # Why the run is missing from the audit trail (another program kept the database locked
+    # past the busy timeout, or the file is read-only); None once it is recorded.
+    not_recorded: str | None = None
 
     @property
     def intact(self) -> bool:
@@ -121,9 +131,16 @@ class VerificationService:
         self._clock = clock
         self._anchors = anchors  # checkpoints outside the database (issue 13)
 
-    def verify(self, *, actor: Actor | None = None, record: bool = True) -> VerificationReport:
+    def verify(
+        self,
+        *,
+        actor: Actor | None = None,
+        record: bool = True,
+        progress: Progress = no_progress,
+    ) -> VerificationReport:
         """Check everything (admins, or the local operator of ``tpi-desk verify``); with
-        ``record``, the run and its outcome are appended to the audit trail."""
+        ``record``, the run and its outcome are appended to the audit trail; ``progress`` is
+        told how far the two chains are."""
         with refusals_audited(self._session_factory, actor, "verify the records", "database"):
             authorize(actor, Action.VIEW_AUDIT, local_operator=True)
         with (
@@ -132,18 +149,20 @@ class VerificationService:
             self._session_factory() as db,
         ):
             findings = _missing_triggers(db)
-            signature_findings, tally, signature_tip = check_signature_chain(db)
-            audit_findings, audit_entries, audit_tip = check_audit_chain(db)
+            signature_findings, tally, signature_tip = check_signature_chain(db, progress)
+            audit_findings, audit_entries, audit_tip = check_audit_chain(db, progress)
             findings += signature_findings + audit_findings + _outside_the_chain(db)
             findings += check_patients(db)
             if self._anchors is not None:
                 findings += self._anchors.findings(db)
         report = VerificationReport(tuple(findings), tally, audit_entries, signature_tip, audit_tip)
         if record:
-            self._record(actor, report)
+            return replace(report, not_recorded=self._record(actor, report))
         return report
 
-    def _record(self, actor: Actor | None, report: VerificationReport) -> None:
+    def _record(self, actor: Actor | None, report: VerificationReport) -> str | None:
+        """Append the run to the audit trail (after the checks, which never wait for a
+        writer); why not, if it could not be written within the busy timeout."""
         outcome = "intact" if report.intact else f"{len(report.findings)} finding(s)"
         try:
             run_unit_of_work(
@@ -159,8 +178,10 @@ class VerificationService:
                     at=self._clock(),
                 ),
             )
-        except UserError:  # a read-only copy can still be verified
-            log.warning("could not record the verification in the audit trail", exc_info=True)
+        except UserError as error:  # a read-only copy, or a busy one, can still be verified
+            log.info("could not record the verification in the audit trail: %s", error)
+            return str(error)
+        return None
 
 
 @contextmanager
