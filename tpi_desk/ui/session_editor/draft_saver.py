@@ -84,6 +84,8 @@ class DraftSaver:
         if self._keeper.session_id is not None and raw == self._keeper.saved_raw:
             self._keeper.forget_copy()
             return
+        if self._keeper.session_id is None and not self._keeper.has_unsaved(raw):
+            return  # a new session with nothing typed (only what the editor filled in itself)
         try:
             self._keeper.keep_copy(raw)
         except OSError as error:
