@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tpi_desk.models.audit import AuditEvent, ChainHead
-from tpi_desk.services.audit.events import audit_hash
+from tpi_desk.services.audit.events import audit_content, audit_hash
+from tpi_desk.services.integrity.canonical import sha256_hex
 from tpi_desk.services.integrity.chain_walk import (
     ChainTip,
     ChainWalk,
@@ -23,11 +24,29 @@ from tpi_desk.services.integrity.chain_walk import (
     numbers,
 )
 from tpi_desk.services.integrity.chains import AUDIT_CHAIN
+from tpi_desk.services.integrity.note_text import slot, text_template, value_text
 
 BATCH_SIZE = 20_000  # entries per chunk
 PROGRESS_LABEL = "Checking audit entries"
 _ENTRY = AuditEvent.__table__.c
+
+
+class _Slots:
+    """Stands in for an entry: each column reads as the template slot named after it."""
+
+    def __getattr__(self, name: str) -> str:
+        return slot(name)
+
+
 _ENTRY_COLUMNS = tuple(_ENTRY)
+# What an entry's hash covers, as a template made by canonical_json from audit_content's
+# own keys, filled with each column's canonical text (the hash is recomputed the slow way
+# only when this text's does not match).
+_HASHED = tuple(
+    name for name, value in audit_content(cast(AuditEvent, _Slots())).items()
+    if value == slot(name)
+)  # fmt: skip
+_TEMPLATE = text_template(audit_content(cast(AuditEvent, _Slots())))
 
 
 def check_audit_chain(
@@ -74,7 +93,9 @@ def check_audit_chunk(db: Session, after: int, upto: int | None) -> ChunkWalk:
             chunk.first = (sequence, previous, own)
             walk.last_sequence, walk.last_hash = sequence - 1, previous  # joined later
         chunk.findings += walk.step(sequence, previous, own)
-        if audit_hash(event) != event.hash:
+        mapping = entry._mapping
+        text = _TEMPLATE.format_map({name: value_text(mapping[name]) for name in _HASHED})
+        if sha256_hex(text) != event.hash and audit_hash(event) != event.hash:
             chunk.findings.append(_altered(sequence, entry))
     chunk.last_sequence, chunk.last_hash = walk.last_sequence, walk.last_hash
     chunk.count = walk.count

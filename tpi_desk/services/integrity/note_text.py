@@ -77,11 +77,11 @@ def value_text(value: object) -> str:
     return canonical_json(value)
 
 
-def _slot(name: str) -> str:
+def slot(name: str) -> str:
     return f"@@{name}@@"
 
 
-def _template(skeleton: Mapping[str, object]) -> str:
+def text_template(skeleton: Mapping[str, object]) -> str:
     """The skeleton's canonical text as a ``str.format`` template, one field per slot."""
     text = canonical_json(skeleton).replace("{", "{{").replace("}", "}}")
     return re.sub(r'"@@(\w+)@@"', r"{\1}", text)
@@ -89,30 +89,30 @@ def _template(skeleton: Mapping[str, object]) -> str:
 
 def _v1_session() -> dict[str, object]:
     return {
-        "performed_at": _slot("performed_at"),
-        "performed_at_offset_minutes": _slot("performed_at_offset_minutes"),
-        "kind": _slot("kind"),
-        "position": _slot("position"),
+        "performed_at": slot("performed_at"),
+        "performed_at_offset_minutes": slot("performed_at_offset_minutes"),
+        "kind": slot("kind"),
+        "position": slot("position"),
         "ultrasound": {
-            "guided": _slot("ultrasound_guided"),
-            "image_retained": _slot("ultrasound_image_retained"),
-            "device": _slot("ultrasound_device"),
+            "guided": slot("ultrasound_guided"),
+            "image_retained": slot("ultrasound_image_retained"),
+            "device": slot("ultrasound_device"),
         },
-        "consent_obtained": _slot("consent_obtained"),
-        "time_out_performed": _slot("time_out_performed"),
-        "pain_before": _slot("pain_before"),
-        "pain_after": _slot("pain_after"),
-        "diagnoses": _slot("diagnoses"),
+        "consent_obtained": slot("consent_obtained"),
+        "time_out_performed": slot("time_out_performed"),
+        "pain_before": slot("pain_before"),
+        "pain_after": slot("pain_after"),
+        "diagnoses": slot("diagnoses"),
         "indication": {
-            "conservative_care_tried": _slot("conservative_care_tried"),
-            "ongoing_care": _slot("ongoing_care"),
+            "conservative_care_tried": slot("conservative_care_tried"),
+            "ongoing_care": slot("ongoing_care"),
         },
-        "sites": _slot("sites"),
-        "side_effects": _slot("side_effects"),
-        "complications": _slot("complications"),
-        "notes": _slot("notes"),
-        "instructions": _slot("instructions"),
-        "follow_up": _slot("follow_up"),
+        "sites": slot("sites"),
+        "side_effects": slot("side_effects"),
+        "complications": slot("complications"),
+        "notes": slot("notes"),
+        "instructions": slot("instructions"),
+        "follow_up": slot("follow_up"),
     }
 
 
@@ -121,58 +121,60 @@ def _v2_session() -> dict[str, object]:
     del session["consent_obtained"]
     ultrasound = session["ultrasound"]
     assert isinstance(ultrasound, dict)
-    ultrasound["interpretation"] = _slot("ultrasound_interpretation")
+    ultrasound["interpretation"] = slot("ultrasound_interpretation")
     return session | {
         "location": {
-            "name": _slot("location_name"),
-            "state": _slot("location_state"),
-            "place_of_service": _slot("place_of_service"),
+            "name": slot("location_name"),
+            "state": slot("location_state"),
+            "place_of_service": slot("place_of_service"),
         },
         "consent": {
-            "obtained": _slot("consent_obtained"),
-            "type": _slot("consent_type"),
-            "risks_discussed": _slot("consent_risks"),
-            "witness": _slot("consent_witness"),
+            "obtained": slot("consent_obtained"),
+            "type": slot("consent_type"),
+            "risks_discussed": slot("consent_risks"),
+            "witness": slot("consent_witness"),
         },
-        "exam_findings": _slot("exam_findings"),
-        "function_score": {"scale": _slot("function_scale"), "value": _slot("function_score")},
+        "exam_findings": slot("exam_findings"),
+        "function_score": {"scale": slot("function_scale"), "value": slot("function_score")},
         "prior_relief": {
-            "percent": _slot("prior_relief_percent"),
-            "weeks": _slot("prior_relief_weeks"),
+            "percent": slot("prior_relief_percent"),
+            "weeks": slot("prior_relief_weeks"),
         },
-        "skin_prep": _slot("skin_prep"),
-        "aspiration_negative": _slot("aspiration_negative"),
-        "tolerance": _slot("tolerance"),
-        "observation_minutes": _slot("observation_minutes"),
-        "override_reason": _slot("override_reason"),
+        "skin_prep": slot("skin_prep"),
+        "aspiration_negative": slot("aspiration_negative"),
+        "tolerance": slot("tolerance"),
+        "observation_minutes": slot("observation_minutes"),
+        "override_reason": slot("override_reason"),
     }
 
 
 def _note(note_format: str, session: dict[str, object]) -> str:
     names = ("patient_id", "provider_id", "session_id", "signer_id", "signed_at")
-    return _template(
+    return text_template(
         {
             "format": note_format,
-            "cosign_required": _slot("cosign_required"),
+            "cosign_required": slot("cosign_required"),
             "session": session,
-            **{name: _slot(name) for name in (*names, *_PEOPLE)},
+            **{name: slot(name) for name in (*names, *_PEOPLE)},
         }
     )
 
 
 def _site(with_documentation: bool) -> tuple[str, str]:
     medication: dict[str, object] = {
-        "drug": _slot("drug_id"),
-        **{name: _slot(name) for name in MEDICATION_COLUMNS[1:5]},
+        "drug": slot("drug_id"),
+        **{name: slot(name) for name in MEDICATION_COLUMNS[1:5]},
     }
     if with_documentation:
-        medication |= {name: _slot(name) for name in MEDICATION_COLUMNS[5:]}
+        medication |= {name: slot(name) for name in MEDICATION_COLUMNS[5:]}
     site = {
-        "muscle": _slot("muscle_id"),
-        **{name: _slot(name) for name in SITE_COLUMNS[1:]},
-        "medications": _slot("medications"),
+        "muscle": slot("muscle_id"),
+        **{name: slot(name) for name in SITE_COLUMNS[1:]},
+        "medications": slot("medications"),
     }
-    return _template(site).replace("{medications}", "[{medications}]"), _template(medication)
+    return text_template(site).replace("{medications}", "[{medications}]"), text_template(
+        medication
+    )
 
 
 _NOTE_TEMPLATES = {
