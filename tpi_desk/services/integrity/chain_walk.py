@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Select
@@ -67,7 +68,8 @@ class ChunkWalk:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
-# A chunk of a chain: the entries numbered after + 1 .. upto (None: to the end).
+# A chunk of a chain: the entries numbered after + 1 .. upto (None: to the end); the first
+# chunk (after 0) also takes any entry numbered 0 or below.
 ChunkRange = tuple[int, int | None]
 
 
@@ -81,10 +83,10 @@ class ChunkRunner(Protocol):
 
 
 def chunk_ranges(total: int, size: int) -> list[ChunkRange]:
-    """Chunks of ``size`` entries up to ``total``, the last one open (to catch entries
-    added after the head)."""
-    bounds = list(range(0, total, size))
-    return [(after, after + size) for after in bounds[:-1]] + [(bounds[-1] if bounds else 0, None)]
+    """Chunks of ``size`` entries up to ``total`` (the head), then an open one for any entry
+    numbered beyond the head (none, unless added outside the app)."""
+    bounds = [*range(0, total, size), total]
+    return [*pairwise(bounds), (total, None)]
 
 
 def in_range(query: Select[Any], sequence: Any, after: int, upto: int | None) -> Select[Any]:
