@@ -85,7 +85,7 @@ def check_audit_chunk(db: Session, after: int, upto: int | None) -> ChunkWalk:
     query = in_range(query, _ENTRY.sequence, after, upto)
     chunk = ChunkWalk()
     walk = _walk()
-    for entry in db.execute(query):
+    for entry in db.execute(query).all():
         event = cast(AuditEvent, entry)  # a row with the entry's columns, read alike
         sequence = event.sequence or 0
         previous, own = event.prev_hash or "", event.hash or ""

@@ -77,7 +77,7 @@ def _notes(db: Session, lowest: int, highest: int, wanted: set[int]) -> dict[int
     names = (*NOTE_COLUMNS, *_NOTE_EXTRA)
     query = _between(select(*(_NOTE[name] for name in names)), _NOTE.id, lowest, highest)
     notes = {}
-    for row in db.execute(query):
+    for row in db.execute(query).all():
         values = dict(zip(names, row, strict=True))
         if values["id"] in wanted:
             values.update(diagnoses=[], side_effects=[], complications=[], cosign_required=False)
@@ -85,13 +85,17 @@ def _notes(db: Session, lowest: int, highest: int, wanted: set[int]) -> dict[int
     codes = select(_DIAGNOSIS.session_id, _DIAGNOSIS.code).order_by(
         _DIAGNOSIS.session_id, _DIAGNOSIS.position
     )
-    for session_id, code in db.execute(_between(codes, _DIAGNOSIS.session_id, lowest, highest)):
+    for session_id, code in db.execute(
+        _between(codes, _DIAGNOSIS.session_id, lowest, highest)
+    ).all():
         if session_id in notes:
             notes[session_id]["diagnoses"].append(code)
     found = select(_FINDING.session_id, _FINDING.kind, _FINDING.text).order_by(
         _FINDING.session_id, _FINDING.position
     )
-    for session_id, kind, text in db.execute(_between(found, _FINDING.session_id, lowest, highest)):
+    for session_id, kind, text in db.execute(
+        _between(found, _FINDING.session_id, lowest, highest)
+    ).all():
         if session_id in notes:
             which = "side_effects" if kind == FindingKind.SIDE_EFFECT else "complications"
             notes[session_id][which].append(text)
@@ -113,7 +117,7 @@ def _sites(
         list
     )
     lines_of: dict[int, list[tuple[object, ...]]] = {}
-    for site_id, session_id, *values in db.execute(query):
+    for site_id, session_id, *values in db.execute(query).all():
         if session_id in wanted:
             lines: list[tuple[object, ...]] = []
             lines_of[site_id] = lines
@@ -121,7 +125,9 @@ def _sites(
     if lines_of:
         line_query = select(_LINE.site_id, *(_LINE[name] for name in MEDICATION_COLUMNS))
         line_query = _between(line_query, _LINE.site_id, min(lines_of), max(lines_of))
-        for site_id, *values in db.execute(line_query.order_by(_LINE.site_id, _LINE.position)):
+        for site_id, *values in db.execute(
+            line_query.order_by(_LINE.site_id, _LINE.position)
+        ).all():
             if site_id in lines_of:
                 lines_of[site_id].append(tuple(values))
     return by_note
