@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import Select
 
 from tpi_desk.services.integrity.canonical import GENESIS_HASH
+
+if TYPE_CHECKING:
+    from tpi_desk.services.integrity.key_check import KeyCheck
 
 # Told how far a long check is: (what, done, total), e.g. ("Checking signatures", 412, 1000).
 Progress = Callable[[str, int, int], None]
@@ -47,6 +54,49 @@ def numbers(first: int, last: int) -> str:
     return f"#{first}" if first == last else f"#{first}–#{last}"
 
 
+@dataclass(slots=True)
+class ChunkWalk:
+    """What one chunk of a chain found, walked on its own (verify checks chunks side by
+    side): its first entry, to join it to the entry before, where it ended, how many
+    entries it had, how many of each kind, and its findings in chain order."""
+
+    first: tuple[int, str, str] | None = None  # sequence, previous hash, own hash
+    last_sequence: int = 0
+    last_hash: str = ""
+    count: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+# A chunk of a chain: the entries numbered after + 1 .. upto (None: to the end); the first
+# chunk (after 0) also takes any entry numbered 0 or below.
+ChunkRange = tuple[int, int | None]
+
+
+class ChunkRunner(Protocol):
+    """Checks chunks of the two chains, in this process or side by side, and gives back
+    their results in the order of ``ranges``."""
+
+    def links(self, keys: KeyCheck, ranges: Sequence[ChunkRange]) -> Iterator[ChunkWalk]: ...
+
+    def audit(self, ranges: Sequence[ChunkRange]) -> Iterator[ChunkWalk]: ...
+
+
+def chunk_ranges(total: int, size: int) -> list[ChunkRange]:
+    """Chunks of ``size`` entries up to ``total`` (the head), then an open one for any entry
+    numbered beyond the head (none, unless added outside the app)."""
+    bounds = [*range(0, total, size), total]
+    return [*pairwise(bounds), (total, None)]
+
+
+def in_range(query: Select[Any], sequence: Any, after: int, upto: int | None) -> Select[Any]:
+    """``query`` limited to a chunk's entries; the first chunk (``after`` 0) also takes any
+    entry numbered 0 or below, which the walk then names."""
+    if after > 0:
+        query = query.where(sequence > after)
+    return query if upto is None else query.where(sequence <= upto)
+
+
 class ChainWalk:
     """Checks that entries come 1, 2, 3, ... and that each follows the hash before it."""
 
@@ -76,6 +126,17 @@ class ChainWalk:
         self.last_sequence = sequence
         self.last_hash = own_hash
         self.count += 1
+        return findings
+
+    def join(self, chunk: ChunkWalk) -> list[Finding]:
+        """Continue the walk with a chunk walked on its own: its first entry is stepped
+        here (does it follow the entry before?), the rest was checked by the chunk."""
+        if chunk.first is None:
+            return []
+        findings = self.step(*chunk.first)
+        findings += chunk.findings
+        self.last_sequence, self.last_hash = chunk.last_sequence, chunk.last_hash
+        self.count += chunk.count - 1
         return findings
 
     def finish(self, head_sequence: int | None, head_hash: str | None) -> list[Finding]:

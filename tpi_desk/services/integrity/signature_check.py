@@ -32,8 +32,10 @@ from tpi_desk.services.integrity.canonical import (
 from tpi_desk.services.integrity.chain_walk import (
     ChainTip,
     ChainWalk,
+    ChunkRunner,
     Finding,
     Progress,
+    chunk_ranges,
     no_progress,
 )
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
@@ -47,7 +49,8 @@ from tpi_desk.services.integrity.integrity import (
 from tpi_desk.services.integrity.key_check import KeyCheck
 from tpi_desk.services.sessions.record_mapping import session_entry
 
-BATCH_SIZE = 1_000
+BATCH_SIZE = 5_000  # links per chunk
+_DETAIL_BATCH = 1_000
 PROGRESS_LABEL = "Checking signatures"
 # What re-serialising a note reads: its columns, its children and whether a co-signature was
 # requested; never its people, signature or addenda (each checked through its own link).
@@ -82,9 +85,12 @@ class SignatureTally:
 
 
 def check_signature_chain(
-    db: Session, progress: Progress = no_progress
+    db: Session, chunks: ChunkRunner, progress: Progress = no_progress
 ) -> tuple[list[Finding], SignatureTally, ChainTip]:
-    """Walk the signature chain in order; findings name each altered or removed record."""
+    """Walk the signature chain in order; findings name each altered or removed record.
+
+    The chain is checked in chunks of ``BATCH_SIZE`` links by ``chunks`` (side by side in
+    worker processes for a large database) and joined here in order."""
     walk = ChainWalk(SIGNATURE_CHAIN, "signature", lambda sequence: f"signature #{sequence}")
     tally = SignatureTally()
     keys = KeyCheck.load(db)
@@ -92,39 +98,31 @@ def check_signature_chain(
     head = db.get(ChainHead, SIGNATURE_CHAIN)
     total = head.sequence if head is not None else 0
     progress(PROGRESS_LABEL, 0, total)
-    # Page by sequence (not one streamed result): each page's notes are loaded in the same
-    # session, and emptying it between pages must not cut a stream short.
-    after = 0
-    while True:
-        page = select(Signature).where(Signature.sequence > after)
-        batch = db.scalars(page.order_by(Signature.sequence).limit(BATCH_SIZE)).all()
-        if not batch:
-            break
-        findings += _check_batch(db, batch, walk, tally, keys)
-        after = batch[-1].sequence
-        db.expunge_all()  # keep memory flat however long the chain is
+    for chunk in chunks.links(keys, chunk_ranges(total, BATCH_SIZE)):
+        findings += walk.join(chunk)
+        for kind, count in chunk.by_kind.items():
+            kind = SignedRecordKind(kind)
+            tally.by_kind[kind] = tally.by_kind.get(kind, 0) + count
         progress(PROGRESS_LABEL, walk.count, max(total, walk.count))
     head = db.get(ChainHead, SIGNATURE_CHAIN)
     findings += walk.finish(head.sequence if head else None, head.hash if head else None)
     return findings, tally, ChainTip(walk.last_sequence, walk.last_hash)
 
 
-def _check_batch(
-    db: Session,
-    batch: Sequence[Signature],
-    walk: ChainWalk,
-    tally: SignatureTally,
-    keys: KeyCheck,
-) -> list[Finding]:
-    records = _Records.load(db, batch)
-    findings: list[Finding] = []
-    for signature in batch:
-        tally.add(signature.record_type)
-        findings += walk.step(signature.sequence, signature.previous_hash, signature.chain_hash)
-        findings += _check_link(signature, records)
-        label = _label(signature)
-        findings += [Finding(SIGNATURE_CHAIN, p) for p in keys.problems(signature, label)]
-    return findings
+def check_in_detail(db: Session, sequences: Sequence[int]) -> dict[int, list[Finding]]:
+    """The findings of each link numbered in ``sequences``, comparing every field (its
+    Ed25519 signature aside): for the links whose rows do not write their content exactly."""
+    found: dict[int, list[Finding]] = {}
+    for start in range(0, len(sequences), _DETAIL_BATCH):
+        wanted = sequences[start : start + _DETAIL_BATCH]
+        batch = db.scalars(
+            select(Signature).where(Signature.sequence.in_(wanted)).order_by(Signature.sequence)
+        ).all()
+        records = _Records.load(db, batch)
+        for signature in batch:
+            found[signature.sequence] = _check_link(signature, records)
+        db.expunge_all()  # keep memory flat however many links differ
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +161,7 @@ def _by_id(db: Session, model: Any, ids: list[int]) -> dict[int, Any]:
     return {row.id: row for row in db.scalars(select(model).where(model.id.in_(ids)))}
 
 
-def _label(signature: Signature) -> str:
+def link_label(signature: Signature) -> str:
     at = f"signature #{signature.sequence}"
     kind = signature.record_type
     if kind is SignedRecordKind.SESSION:
@@ -176,7 +174,7 @@ def _label(signature: Signature) -> str:
 
 
 def _check_link(signature: Signature, records: _Records) -> list[Finding]:
-    label = _label(signature)
+    label = link_label(signature)
     problems = []
     if sha256_hex(signature.content) != signature.content_hash:
         problems.append(f"{label}: its signed content was altered outside the app")

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Exists, Select, and_, exists, select, text
+from sqlalchemy import Exists, Select, and_, exists, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.record import NoteStatus
-from tpi_desk.models.audit import AuditEvent
+from tpi_desk.models.audit import AuditEvent, ChainHead
 from tpi_desk.models.procedures import (
     Addendum,
     Cosignature,
@@ -38,6 +38,7 @@ from tpi_desk.services.integrity.chain_walk import (
     no_progress,
     numbers,
 )
+from tpi_desk.services.integrity.chunk_runner import chunk_runner
 from tpi_desk.services.integrity.patient_chain import check_patients
 from tpi_desk.services.integrity.signature_check import SignatureTally, check_signature_chain
 from tpi_desk.services.permissions import Action, Actor, authorize
@@ -149,8 +150,11 @@ class VerificationService:
             self._session_factory() as db,
         ):
             findings = _missing_triggers(db)
-            signature_findings, tally, signature_tip = check_signature_chain(db, progress)
-            audit_findings, audit_entries, audit_tip = check_audit_chain(db, progress)
+            with chunk_runner(db, _chain_lengths(db)) as chunks:
+                signature_findings, tally, signature_tip = check_signature_chain(
+                    db, chunks, progress
+                )
+                audit_findings, audit_entries, audit_tip = check_audit_chain(db, chunks, progress)
             findings += signature_findings + audit_findings + _outside_the_chain(db)
             findings += check_patients(db)
             if self._anchors is not None:
@@ -195,6 +199,11 @@ def _unreadable_values_as_user_errors() -> Iterator[None]:
             f"Cannot verify the records: a stored value cannot be read ({error}). The "
             "database was changed outside the app; restore a backup or ask support."
         ) from error
+
+
+def _chain_lengths(db: Session) -> int:
+    """How many links and audit entries the chain heads count."""
+    return db.scalar(select(func.coalesce(func.sum(ChainHead.sequence), 0))) or 0
 
 
 def _missing_triggers(db: Session) -> list[Finding]:
