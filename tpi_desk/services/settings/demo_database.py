@@ -1,4 +1,4 @@
-"""Demo data only in demo databases: the mark, the refusal and the demo administrator.
+"""Demo data only in demo databases: the mark, the refusal and the demo accounts.
 
 A database becomes a demo database when `tpi-desk demo-data` first writes to it: an audit
 entry ``demo_database`` marks it (the audit trail is append-only, so the mark stays and is
@@ -79,7 +79,9 @@ class DemoDatabase:
             return _is_marked(db, within=MARK_WINDOW)
 
     def claim(self, operator: Actor | None, *, admin_password: str | None) -> DemoClaim:
-        """Mark the database a demo database and make sure it has the demo administrator.
+        """Mark the database a demo database and make sure it has the demo administrator;
+        a new one adds the demo clinicians with the same password and keys it registers
+        (``demo_clinicians``), whose keys the claim returns unlocked.
 
         Raises PermissionDenied, writing nothing, when the database holds an account,
         patient or session demo data did not create. ``admin_password`` (None: generate
