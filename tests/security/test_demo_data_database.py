@@ -8,11 +8,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from tests.security.test_signing_keys import _forge
 from tests.services.conftest import patient_facts
 from tpi_desk.cli import main
 from tpi_desk.clinical.record import Role
 from tpi_desk.desk import Desk
-from tpi_desk.models.people import Patient
+from tpi_desk.models.people import Patient, User
+from tpi_desk.models.procedures import InjectionSite, MedicationLine, Signature
+from tpi_desk.models.signing_keys import SigningKey
+from tpi_desk.services.integrity.signing_keys import signature_valid
 
 DEMO = ["demo-data", "--patients", "2", "--sessions", "3"]
 
@@ -42,9 +46,11 @@ def test_a_new_database_becomes_a_demo_database_with_an_admin_whose_password_is_
     password = first_line.removeprefix(
         "Created the demo administrator admin with the password "
     ).split(" ")[0]
+    assert "Every demo account (admin and the clinicians" in first_line
     with Desk.open(url) as desk:
         assert desk.demo_database.is_demo()
         assert desk.users.authenticate("admin", password).role is Role.ADMIN
+        assert desk.users.authenticate("demo.hartley", password).role is Role.PHYSICIAN
     (tmp_path / "pw").write_text(password, encoding="utf-8")
     again = ["--user", "admin", "--password-file", str(tmp_path / "pw"), *DEMO]
     assert main(["--database", url, *again]) == 0
@@ -120,3 +126,78 @@ def test_a_clinic_database_prints_without_it(tmp_path: Path) -> None:
         assert desk.exporting.clinic_header().demo is False
         desk.demo_database.claim(None, admin_password="a demo password 1")
         assert desk.exporting.clinic_header().demo is True
+
+
+DEMO_PASSWORD = "a demo password 1"
+CLINICIANS = ("demo.hartley", "demo.okonkwo", "demo.varga", "demo.lindgren")
+
+
+def _signed_demo_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    monkeypatch.setenv("TPI_DESK_DEMO_PASSWORD", DEMO_PASSWORD)
+    assert main(["--database", url, "demo-data", "--patients", "4", "--sessions", "40"]) == 0
+    return url
+
+
+def test_every_demo_note_carries_an_ed25519_signature_by_its_signers_registered_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _signed_demo_database(tmp_path, monkeypatch)
+
+    with Desk.open(url) as desk:
+        with desk.database.session_factory() as db:
+            links = list(db.scalars(select(Signature).order_by(Signature.sequence)))
+            keys = {key.id: key for key in db.scalars(select(SigningKey))}
+            admin_id = db.scalar(select(User.id).where(User.username == "admin"))
+        findings = desk.verification.verify(record=False).findings
+
+    assert len(links) > 20
+    (root,) = [key for key in keys.values() if key.registered_by_key_id == key.id]
+    assert root.user_id == admin_id
+    for link in links:
+        assert link.key_id is not None and link.signature is not None
+        key = keys[link.key_id]
+        assert key.user_id == link.signer_id
+        assert key.registered_by_key_id == root.id  # issued by the demo administrator
+        assert signature_valid(
+            key.public_key, link.signature, link.sequence, link.previous_hash, link.content_hash
+        )
+    assert {keys[link.key_id].user_id for link in links if link.key_id} <= {
+        key.user_id for key in keys.values() if key.id != root.id
+    }
+    assert [finding.message for finding in findings] == []
+
+
+def test_every_demo_clinician_signs_in_with_the_demo_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _signed_demo_database(tmp_path, monkeypatch)
+
+    with Desk.open(url) as desk:
+        roles = {name: desk.users.authenticate(name, DEMO_PASSWORD).role for name in CLINICIANS}
+
+    assert set(roles.values()) == {Role.PHYSICIAN, Role.NURSE_PRACTITIONER}
+
+
+def test_a_demo_note_altered_outside_the_app_is_named_by_verify(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _signed_demo_database(tmp_path, monkeypatch)
+    with Desk.open(url) as desk:
+        with desk.database.session_factory() as db:
+            line_id, session_id = db.execute(
+                select(MedicationLine.id, InjectionSite.session_id)
+                .join(InjectionSite, MedicationLine.site_id == InjectionSite.id)
+                .join(Signature, Signature.session_id == InjectionSite.session_id)
+                .order_by(MedicationLine.id)
+                .limit(1)
+            ).one()
+        _forge(
+            desk.database,
+            [("UPDATE medication_lines SET volume_ml = volume_ml + 1 WHERE id = ?", (line_id,))],
+        )
+        findings = [finding.message for finding in desk.verification.verify(record=False).findings]
+
+    assert len(findings) == 1
+    assert f"signed note #{session_id} (signature #" in findings[0]
+    assert "was altered outside the app (session sites)" in findings[0]

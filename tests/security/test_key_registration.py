@@ -247,6 +247,9 @@ def test_a_demo_database_verifies_intact(tmp_path: Path, monkeypatch: pytest.Mon
     with AppDesk.open(url) as app:
         report = app.verification.verify(record=False)
         with app.database.session_factory() as db:
-            keys = list(db.scalars(select(SigningKey)))
+            keys = list(db.scalars(select(SigningKey).order_by(SigningKey.id)))
     assert [finding.message for finding in report.findings] == []
-    assert len(keys) == 1 and keys[0].registered_by_key_id == keys[0].id  # admin's root
+    root = keys[0]
+    assert root.registered_by_key_id == root.id  # the demo administrator's key is the root
+    assert len(keys) == 5, "the demo clinicians' keys, issued by the demo administrator"
+    assert all(key.registered_by_key_id == root.id for key in keys[1:])

@@ -2,7 +2,8 @@
 
 Only a new database or one demo data made is accepted (``DemoDatabase.claim``): it is marked
 a demo database and gets the administrator ``admin``, whose password is
-``TPI_DESK_DEMO_PASSWORD`` if set, otherwise generated and printed once.
+``TPI_DESK_DEMO_PASSWORD`` if set, otherwise generated and printed once; the demo clinicians
+get the same password and signing keys the administrator's key registers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from tpi_desk.services.settings.demo_database import DemoClaim
 MAX_PATIENTS = 10_000_000
 MAX_SESSIONS = 50_000_000
 DEMO_PASSWORD_ENV = "TPI_DESK_DEMO_PASSWORD"
+EVERY_DEMO_ACCOUNT = (
+    "Every demo account (admin and the clinicians demo.hartley, demo.okonkwo, demo.varga "
+    "and demo.lindgren, who sign the demo notes) signs in with"
+)
 
 
 def demo_data(
@@ -43,13 +48,14 @@ def demo_data(
             print(
                 f"Created the demo administrator admin with the password "
                 f"{claim.generated_password} (shown only now; set {DEMO_PASSWORD_ENV} to "
-                "choose it).",
+                f"choose it). {EVERY_DEMO_ACCOUNT} this password.",
                 file=stdout,
                 flush=True,
             )
         elif claim.admin_created:
             print(
-                f"Created the demo administrator admin (password from {DEMO_PASSWORD_ENV}).",
+                f"Created the demo administrator admin (password from {DEMO_PASSWORD_ENV}). "
+                f"{EVERY_DEMO_ACCOUNT} that password.",
                 file=stdout,
                 flush=True,
             )

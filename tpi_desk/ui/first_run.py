@@ -54,10 +54,12 @@ def load_demo_data(
 
 
 def demo_admin_text(password: str) -> str:
-    """Tells the password of the demo administrator, once."""
+    """Tells the password of the demo administrator (and clinicians), once."""
     return (
         f"This is now a demo database. Its administrator is admin, with the password "
-        f"{password}\n\nWrite it down: it is shown only now."
+        f"{password}\n\nEvery demo account (admin and the clinicians demo.hartley, "
+        "demo.okonkwo, demo.varga and demo.lindgren) signs in with this password. "
+        "Write it down: it is shown only now."
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -49,6 +49,7 @@ from tpi_desk.services.demo_data.vocabulary import (
     REGIONS,
     STEROIDS,
 )
+from tpi_desk.services.integrity.signing_keys import UnlockedKey
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 
 CHUNK_SESSIONS = 50_000
@@ -74,6 +75,7 @@ def generate_demo_data(
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     signatures: bool = True,
+    signing_keys: Mapping[int, UnlockedKey] | None = None,
 ) -> DemoDataResult:
     """Add ``patients`` new patients and ``sessions`` sessions on the weekdays of recent years.
 
@@ -85,7 +87,9 @@ def generate_demo_data(
     does, so concurrent runs, imports and signatures queue instead of colliding.
 
     With ``signatures`` (the default) past notes are signed as the app signs them (content
-    hash and signature chain, see ``signatures``), so `tpi-desk verify` finds the database
+    hash and signature chain, see ``signatures``), each with its clinician's Ed25519 signature
+    when ``signing_keys`` holds that clinician's unlocked key (by user id; the demo
+    clinicians' keys, see ``DemoDatabase.claim``), so `tpi-desk verify` finds the database
     intact. Without, they are stamped signed with no signature (verify names them): for
     benchmarks of a million sessions.
     """
@@ -109,7 +113,11 @@ def generate_demo_data(
             ids = IdCounters.read(connection)
             patient_ids = range(ids.patient, ids.patient + patients)
             execute(connection, patient_statements(rng, tables.patients, patient_ids, timeline))
-            signer = NoteSigner(connection, patient_ids, provider_ids) if signatures else None
+            signer = (
+                NoteSigner(connection, patient_ids, provider_ids, signing_keys or {})
+                if signatures
+                else None
+            )
             builder = SessionRowBuilder(
                 rng=rng,
                 tables=tables,

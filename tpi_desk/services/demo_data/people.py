@@ -69,7 +69,7 @@ def ensure_clinicians(connection: Connection) -> list[int]:
                     username=username,
                     display_name=name,
                     credentials=credentials,
-                    npi=_demo_npi(index),
+                    npi=demo_npi(index),
                     role=role,
                     active=True,
                     version=1,
@@ -81,7 +81,7 @@ def ensure_clinicians(connection: Connection) -> list[int]:
     return ids
 
 
-def _demo_npi(index: int) -> str:
+def demo_npi(index: int) -> str:
     """A ten-digit number that passes the NPI Luhn check (prefix 80840), for demo users."""
     base = f"19{index:07d}"[:9]
     total = 24  # the constant contribution of the 80840 prefix

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.services.integrity.signing_keys import UnlockedKey
 from tpi_desk.services.permissions import Actor
 
 if TYPE_CHECKING:
@@ -49,18 +50,32 @@ class DemoDataService:
         writing nothing, when the database holds data demo data did not create), then the
         data in one transaction (``add``). ``on_claimed`` is told of the claim before the
         data is made, so that a generated password is shown even if making the data fails
-        (the database then stays a demo database with its administrator, and no data)."""
+        (the database then stays a demo database with its administrator, and no data).
+        The notes are signed with the demo clinicians' keys the claim unlocked."""
         claim = self._demo_database.claim(operator, admin_password=admin_password)
         on_claimed(claim)
-        result = self.add(patients=patients, sessions=sessions, seed=seed, signatures=signatures)
+        result = self.add(
+            patients=patients,
+            sessions=sessions,
+            seed=seed,
+            signatures=signatures,
+            signing_keys=claim.signing_keys,
+        )
         return DemoFill(claim, result)
 
     def add(
-        self, *, patients: int, sessions: int, seed: int = 1, signatures: bool = True
+        self,
+        *,
+        patients: int,
+        sessions: int,
+        seed: int = 1,
+        signatures: bool = True,
+        signing_keys: Mapping[int, UnlockedKey] | None = None,
     ) -> DemoDataResult:
         """Add ``patients`` patients and ``sessions`` sessions, unfenced (tests and benchmarks
         fill their own databases with it; users go through ``fill``); raises UserError when
-        the database refuses them."""
+        the database refuses them. A note whose clinician has no key in ``signing_keys``
+        (by user id) is chained without an Ed25519 signature."""
         # Imported here: only this action needs the generator, and start-up should not pay.
         from tpi_desk.services.demo_data import generate_demo_data
 
@@ -71,4 +86,5 @@ class DemoDataService:
             sessions=sessions,
             seed=seed,
             signatures=signatures,
+            signing_keys=signing_keys,
         )

@@ -1,4 +1,4 @@
-"""Demo data only in demo databases: the mark, the refusal and the demo administrator.
+"""Demo data only in demo databases: the mark, the refusal and the demo accounts.
 
 A database becomes a demo database when `tpi-desk demo-data` first writes to it: an audit
 entry ``demo_database`` marks it (the audit trail is append-only, so the mark stays and is
@@ -10,8 +10,8 @@ than the demo clinicians (``demo.*``) and ``admin``, or a patient whose MRN is n
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from tpi_desk.models.people import Patient, User
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.services.audit.events import AuditAction, record_event
 from tpi_desk.services.errors import PermissionDenied, ValidationFailed
+from tpi_desk.services.integrity.signing_keys import UnlockedKey
 from tpi_desk.services.people.passwords import password_problems
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
@@ -40,11 +41,14 @@ DEMO_CLINICIAN_PREFIX = "demo."
 @dataclass(frozen=True, slots=True)
 class DemoClaim:
     """What claiming the database did: ``generated_password`` is set (to be shown once)
-    when the demo administrator was created with a password nobody chose."""
+    when the demo administrator was created with a password nobody chose; the demo
+    clinicians then got the same password. ``signing_keys`` are the demo clinicians' keys
+    the demo password unlocks (by user id), for signing the demo notes."""
 
     newly_marked: bool
     admin_created: bool
     generated_password: str | None = None
+    signing_keys: Mapping[int, UnlockedKey] = field(default_factory=dict, repr=False)
 
 
 class DemoDatabase:
@@ -75,14 +79,23 @@ class DemoDatabase:
             return _is_marked(db, within=MARK_WINDOW)
 
     def claim(self, operator: Actor | None, *, admin_password: str | None) -> DemoClaim:
-        """Mark the database a demo database and make sure it has the demo administrator.
+        """Mark the database a demo database and make sure it has the demo administrator;
+        a new one adds the demo clinicians with the same password and keys it registers
+        (``demo_clinicians``), whose keys the claim returns unlocked.
 
         Raises PermissionDenied, writing nothing, when the database holds an account,
         patient or session demo data did not create. ``admin_password`` (None: generate
         one) is checked against the password rules before anything is written.
         """
+        # Imported here: the window's demo check should not load the clinicians' vocabulary.
+        from tpi_desk.services.settings.demo_clinicians import (
+            add_demo_clinicians,
+            demo_password_problems,
+            demo_signing_keys,
+        )
+
         password = admin_password or secrets.token_urlsafe(12)
-        problems = password_problems(DEMO_ADMIN, password)
+        problems = password_problems(DEMO_ADMIN, password) + demo_password_problems(password)
         if problems:
             raise ValidationFailed(problems)
 
@@ -111,12 +124,18 @@ class DemoDatabase:
             self._session_factory, "mark the demo database", mark
         )
         if not needs_admin:
-            return DemoClaim(newly_marked, admin_created=False)
+            # A later run signs with the keys the demo password (if given) unlocks.
+            keys = (
+                demo_signing_keys(self._session_factory, admin_password) if admin_password else {}
+            )
+            return DemoClaim(newly_marked, admin_created=False, signing_keys=keys)
         self._users.create_first_admin(DEMO_ADMIN, DEMO_ADMIN_NAME, password)
+        add_demo_clinicians(self._users, DEMO_ADMIN, password)
         return DemoClaim(
             newly_marked,
             admin_created=True,
             generated_password=None if admin_password else password,
+            signing_keys=demo_signing_keys(self._session_factory, password),
         )
 
 
