@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import text
 
 from tests.reliability.save_worker import marker_sequence
 from tests.reliability.workers import People, read_reply, send_line, start_save_worker, stop
@@ -24,6 +25,7 @@ from tpi_desk.services.sessions.session_queries import SessionQueries
 
 KILLS = {"sqlite": 30, "postgresql": 15}
 KILL_AFTER_S = (0.02, 0.30)  # after the saver's first save returned
+LATE_KILL_AFTER_S = (0.30, 2.0)  # the extra kills of a slow run, past a signature
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,23 @@ def save_then_kill(zygote: subprocess.Popen[str], tag: str, delay_s: float) -> l
     return acks
 
 
+def enough_to_prove(acks: list[Ack], kills: int) -> bool:
+    """Two acknowledged saves a kill, a signature among them."""
+    return len(acks) >= 2 * kills and any(ack.status is NoteStatus.SIGNED for ack in acks)
+
+
+def lift_lockout(database: Database, user_id: int) -> None:
+    """A saver killed while signing leaves its password attempt counted (issue 13: the
+    attempt is claimed before the password is checked, so a crash cannot be used to guess
+    for free); after five such kills the account locks. Lift it as an administrator would,
+    so every kill still proves durability."""
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id"),
+            {"id": user_id},
+        )
+
+
 def parse_ack(text: str) -> Ack:
     session_id, version, status, notes = text.split(" ", 3)
     return Ack(int(session_id), int(version), NoteStatus(status), notes)
@@ -81,8 +100,16 @@ def test_every_acknowledged_save_survives_kill_9(
     seed = random.randrange(1_000_000)
     rng = random.Random(seed)
     acks: list[Ack] = []
-    for kill in range(KILLS[dialect]):
-        acks += save_then_kill(zygote, f"k{kill:02d}", rng.uniform(*KILL_AFTER_S))
+    kills = KILLS[dialect]
+    kill = 0
+    # At least KILLS kills; on a loaded machine a saver acknowledges fewer saves (and may not
+    # reach its signature) before its kill, so kill on, later and up to three times as often,
+    # until the saves prove something.
+    while kill < kills or (not enough_to_prove(acks, kills) and kill < 3 * kills):
+        delay = rng.uniform(*KILL_AFTER_S) if kill < kills else rng.uniform(*LATE_KILL_AFTER_S)
+        lift_lockout(database, people.provider_id)
+        acks += save_then_kill(zygote, f"k{kill:02d}", delay)
+        kill += 1
     assert len(acks) >= 2 * KILLS[dialect], f"too few saves to prove anything (seed {seed})"
     assert any(ack.status is NoteStatus.SIGNED for ack in acks), f"no signature (seed {seed})"
 
