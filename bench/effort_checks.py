@@ -1,0 +1,97 @@
+"""The effort benchmark's setup and checks, through the services (``Desk``), never the UI:
+the accounts before the tasks, then the signed notes and the exported files after them."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from effort_driver import TaskFailed
+from effort_tasks import Account, Note
+from pypdf import PdfReader
+
+from tpi_desk.clinical.record import NoteStatus, ProcedureKind, Role
+from tpi_desk.desk import Desk
+
+PASSWORD = "a long passphrase 1"
+TPI_ONE_OR_TWO_MUSCLES = "20552"
+
+
+@dataclass(frozen=True)
+class Accounts:
+    physician: Account
+    billing: Account
+
+
+def set_up_accounts(url: str) -> Accounts:
+    """A new database with its administrator, a physician and a billing clerk."""
+    with Desk.open(url) as desk:
+        desk.users.create_first_admin("admin", "Clinic Administrator", PASSWORD)
+        desk.users.add_user(
+            "dr.lind",
+            "Dr. Maren Lind",
+            PASSWORD,
+            role=Role.PHYSICIAN,
+            credentials="MD",
+            npi="1234567893",
+            actor=None,
+        )
+        desk.users.add_user(
+            "billing", "Billing Office", PASSWORD, role=Role.BILLING, actor=None
+        )
+    return Accounts(Account("dr.lind", PASSWORD), Account("billing", PASSWORD))
+
+
+def check_note(url: str, note: Note, accounts: Accounts, *, session_number: int) -> None:
+    """Session ``session_number`` (1: task A, 2: task B) is a signed TPI note of the patient
+    with the two sites, lidocaine 1 mL and the lot at each, and CPT 20552."""
+    where = f"note {session_number}"
+    with Desk.open(url) as desk:
+        record = desk.sessions.load(session_number)
+        entry = record.entry
+        if record.patient.facts.mrn != note.mrn:
+            raise TaskFailed(f"{where} is for MRN {record.patient.facts.mrn}, not {note.mrn}")
+        if record.status is not NoteStatus.SIGNED:
+            raise TaskFailed(f"{where} is {record.status.value}, not signed")
+        if record.provider.facts.username != accounts.physician.username:
+            raise TaskFailed(f"{where} was written by {record.provider.facts.username}")
+        if entry.kind is not ProcedureKind.TRIGGER_POINT_INJECTION:
+            raise TaskFailed(f"{where} is a {entry.kind.value}")
+        sites = sorted((site.muscle_id, site.side) for site in entry.sites)
+        expected = sorted((note.muscle_id, side) for side in note.sides)
+        if sites != expected:
+            raise TaskFailed(f"{where} has the sites {sites}, not {expected}")
+        for site in entry.sites:
+            drugs = [(m.drug_id, m.volume_ml, m.lot) for m in site.medications]
+            if drugs != [("lidocaine", Decimal(1), note.lot)]:
+                raise TaskFailed(f"{where}: {site.muscle_id} {site.side.value} got {drugs}")
+        if note.diagnosis not in entry.diagnoses:
+            raise TaskFailed(f"{where} lacks the diagnosis {note.diagnosis}")
+        analysis = desk.sessions.analyse(entry, record.patient.id, session_id=record.id)
+        cpt = [line.code for line in analysis.coding.cpt]
+        if cpt != [TPI_ONE_OR_TWO_MUSCLES]:
+            raise TaskFailed(f"{where} codes as CPT {cpt}, not {TPI_ONE_OR_TWO_MUSCLES}")
+
+
+def check_export(folder: Path, *, expected_notes: int) -> None:
+    """One merged PDF holding the notes' MRN and one claims CSV with a 20552 line per note."""
+    pdfs = sorted(folder.glob("notes_*.pdf"))
+    csvs = sorted(folder.glob("claims_*.csv"))
+    if len(pdfs) != 1 or len(csvs) != 1:
+        raise TaskFailed(f"expected one PDF and one CSV in the export folder, found {pdfs + csvs}")
+    pdf, claims = pdfs[0], csvs[0]
+    if pdf.stat().st_size == 0 or claims.stat().st_size == 0:
+        raise TaskFailed("an exported file is empty")
+    text = "".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    if Note().mrn not in text:
+        raise TaskFailed(f"{pdf.name} does not show the patient's MRN")
+    with claims.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    tpi_rows = [row for row in rows if TPI_ONE_OR_TWO_MUSCLES in row.values()]
+    if len(tpi_rows) != expected_notes:
+        raise TaskFailed(
+            f"{claims.name} has {len(tpi_rows)} lines with {TPI_ONE_OR_TWO_MUSCLES}, "
+            f"not {expected_notes}"
+        )
