@@ -38,9 +38,7 @@ def set_up_accounts(url: str) -> Accounts:
             npi="1234567893",
             actor=None,
         )
-        desk.users.add_user(
-            "billing", "Billing Office", PASSWORD, role=Role.BILLING, actor=None
-        )
+        desk.users.add_user("billing", "Billing Office", PASSWORD, role=Role.BILLING, actor=None)
     return Accounts(Account("dr.lind", PASSWORD), Account("billing", PASSWORD))
 
 
@@ -76,7 +74,9 @@ def check_note(url: str, note: Note, accounts: Accounts, *, session_number: int)
 
 
 def check_export(folder: Path, *, expected_notes: int) -> None:
-    """One merged PDF holding the notes' MRN and one claims CSV with a 20552 line per note."""
+    """One merged PDF with a bookmark per note, showing the patient's MRN, and one claims CSV
+    with the day's 20552 line: both notes fall on one day for one patient, and the claim
+    bills 20552 once a day (the CSV's once-per-day rule)."""
     pdfs = sorted(folder.glob("notes_*.pdf"))
     csvs = sorted(folder.glob("claims_*.csv"))
     if len(pdfs) != 1 or len(csvs) != 1:
@@ -84,14 +84,17 @@ def check_export(folder: Path, *, expected_notes: int) -> None:
     pdf, claims = pdfs[0], csvs[0]
     if pdf.stat().st_size == 0 or claims.stat().st_size == 0:
         raise TaskFailed("an exported file is empty")
-    text = "".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    reader = PdfReader(pdf)
+    if len(reader.outline) != expected_notes:
+        raise TaskFailed(f"{pdf.name} has {len(reader.outline)} bookmarks, not {expected_notes}")
+    text = "".join(page.extract_text() or "" for page in reader.pages)
     if Note().mrn not in text:
         raise TaskFailed(f"{pdf.name} does not show the patient's MRN")
     with claims.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    tpi_rows = [row for row in rows if TPI_ONE_OR_TWO_MUSCLES in row.values()]
-    if len(tpi_rows) != expected_notes:
+    tpi_rows = [row for row in rows if row.get("code") == TPI_ONE_OR_TWO_MUSCLES]
+    if len(tpi_rows) != 1 or tpi_rows[0].get("note_status") != "signed":
         raise TaskFailed(
-            f"{claims.name} has {len(tpi_rows)} lines with {TPI_ONE_OR_TWO_MUSCLES}, "
-            f"not {expected_notes}"
+            f"{claims.name} should bill {TPI_ONE_OR_TWO_MUSCLES} once for the day:\n"
+            + claims.read_text(encoding="utf-8-sig")
         )

@@ -110,7 +110,7 @@ class Driver:
 
         def press() -> None:
             target = keyboard_target()
-            combination = QKeySequence(name)[0]
+            combination = QKeySequence(name)[0]  # type: ignore[index]
             self._record("key", target, name)
             QTest.keyClick(target, combination.key(), combination.keyboardModifiers())
 
@@ -126,8 +126,12 @@ class Driver:
 
         return Step(perform=type_in, what=f"type {text!r}")
 
-    def click(self, locate: Callable[[], QWidget], at: Callable[[QWidget], QPoint] | None = None,
-              label: str = "") -> Step:
+    def click(
+        self,
+        locate: Callable[[], QWidget],
+        at: Callable[[QWidget], QPoint] | None = None,
+        label: str = "",
+    ) -> Step:
         """Click the widget ``locate()`` finds (when it is shown), at ``at(widget)`` or where a
         user would aim: a check box's box, a button's middle."""
 
@@ -135,15 +139,17 @@ class Driver:
             widget = locate()
             point = at(widget) if at is not None else aim_point(widget)
             self._record("click", widget, label or describe(widget))
-            QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                             point)
+            QTest.mouseClick(
+                widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+            )
 
         return Step(perform=press, what=f"click {label}")
 
     # --- free: waiting ---------------------------------------------------------------------
 
-    def until(self, ready: Callable[[], bool], what: str,
-              timeout_s: float = DEFAULT_TIMEOUT_S) -> Step:
+    def until(
+        self, ready: Callable[[], bool], what: str, timeout_s: float = DEFAULT_TIMEOUT_S
+    ) -> Step:
         """Wait (free) until ``ready()``; the task fails if it never is."""
         return Step(ready=ready, what=what, timeout_s=timeout_s)
 
@@ -160,7 +166,8 @@ def keyboard_target() -> QWidget:
     """Where a key press goes: the focused widget, else the active (modal) window."""
     _reactivate_if_none_is_active()
     target = (
-        QApplication.focusWidget() or QApplication.activeModalWidget()
+        QApplication.focusWidget()
+        or QApplication.activeModalWidget()
         or QApplication.activeWindow()
     )
     if target is None:
@@ -211,6 +218,13 @@ def shown_window(kind: type[W]) -> W | None:
     return None
 
 
+def screen() -> str:
+    """What the screen shows, for a failure's message."""
+    shown = [describe(w) for w in QApplication.topLevelWidgets() if w.isVisible()]
+    active = describe(QApplication.activeWindow())
+    return f"(focus: {describe(focused())}; active: {active}; shown: {', '.join(shown)})"
+
+
 def focused() -> QWidget | None:
     return QApplication.focusWidget()
 
@@ -246,12 +260,7 @@ class Script:
                 assert self._waiting.ready is not None
                 if not self._waiting.ready():
                     if time.monotonic() > self._deadline:
-                        raise TaskFailed(
-                            f"timed out waiting for: {self._waiting.what} (focus: "
-                            f"{describe(focused())}, active: "
-                            f"{describe(QApplication.activeWindow())}; shown: "
-                            f"{[describe(w) for w in QApplication.topLevelWidgets() if w.isVisible()]})"
-                        )
+                        raise TaskFailed(f"timed out waiting for: {self._waiting.what} {screen()}")
                     QTimer.singleShot(WAIT_POLL_MS, self._tick)
                     return
                 self._waiting = None

@@ -7,7 +7,7 @@ shortest, and a click where one click replaces several keys (a check box, the bo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from effort_driver import Driver, Step, TaskFailed, focused, need, shown_window, top_dialog
@@ -91,11 +91,17 @@ def sign_out(d: Driver) -> Iterator[Step]:
     """The user menu (the last in the menu bar), then Sign out: there is no shortcut."""
     bar = window().menuBar()
     menu = window().user_menu
-    yield d.click(lambda: bar, at=lambda _: bar.actionGeometry(menu.menuAction()).center(),
-                  label=f"menu {menu.title()}")
+    yield d.click(
+        lambda: bar,
+        at=lambda _: bar.actionGeometry(menu.menuAction()).center(),
+        label=f"menu {menu.title()}",
+    )
     yield d.until(menu.isVisible, "the user menu")
-    yield d.click(lambda: menu, at=lambda _: menu.actionGeometry(menu.sign_out_action).center(),
-                  label="Sign out")
+    yield d.click(
+        lambda: menu,
+        at=lambda _: menu.actionGeometry(menu.sign_out_action).center(),
+        label="Sign out",
+    )
 
 
 # --- task A: a new patient and a two-site note, signed --------------------------------------
@@ -138,6 +144,16 @@ def _fill_note(d: Driver, note: Note) -> Iterator[Step]:
     form = editor().form
     header = form.header
     yield from _choose(d, header.position, note.position)
+    yield from _safety_and_pain(d, note)
+    yield from _diagnosis(d, note.diagnosis)
+    for side in note.sides:
+        yield from _site_from_body_map(d, note, side)
+
+
+def _safety_and_pain(d: Driver, note: Note) -> Iterator[Step]:
+    """Time-out (a click), the pain scores and consent (Tab leads there from the time-out)."""
+    form = editor().form
+    header = form.header
     yield d.click(lambda: header.time_out_performed, label="Time-out performed")
     yield from _tab_to(d, header.pain_before)
     yield d.type_value(note.pain_before)
@@ -145,9 +161,6 @@ def _fill_note(d: Driver, note: Note) -> Iterator[Step]:
     yield d.type_value(note.pain_after)
     yield from _tab_to(d, form.consent.obtained)
     yield d.key("Space")
-    yield from _diagnosis(d, note.diagnosis)
-    for side in note.sides:
-        yield from _site_from_body_map(d, note, side)
 
 
 def _diagnosis(d: Driver, code: str) -> Iterator[Step]:
@@ -164,8 +177,11 @@ def _site_from_body_map(d: Driver, note: Note, side: Side) -> Iterator[Step]:
     sites = editor().form.sites
     before = len(sites.site_editors)
     body_map = need(editor().body_map, "the body map")
-    yield d.click(lambda: body_map, at=lambda w: _region_point(w, note.muscle_id, side),
-                  label=f"body map: {note.muscle_id} {side.value}")
+    yield d.click(
+        lambda: body_map,
+        at=lambda w: _region_point(w, note.muscle_id, side),
+        label=f"body map: {note.muscle_id} {side.value}",
+    )
     yield d.until(lambda: len(sites.site_editors) == before + 1, "the new site")
     site: SiteEditor = sites.site_editors[-1]
     # The new site leaves the cursor on its points, five Tabs before "+ Medication": a click.
@@ -217,7 +233,9 @@ def _sign(d: Driver, physician: Account) -> Iterator[Step]:
 
 
 def task_b(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
-    """From the signed note of task A (the patient's page is one Close away)."""
+    """From today's page: find the patient, start a session, copy the last one forward
+    (sites with their drugs, diagnoses, position), then what is never copied: time-out,
+    consent, pain scores, and each medication's lot and expiry."""
     yield d.key("Ctrl+F")
     search = window().search_pane.search_box
     yield d.until(search.hasFocus, "the cursor in the patient search")
@@ -225,11 +243,23 @@ def task_b(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
     yield d.key("Enter")
     yield d.until(lambda: window().new_session_action.isEnabled(), "the patient's page")
     yield d.key("Ctrl+N")
-    yield d.until(lambda: editor().form.header.performed_at.hasFocus(), "the new session")
+    yield from _new_session_shown(d)
     yield d.click(lambda: editor().header.copy_button, label="Copy from last session")
-    sites = editor().form.sites
+    form = editor().form
+    sites = form.sites
     yield d.until(lambda: len(sites.site_editors) == len(note.sides), "the copied sites")
-    raise TaskFailed("task B: not written yet")
+    yield from _safety_and_pain(d, note)
+    for site in list(sites.site_editors):
+        if len(site.medication_rows) != 1:
+            raise TaskFailed(f"copied site {site.title.text()} has no medication line")
+        row = site.medication_rows[0]
+        if row.drug.currentText() != note.drug_choice or row.volume.text() != note.volume_ml:
+            raise TaskFailed(f"copied site {site.title.text()} lost its drug or volume")
+        yield d.click(_widget(row.lot), label="lot")
+        yield d.type_value(note.lot)
+        yield from _tab_to(d, row.expires)
+        yield d.type_value(note.expires)
+    yield from _sign(d, physician)
 
 
 # --- task C: billing exports today's signed notes -----------------------------------------
@@ -255,10 +285,16 @@ def _choose(d: Driver, combo: QComboBox, text: str) -> Iterator[Step]:
     yield d.until(view.isVisible, "the drop-down list")
     # The list ignores a release within the double-click interval of opening it.
     yield d.pause(QApplication.doubleClickInterval() + 100)
-    yield d.click(lambda: view.viewport(),
-                  at=lambda _: view.visualRect(view.model().index(row, 0)).center(),
-                  label=f"item {text}")
+    yield d.click(
+        lambda: view.viewport(),
+        at=lambda _: view.visualRect(view.model().index(row, 0)).center(),
+        label=f"item {text}",
+    )
     yield d.until(lambda: combo.currentText() == text and not view.isVisible(), f"{text} chosen")
+
+
+def _widget(widget: QWidget) -> Callable[[], QWidget]:
+    return lambda: widget
 
 
 def _settle(d: Driver) -> Iterator[Step]:
