@@ -2,7 +2,7 @@
 
 Usage: python bench/effort.py [--verbose] [--json]
 
-Drives the real app (``run_app``: the sign-in dialog, then the main window users get),
+Drives the real app (``run_app``: first start, sign-in, then the main window users get),
 offscreen unless a display is set, with QTest key and mouse events only: no widget method
 is called and no value is set directly. An action is one click, one press of a navigation
 or shortcut key (Tab, Enter, an arrow, Ctrl+...) or typing one field's value, whatever its
@@ -13,13 +13,16 @@ length; reading and scrolling are free (``effort_driver``). The tasks (``effort_
   B. the same patient returns: the same two sites (copy forward), signed -- target <= 10;
   C. billing exports today's signed notes as PDF + CSV -- target <= 3.
 
-Setup, not counted: a fresh SQLite database in a temporary folder (the app's data folder,
-HOME and the XDG folders point there too, so nothing is written to the user's folders) with
-an administrator, a physician and a billing account made through the services. Signing in
-and switching to the billing account are driven and counted apart (``sign_in_actions``,
-``switch_user_actions``). After each task the note is checked in the database (signed, two
-sites, muscles and sides, lidocaine 1 mL with its lot at each, CPT 20552) and the exported
-PDF and CSV are read back. Prints ``task_a_actions=N`` etc.; with --json the last line is
+Setup is driven too (``effort_setup``, ``setup_actions``, target <= 30): a fresh SQLite
+database in a temporary folder (the app's data folder, HOME and the XDG folders point there
+too, so nothing is written to the user's folders), whose first start creates the
+administrator, who signs in and adds a physician and a billing account. The administrator
+signing out and the physician in (``sign_in_actions``), and the switch to the billing
+account (``switch_user_actions``), are counted apart. The app's clock runs ten minutes
+behind until task B (``ReturnVisitClock``): the returning patient's last visit lies in the
+past. After the run the notes are checked in the database (signed, two sites, muscles and
+sides, lidocaine 1 mL with its lot at each, the diagnosis, CPT 20552) and the exported PDF
+and CSV are read back. Prints ``task_a_actions=N`` etc.; with --json the last line is
 one JSON object. Exits 1, saying why, when a task cannot be completed.
 """
 
@@ -36,8 +39,9 @@ from pathlib import Path
 
 from effort_driver import Step
 
-TARGETS = {"task_a_actions": 40, "task_b_actions": 10, "task_c_actions": 3}
+TARGETS = {"setup_actions": 30, "task_a_actions": 40, "task_b_actions": 10, "task_c_actions": 3}
 PHASES = {
+    "setup_actions": "setup",
     "sign_in_actions": "sign in",
     "task_a_actions": "task A",
     "task_b_actions": "task B",
@@ -111,8 +115,9 @@ def main() -> int:
 
 def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
     # Imported once the environment points into the scratch folder.
-    from effort_checks import Accounts, check_export, check_note, set_up_accounts
+    from effort_checks import check_export, check_note
     from effort_driver import Driver, Script, TaskFailed, shown_window
+    from effort_setup import BILLING, PHYSICIAN, first_start
     from effort_tasks import Note, sign_in, sign_out, task_a, task_b, task_c
     from PySide6.QtWidgets import QApplication
 
@@ -120,7 +125,7 @@ def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
     from tpi_desk.ui.export_dialog import ExportDialog
 
     url = f"sqlite:///{scratch / 'effort.sqlite3'}"
-    accounts: Accounts = set_up_accounts(url)
+    physician, billing = PHYSICIAN.account, BILLING.account
     clock = ReturnVisitClock()
     use_clock(clock)
     note = Note()
@@ -128,18 +133,21 @@ def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
     failures: list[BaseException] = []
 
     def plan() -> Iterator[object]:
-        yield driver.begin("sign in")
-        yield from sign_in(driver, accounts.physician)
+        yield driver.begin("setup")
+        yield from first_start(driver)
+        yield driver.begin("sign in")  # the administrator signs out, the physician in
+        yield from sign_out(driver)
+        yield from sign_in(driver, physician)
         yield driver.begin("task A")
-        yield from task_a(driver, note, accounts.physician)
+        yield from task_a(driver, note, physician)
         yield driver.begin("between tasks")  # back to today's page, as on another day
         yield driver.key("Ctrl+T")
         yield clock.later()
         yield driver.begin("task B")
-        yield from task_b(driver, note, accounts.physician)
+        yield from task_b(driver, note, physician)
         yield driver.begin("switch to billing")
         yield from sign_out(driver)
-        yield from sign_in(driver, accounts.billing)
+        yield from sign_in(driver, billing)
         yield driver.begin("task C")
         yield from task_c(driver)
         yield driver.begin("quit")
@@ -169,8 +177,8 @@ def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
         print(f"FAILED: the app exited with status {status}", file=sys.stderr)
         return 1
     try:
-        check_note(url, note, accounts, session_number=1)
-        check_note(url, note, accounts, session_number=2)
+        check_note(url, note, physician, session_number=1)
+        check_note(url, note, physician, session_number=2)
         check_export(scratch / "home" / "Documents", expected_notes=2)
     except TaskFailed as error:
         print(f"FAILED check: {error}", file=sys.stderr)

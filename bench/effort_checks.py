@@ -1,10 +1,9 @@
-"""The effort benchmark's setup and checks, through the services (``Desk``), never the UI:
-the accounts before the tasks, then the signed notes and the exported files after them."""
+"""The effort benchmark's checks, through the services (``Desk``), never the UI: the signed
+notes and the exported files the tasks made."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,37 +11,13 @@ from effort_driver import TaskFailed
 from effort_tasks import Account, Note
 from pypdf import PdfReader
 
-from tpi_desk.clinical.record import NoteStatus, ProcedureKind, Role
+from tpi_desk.clinical.record import NoteStatus, ProcedureKind
 from tpi_desk.desk import Desk
 
-PASSWORD = "a long passphrase 1"
 TPI_ONE_OR_TWO_MUSCLES = "20552"
 
 
-@dataclass(frozen=True)
-class Accounts:
-    physician: Account
-    billing: Account
-
-
-def set_up_accounts(url: str) -> Accounts:
-    """A new database with its administrator, a physician and a billing clerk."""
-    with Desk.open(url) as desk:
-        desk.users.create_first_admin("admin", "Clinic Administrator", PASSWORD)
-        desk.users.add_user(
-            "dr.lind",
-            "Dr. Maren Lind",
-            PASSWORD,
-            role=Role.PHYSICIAN,
-            credentials="MD",
-            npi="1234567893",
-            actor=None,
-        )
-        desk.users.add_user("billing", "Billing Office", PASSWORD, role=Role.BILLING, actor=None)
-    return Accounts(Account("dr.lind", PASSWORD), Account("billing", PASSWORD))
-
-
-def check_note(url: str, note: Note, accounts: Accounts, *, session_number: int) -> None:
+def check_note(url: str, note: Note, physician: Account, *, session_number: int) -> None:
     """Session ``session_number`` (1: task A, 2: task B) is a signed TPI note of the patient
     with the two sites, lidocaine 1 mL and the lot at each, and CPT 20552."""
     where = f"note {session_number}"
@@ -53,7 +28,7 @@ def check_note(url: str, note: Note, accounts: Accounts, *, session_number: int)
             raise TaskFailed(f"{where} is for MRN {record.patient.facts.mrn}, not {note.mrn}")
         if record.status is not NoteStatus.SIGNED:
             raise TaskFailed(f"{where} is {record.status.value}, not signed")
-        if record.provider.facts.username != accounts.physician.username:
+        if record.provider.facts.username != physician.username:
             raise TaskFailed(f"{where} was written by {record.provider.facts.username}")
         if entry.kind is not ProcedureKind.TRIGGER_POINT_INJECTION:
             raise TaskFailed(f"{where} is a {entry.kind.value}")

@@ -181,8 +181,9 @@ def _reactivate_if_none_is_active() -> None:
     if QApplication.activeWindow() is not None:
         return
     shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
-    if shown:
-        shown[-1].activateWindow()
+    window = QApplication.activeModalWidget() or (shown[-1] if shown else None)
+    if window is not None:
+        window.activateWindow()
         QApplication.processEvents()
 
 

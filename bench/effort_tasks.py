@@ -65,10 +65,6 @@ def editor() -> SessionEditor:
     return need(found if found is not None and found.isVisible() else None, "the session editor")
 
 
-def is_focused(kind: type[QWidget]) -> bool:
-    return isinstance(focused(), kind)
-
-
 # --- signing in and out (counted apart from the tasks) -------------------------------------
 
 
@@ -111,14 +107,14 @@ def task_a(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
     yield d.key("Ctrl+Shift+N")
     yield d.until(lambda: top_dialog(PatientDialog) is not None, "the new-patient dialog")
     dialog = need(top_dialog(PatientDialog), "the new-patient dialog")
-    yield from _focus(d, dialog.mrn)
+    yield from focus_field(d, dialog.mrn)
     for value, field in (
         (note.mrn, dialog.family_name),
         (note.family_name, dialog.given_name),
         (note.given_name, dialog.date_of_birth),
     ):
         yield d.type_value(value)
-        yield from _tab_to(d, field)
+        yield from tab_to(d, field)
     # The blank date of birth takes no typing: Up first shows a date whose sections then
     # take the digits (an obstacle: see the report).
     yield d.key("Up")
@@ -126,7 +122,7 @@ def task_a(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
     yield d.key("Enter")
     yield d.until(lambda: top_dialog(PatientDialog) is None, "the patient to be added")
     yield d.until(lambda: window().new_session_action.isEnabled(), "the patient's page")
-    yield from _settle(d)
+    yield from settle(d)
     yield d.key("Ctrl+N")
     yield from _fill_note(d, note)
     yield from _sign(d, physician)
@@ -143,7 +139,7 @@ def _fill_note(d: Driver, note: Note) -> Iterator[Step]:
     yield from _new_session_shown(d)
     form = editor().form
     header = form.header
-    yield from _choose(d, header.position, note.position)
+    yield from choose(d, header.position, note.position)
     yield from _safety_and_pain(d, note)
     yield from _diagnosis(d, note.diagnosis)
     for side in note.sides:
@@ -155,11 +151,11 @@ def _safety_and_pain(d: Driver, note: Note) -> Iterator[Step]:
     form = editor().form
     header = form.header
     yield d.click(lambda: header.time_out_performed, label="Time-out performed")
-    yield from _tab_to(d, header.pain_before)
+    yield from tab_to(d, header.pain_before)
     yield d.type_value(note.pain_before)
-    yield from _tab_to(d, header.pain_after)
+    yield from tab_to(d, header.pain_after)
     yield d.type_value(note.pain_after)
-    yield from _tab_to(d, form.consent.obtained)
+    yield from tab_to(d, form.consent.obtained)
     yield d.key("Space")
 
 
@@ -197,7 +193,7 @@ def _site_from_body_map(d: Driver, note: Note, side: Side) -> Iterator[Step]:
         (note.lot, row.lot),
         (note.expires, row.expires),
     ):
-        yield from _tab_to(d, field)
+        yield from tab_to(d, field)
         yield d.type_value(value)
 
 
@@ -257,7 +253,7 @@ def task_b(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
             raise TaskFailed(f"copied site {site.title.text()} lost its drug or volume")
         yield d.click(_widget(row.lot), label="lot")
         yield d.type_value(note.lot)
-        yield from _tab_to(d, row.expires)
+        yield from tab_to(d, row.expires)
         yield d.type_value(note.expires)
     yield from _sign(d, physician)
 
@@ -275,7 +271,7 @@ def task_c(d: Driver) -> Iterator[Step]:
     yield d.until(lambda: not dialog.is_running(), "the export to finish", timeout_s=120)
 
 
-def _choose(d: Driver, combo: QComboBox, text: str) -> Iterator[Step]:
+def choose(d: Driver, combo: QComboBox, text: str) -> Iterator[Step]:
     """Open the drop-down with a click, click the item showing ``text``."""
     row = combo.findText(text)
     if row < 0:
@@ -297,21 +293,21 @@ def _widget(widget: QWidget) -> Callable[[], QWidget]:
     return lambda: widget
 
 
-def _settle(d: Driver) -> Iterator[Step]:
+def settle(d: Driver) -> Iterator[Step]:
     """Free: let the main window take the activation back after a dialog closed (offscreen
     delivers that late, and a key pressed meanwhile would land nowhere)."""
     yield d.pause(150)
     yield d.until(lambda: QApplication.activeWindow() is window(), "the main window active")
 
 
-def _focus(d: Driver, field: QWidget) -> Iterator[Step]:
+def focus_field(d: Driver, field: QWidget) -> Iterator[Step]:
     """Get the cursor into ``field``: nothing if it is there, else one click."""
     yield d.pause(50)
     if not field.hasFocus():
         yield d.click(lambda: field, label="field")
 
 
-def _tab_to(d: Driver, field: QWidget, limit: int = 12) -> Iterator[Step]:
+def tab_to(d: Driver, field: QWidget, limit: int = 12) -> Iterator[Step]:
     """Press Tab until ``field`` has the focus (each press counts)."""
     for _ in range(limit):
         if field.hasFocus() or (

@@ -268,6 +268,7 @@ def effort_rows() -> list[Row]:
     counts = json.loads(output.strip().splitlines()[-1])
     on = "real main window, QTest keys and clicks"
     tasks = (
+        ("setup_actions", "setup: administrator, sign in, 2 accounts", 30),
         ("task_a_actions", "A. new patient + two-site TPI + sign", 40),
         ("task_b_actions", "B. returning patient, copy forward + sign", 10),
         ("task_c_actions", "C. billing: today's notes -> PDF + CSV", 3),
@@ -285,7 +286,7 @@ def effort_rows() -> list[Row]:
     ]
     rows.append(
         Row(
-            "  effort: sign in / switch to billing",
+            "  effort: physician signs in / switch to billing",
             f"{counts['sign_in_actions']} / {counts['switch_user_actions']} actions",
             "(no target)",
             "",

@@ -16,6 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 KEYS = (
+    "setup_actions",
     "sign_in_actions",
     "task_a_actions",
     "task_b_actions",
