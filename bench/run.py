@@ -6,12 +6,14 @@ Runs each benchmark script of this folder in its own process (offscreen, no disp
 echoes its output, then prints one table: every figure, its target, the baseline measured in
 the same run where the target is a ratio or a comparison, and PASS/MISS. Every figure in the
 table is measured in this run; where a figure stands in for another (--quick measures on
-100,000 sessions instead of 1,000,000) the "measured on" column says so.
+100,000 sessions instead of 1,000,000) the "measured on" column says so. The effort rows
+(bench/effort.py) are issue 14's targets: actions an expert needs in the real window.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -292,6 +294,41 @@ def verify_rows(sessions: int) -> list[Row]:
     ]
 
 
+def effort_rows() -> list[Row]:
+    """Issue 14's effort figures: actions an expert needs in the real window (not timed)."""
+    output = run_script("effort.py", ["--json"])
+    counts = json.loads(output.strip().splitlines()[-1])
+    on = "real main window, QTest keys and clicks"
+    tasks = (
+        ("setup_actions", "setup: administrator, sign in, 2 accounts", 30),
+        ("task_a_actions", "A. new patient + two-site TPI + sign", 40),
+        ("task_b_actions", "B. returning patient, copy forward + sign", 10),
+        ("task_c_actions", "C. billing: today's notes -> PDF + CSV", 3),
+    )
+    rows = [
+        Row(
+            f"effort {title}",
+            f"{counts[key]} actions",
+            f"<= {target} actions",
+            "",
+            counts[key] <= target,
+            on,
+        )
+        for key, title, target in tasks
+    ]
+    rows.append(
+        Row(
+            "  effort: physician signs in / switch to billing",
+            f"{counts['sign_in_actions']} / {counts['switch_user_actions']} actions",
+            "(no target)",
+            "",
+            None,
+            on,
+        )
+    )
+    return rows
+
+
 def benchmarks(plan: Plan) -> dict[str, Callable[[], list[Row]]]:
     quick = plan.quick
     return {
@@ -301,6 +338,7 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], list[Row]]]:
         "export": lambda: export_rows(1 if quick else 3),
         "save_sign": lambda: save_sign_rows(20 if quick else 50, 10 if quick else 20),
         "verify": lambda: verify_rows(2_000 if quick else 20_000),
+        "effort": effort_rows,
     }
 
 
@@ -342,7 +380,7 @@ def main() -> int:
             if args.only in (None, name):
                 try:
                     rows += bench()
-                except (RuntimeError, ValueError) as error:
+                except (RuntimeError, ValueError, KeyError) as error:
                     failures.append(f"{name}: {error}")
     print_table(rows, failures, args.quick)
     return 1 if failures else 0
