@@ -26,6 +26,8 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.people import User
 from tpi_desk.models.procedures import ProcedureSession
+from tpi_desk.reports.aftercare_handout import handout_languages as handout_languages
+from tpi_desk.reports.aftercare_handout import render_aftercare_handout
 from tpi_desk.reports.batch_export import CancelCheck, ExportError, Progress
 from tpi_desk.reports.batch_export import ExportSummary as ExportSummary  # what export returns
 from tpi_desk.reports.batch_export import export_batch as write_batch
@@ -95,6 +97,16 @@ class ExportCriteria:
         of = " of the chosen patient" if self.patient_id is not None else ""
         days = f"from {self.date_from.isoformat()} to {self.date_to.isoformat()}"
         return f"{kind}{by}{of} {days}"
+
+
+@dataclass(frozen=True, slots=True)
+class AftercareHandout:
+    """A patient's aftercare handout, rendered from a signed note (issue 14)."""
+
+    session_id: int
+    language: str
+    file_name: str  # "2026-03-04_session-101_aftercare-es.pdf"
+    pdf: bytes
 
 
 class NothingToExport(UserError):
@@ -291,10 +303,43 @@ class ExportService:
         )
         return render_note_pdf(data, file_names_with_patient=self._file_names_with_patient())
 
+    def aftercare_handout(
+        self, session_id: int, language: str, *, actor: Actor | None = None
+    ) -> AftercareHandout:
+        """The patient's aftercare handout of the signed note ``session_id`` in ``language``
+        (``handout_languages()``); loading the note is an audited view. Raises UserError for
+        a draft, a note entered in error, or one the actor may not see."""
+        record = self._queries.load(session_id, actor=actor)
+        if record.status is not NoteStatus.SIGNED:
+            raise UserError("An aftercare handout is printed from a signed note only.")
+        analysis = self._queries.analyse(
+            record.entry, record.patient.id, session_id=record.id, actor=actor
+        )
+        data = note_data(
+            record,
+            analysis=analysis,
+            catalog=self._catalog,
+            clinic=self.clinic_header(),
+            location=self.clinic_location(),
+            generated_at=self._clock(),
+        )
+        day = record.entry.performed_at.date().isoformat()
+        return AftercareHandout(
+            session_id=record.id,
+            language=language,
+            file_name=f"{day}_session-{record.id}_aftercare-{language}.pdf",
+            pdf=render_aftercare_handout(data, language),
+        )
+
     def record_print(self, note: NotePdf, *, actor: Actor | None = None) -> None:
         """Write the print (or the save as a PDF) of ``note`` to the audit log; raises
         UserError when ``actor`` may not print notes."""
         self._audit.record_print(actor, note.session_id)
+
+    def record_session_print(self, session_id: int, *, actor: Actor | None = None) -> None:
+        """Write a print made from the note ``session_id`` (its aftercare handout) to the
+        audit log; raises UserError when ``actor`` may not print notes."""
+        self._audit.record_print(actor, session_id)
 
     def clinic_header(self) -> ClinicHeader:
         """The clinic as notes print it (name, address, phone, logo from the settings)."""
