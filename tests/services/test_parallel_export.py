@@ -22,6 +22,7 @@ def small_batches_go_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo clinic's few dozen notes in parts of three, so that many parts are joined."""
     monkeypatch.setattr(exporting, "MIN_PARALLEL_NOTES", 2)
     monkeypatch.setattr(parallel_export, "CHUNK_NOTES", 3)
+    monkeypatch.setattr(parallel_export, "PARTS_PER_WORKER", 8)
 
 
 def exporter(database: Database, catalog: Catalog, workers: int) -> ExportService:

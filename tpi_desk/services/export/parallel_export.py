@@ -31,7 +31,10 @@ from tpi_desk.reports.batch_export import CancelCheck, Progress, _Cancelled
 from tpi_desk.reports.batch_parts import RenderedPart, render_part
 from tpi_desk.services.export.note_loading import load_notes
 
-CHUNK_NOTES = 20
+# Each part is its own small PDF (fonts embedded again, joined later): a few large parts per
+# worker cost less than many small ones, and progress still moves note by note.
+CHUNK_NOTES = 20  # the fewest notes in a part
+PARTS_PER_WORKER = 4
 POLL_SECONDS = 0.05
 # Below this many notes starting the worker processes costs more than it saves.
 MIN_PARALLEL_NOTES = 60
@@ -59,6 +62,7 @@ class ParallelRender:
     def parts(self, session_ids: Sequence[int], scratch: Path) -> Iterator[RenderedPart]:
         """The rendered parts in the batch's order; raises _Cancelled on cancel."""
         total = len(session_ids)
+        chunk = max(CHUNK_NOTES, -(-total // (self.workers * PARTS_PER_WORKER)))
         context = multiprocessing.get_context("spawn")
         notes_done = context.Queue()
         stop = context.Event()
@@ -73,14 +77,14 @@ class ParallelRender:
                 pool.apply_async(
                     _render_chunk,
                     (
-                        tuple(session_ids[start : start + CHUNK_NOTES]),
+                        tuple(session_ids[start : start + chunk]),
                         self.generated_at,
                         start + 1,
                         str(scratch / f"part-{start:07d}.pdf"),
                         self.with_json,
                     ),
                 )
-                for start in range(0, total, CHUNK_NOTES)
+                for start in range(0, total, chunk)
             ]
             for result in pending:
                 while not result.ready():
