@@ -40,7 +40,7 @@ def page_texts(path: Path) -> list[str]:
 
 
 def outline_titles(path: Path) -> list[str]:
-    return [item.title for item in PdfReader(path).outline]  # type: ignore[union-attr]
+    return [str(item.title) for item in PdfReader(path).outline]  # type: ignore[union-attr]
 
 
 def test_parallel_output_is_the_serial_output_in_order(
