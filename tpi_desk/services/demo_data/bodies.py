@@ -199,8 +199,14 @@ def _documentation(
         # records no start and end times (they would contradict most notes' own time).
         "procedure_started": None,
         "procedure_ended": None,
-        "chaperone": rng.choice(CHAPERONES),
+        "chaperone": _without_drawing(rng, CHAPERONES),
     }
+
+
+def _without_drawing(rng: random.Random, choices: tuple[str, ...]) -> str:
+    """One of ``choices``, picked from the generator's state without drawing from it: a field
+    added later (session document @3) leaves every earlier value of a seed's data unchanged."""
+    return choices[hash(rng.getstate()[1]) % len(choices)]  # the state's integers only
 
 
 def _consent_risks(catalog: Catalog, muscles: list[str], drugs: set[str]) -> tuple[str, ...]:
