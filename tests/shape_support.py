@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -116,6 +116,9 @@ VARIANTS: dict[str, Change] = {
         override_reason="Listed allergy is to sulfa antibiotics; no cross-reactivity."
     ),
     "session.time_out_performed": _session(time_out_performed=True),
+    "session.procedure_started": _session(procedure_started=time(9, 32)),
+    "session.procedure_ended": _session(procedure_ended=time(9, 51)),
+    "session.chaperone": _session(chaperone="Rosa Delgado, MA"),
     "session.pain_before": _session(pain_before=7),
     "session.pain_after": _session(pain_after=2),
     "session.diagnoses": _session(diagnoses=("M79.12", "M54.2")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -79,6 +79,9 @@ def _broken_injection() -> SessionEntry:
         location_state="XX",
         place_of_service="99",
         consent_witness="x" * 101,
+        chaperone="x" * 101,
+        procedure_started=time(10, 15),
+        procedure_ended=time(10, 5),
         consent_risks=("bleeding_bruising", "death"),
         exam_findings=("tender",),
         function_scale="pdi",

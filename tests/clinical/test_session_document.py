@@ -1,4 +1,4 @@
-"""Tests for the tpi-desk/session@2 document (@1 still read): parsing, structural messages,
+"""Tests for the tpi-desk/session@3 document (@1 and @2 still read): parsing, structural messages,
 exact JSON."""
 
 from __future__ import annotations
@@ -150,13 +150,13 @@ STRUCTURAL_CASES = [
     (
         "format wrong",
         _set(("format",), "fhir"),
-        'format: must be "tpi-desk/session@2" (or "tpi-desk/session@1")',
+        'format: must be "tpi-desk/session@3" (or "tpi-desk/session@2", "tpi-desk/session@1")',
     ),
     (
         "format newer",
-        _set(("format",), "tpi-desk/session@3"),
-        "format: is a version this app cannot read; it reads tpi-desk/session@2 and "
-        "tpi-desk/session@1",
+        _set(("format",), "tpi-desk/session@4"),
+        "format: is a version this app cannot read; it reads tpi-desk/session@3, "
+        "tpi-desk/session@2 and tpi-desk/session@1",
     ),
     ("object key missing", _delete(("patient",)), "patient: is required"),
     ("nested key missing", _delete(("patient", "mrn")), "patient.mrn: is required"),

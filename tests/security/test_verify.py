@@ -92,7 +92,7 @@ def test_three_signed_notes_form_an_intact_chain(
         (link.sequence, link.chain_hash, link.content_hash) for link in links[:3]
     ]
     content = json.loads(links[0].content)
-    assert content["format"] == "tpi-desk/signed-note@2"  # session document @2 (issue 12)
+    assert content["format"] == "tpi-desk/signed-note@3"  # session document @3 (issue 14)
     assert content["patient"]["given_name"] == "Zoë"
     assert content["signer"]["credentials"] == "MD"
     assert content["session"]["sites"][0]["medications"][1]["volume_ml"] == 0.5

@@ -54,7 +54,7 @@ def _sqlite_only(database: Database) -> None:
         pytest.skip("rewrites a signature with the SQLite driver")
 
 
-def test_a_note_is_signed_as_signed_note_2_with_the_new_fields(
+def test_a_note_is_signed_with_the_fields_of_signed_note_2(
     desk: Desk, staff: Staff, sign_note: SignNote
 ) -> None:
     entry = replace(
@@ -70,7 +70,7 @@ def test_a_note_is_signed_as_signed_note_2_with_the_new_fields(
 
     with desk.database.session_factory() as db:
         content = json.loads(db.scalars(select(Signature)).one().content)
-    assert content["format"] == "tpi-desk/signed-note@2"
+    assert content["format"] == "tpi-desk/signed-note@3"  # @2's fields, and @3's (issue 14)
     assert content["session"]["consent"]["type"] == "written"
     assert content["session"]["exam_findings"] == ["taut_band", "referred_pain"]
     assert content["session"]["location"]["state"] == "NY"

@@ -46,7 +46,13 @@ SESSION_BOOKKEEPING = {
 }  # fmt: skip
 CHILD_BOOKKEEPING = {"id", "session_id", "site_id", "position"}
 # Shape fields the demo generator leaves at their defaults on purpose.
-NOT_GENERATED = {"session.side_effects", "session.complications"}
+# The procedure's times: a demo body is shared by notes at different times of day.
+NOT_GENERATED = {
+    "session.side_effects",
+    "session.complications",
+    "session.procedure_started",
+    "session.procedure_ended",
+}
 
 
 def _columns(model: type[Base]) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar
@@ -31,6 +31,7 @@ TOO_SMALL = "is too close to zero to record"
 TOO_MANY_DIGITS = "has too many digits"
 LONE_SURROGATE = "contains an invalid character (a lone surrogate)"
 MUST_BE_DATE = "must be a date like 2026-03-14"
+MUST_BE_TIME = "must be a time of day like 14:05 (24-hour clock)"
 NOT_ON_CALENDAR = "is not a date on the calendar"
 MUST_BE_DATE_TIME = "must be a date and time like 2026-03-14T09:30:00-05:00"
 MUST_HAVE_OFFSET = "must include a UTC offset, e.g. 2026-03-14T09:30:00-05:00"
@@ -50,6 +51,7 @@ _NUMBER_DIGITS = 12  # decimals stay below 10**12 and, unless zero, above 10**-1
 _SIGNIFICANT_DIGITS = 28  # the default decimal context's precision: more would be rounded
 _NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME_TEXT = re.compile(r"[0-9]{2}:[0-9]{2}")
 _DATE_TIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*", re.DOTALL)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -298,6 +300,20 @@ class Fields:
             self._fail(key, YEAR_OUT_OF_RANGE)
             return None
         return value
+
+    def clock_time(self, key: str) -> time | None:
+        """An optional time of day on the session's clock, written 14:05 (24-hour)."""
+        raw = self._raw(key, required=False)
+        if raw is None:
+            return None
+        if not isinstance(raw, str) or not _TIME_TEXT.fullmatch(raw):
+            self._fail(key, MUST_BE_TIME)
+            return None
+        try:
+            return time.fromisoformat(raw)
+        except ValueError:
+            self._fail(key, MUST_BE_TIME)
+            return None
 
     def moment(self, key: str) -> datetime:
         """A required ISO 8601 date and time with a UTC offset."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -187,6 +187,16 @@ class SessionEntry:
     )
     consent_witness: str = field(default="", metadata=described(key="consent.witness"))
     time_out_performed: bool = field(default=False, metadata=described(label="time-out performed"))
+    # When the procedure began and ended: times of day on the session's own clock and date
+    # (issue 14); None when not recorded.
+    procedure_started: time | None = field(
+        default=None, metadata=described(key="procedure_time.started", label="start time")
+    )
+    procedure_ended: time | None = field(
+        default=None, metadata=described(key="procedure_time.ended", label="end time")
+    )
+    # Who chaperoned the procedure (name, role); "" when there was none or it was not noted.
+    chaperone: str = ""
     # Catalog finding ids (taut band, hypersensitive spot, local twitch, referred pain).
     exam_findings: tuple[str, ...] = field(default=(), metadata=described(label="exam findings"))
     function_scale: str = field(

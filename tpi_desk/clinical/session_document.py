@@ -1,5 +1,5 @@
-"""The "tpi-desk/session@2" JSON document (``@1`` still read): parse, check, and write one
-session exactly."""
+"""The "tpi-desk/session@3" JSON document (``@1`` and ``@2`` still read): parse, check, and
+write one session exactly."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ from tpi_desk.clinical.validation import (
 if TYPE_CHECKING:
     from tpi_desk.clinical.catalog import Catalog
 
-FORMAT = "tpi-desk/session@2"
+FORMAT = "tpi-desk/session@3"
+# The second version: no procedure start and end times, no chaperone; still read.
+FORMAT_V2 = "tpi-desk/session@2"
 # The first version: no location, consent as one flag (``consent_obtained``), none of the
 # documentation fields; still read, never written.
 FORMAT_V1 = "tpi-desk/session@1"
@@ -72,6 +74,8 @@ DOCUMENT_KEYS = (
     "ultrasound",
     "consent",
     "time_out_performed",
+    "procedure_time",
+    "chaperone",
     "exam_findings",
     "function_score",
     "prior_relief",
@@ -113,7 +117,14 @@ def _nested(group: str) -> tuple[ShapeField, ...]:
     return tuple(field for field in SESSION_FIELDS if field.key.startswith(f"{group}."))
 
 
-NESTED_GROUPS = ("location", "ultrasound", "consent", "function_score", "prior_relief")
+NESTED_GROUPS = (
+    "location",
+    "ultrasound",
+    "consent",
+    "procedure_time",
+    "function_score",
+    "prior_relief",
+)
 NESTED_KEYS = {group: tuple(f.document_key for f in _nested(group)) for group in NESTED_GROUPS}
 
 
@@ -132,7 +143,14 @@ class _Layout:
         return "consent_obtained" in self.document
 
 
-_V2 = _Layout(DOCUMENT_KEYS, PATIENT_KEYS, PROVIDER_KEYS, NESTED_KEYS, frozenset())
+_V3 = _Layout(DOCUMENT_KEYS, PATIENT_KEYS, PROVIDER_KEYS, NESTED_KEYS, frozenset())
+_V2 = _Layout(
+    tuple(key for key in DOCUMENT_KEYS if key not in ("procedure_time", "chaperone")),
+    PATIENT_KEYS,
+    PROVIDER_KEYS,
+    {group: keys for group, keys in NESTED_KEYS.items() if group != "procedure_time"},
+    frozenset(),
+)
 _V1 = _Layout(
     document=(
         "format", "patient", "provider", "performed_at", "kind", "position", "ultrasound",
@@ -167,7 +185,8 @@ class DocumentInvalid(ValueError):
 def parse_session_document(data: object, catalog: Catalog) -> SessionDocument:
     """Read a decoded JSON document, reporting every problem at once (``DocumentInvalid``)."""
     reader = FieldReader(field_label)
-    layout = _V1 if isinstance(data, Mapping) and data.get("format") == FORMAT_V1 else _V2
+    written = data.get("format") if isinstance(data, Mapping) else None
+    layout = {FORMAT_V1: _V1, FORMAT_V2: _V2}.get(written, _V3) if isinstance(written, str) else _V3
     root = reader.document(data, layout.document)
     if root is None:
         raise DocumentInvalid(reader.problems)
@@ -280,6 +299,8 @@ def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:
         "ultrasound": _group(session, "ultrasound"),
         "consent": _group(session, "consent"),
         "time_out_performed": session.time_out_performed,
+        "procedure_time": _group(session, "procedure_time"),
+        "chaperone": session.chaperone,
         "exam_findings": list(session.exam_findings),
         "function_score": _group(session, "function_score"),
         "prior_relief": _group(session, "prior_relief"),
@@ -361,16 +382,17 @@ def _not_covered(
 
 def _check_format(reader: FieldReader, root: Fields) -> None:
     value = root.value("format")
-    if value in (FORMAT, FORMAT_V1):
+    if value in (FORMAT, FORMAT_V2, FORMAT_V1):
         return
     if value is None:
         reader.report("format", "is required")
     elif isinstance(value, str) and value.startswith(_FORMAT_FAMILY):
         reader.report(
-            "format", f"is a version this app cannot read; it reads {FORMAT} and {FORMAT_V1}"
+            "format",
+            f"is a version this app cannot read; it reads {FORMAT}, {FORMAT_V2} and {FORMAT_V1}",
         )
     else:
-        reader.report("format", f'must be "{FORMAT}" (or "{FORMAT_V1}")')
+        reader.report("format", f'must be "{FORMAT}" (or "{FORMAT_V2}", "{FORMAT_V1}")')
 
 
 def _read_patient(root: Fields, layout: _Layout) -> PatientFacts | None:
@@ -412,6 +434,7 @@ def _read_session(root: Fields, layout: _Layout) -> SessionEntry:
     ultrasound, consent = groups["ultrasound"], groups.get("consent", _NOTHING)
     location, score = groups.get("location", _NOTHING), groups.get("function_score", _NOTHING)
     relief = groups.get("prior_relief", _NOTHING)
+    times = groups.get("procedure_time", _NOTHING)
     return SessionEntry(
         performed_at=performed_at,
         kind=kind,
@@ -430,6 +453,9 @@ def _read_session(root: Fields, layout: _Layout) -> SessionEntry:
         consent_risks=consent.texts("risks_discussed"),
         consent_witness=consent.text("witness"),
         time_out_performed=root.flag("time_out_performed"),
+        procedure_started=times.clock_time("started"),
+        procedure_ended=times.clock_time("ended"),
+        chaperone=root.text("chaperone"),
         exam_findings=root.texts("exam_findings"),
         function_scale=score.text("scale"),
         function_score=score.number("value"),

@@ -14,7 +14,7 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
@@ -135,6 +135,8 @@ def plain_value(field: ShapeField, value: object, *, template: bool = False) -> 
         return value.value
     if isinstance(value, date):  # a datetime is a date too
         return value.isoformat()
+    if isinstance(value, time):  # a time of day: "14:05"
+        return value.isoformat(timespec="minutes")
     return value
 
 
@@ -177,4 +179,6 @@ def _value_from_plain(field: ShapeField, raw: Any) -> object:
             return datetime.fromisoformat(raw)
         if kind is date:
             return date.fromisoformat(raw)
+        if kind is time:
+            return time.fromisoformat(raw)
     return raw

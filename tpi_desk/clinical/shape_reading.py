@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
@@ -66,6 +66,8 @@ def _read_field(fields: Fields, field: ShapeField, absent: frozenset[str]) -> ob
         return fields.required_number(key) if field.required else fields.number(key)
     if kind is date:
         return fields.required_day(key) if field.required else fields.day(key)
+    if kind is time:
+        return fields.clock_time(key)
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         if field.required:
             return fields.required_choice(key, kind)

@@ -63,6 +63,7 @@ TEXT_LIMITS = {
     "ultrasound.interpretation": 2_000,
     "location.name": 200,
     "consent.witness": 100,
+    "chaperone": 100,
     "override_reason": 2_000,
 }
 MRN_PATTERN = re.compile(r"[A-Za-z0-9-]+")
@@ -94,6 +95,7 @@ def validate_entry(entry: SessionEntry, catalog: Catalog) -> tuple[FieldProblem,
     """Every value of ``entry`` that can never be saved (empty when all are acceptable)."""
     return (
         *_performed_at_problems(entry),
+        *_procedure_time_problems(entry),
         *in_range("pain_before", entry.pain_before, *PAIN_RANGE),
         *in_range("pain_after", entry.pain_after, *PAIN_RANGE),
         *_diagnosis_problems(entry, catalog),
@@ -124,6 +126,7 @@ def _texts(entry: SessionEntry) -> dict[str, str]:
         "ultrasound.interpretation": entry.ultrasound_interpretation,
         "location.name": entry.location_name,
         "consent.witness": entry.consent_witness,
+        "chaperone": entry.chaperone,
         "override_reason": entry.override_reason,
     }
 
@@ -132,6 +135,18 @@ def _performed_at_problems(entry: SessionEntry) -> Iterator[FieldProblem]:
     first, last = SESSION_YEARS
     if not first <= entry.performed_at.year <= last:
         yield problem("performed_at", f"must be in the years {first} to {last}")
+
+
+def _procedure_time_problems(entry: SessionEntry) -> Iterator[FieldProblem]:
+    """The end, when both are recorded, comes after the start. Both are times of day on the
+    session's own date and clock, so a procedure cannot run past midnight."""
+    started, ended = entry.procedure_started, entry.procedure_ended
+    if started is not None and ended is not None and ended <= started:
+        yield problem(
+            "procedure_time.ended",
+            f"must be after the start time {started.isoformat('minutes')} "
+            "(both are on the session's date)",
+        )
 
 
 def _sites_problems(entry: SessionEntry, catalog: Catalog) -> Iterator[FieldProblem]:

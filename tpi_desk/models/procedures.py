@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     SmallInteger,
     String,
+    Time,
     UniqueConstraint,
     and_,
     inspect,
@@ -119,6 +120,11 @@ class ProcedureSession(Base):
     tolerance: Mapped[Tolerance | None] = mapped_column(str_enum(Tolerance, "tolerance"))
     observation_minutes: Mapped[int | None] = mapped_column(SmallInteger)
     override_reason: Mapped[str] = mapped_column(default="")
+    # Session document @3 (migration 0007): when the procedure began and ended (times of day
+    # on the session's clock) and who chaperoned it.
+    procedure_started: Mapped[time | None] = mapped_column(Time())
+    procedure_ended: Mapped[time | None] = mapped_column(Time())
+    chaperone: Mapped[Str128] = mapped_column(default="")
     status: Mapped[NoteStatus] = mapped_column(
         str_enum(NoteStatus, "status"), default=NoteStatus.DRAFT
     )

@@ -313,7 +313,9 @@ class _JsonListWriter:
         handle.write("[")
 
     def write(self, note: NoteData) -> None:
-        document = to_json(SessionDocument(note.patient, note.provider, note.entry))
+        self.write_document(to_json(SessionDocument(note.patient, note.provider, note.entry)))
+
+    def write_document(self, document: str) -> None:
         separator = ",\n" if self._written else "\n"
         self._handle.write(separator + textwrap.indent(document.rstrip("\n"), "  "))
         self._written += 1

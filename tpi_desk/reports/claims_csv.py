@@ -8,7 +8,7 @@ lines."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from tpi_desk.clinical.coding import CodeLine
@@ -88,7 +88,10 @@ class ClaimsCsvWriter:
 
     def write_note(self, note: NoteData) -> int:
         """Write the note's claim lines; returns how many (0 for a note with no sites)."""
-        rows = list(claim_rows(note))
+        return self.write_rows(list(claim_rows(note)))
+
+    def write_rows(self, rows: Sequence[tuple[str, ...]]) -> int:
+        """Write claim lines made beforehand (``claim_rows``); returns how many."""
         self._writer.writerows(rows)
         self.rows_written += len(rows)
         return len(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
@@ -65,6 +67,7 @@ def consent_and_technique(data: NoteData, styles: StyleSheet1) -> list[Flowable]
     time_out = f"Performed ({TIME_OUT_ELEMENTS})" if entry.time_out_performed else "Not documented"
     position = catalog.position_labels.get(entry.position) if entry.position else None
     technique = [("Position", position or "Not recorded")]
+    technique += procedure_time_rows(entry)
     if entry.skin_prep:
         technique.append(
             ("Skin preparation", pick_list_label(catalog.documentation.skin_preps, entry.skin_prep))
@@ -99,6 +102,26 @@ def consent_rows(entry: SessionEntry, catalog: Catalog) -> list[tuple[str, str]]
     if entry.consent_witness.strip():
         rows.append(("Witness", entry.consent_witness.strip()))
     return rows
+
+
+def procedure_time_rows(entry: SessionEntry) -> list[tuple[str, str]]:
+    """The procedure's start and end times and the chaperone, each only when recorded."""
+    started, ended = entry.procedure_started, entry.procedure_ended
+    rows = []
+    if started is not None and ended is not None:
+        minutes = (ended.hour * 60 + ended.minute) - (started.hour * 60 + started.minute)
+        rows.append(("Procedure time", f"{_clock(started)} to {_clock(ended)} ({minutes} minutes)"))
+    elif started is not None:
+        rows.append(("Procedure started", _clock(started)))
+    elif ended is not None:
+        rows.append(("Procedure ended", _clock(ended)))
+    if entry.chaperone.strip():
+        rows.append(("Chaperone", entry.chaperone.strip()))
+    return rows
+
+
+def _clock(moment: time) -> str:
+    return moment.isoformat(timespec="minutes")
 
 
 def risks_discussed(entry: SessionEntry, catalog: Catalog) -> list[str]:

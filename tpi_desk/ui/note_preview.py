@@ -39,6 +39,7 @@ from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.export.note_pdf import NotePdf
 from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.aftercare_action import AftercareHandoutAction
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.session_list_model import SessionListModel
 from tpi_desk.ui.messages import UserMessages
@@ -128,6 +129,11 @@ class NotePreviewDialog(QDialog):
         self.save_button.setToolTip(f"Save the note as {note.file_name} (Ctrl+S)")
         self.save_button.setObjectName("primaryButton")
         self.close_button = QPushButton("Close")
+        # The patient's handout is printed from a signed note only (issue 14).
+        self.aftercare = AftercareHandoutAction(
+            self, source, messages, note.session_id, self.ask_save_path, _documents_folder()
+        )
+        self.aftercare.button.setVisible(note.status is NoteStatus.SIGNED)
         self.next_action = self._action(QKeySequence.StandardKey.MoveToNextPage)
         self.previous_action = self._action(QKeySequence.StandardKey.MoveToPreviousPage)
         self.zoom_in_action = self._action(QKeySequence.StandardKey.ZoomIn)
@@ -169,6 +175,7 @@ class NotePreviewDialog(QDialog):
         buttons.addWidget(hint)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        buttons.addWidget(self.aftercare.button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)

@@ -21,6 +21,7 @@ from tpi_desk.clinical.record import (
 )
 from tpi_desk.services.demo_data.bulk_insert import BulkTable, BulkTables, Row
 from tpi_desk.services.demo_data.vocabulary import (
+    CHAPERONES,
     COMMON_MUSCLES,
     CONSERVATIVE_CARE,
     DEMO_NDCS,
@@ -68,7 +69,7 @@ class BodySite:
 class Body:
     """The clinical content of a session, bound and ready to be stamped with ids and times."""
 
-    values: Row  # bound procedure_sessions values from ``kind`` to ``override_reason``
+    values: Row  # bound procedure_sessions values from ``kind`` to ``chaperone``
     diagnoses: tuple[Row, ...]  # bound (position, code)
     sites: tuple[BodySite, ...]
     # The same content as the clinical record (what a signature covers): performed at
@@ -170,7 +171,8 @@ def _documentation(
     drugs: set[str],
     ultrasound: bool,
 ) -> dict[str, object]:
-    """The session document @2 fields of a demo session, by column, in the table's order."""
+    """The session document @2 and @3 fields of a demo session, by column, in the table's
+    order."""
     satellite = rng.random() < SATELLITE_SHARE
     name, state, place = SATELLITE if satellite else ("", "", "")
     scale, lowest, highest = FUNCTION_SCORES.get(region, OTHER_FUNCTION_SCORE)
@@ -193,7 +195,18 @@ def _documentation(
         "tolerance": Tolerance.WELL if rng.random() < 0.9 else Tolerance.FAIR,
         "observation_minutes": rng.choice(OBSERVATION_MINUTES),
         "override_reason": OVERRIDE_REASON if rng.random() < OVERRIDE_SHARE else "",
+        # Session document @3: a body is shared by notes at different times of day, so it
+        # records no start and end times (they would contradict most notes' own time).
+        "procedure_started": None,
+        "procedure_ended": None,
+        "chaperone": _without_drawing(rng, CHAPERONES),
     }
+
+
+def _without_drawing(rng: random.Random, choices: tuple[str, ...]) -> str:
+    """One of ``choices``, picked from the generator's state without drawing from it: a field
+    added later (session document @3) leaves every earlier value of a seed's data unchanged."""
+    return choices[hash(rng.getstate()[1]) % len(choices)]  # the state's integers only
 
 
 def _consent_risks(catalog: Catalog, muscles: list[str], drugs: set[str]) -> tuple[str, ...]:

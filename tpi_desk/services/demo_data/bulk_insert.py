@@ -228,7 +228,8 @@ SESSION_COLUMNS = (
     "location_name", "location_state", "place_of_service", "ultrasound_interpretation",
     "consent_type", "consent_risks", "consent_witness", "exam_findings", "function_scale",
     "function_score", "prior_relief_percent", "prior_relief_weeks", "skin_prep",
-    "aspiration_negative", "tolerance", "observation_minutes", "override_reason", "status",
+    "aspiration_negative", "tolerance", "observation_minutes", "override_reason",
+    "procedure_started", "procedure_ended", "chaperone", "status",
     "signed_at", "signed_by_id", "content_hash", "created_at", "updated_at", "version",
 )  # fmt: skip
 DIAGNOSIS_COLUMNS = ("id", "session_id", "position", "code")

@@ -123,6 +123,7 @@ COVERAGES = (
 )  # fmt: skip
 NO_KNOWN_ALLERGIES_SHARE = 0.7  # of the patients without allergies: asked, and none
 WITNESSES = ("", "", "", "R. Acheampong, MA", "J. Okafor, MA")
+CHAPERONES = ("", "", "M. Lindqvist, RN", "T. Haddad, MA")
 EXAM_FINDINGS = (
     ("taut_band", "hypersensitive_spot"),
     ("taut_band", "hypersensitive_spot", "referred_pain"),

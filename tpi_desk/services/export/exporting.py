@@ -15,45 +15,47 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tpi_desk.clinical.analysis import SessionAnalysis, analyse_session
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import NoteStatus, PriorSession, ProviderFacts
-from tpi_desk.clinical.settings import ClinicSettings
+from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.people import User
 from tpi_desk.models.procedures import ProcedureSession
+from tpi_desk.reports.aftercare_handout import handout_languages as handout_languages
+from tpi_desk.reports.aftercare_handout import render_aftercare_handout
 from tpi_desk.reports.batch_export import CancelCheck, ExportError, Progress
 from tpi_desk.reports.batch_export import ExportSummary as ExportSummary  # what export returns
 from tpi_desk.reports.batch_export import export_batch as write_batch
+from tpi_desk.reports.batch_parts import export_parts
 from tpi_desk.reports.note_data import (
     ClinicHeader,
-    NoteAddendum,
     NoteData,
-    NoteErrorMark,
-    NoteSignature,
 )
 from tpi_desk.services.audit.events import MAX_EXPORT_IDS, AuditService, refusals_audited
-from tpi_desk.services.dto import SessionCursor, SessionRecord
+from tpi_desk.services.dto import SessionCursor
 from tpi_desk.services.errors import NotFound, UserError
+from tpi_desk.services.export.note_loading import DEFAULT_CLINIC_NAME as DEFAULT_CLINIC_NAME
+from tpi_desk.services.export.note_loading import clinic_header, load_notes
+from tpi_desk.services.export.note_loading import note_data as note_data  # tests use it
 from tpi_desk.services.export.note_pdf import NotePdf, render_note_pdf
+from tpi_desk.services.export.parallel_export import (
+    MIN_PARALLEL_NOTES,
+    ParallelRender,
+    usable_cores,
+)
 from tpi_desk.services.integrity.export_manifest import write_export_manifest
 from tpi_desk.services.permissions import Action, Actor, authorize
 
 # The eager loads of one whole session, kept in one place; exports load them chunk by chunk.
-from tpi_desk.services.sessions.session_loading import _WHOLE_SESSION as WHOLE_SESSION
-from tpi_desk.services.sessions.session_loading import prior_sessions, session_record
 from tpi_desk.services.sessions.session_queries import SessionFilter, SessionQueries
 from tpi_desk.services.settings.clinic_settings import clinic_settings
 from tpi_desk.services.settings.demo_database import is_demo_database
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
-
-DEFAULT_CLINIC_NAME = "TPI Desk clinic"
 
 ID_PAGE = 500
 LOAD_CHUNK = 50
@@ -97,6 +99,16 @@ class ExportCriteria:
         return f"{kind}{by}{of} {days}"
 
 
+@dataclass(frozen=True, slots=True)
+class AftercareHandout:
+    """A patient's aftercare handout, rendered from a signed note (issue 14)."""
+
+    session_id: int
+    language: str
+    file_name: str  # "2026-03-04_session-101_aftercare-es.pdf"
+    pdf: bytes
+
+
 class NothingToExport(UserError):
     """No note matches the export criteria; nothing was written."""
 
@@ -133,10 +145,14 @@ class ExportService:
         catalog: Catalog,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        workers: int | None = None,
     ) -> None:
+        """``workers``: processes rendering a large merged PDF (None: the usable cores;
+        1: render in this process)."""
         self._session_factory = session_factory
         self._catalog = catalog
         self._clock = clock
+        self._workers = usable_cores() if workers is None else workers
         self._queries = SessionQueries(session_factory, catalog, clock=clock)
         self._audit = AuditService(session_factory, clock=clock)
 
@@ -199,22 +215,62 @@ class ExportService:
             self._audit.record_export(actor, ids, destinations)
 
         try:
-            summary = write_batch(
-                selection,
-                merged_pdf=merged_pdf,
-                pdf_dir=pdf_dir,
-                csv_path=csv_path,
-                json_path=json_path,
-                progress=progress,
-                cancelled=cancelled,
-                before_commit=audit,
-                file_names_with_patient=self._file_names_with_patient(),
-            )
+            if merged_pdf is not None and pdf_dir is None and self._parallel(selection):
+                summary = self._export_in_parallel(
+                    selection, merged_pdf, csv_path, json_path, progress, cancelled, audit
+                )
+            else:
+                summary = write_batch(
+                    selection,
+                    merged_pdf=merged_pdf,
+                    pdf_dir=pdf_dir,
+                    csv_path=csv_path,
+                    json_path=json_path,
+                    progress=progress,
+                    cancelled=cancelled,
+                    before_commit=audit,
+                    file_names_with_patient=self._file_names_with_patient(),
+                )
         except ExportError as error:
             raise ExportFailed(error.message) from error
         if summary.files:  # the batch's anchor outside the database (issue 13)
             self._write_manifest(summary, merged_pdf, pdf_dir, csv_path, json_path)
         return summary
+
+    def _parallel(self, selection: ExportSelection) -> bool:
+        database = self._session_factory.kw["bind"].url.database
+        in_memory = database in (None, "", ":memory:")  # worker processes cannot see it
+        return self._workers > 1 and len(selection) >= MIN_PARALLEL_NOTES and not in_memory
+
+    def _export_in_parallel(
+        self,
+        selection: ExportSelection,
+        merged_pdf: Path,
+        csv_path: Path | None,
+        json_path: Path | None,
+        progress: Progress | None,
+        cancelled: CancelCheck | None,
+        audit: Callable[[tuple[str, ...]], None],
+    ) -> ExportSummary:
+        """The merged PDF (and CSV, JSON) with the notes laid out in worker processes."""
+        engine = self._session_factory.kw["bind"]
+        render = ParallelRender(
+            database_url=engine.url.render_as_string(hide_password=False),
+            catalog=self._catalog,
+            workers=self._workers,
+            generated_at=self._clock(),
+            with_json=json_path is not None,
+            progress=progress,
+            cancelled=cancelled or (lambda: False),
+        )
+        return export_parts(
+            lambda scratch: render.parts(selection.session_ids, scratch),
+            merged_pdf=merged_pdf,
+            csv_path=csv_path,
+            json_path=json_path,
+            cancelled=cancelled,
+            before_commit=audit,
+        )
 
     def _write_manifest(self, summary: ExportSummary, *outputs: Path | None) -> None:
         first = next(path for path in outputs if path is not None)
@@ -247,10 +303,43 @@ class ExportService:
         )
         return render_note_pdf(data, file_names_with_patient=self._file_names_with_patient())
 
+    def aftercare_handout(
+        self, session_id: int, language: str, *, actor: Actor | None = None
+    ) -> AftercareHandout:
+        """The patient's aftercare handout of the signed note ``session_id`` in ``language``
+        (``handout_languages()``); loading the note is an audited view. Raises UserError for
+        a draft, a note entered in error, or one the actor may not see."""
+        record = self._queries.load(session_id, actor=actor)
+        if record.status is not NoteStatus.SIGNED:
+            raise UserError("An aftercare handout is printed from a signed note only.")
+        analysis = self._queries.analyse(
+            record.entry, record.patient.id, session_id=record.id, actor=actor
+        )
+        data = note_data(
+            record,
+            analysis=analysis,
+            catalog=self._catalog,
+            clinic=self.clinic_header(),
+            location=self.clinic_location(),
+            generated_at=self._clock(),
+        )
+        day = record.entry.performed_at.date().isoformat()
+        return AftercareHandout(
+            session_id=record.id,
+            language=language,
+            file_name=f"{day}_session-{record.id}_aftercare-{language}.pdf",
+            pdf=render_aftercare_handout(data, language),
+        )
+
     def record_print(self, note: NotePdf, *, actor: Actor | None = None) -> None:
         """Write the print (or the save as a PDF) of ``note`` to the audit log; raises
         UserError when ``actor`` may not print notes."""
         self._audit.record_print(actor, note.session_id)
+
+    def record_session_print(self, session_id: int, *, actor: Actor | None = None) -> None:
+        """Write a print made from the note ``session_id`` (its aftercare handout) to the
+        audit log; raises UserError when ``actor`` may not print notes."""
+        self._audit.record_print(actor, session_id)
 
     def clinic_header(self) -> ClinicHeader:
         """The clinic as notes print it (name, address, phone, logo from the settings)."""
@@ -320,125 +409,7 @@ class ExportService:
             }
 
     def _load_notes(self, session_ids: Sequence[int]) -> list[NoteData]:
-        """One short read: the sessions with their history, analysed and mapped to notes."""
-        query = select(ProcedureSession).where(ProcedureSession.id.in_(session_ids))
-        generated_at = self._clock()
-        with (
-            database_errors_as_user_errors("read the notes to export"),
-            self._session_factory() as db,
-        ):
-            clinic = clinic_settings(db)
-            demo = is_demo_database(db)
-            rows = {row.id: row for row in db.scalars(query.options(*WHOLE_SESSION))}
-            notes = []
-            for session_id in session_ids:
-                row = rows.get(session_id)
-                if row is None:  # sessions are never deleted; nothing to print if one were
-                    continue
-                history = prior_sessions(
-                    db, row.patient_id, row.performed_at, exclude_session_id=row.id
-                )
-                notes.append(
-                    self._note(session_record(row), history, clinic, generated_at, demo=demo)
-                )
-        return notes
-
-    def _note(
-        self,
-        record: SessionRecord,
-        history: Sequence[PriorSession],
-        clinic: ClinicSettings,
-        generated_at: datetime,
-        *,
-        demo: bool = False,
-    ) -> NoteData:
-        analysis = analyse_session(
-            record.entry,
-            self._catalog,
-            patient=record.patient.facts,
-            history=history,
-            settings=clinic.coding,
-            today=generated_at.date(),
-            provider=record.provider.facts,
-            safety=clinic.safety,
-        )
-        return note_data(
-            record,
-            analysis=analysis,
-            catalog=self._catalog,
-            clinic=clinic_header(clinic, demo=demo),
-            location=clinic.clinic_location,
-            generated_at=generated_at,
-        )
-
-
-def note_data(
-    record: SessionRecord,
-    *,
-    analysis: SessionAnalysis,
-    catalog: Catalog,
-    clinic: ClinicHeader,
-    location: str,
-    generated_at: datetime,
-) -> NoteData:
-    """A stored session as the note PDF prints it; times shown on the session's own clock."""
-    local = record.entry.performed_at.tzinfo
-    signature = None
-    if record.signed_at is not None and record.signed_by is not None:
-        signature = NoteSignature(
-            record.signed_by, record.signed_by_credentials or "", _on(record.signed_at, local)
-        )
-    supervising = None
-    if record.cosigned_by is not None:
-        # The physician who co-signed a nurse practitioner's or PA's note supervised it.
-        supervising = ProviderFacts("", record.cosigned_by, record.cosigned_by_credentials or "")
-    addenda = tuple(
-        NoteAddendum(
-            author=addendum.author_name,
-            credentials=addendum.author_credentials,
-            created_at=_on(addendum.created_at, local),
-            signed_at=None if addendum.signed_at is None else _on(addendum.signed_at, local),
-            text=addendum.text,
-        )
-        for addendum in record.addenda
-    )
-    error_mark = None
-    if record.entered_in_error_at is not None:
-        error_mark = NoteErrorMark(
-            marked_by=record.entered_in_error_by or "",
-            marked_at=_on(record.entered_in_error_at, local),
-            reason=record.entered_in_error_reason or "",
-        )
-    return NoteData(
-        clinic=clinic,
-        patient=record.patient.facts,
-        provider=record.provider.facts,
-        supervising_provider=supervising,
-        location=location,
-        session_id=str(record.id),
-        status=record.status,
-        entry=record.entry,
-        analysis=analysis,
-        catalog=catalog,
-        generated_at=_on(generated_at, local),
-        signature=signature,
-        content_hash=record.content_hash,
-        addenda=addenda,
-        error_mark=error_mark,
-    )
-
-
-def clinic_header(settings: ClinicSettings, *, demo: bool = False) -> ClinicHeader:
-    """The clinic header from the clinic's settings, defaulting to a neutral name; ``demo``
-    for a demo database (a DEMO watermark on every page)."""
-    logo = settings.clinic_logo_path
-    return ClinicHeader(
-        name=settings.clinic_name or DEFAULT_CLINIC_NAME,
-        address_lines=settings.clinic_address_lines,
-        phone=settings.clinic_phone,
-        logo_path=Path(logo) if logo else None,
-        demo=demo,
-    )
+        return load_notes(self._session_factory, self._catalog, session_ids, self._clock())
 
 
 def _destinations(
@@ -455,8 +426,3 @@ def _destinations(
 
 def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-def _on(moment: datetime, clock: tzinfo | None) -> datetime:
-    """``moment`` on the session's clock (unchanged if that clock is unknown)."""
-    return moment.astimezone(clock) if clock is not None else moment

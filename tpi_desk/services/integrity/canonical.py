@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring_ascii
@@ -101,4 +101,6 @@ def _scalar(value: object) -> str:
         return json.dumps(canonical_instant(value))
     if isinstance(value, date):
         return json.dumps(value.isoformat())
+    if isinstance(value, time):  # a time of day on the session's clock (signed-note@3)
+        return json.dumps(value.isoformat(timespec="minutes"))
     raise TypeError(f"{type(value).__name__} {value!r} has no canonical JSON form")

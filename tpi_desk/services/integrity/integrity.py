@@ -1,6 +1,6 @@
 """What a signature covers, as canonical content, and appending it to the signature chain.
 
-Each format is versioned (``tpi-desk/signed-note@2`` ...) and never changes once released:
+Each format is versioned (``tpi-desk/signed-note@3`` ...) and never changes once released:
 ``tpi-desk verify`` re-serialises old notes with the format they were signed in. Facts about
 people (patient, provider, signer) are taken as they were at signing and kept in the stored
 content, because a patient's weight or a clinician's name may rightly change later; the
@@ -28,8 +28,9 @@ from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN, append_link
 from tpi_desk.services.integrity.signing_keys import UnlockedKey, sign_link
 
-# Notes are signed in @2 (session document @2's fields); @1 notes still verify as signed.
-NOTE_FORMAT = "tpi-desk/signed-note@2"
+# Notes are signed in @3 (session document @3's fields); @1 and @2 notes still verify.
+NOTE_FORMAT = "tpi-desk/signed-note@3"
+NOTE_FORMAT_V2 = "tpi-desk/signed-note@2"
 NOTE_FORMAT_V1 = "tpi-desk/signed-note@1"
 ADDENDUM_FORMAT = "tpi-desk/signed-addendum@1"
 COSIGNATURE_FORMAT = "tpi-desk/cosignature@1"
@@ -43,7 +44,7 @@ FORMATS = {
 # Every format ``verify`` reads, by kind (the first is the one written now).
 READABLE_FORMATS = {
     **{kind: (written,) for kind, written in FORMATS.items()},
-    SignedRecordKind.SESSION: (NOTE_FORMAT, NOTE_FORMAT_V1),
+    SignedRecordKind.SESSION: (NOTE_FORMAT, NOTE_FORMAT_V2, NOTE_FORMAT_V1),
 }
 
 
@@ -78,7 +79,17 @@ def provider_part(facts: ProviderFacts) -> dict[str, object]:
 
 
 def entry_part(entry: SessionEntry) -> dict[str, object]:
-    """Every clinical field of a session, in the signed-note@2 shape."""
+    """Every clinical field of a session, in the signed-note@3 shape: @2's, then the
+    procedure's start and end times and the chaperone (issue 14)."""
+    return {
+        **entry_part_v2(entry),
+        "procedure_time": {"started": entry.procedure_started, "ended": entry.procedure_ended},
+        "chaperone": entry.chaperone,
+    }
+
+
+def entry_part_v2(entry: SessionEntry) -> dict[str, object]:
+    """Every clinical field of a session, in the signed-note@2 shape (never changes)."""
     first = entry_part_v1(entry)
     del first["consent_obtained"]
     return {
@@ -192,7 +203,8 @@ def note_content(
     note_format: str = NOTE_FORMAT,
 ) -> dict[str, object]:
     """A note's signed content in ``note_format`` (``verify`` re-serialises old notes in theirs)."""
-    session = entry_part_v1(entry) if note_format == NOTE_FORMAT_V1 else entry_part(entry)
+    parts = {NOTE_FORMAT_V1: entry_part_v1, NOTE_FORMAT_V2: entry_part_v2}
+    session = parts.get(note_format, entry_part)(entry)
     return {
         "format": note_format,
         "session_id": session_id,

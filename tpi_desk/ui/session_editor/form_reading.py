@@ -6,7 +6,7 @@ import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -54,6 +54,8 @@ ENTER_SCORE = "enter the score as a number, like 24"
 ENTER_PERCENT = "enter a whole percent from 0 to 100, like 60"
 ENTER_WEEKS = "enter a whole number of weeks, like 8"
 ENTER_MINUTES = "enter a whole number of minutes, like 15"
+ENTER_CLOCK_TIME = "enter a time of day like 09:32 (24-hour clock), or leave it empty"
+_CLOCK_TIME = re.compile(r"(?P<hour>[0-9]{1,2})[:.h]?(?P<minute>[0-9]{2})")
 ENTER_DISCARDED = "enter the mL discarded, like 0.5 (0 when none)"
 CHOOSE_FROM_LIST = "choose one from the list"
 
@@ -101,6 +103,14 @@ class _Reader:
             self.fail(path, CHOOSE_FROM_LIST)
         return value
 
+    def clock_time(self, path: str, text: str) -> time | None:
+        if not text.strip():
+            return None
+        value = parse_clock_time(text)
+        if value is None:
+            self.fail(path, ENTER_CLOCK_TIME)
+        return value
+
     def whole(self, path: str, text: str, message: str) -> int | None:
         stripped = text.strip()
         if not stripped:
@@ -109,6 +119,17 @@ class _Reader:
             self.fail(path, message)
             return None
         return int(stripped)
+
+
+def parse_clock_time(text: str) -> time | None:
+    """ "9:32", "09:32", "0932", "9.32" -> 09:32 (24-hour clock); None when not a time."""
+    match = _CLOCK_TIME.fullmatch(text.strip())
+    if match is None:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"])
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -178,6 +199,9 @@ def read_form(raw: RawSession, catalog: Catalog) -> FormReading:
         consent_risks=tuple(raw.consent_risks),
         consent_witness=raw.consent_witness.strip(),
         time_out_performed=raw.time_out_performed,
+        procedure_started=reader.clock_time("procedure_time.started", raw.procedure_started),
+        procedure_ended=reader.clock_time("procedure_time.ended", raw.procedure_ended),
+        chaperone=raw.chaperone.strip(),
         exam_findings=tuple(raw.exam_findings),
         function_scale=raw.function_scale.strip(),
         function_score=reader.decimal("function_score.value", raw.function_score, ENTER_SCORE),

@@ -66,6 +66,9 @@ class RawSession:
     consent_risks_chosen: bool = False
     consent_witness: str = ""
     time_out_performed: bool = False
+    procedure_started: str = ""  # "09:32", as typed
+    procedure_ended: str = ""
+    chaperone: str = ""
     exam_findings: tuple[str, ...] = ()
     function_scale: str = ""
     function_score: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import time
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.consent import preselected_risks
@@ -90,6 +91,9 @@ def raw_from_entry(entry: SessionEntry, provider_id: int | None, catalog: Catalo
         consent_risks_chosen=risks_chosen(entry, catalog),
         consent_witness=entry.consent_witness,
         time_out_performed=entry.time_out_performed,
+        procedure_started=_clock_text(entry.procedure_started),
+        procedure_ended=_clock_text(entry.procedure_ended),
+        chaperone=entry.chaperone,
         exam_findings=entry.exam_findings,
         function_scale=entry.function_scale,
         function_score=decimal_text(entry.function_score),
@@ -114,3 +118,8 @@ def raw_from_entry(entry: SessionEntry, provider_id: int | None, catalog: Catalo
         instructions=entry.instructions,
         follow_up=entry.follow_up,
     )
+
+
+def _clock_text(moment: time | None) -> str:
+    """A time of day as the editor shows it ("09:32"), "" when not recorded."""
+    return "" if moment is None else moment.isoformat(timespec="minutes")

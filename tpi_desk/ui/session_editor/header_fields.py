@@ -33,6 +33,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
     problems_under,
     select_data,
 )
+from tpi_desk.ui.session_editor.procedure_time_fields import ProcedureTimeFields
 
 DATE_TIME_FORMAT = "yyyy-MM-dd  HH:mm"
 NOT_RECORDED = "Not recorded"
@@ -119,6 +120,7 @@ class HeaderFields(QWidget):
         self.location_errors = ErrorLabel()
         self.ultrasound_errors = ErrorLabel()
         self.pain_errors = ErrorLabel()
+        self.procedure_time = ProcedureTimeFields()  # start, end, chaperone (issue 14)
         for combo in (self.provider, self.kind, self.position, self.place_of_service):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -173,6 +175,9 @@ class HeaderFields(QWidget):
         pain.addStretch(1)
         grid.addLayout(pain, 8, 3)
         grid.addWidget(self.pain_errors, 9, 1, 1, 3)
+        grid.addWidget(QLabel("Procedure time"), 10, 0)
+        grid.addWidget(self.procedure_time, 10, 1, 1, 3)
+        grid.addWidget(self.procedure_time.errors, 11, 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
@@ -183,6 +188,7 @@ class HeaderFields(QWidget):
         self.performed_at.dateTimeChanged.connect(self.changed)
         self.provider.currentIndexChanged.connect(self.changed)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.procedure_time.changed.connect(self.changed)
         for combo in (self.position, self.location_state, self.place_of_service):
             combo.currentIndexChanged.connect(self.changed)
         self.ultrasound_guided.toggled.connect(self._update_ultrasound_fields)
@@ -258,8 +264,10 @@ class HeaderFields(QWidget):
         self.time_out_performed.setChecked(raw.time_out_performed)
         self.pain_before.setText(raw.pain_before)
         self.pain_after.setText(raw.pain_after)
+        self.procedure_time.load(raw)
 
     def apply_to(self, raw: RawSession) -> RawSession:
+        raw = self.procedure_time.apply_to(raw)
         return replace(
             raw,
             performed_at=from_qdatetime(self.performed_at.dateTime()).isoformat(),
@@ -291,6 +299,7 @@ class HeaderFields(QWidget):
         self.pain_errors.show_problems(
             [p for path in _PAIN_PATHS for p in problems_under(problems, path)]
         )
+        self.procedure_time.show_problems(problems)
         mark_fields(
             problems,
             {
@@ -322,4 +331,5 @@ class HeaderFields(QWidget):
             self.time_out_performed,
             self.pain_before,
             self.pain_after,
+            *self.procedure_time.focus_widgets(),
         ]

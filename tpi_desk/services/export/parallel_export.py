@@ -1,0 +1,159 @@
+"""The merged-PDF export rendered across the machine's cores, in worker processes.
+
+The batch's session ids are cut into chunks of consecutive notes; each worker process (spawn
+start method, so the same on Linux, macOS and Windows) opens its own read connection once,
+then for each chunk loads, analyses and lays out its notes as a part PDF and returns their
+claim lines and documents. The parent takes the parts back in the batch's order and joins
+them (``reports.batch_parts``), so the output is the serial export's, note for note.
+
+A worker reports each note it has laid out through a queue, so progress moves note by note;
+``cancelled()`` is polled every few hundredths of a second, and a cancel terminates the pool
+at once (its part files are in a scratch folder that is removed).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.models.engine import UnitOfWorkSession, create_database_engine
+from tpi_desk.reports.batch_export import CancelCheck, Progress, _Cancelled
+from tpi_desk.reports.batch_parts import RenderedPart, render_part
+from tpi_desk.services.export.note_loading import load_notes
+
+# Each part is its own small PDF (fonts embedded again, joined later): a few large parts per
+# worker cost less than many small ones, and progress still moves note by note.
+CHUNK_NOTES = 20  # the fewest notes in a part
+PARTS_PER_WORKER = 4
+POLL_SECONDS = 0.05
+# Below this many notes starting the worker processes costs more than it saves.
+MIN_PARALLEL_NOTES = 60
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class ParallelRender:
+    """How to render a batch's notes in ``workers`` processes reading ``database_url``."""
+
+    database_url: str
+    catalog: Catalog
+    workers: int
+    generated_at: datetime
+    with_json: bool
+    progress: Progress | None
+    cancelled: CancelCheck
+
+    def parts(self, session_ids: Sequence[int], scratch: Path) -> Iterator[RenderedPart]:
+        """The rendered parts in the batch's order; raises _Cancelled on cancel."""
+        total = len(session_ids)
+        chunk = max(CHUNK_NOTES, -(-total // (self.workers * PARTS_PER_WORKER)))
+        context = multiprocessing.get_context("spawn")
+        notes_done = context.Queue()
+        stop = context.Event()
+        done = 0
+        pool = context.Pool(
+            self.workers,
+            initializer=_start_worker,
+            initargs=(self.database_url, self.catalog, notes_done, stop),
+        )
+        try:
+            pending: list[AsyncResult[RenderedPart]] = [
+                pool.apply_async(
+                    _render_chunk,
+                    (
+                        tuple(session_ids[start : start + chunk]),
+                        self.generated_at,
+                        start + 1,
+                        str(scratch / f"part-{start:07d}.pdf"),
+                        self.with_json,
+                    ),
+                )
+                for start in range(0, total, chunk)
+            ]
+            for result in pending:
+                while not result.ready():
+                    done = self._follow(notes_done, done, total, stop)
+                yield result.get()  # a worker's exception is raised here
+                done = self._follow(notes_done, done, total, stop, wait=False)
+            for _moment in range(40):  # the last reports may still be on their way
+                if done >= total:
+                    break
+                done = self._follow(notes_done, done, total, stop)
+            pool.close()
+        finally:
+            stop.set()
+            pool.terminate()
+            pool.join()
+            notes_done.close()
+            notes_done.join_thread()
+
+    def _follow(
+        self, notes_done: Any, done: int, total: int, stop: Any, *, wait: bool = True
+    ) -> int:
+        """Count the notes the workers report (waiting a moment for one); checks cancel."""
+        if self.cancelled():
+            stop.set()
+            raise _Cancelled
+        try:
+            notes_done.get(timeout=POLL_SECONDS) if wait else notes_done.get_nowait()
+        except queue.Empty:
+            return done
+        done += 1
+        if self.progress is not None:
+            self.progress(done, total)
+        while True:  # and whatever else arrived meanwhile
+            try:
+                notes_done.get_nowait()
+            except queue.Empty:
+                return done
+            done += 1
+            if self.progress is not None:
+                self.progress(done, total)
+
+
+# --- In each worker process -------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(database_url: str, catalog: Catalog, notes_done: Any, stop: Any) -> None:
+    engine = create_database_engine(database_url)
+    factory: sessionmaker[Session] = sessionmaker(
+        engine, class_=UnitOfWorkSession, expire_on_commit=False
+    )
+    _worker.update(factory=factory, catalog=catalog, notes_done=notes_done, stop=stop)
+
+
+def _render_chunk(
+    session_ids: tuple[int, ...],
+    generated_at: datetime,
+    first_number: int,
+    path: str,
+    with_json: bool,
+) -> RenderedPart:
+    if _worker["stop"].is_set():
+        return RenderedPart(None, ())
+    notes = load_notes(_worker["factory"], _worker["catalog"], session_ids, generated_at)
+    return render_part(
+        notes,
+        Path(path),
+        first_number=first_number,
+        with_json=with_json,
+        note_done=lambda: _worker["notes_done"].put(1),
+    )
