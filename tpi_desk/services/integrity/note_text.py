@@ -23,7 +23,7 @@ from tpi_desk.services.integrity.canonical import (
     canonical_instant,
     canonical_json,
 )
-from tpi_desk.services.integrity.integrity import NOTE_FORMAT, NOTE_FORMAT_V1
+from tpi_desk.services.integrity.integrity import NOTE_FORMAT, NOTE_FORMAT_V1, NOTE_FORMAT_V2
 
 _quoted: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _scan = json.JSONDecoder().raw_decode
@@ -38,7 +38,8 @@ NOTE_COLUMNS = (
     "place_of_service", "consent_type", "consent_risks", "consent_witness",
     "exam_findings", "function_scale", "function_score", "prior_relief_percent",
     "prior_relief_weeks", "skin_prep", "aspiration_negative", "tolerance",
-    "observation_minutes", "override_reason",
+    "observation_minutes", "override_reason", "procedure_started", "procedure_ended",
+    "chaperone",
 )  # fmt: skip
 SITE_COLUMNS = (
     "muscle_id", "side", "points", "needle_gauge", "needle_length_mm", "twitch_response",
@@ -148,6 +149,16 @@ def _v2_session() -> dict[str, object]:
     }
 
 
+def _v3_session() -> dict[str, object]:
+    return _v2_session() | {
+        "procedure_time": {
+            "started": slot("procedure_started"),
+            "ended": slot("procedure_ended"),
+        },
+        "chaperone": slot("chaperone"),
+    }
+
+
 def _note(note_format: str, session: dict[str, object]) -> str:
     names = ("patient_id", "provider_id", "session_id", "signer_id", "signed_at")
     return text_template(
@@ -178,10 +189,15 @@ def _site(with_documentation: bool) -> tuple[str, str]:
 
 
 _NOTE_TEMPLATES = {
-    NOTE_FORMAT: _note(NOTE_FORMAT, _v2_session()),
+    NOTE_FORMAT: _note(NOTE_FORMAT, _v3_session()),
+    NOTE_FORMAT_V2: _note(NOTE_FORMAT_V2, _v2_session()),
     NOTE_FORMAT_V1: _note(NOTE_FORMAT_V1, _v1_session()),
 }
-_SITE_TEMPLATES = {NOTE_FORMAT: _site(True), NOTE_FORMAT_V1: _site(False)}
+_SITE_TEMPLATES = {
+    NOTE_FORMAT: _site(True),
+    NOTE_FORMAT_V2: _site(True),
+    NOTE_FORMAT_V1: _site(False),
+}
 _FORMAT_MARK = {fmt: f'"format":{_quoted(fmt)},' for fmt in _NOTE_TEMPLATES}
 
 
