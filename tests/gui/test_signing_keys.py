@@ -4,7 +4,7 @@ dialog with the cursor in the password; the dialog lists the alerts the editor s
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import (
@@ -15,6 +15,7 @@ from tests.gui.test_session_editor_support import (
     make_editor,
     record_two_site_session,
 )
+from tpi_desk.clinical.alerts import AlertSeverity
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.session_editor.sign_dialog import SignDialog
@@ -81,3 +82,31 @@ def test_ctrl_enter_opens_the_dialog_with_the_cursor_in_the_password(
         editor.form.header.pain_after, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
     )
     assert answerer.handled and seen == [True]
+
+
+def test_the_sign_dialog_lists_every_alert_the_editor_shows(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Failed before: the dialog counted warnings only ("Alerts (0)" beside the editor's 1)."""
+    editor = make_editor(qtbot, context, ScriptedMessages())
+    editor.new_session(add_patient(context).id)
+    record_two_site_session(editor)
+    editor.refresh_analysis()
+    assert editor.analysis is not None
+    severities = {alert.severity for alert in editor.analysis.alerts}
+    assert AlertSeverity.INFO in severities and AlertSeverity.WARNING in severities
+    seen: list[tuple[str, list[str]]] = []
+
+    def look(dialog: QDialog) -> None:
+        dialog.reject()
+        assert isinstance(dialog, SignDialog)
+        labels = [label.text() for label in dialog.findChildren(QLabel)]
+        headings = [text for text in labels if text.startswith("Alerts")]
+        seen.append((" ".join(headings), [a.text() for a in dialog.alert_labels]))
+
+    answerer = DialogAnswerer(SignDialog, look)
+    assert not editor.sign()
+    assert answerer.handled
+    panel = editor.live_panel
+    assert seen == [(panel.alerts_heading.text(), panel.alert_texts())]
+    assert seen[0][0] == f"Alerts ({len(editor.analysis.alerts)})"
