@@ -60,6 +60,10 @@ def window() -> MainWindow:
     return need(shown_window(MainWindow), "the main window")
 
 
+def patient_page_shown() -> bool:
+    return window().pages.currentWidget() is window().patient_page
+
+
 def editor() -> SessionEditor:
     found = window().findChild(SessionEditor)
     return need(found if found is not None and found.isVisible() else None, "the session editor")
@@ -119,7 +123,7 @@ def task_a(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
     yield d.type_value(note.date_of_birth)
     yield d.key("Enter")
     yield d.until(lambda: top_dialog(PatientDialog) is None, "the patient to be added")
-    yield d.until(lambda: window().new_session_action.isEnabled(), "the patient's page")
+    yield d.until(patient_page_shown, "the patient's page")
     yield from settle(d)
     yield d.key("Ctrl+N")
     yield from _fill_note(d, note)
@@ -236,7 +240,7 @@ def task_b(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
     yield d.until(search.hasFocus, "the cursor in the patient search")
     yield d.type_value(note.mrn)
     yield d.key("Enter")
-    yield d.until(lambda: window().new_session_action.isEnabled(), "the patient's page")
+    yield d.until(patient_page_shown, "the patient's page")
     yield d.key("Ctrl+N")
     yield from _new_session_shown(d)
     yield d.click(lambda: editor().header.copy_button, label="Copy from last session")

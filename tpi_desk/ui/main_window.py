@@ -6,7 +6,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from tpi_desk import __version__
 from tpi_desk.services.errors import UserError
@@ -34,6 +41,10 @@ LEFT_PANE_WIDTH = 400
 WINDOW_SIZE = (1360, 860)
 # A database `tpi-desk demo-data` made (synthetic patients only) says so in the title.
 DEMO_TITLE = "TPI Desk — DEMO (synthetic patients)"
+NO_PATIENT_FOR_SESSION = (
+    "Ctrl+N starts a session for a patient: find one (Ctrl+F), highlight them in the list "
+    "or open their page, then press Ctrl+N again."
+)
 
 
 class MainWindow(QMainWindow):
@@ -169,7 +180,6 @@ class MainWindow(QMainWindow):
         else:
             self.recent_page.refresh()
             self.pages.setCurrentWidget(self.recent_page)
-        self.new_session_action.setEnabled(False)
 
     def open_patient(self, patient_id: int) -> bool:
         """Show ``patient_id``'s page (leaving the editor only if nothing would be lost)."""
@@ -185,7 +195,6 @@ class MainWindow(QMainWindow):
             return False
         self.pages.setCurrentWidget(self.patient_page)
         self.search_pane.select_patient(patient_id)
-        self.new_session_action.setEnabled(self._may(Action.AUTHOR_SESSION))
         return True
 
     def open_session(self, session_id: int, patient_id: int) -> None:
@@ -202,14 +211,28 @@ class MainWindow(QMainWindow):
             self.open_session(session_id, patient_id)
 
     def new_session(self) -> None:
-        """Start a session for the patient whose page (or editor) is showing."""
-        patient_id = self.patient_page.patient_id()
-        if patient_id is None or self.pages.currentWidget() is self.recent_page:
+        """Ctrl+N: a session for the patient highlighted in the search list when the cursor
+        is there, else for the patient whose page (or editor) shows, else for the one
+        highlighted; with none, the status bar says what to do."""
+        patient_id = self._patient_for_new_session()
+        if patient_id is None:
+            self.statusBar().showMessage(NO_PATIENT_FOR_SESSION, 10_000)
             return
         self._new_session_for(patient_id)
 
+    def _patient_for_new_session(self) -> int | None:
+        highlighted = self.search_pane.highlighted_patient_id()
+        focused = QApplication.focusWidget()
+        in_search = focused is not None and self.search_pane.isAncestorOf(focused)
+        page_patient = self.patient_page.patient_id()
+        if page_patient is not None and self.pages.currentWidget() is not self.recent_page:
+            return highlighted if in_search and highlighted is not None else page_patient
+        return highlighted
+
     def _new_session_for(self, patient_id: int) -> None:
-        if not self._may(Action.AUTHOR_SESSION) or not self._editor_slot.leave():
+        if not self._may(Action.AUTHOR_SESSION) or not self.open_patient(patient_id):
+            return
+        if not self._editor_slot.leave():
             return
         editor = self._editor_slot.editor()
         editor.new_session(patient_id)
@@ -347,6 +370,7 @@ class MainWindow(QMainWindow):
         self.new_patient_action.setEnabled(may_edit_patients)
         self.search_pane.new_button.setVisible(may_edit_patients)
         self.new_session_action.setVisible(may_author)
+        self.new_session_action.setEnabled(may_author)
         self.patient_page.banner.new_session_button.setVisible(may_author)
         self.patient_page.banner.edit_button.setVisible(may_edit_patients)
         for action in (self.import_action, self.demo_action):

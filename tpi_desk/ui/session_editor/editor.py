@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from tpi_desk.clinical.analysis import SessionAnalysis
@@ -404,6 +404,8 @@ class SessionEditor(EditorView):
             return False
         self._show_locked(record)
         self.session_signed.emit(record.id)
+        # The fields are locked now: keep the cursor on the signed note (Ctrl+P previews it).
+        self.header.preview_button.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def _record_override_reason(self, reason: str) -> str | None:
