@@ -199,7 +199,7 @@ class SessionEditor(EditorView):
         self._providers = providers
         self._set_read_only(not self.may_author())
         self._analyser.start(patient.id, patient.facts, self._keeper.session_id)
-        self.show_opened(patient, providers, self._context.clock().date(), new=record is None)
+        self.show_opened(patient, providers, self._context.clock().date())
 
     def _show_form(self, raw: RawSession) -> None:
         self._loading = True
@@ -348,7 +348,6 @@ class SessionEditor(EditorView):
     def _on_saved(self) -> None:
         assert self._keeper.record is not None
         self._analyser.set_session_id(self._keeper.record.id)
-        self.form.header.provider.setEnabled(False)
         if self.banner.kind is BannerKind.ERROR:
             self.banner.clear()
         self._update_status()

@@ -106,14 +106,12 @@ class EditorView(QWidget):
         patient: PatientRecord,
         providers: Sequence[ProviderRecord],
         today: date,
-        *,
-        new: bool,
     ) -> None:
-        """Show a freshly opened session's patient and providers (chosen only when ``new``)."""
+        """Show a freshly opened session's patient and providers (a draft's provider may
+        change until it is signed: one clinician documents for a colleague)."""
         self.banner.clear()
         self.signed_notice.clear()
         self.form.header.set_providers(providers)
-        self.form.header.provider.setEnabled(new)
         self.header.show_patient(patient, today)
         self.setEnabled(True)
 
