@@ -22,7 +22,12 @@ from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.ui.admin.admin_menu import AdminMenus
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.database_status import DatabaseStatus
-from tpi_desk.ui.editor_host import EditorFactory, HostedSessionEditor, build_session_editor
+from tpi_desk.ui.editor_host import (
+    EditorFactory,
+    HostedSessionEditor,
+    TemplateTarget,
+    build_session_editor,
+)
 from tpi_desk.ui.editor_slot import EditorSlot
 from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
 from tpi_desk.ui.idle_lock import IdleWatcher, LockPage, idle_lock_minutes
@@ -165,6 +170,7 @@ class MainWindow(QMainWindow):
         self.first_run_page.import_requested.connect(self.import_documents)
         self.first_run_page.demo_data_requested.connect(self.load_demo_data)
         self.patient_page.new_session_requested.connect(self._new_session_for)
+        self.patient_page.template_session_requested.connect(self.new_session_from_template)
         self.patient_page.edit_patient_requested.connect(self.edit_patient)
         self.patient_page.session_activated.connect(self._open_session_of_page)
         self.patient_page.history_model.load_failed.connect(self._load_failed)
@@ -211,9 +217,8 @@ class MainWindow(QMainWindow):
             self.open_session(session_id, patient_id)
 
     def new_session(self) -> None:
-        """Ctrl+N: a session for the patient highlighted in the search list when the cursor
-        is there, else for the patient whose page (or editor) shows, else for the one
-        highlighted; with none, the status bar says what to do."""
+        """Ctrl+N: for the patient highlighted in the list when the cursor is there, else the
+        one showing, else the one highlighted; with none the status bar says what to do."""
         patient_id = self._patient_for_new_session()
         if patient_id is None:
             self.statusBar().showMessage(NO_PATIENT_FOR_SESSION, 10_000)
@@ -229,14 +234,21 @@ class MainWindow(QMainWindow):
             return highlighted if in_search and highlighted is not None else page_patient
         return highlighted
 
-    def _new_session_for(self, patient_id: int) -> None:
+    def _new_session_for(self, patient_id: int) -> bool:
         if not self._may(Action.AUTHOR_SESSION) or not self.open_patient(patient_id):
-            return
+            return False
         if not self._editor_slot.leave():
-            return
+            return False
         editor = self._editor_slot.editor()
         editor.new_session(patient_id)
         self._editor_slot.show()
+        return True
+
+    def new_session_from_template(self, patient_id: int, template_id: int) -> None:
+        """Start a session for ``patient_id`` with the sites of one of the user's templates."""
+        editor = self._editor_slot.editor() if self._new_session_for(patient_id) else None
+        if isinstance(editor, TemplateTarget):
+            editor.apply_template(template_id)
 
     def _today_triggered(self) -> None:
         self.show_start_page()
