@@ -18,6 +18,7 @@ NO_TEMPLATES = (
     "its sites and drugs for next time."
 )
 BUTTON_TEXT_LENGTH = 44
+HINT_COLOUR = "#6b7280"  # the page's muted grey (theme.py's hints)
 
 
 def template_summary(template: SiteTemplate, catalog: Catalog) -> str:
@@ -44,7 +45,7 @@ class TemplateBar(QWidget):
         self.title = QLabel("Start from a template:")
         self.title.setObjectName("sectionTitle")
         self.empty_hint = QLabel(NO_TEMPLATES)
-        self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setStyleSheet(f"color: {HINT_COLOUR};")
         self.empty_hint.setWordWrap(True)
         self.buttons: list[QPushButton] = []
         self._row = QHBoxLayout(self)
