@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tpi_desk.clinical.alerts import is_no_known_allergy
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import Coverage, PatientFacts, Sex
 from tpi_desk.clinical.validation import validate_patient
@@ -55,8 +56,6 @@ LABELS = (
     "Allergies",
     "",
 )
-# Typed alone in the allergies field, these mean the patient was asked and has none.
-NO_ALLERGY_WORDS = frozenset({"nkda", "nka", "none known", "no known allergies"})
 ERROR_COLOUR = "#b42318"
 _STYLE = f"""
 QLineEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOUR};
@@ -171,7 +170,7 @@ class PatientDialog(FormDialog):
 
     def _understand_no_allergy_words(self) -> None:
         """ "NKDA" typed as the allergy means the box, not an allergy called NKDA."""
-        if self.allergies.text().strip().lower() in NO_ALLERGY_WORDS:
+        if is_no_known_allergy(self.allergies.text()):
             self.no_known_drug_allergies.setChecked(True)
 
     def ask(self) -> PatientRecord | None:
@@ -220,7 +219,7 @@ class PatientDialog(FormDialog):
                     )
                 )
         allergies = tuple(a.strip() for a in self.allergies.text().split(",") if a.strip())
-        typed_none = len(allergies) == 1 and allergies[0].lower() in NO_ALLERGY_WORDS
+        typed_none = len(allergies) == 1 and is_no_known_allergy(allergies[0])
         none_known = self.no_known_drug_allergies.isChecked() or typed_none
         born = self.date_of_birth.born()
         if born is None:
