@@ -34,7 +34,7 @@ class Note:
     mrn: str = "SYN-7001"
     family_name: str = "Quist"
     given_name: str = "Adela"
-    date_of_birth: str = "03141980"  # typed into MM/dd/yyyy
+    date_of_birth: str = "03141980"  # digits in the locale's order (MM/DD/YYYY here)
     position: str = "Seated"
     pain_before: str = "7"
     pain_after: str = "3"
@@ -58,6 +58,10 @@ class Account:
 
 def window() -> MainWindow:
     return need(shown_window(MainWindow), "the main window")
+
+
+def patient_page_shown() -> bool:
+    return window().pages.currentWidget() is window().patient_page
 
 
 def editor() -> SessionEditor:
@@ -115,13 +119,11 @@ def task_a(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
     ):
         yield d.type_value(value)
         yield from tab_to(d, field)
-    # The blank date of birth takes no typing: Up first shows a date whose sections then
-    # take the digits (an obstacle for issue 14: the digits alone are ignored).
-    yield d.key("Up")
+    # The date of birth takes the digits as typed, in the locale's order (issue 14).
     yield d.type_value(note.date_of_birth)
     yield d.key("Enter")
     yield d.until(lambda: top_dialog(PatientDialog) is None, "the patient to be added")
-    yield d.until(lambda: window().new_session_action.isEnabled(), "the patient's page")
+    yield d.until(patient_page_shown, "the patient's page")
     yield from settle(d)
     yield d.key("Ctrl+N")
     yield from _fill_note(d, note)
@@ -213,7 +215,7 @@ def _region_point(body_map: QWidget, muscle_id: str, side: Side) -> QPoint:
 
 def _sign(d: Driver, physician: Account) -> Iterator[Step]:
     yield d.pause(300)  # the live analysis settles (a user reads the panel meanwhile)
-    yield d.key("Ctrl+Shift+S")
+    yield d.key("Ctrl+Return")  # signs from any field (issue 14)
     yield d.until(lambda: top_dialog(SignDialog) is not None, "the sign dialog")
     dialog = need(top_dialog(SignDialog), "the sign dialog")
     if not dialog.ready:
@@ -238,7 +240,7 @@ def task_b(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
     yield d.until(search.hasFocus, "the cursor in the patient search")
     yield d.type_value(note.mrn)
     yield d.key("Enter")
-    yield d.until(lambda: window().new_session_action.isEnabled(), "the patient's page")
+    yield d.until(patient_page_shown, "the patient's page")
     yield d.key("Ctrl+N")
     yield from _new_session_shown(d)
     yield d.click(lambda: editor().header.copy_button, label="Copy from last session")

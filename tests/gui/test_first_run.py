@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.window_support import RecordingMessages, show_window
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.first_run import DEMO_PATIENTS, DEMO_SESSIONS
-from tpi_desk.ui.main_window import MainWindow
+from tpi_desk.ui.main_window import NO_PATIENT_FOR_SESSION, MainWindow
 
 
 def test_an_empty_database_opens_on_the_first_run_page(qtbot: QtBot, context: AppContext) -> None:
@@ -16,7 +16,8 @@ def test_an_empty_database_opens_on_the_first_run_page(qtbot: QtBot, context: Ap
 
     assert window.pages.currentWidget() is window.first_run_page
     assert window.search_pane.footer.text() == "No patients yet."
-    assert not window.new_session_action.isEnabled()
+    window.new_session_action.trigger()  # no patient yet: Ctrl+N says what to do
+    assert window.statusBar().currentMessage() == NO_PATIENT_FOR_SESSION
 
 
 def test_load_demo_data_asks_then_fills_the_database(qtbot: QtBot, context: AppContext) -> None:

@@ -110,7 +110,7 @@ def test_invalid_input_is_named_next_to_each_field_and_kept(
 
 def test_a_missing_date_of_birth_is_required(dialog: PatientDialog) -> None:
     fill(dialog)
-    dialog.date_of_birth.setDate(dialog.date_of_birth.minimumDate())
+    dialog.date_of_birth.clear()
     click_ok(dialog)
     assert dialog.field_error("date_of_birth") == "Required"
     assert dialog.saved is None
@@ -182,3 +182,28 @@ def test_without_a_signed_in_user_nothing_is_saved_and_the_dialog_says_why(
     assert dialog.error_label.text().startswith("Sign in first")
     assert dialog.mrn.text() == "SYN-7001"
     assert context.patients.search("") == []
+
+
+@pytest.mark.parametrize("typed", ["NKDA", "nkda.", "No known drug allergies", "Denies allergies"])
+def test_a_no_known_allergy_answer_typed_is_the_box_not_an_allergy(
+    dialog: PatientDialog, typed: str
+) -> None:
+    """Failed before for the longer answers: they were saved as an allergy of that name."""
+    fill(dialog, allergies="")
+    dialog.allergies.setText(typed)
+    dialog.allergies.editingFinished.emit()
+    assert dialog.no_known_drug_allergies.isChecked()
+
+    click_ok(dialog)
+
+    assert dialog.saved is not None
+    assert dialog.saved.facts.allergies == ()
+    assert dialog.saved.facts.no_known_drug_allergies
+
+
+def test_not_asked_stays_distinct_from_no_known_allergies(dialog: PatientDialog) -> None:
+    fill(dialog, allergies="")
+    click_ok(dialog)
+    assert dialog.saved is not None
+    assert dialog.saved.facts.allergies == ()
+    assert not dialog.saved.facts.no_known_drug_allergies

@@ -7,10 +7,23 @@ from decimal import Decimal
 
 import pytest
 
-from tests.services.conftest import PASSWORD, Services, actor_for, lidocaine, two_site_entry
-from tpi_desk.clinical.record import NoteStatus, ProcedureKind, Side, SiteEntry
+from tests.services.conftest import (
+    PASSWORD,
+    Services,
+    actor_for,
+    add_account,
+    lidocaine,
+    two_site_entry,
+)
+from tpi_desk.clinical.record import NoteStatus, ProcedureKind, ProviderFacts, Role, Side, SiteEntry
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
-from tpi_desk.services.errors import ConflictError, LockedNoteError, NotFound, ValidationFailed
+from tpi_desk.services.errors import (
+    ConflictError,
+    LockedNoteError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 
 
 def test_a_two_site_draft_reads_back_with_every_value(
@@ -155,3 +168,48 @@ def test_unknown_patient_or_session_is_not_found(
         services.drafts.create(999, physician.id, two_site_entry(), actor=actor_for(physician))
     with pytest.raises(NotFound):
         services.queries.load(12345)
+
+
+def test_a_clinician_may_make_a_colleague_the_provider_of_a_draft(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    """Issue 14: a draft's provider could not be changed (documenting for a colleague)."""
+    colleague = add_account(
+        services, ProviderFacts("rvarga", "Réka Varga", "NP", ""), Role.NURSE_PRACTITIONER
+    )
+    created = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
+
+    saved = services.drafts.save(
+        created.id,
+        created.version,
+        created.entry,
+        actor=actor_for(physician),
+        provider_id=colleague.id,
+    )
+
+    assert saved.provider.id == colleague.id
+    assert services.queries.load(created.id).provider.facts.username == "rvarga"
+
+
+def test_a_draft_provider_must_be_a_clinician_who_exists(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    clerk = add_account(
+        services, ProviderFacts("kim.billing", "Kim Nguyễn", "CPC", ""), Role.BILLING
+    )
+    created = services.drafts.create(
+        patient.id, physician.id, two_site_entry(), actor=actor_for(physician)
+    )
+    doctor = actor_for(physician)
+
+    with pytest.raises(PermissionDenied):
+        services.drafts.save(
+            created.id, created.version, created.entry, actor=doctor, provider_id=clerk.id
+        )
+    with pytest.raises(NotFound):
+        services.drafts.save(
+            created.id, created.version, created.entry, actor=doctor, provider_id=9999
+        )
+    assert services.queries.load(created.id).provider.id == physician.id

@@ -35,6 +35,13 @@ class HostedSessionEditor(Protocol):
     def save(self) -> bool: ...
 
 
+@runtime_checkable
+class TemplateTarget(Protocol):
+    """An editor that adds a clinician's template to the session it shows."""
+
+    def apply_template(self, template_id: int) -> bool: ...
+
+
 # (context, messages, parent, signed-in actor) -> the editor widget
 EditorFactory = Callable[[AppContext, UserMessages, QWidget, Actor | None], QWidget]
 

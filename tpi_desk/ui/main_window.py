@@ -6,7 +6,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from tpi_desk import __version__
 from tpi_desk.services.errors import UserError
@@ -15,7 +22,12 @@ from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.ui.admin.admin_menu import AdminMenus
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.database_status import DatabaseStatus
-from tpi_desk.ui.editor_host import EditorFactory, HostedSessionEditor, build_session_editor
+from tpi_desk.ui.editor_host import (
+    EditorFactory,
+    HostedSessionEditor,
+    TemplateTarget,
+    build_session_editor,
+)
 from tpi_desk.ui.editor_slot import EditorSlot
 from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
 from tpi_desk.ui.idle_lock import IdleWatcher, LockPage, idle_lock_minutes
@@ -34,6 +46,10 @@ LEFT_PANE_WIDTH = 400
 WINDOW_SIZE = (1360, 860)
 # A database `tpi-desk demo-data` made (synthetic patients only) says so in the title.
 DEMO_TITLE = "TPI Desk — DEMO (synthetic patients)"
+NO_PATIENT_FOR_SESSION = (
+    "Ctrl+N starts a session for a patient: find one (Ctrl+F), highlight them in the list "
+    "or open their page, then press Ctrl+N again."
+)
 
 
 class MainWindow(QMainWindow):
@@ -154,6 +170,7 @@ class MainWindow(QMainWindow):
         self.first_run_page.import_requested.connect(self.import_documents)
         self.first_run_page.demo_data_requested.connect(self.load_demo_data)
         self.patient_page.new_session_requested.connect(self._new_session_for)
+        self.patient_page.template_session_requested.connect(self.new_session_from_template)
         self.patient_page.edit_patient_requested.connect(self.edit_patient)
         self.patient_page.session_activated.connect(self._open_session_of_page)
         self.patient_page.history_model.load_failed.connect(self._load_failed)
@@ -169,7 +186,6 @@ class MainWindow(QMainWindow):
         else:
             self.recent_page.refresh()
             self.pages.setCurrentWidget(self.recent_page)
-        self.new_session_action.setEnabled(False)
 
     def open_patient(self, patient_id: int) -> bool:
         """Show ``patient_id``'s page (leaving the editor only if nothing would be lost)."""
@@ -185,7 +201,6 @@ class MainWindow(QMainWindow):
             return False
         self.pages.setCurrentWidget(self.patient_page)
         self.search_pane.select_patient(patient_id)
-        self.new_session_action.setEnabled(self._may(Action.AUTHOR_SESSION))
         return True
 
     def open_session(self, session_id: int, patient_id: int) -> None:
@@ -202,18 +217,38 @@ class MainWindow(QMainWindow):
             self.open_session(session_id, patient_id)
 
     def new_session(self) -> None:
-        """Start a session for the patient whose page (or editor) is showing."""
-        patient_id = self.patient_page.patient_id()
-        if patient_id is None or self.pages.currentWidget() is self.recent_page:
+        """Ctrl+N: for the patient highlighted in the list when the cursor is there, else the
+        one showing, else the one highlighted; with none the status bar says what to do."""
+        patient_id = self._patient_for_new_session()
+        if patient_id is None:
+            self.statusBar().showMessage(NO_PATIENT_FOR_SESSION, 10_000)
             return
         self._new_session_for(patient_id)
 
-    def _new_session_for(self, patient_id: int) -> None:
-        if not self._may(Action.AUTHOR_SESSION) or not self._editor_slot.leave():
-            return
+    def _patient_for_new_session(self) -> int | None:
+        highlighted = self.search_pane.highlighted_patient_id()
+        focused = QApplication.focusWidget()
+        in_search = focused is not None and self.search_pane.isAncestorOf(focused)
+        page_patient = self.patient_page.patient_id()
+        if page_patient is not None and self.pages.currentWidget() is not self.recent_page:
+            return highlighted if in_search and highlighted is not None else page_patient
+        return highlighted
+
+    def _new_session_for(self, patient_id: int) -> bool:
+        if not self._may(Action.AUTHOR_SESSION) or not self.open_patient(patient_id):
+            return False
+        if not self._editor_slot.leave():
+            return False
         editor = self._editor_slot.editor()
         editor.new_session(patient_id)
         self._editor_slot.show()
+        return True
+
+    def new_session_from_template(self, patient_id: int, template_id: int) -> None:
+        """Start a session for ``patient_id`` with the sites of one of the user's templates."""
+        editor = self._editor_slot.editor() if self._new_session_for(patient_id) else None
+        if isinstance(editor, TemplateTarget):
+            editor.apply_template(template_id)
 
     def _today_triggered(self) -> None:
         self.show_start_page()
@@ -347,6 +382,7 @@ class MainWindow(QMainWindow):
         self.new_patient_action.setEnabled(may_edit_patients)
         self.search_pane.new_button.setVisible(may_edit_patients)
         self.new_session_action.setVisible(may_author)
+        self.new_session_action.setEnabled(may_author)
         self.patient_page.banner.new_session_button.setVisible(may_author)
         self.patient_page.banner.edit_button.setVisible(may_edit_patients)
         for action in (self.import_action, self.demo_action):

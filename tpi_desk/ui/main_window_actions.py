@@ -13,7 +13,6 @@ class WindowActions:
     def __init__(self, parent: QWidget) -> None:
         self.new_patient = _action(parent, "&New patient…", "Ctrl+Shift+N")
         self.new_session = _action(parent, "New &session", "Ctrl+N")
-        self.new_session.setEnabled(False)
         self.find = _action(parent, "&Find patient", "Ctrl+F")
         self.today = _action(parent, "&Today's sessions", "Ctrl+T")
         self.import_documents = _action(parent, "&Import session documents…", "Ctrl+I")

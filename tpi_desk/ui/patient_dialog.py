@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tpi_desk.clinical.alerts import is_no_known_allergy
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import Coverage, PatientFacts, Sex
 from tpi_desk.clinical.validation import validate_patient
@@ -24,6 +24,7 @@ from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.date_of_birth_field import DateOfBirthField
 from tpi_desk.ui.error_label import error_label
 from tpi_desk.ui.form_dialog import FormDialog
 from tpi_desk.ui.formatting import (
@@ -55,13 +56,9 @@ LABELS = (
     "Allergies",
     "",
 )
-# Typed alone in the allergies field, these mean the patient was asked and has none.
-NO_ALLERGY_WORDS = frozenset({"nkda", "nka", "none known", "no known allergies"})
 ERROR_COLOUR = "#b42318"
-# The date edit shows this (as a blank) until a date of birth is entered.
-NO_DATE = QDate(1800, 1, 1)
 _STYLE = f"""
-QLineEdit[invalid="true"], QDateEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOUR};
+QLineEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOUR};
     border-radius: 3px; padding: 2px; }}
 QLabel[role="field-error"] {{ color: {ERROR_COLOUR}; }}
 QLabel[role="form-error"] {{ color: {ERROR_COLOUR}; font-weight: bold; }}
@@ -111,13 +108,7 @@ class PatientDialog(FormDialog):
         self.mrn.setPlaceholderText("Medical record number, e.g. SYN-004127")
         self.family_name = QLineEdit()
         self.given_name = QLineEdit()
-        self.date_of_birth = QDateEdit()
-        self.date_of_birth.setDisplayFormat("MM/dd/yyyy")
-        self.date_of_birth.setCalendarPopup(True)
-        self.date_of_birth.setMinimumDate(NO_DATE)
-        self.date_of_birth.setMaximumDate(QDate.currentDate())
-        self.date_of_birth.setSpecialValueText(" ")
-        self.date_of_birth.setDate(NO_DATE)
+        self.date_of_birth = DateOfBirthField(context.clock().date())
         self.sex = QComboBox()
         for sex in (Sex.FEMALE, Sex.MALE, Sex.OTHER, Sex.UNKNOWN):
             self.sex.addItem(SEX_NAMES[sex], sex)
@@ -179,7 +170,7 @@ class PatientDialog(FormDialog):
 
     def _understand_no_allergy_words(self) -> None:
         """ "NKDA" typed as the allergy means the box, not an allergy called NKDA."""
-        if self.allergies.text().strip().lower() in NO_ALLERGY_WORDS:
+        if is_no_known_allergy(self.allergies.text()):
             self.no_known_drug_allergies.setChecked(True)
 
     def ask(self) -> PatientRecord | None:
@@ -228,16 +219,16 @@ class PatientDialog(FormDialog):
                     )
                 )
         allergies = tuple(a.strip() for a in self.allergies.text().split(",") if a.strip())
-        typed_none = len(allergies) == 1 and allergies[0].lower() in NO_ALLERGY_WORDS
+        typed_none = len(allergies) == 1 and is_no_known_allergy(allergies[0])
         none_known = self.no_known_drug_allergies.isChecked() or typed_none
-        born = self.date_of_birth.date()
-        if born == NO_DATE:
-            local.append(FieldProblem("patient.date_of_birth", "Date of birth", "is required"))
+        born = self.date_of_birth.born()
+        if born is None:
+            local.append(self._date_of_birth_problem())
         facts = PatientFacts(
             mrn=self.mrn.text().strip(),
             family_name=self.family_name.text().strip(),
             given_name=self.given_name.text().strip(),
-            date_of_birth=date(born.year(), born.month(), born.day()),
+            date_of_birth=born or date.min,
             sex=Sex(self.sex.currentData()),
             weight_kg=weight,
             allergies=() if none_known else allergies,
@@ -251,6 +242,14 @@ class PatientDialog(FormDialog):
         ]
         problems = local + checked
         return (None if problems else facts), problems
+
+    def _date_of_birth_problem(self) -> FieldProblem:
+        if self.date_of_birth.is_blank():
+            return FieldProblem("patient.date_of_birth", "Date of birth", "is required")
+        shown = self.date_of_birth.shown_format()
+        return FieldProblem(
+            "patient.date_of_birth", "Date of birth", f"is not a date: type it as {shown}"
+        )
 
     def _show_facts(self, facts: PatientFacts) -> None:
         self.mrn.setText(facts.mrn)

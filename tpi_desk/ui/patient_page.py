@@ -12,13 +12,15 @@ from PySide6.QtWidgets import (
 )
 
 from tpi_desk.services.dto import PatientRecord
-from tpi_desk.services.permissions import Actor
+from tpi_desk.services.errors import UserError
+from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.services.sessions.session_queries import SessionFilter
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.session_list_model import SessionColumn, SessionListModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.pain_chart import PainChart, PainPoint
 from tpi_desk.ui.patient_banner import PatientBanner
+from tpi_desk.ui.template_bar import TemplateBar
 
 HISTORY_COLUMNS = (
     SessionColumn.DATE,
@@ -44,6 +46,8 @@ class PatientPage(QWidget):
     """Shows one patient; raises the services' UserError from ``show_patient`` if it fails."""
 
     new_session_requested = Signal(int)
+    # (patient id, template id): a new session from one of the clinician's templates
+    template_session_requested = Signal(int, int)
     edit_patient_requested = Signal(int)
     session_activated = Signal(int)
 
@@ -55,6 +59,8 @@ class PatientPage(QWidget):
         self._actor = actor
         self._record: PatientRecord | None = None
         self.banner = PatientBanner()
+        self.template_bar = TemplateBar(context.catalog)
+        self.template_bar.setVisible(False)
         self.history_model = SessionListModel(
             context.sessions, context.catalog, HISTORY_COLUMNS, actor=actor, parent=self
         )
@@ -82,6 +88,7 @@ class PatientPage(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(10)
         layout.addWidget(self.banner)
+        layout.addWidget(self.template_bar)
         layout.addWidget(chart_card)
         layout.addWidget(history_title)
         layout.addWidget(self.history, 1)
@@ -91,6 +98,7 @@ class PatientPage(QWidget):
     def _connect_signals(self) -> None:
         self.banner.new_session_button.clicked.connect(self._new_session_clicked)
         self.banner.edit_button.clicked.connect(self._edit_clicked)
+        self.template_bar.template_chosen.connect(self._template_chosen)
         self.history.activated.connect(self._row_activated)
         self.history_model.modelReset.connect(self._history_changed)
         self.history_model.rowsInserted.connect(self._history_changed)
@@ -105,7 +113,21 @@ class PatientPage(QWidget):
         self.history_model.load(SessionFilter(patient_id=patient_id))
         if self.history_model.rowCount() > 0:
             self.history.setCurrentIndex(self.history_model.index(0, 0))
+        self._show_templates()
         return record
+
+    def _show_templates(self) -> None:
+        """The signed-in clinician's templates (none shown to those who write no notes)."""
+        actor = self._actor
+        if actor is None or not may(actor, Action.AUTHOR_SESSION):
+            self.template_bar.setVisible(False)
+            return
+        try:
+            templates = self._context.templates.list_for(actor.user_id, actor=actor)
+        except UserError:
+            templates = []  # the editor's Templates menu says why when it is opened
+        self.template_bar.show_templates(templates)
+        self.template_bar.setVisible(True)
 
     def refresh(self) -> None:
         if self._record is not None:
@@ -135,6 +157,10 @@ class PatientPage(QWidget):
     def _new_session_clicked(self) -> None:
         if self._record is not None:
             self.new_session_requested.emit(self._record.id)
+
+    def _template_chosen(self, template_id: int) -> None:
+        if self._record is not None:
+            self.template_session_requested.emit(self._record.id, template_id)
 
     def _edit_clicked(self) -> None:
         if self._record is not None:

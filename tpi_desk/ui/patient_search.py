@@ -97,6 +97,11 @@ class PatientSearchPane(QWidget):
         index = self.table.currentIndex()
         return self.model.patient_at(index.row()).id if index.isValid() else None
 
+    def highlighted_patient_id(self) -> int | None:
+        """The patient highlighted in the list, after any search still waiting to run."""
+        self._flush_search()
+        return self.current_patient_id()
+
     def select_patient(self, patient_id: int) -> bool:
         """Make ``patient_id`` the current row if it is among the rows fetched."""
         row = self.model.row_of(patient_id)

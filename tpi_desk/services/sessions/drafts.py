@@ -43,9 +43,19 @@ class DraftService:
             return run_unit_of_work(self._session_factory, "save the draft", work)
 
     def save(
-        self, session_id: int, version: int, entry: SessionEntry, *, actor: Actor | None
+        self,
+        session_id: int,
+        version: int,
+        entry: SessionEntry,
+        *,
+        actor: Actor | None,
+        provider_id: int | None = None,
     ) -> SessionRecord:
-        """Replace a draft's contents; ``version`` is the one the editor loaded."""
+        """Replace a draft's contents; ``version`` is the one the editor loaded.
+
+        ``provider_id`` (when given) makes another clinician the draft's provider: one who
+        writes notes may document for a colleague credentialed for the kind (the signer is
+        checked again when the note is signed)."""
         with refusals_audited(self._session_factory, actor, "save a draft", "session", session_id):
             authorize(actor, Action.AUTHOR_SESSION)
             require_actor_kind(actor, entry.kind, doing="document")
@@ -64,6 +74,8 @@ class DraftService:
                         "(another window or workstation). Nothing was overwritten; your text "
                         "is still in the editor."
                     )
+                if provider_id is not None and provider_id != row.provider_id:
+                    row.provider = _provider(db, provider_id)
                 _require_provider_kind(row.provider, entry)
                 apply_session_entry(row, entry)
                 db.flush()
@@ -92,15 +104,20 @@ def create_draft_row(
     patient = db.get(Patient, patient_id)
     if patient is None:
         raise NotFound(f"Patient #{patient_id} does not exist.")
-    provider = db.get(User, provider_id)
-    if provider is None:
-        raise NotFound(f"Provider #{provider_id} does not exist.")
+    provider = _provider(db, provider_id)
     _require_provider_kind(provider, entry)
     row = ProcedureSession(patient=patient, provider=provider, status=NoteStatus.DRAFT)
     apply_session_entry(row, entry)
     db.add(row)
     db.flush()
     return row
+
+
+def _provider(db: Session, provider_id: int) -> User:
+    provider = db.get(User, provider_id)
+    if provider is None:
+        raise NotFound(f"Provider #{provider_id} does not exist.")
+    return provider
 
 
 def _require_provider_kind(provider: User, entry: SessionEntry) -> None:

@@ -117,7 +117,11 @@ class DraftKeeper:
             else:
                 assert self.version is not None
                 record = self._context.drafts.save(
-                    self.record.id, self.version, reading.entry, actor=self.actor
+                    self.record.id,
+                    self.version,
+                    reading.entry,
+                    actor=self.actor,
+                    provider_id=reading.provider_id,
                 )
         except ConflictError as error:
             self.database_saving_paused = True

@@ -77,8 +77,7 @@ class DraftSaver:
         """Keep a recovery copy of the raw fields; save the draft too when it is valid.
 
         A new session becomes a draft in the database only once it has a site or a diagnosis
-        (or when ``create``): the provider cannot change after that (DraftService.save keeps
-        it), so a date typed first must not fix the default provider.
+        (or when ``create``), so that a date typed first leaves no near-empty draft behind.
         """
         raw = self._form.raw()
         if self._keeper.session_id is not None and raw == self._keeper.saved_raw:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from tpi_desk.clinical.analysis import SessionAnalysis
@@ -199,7 +199,7 @@ class SessionEditor(EditorView):
         self._providers = providers
         self._set_read_only(not self.may_author())
         self._analyser.start(patient.id, patient.facts, self._keeper.session_id)
-        self.show_opened(patient, providers, self._context.clock().date(), new=record is None)
+        self.show_opened(patient, providers, self._context.clock().date())
 
     def _show_form(self, raw: RawSession) -> None:
         self._loading = True
@@ -348,7 +348,6 @@ class SessionEditor(EditorView):
     def _on_saved(self) -> None:
         assert self._keeper.record is not None
         self._analyser.set_session_id(self._keeper.record.id)
-        self.form.header.provider.setEnabled(False)
         if self.banner.kind is BannerKind.ERROR:
             self.banner.clear()
         self._update_status()
@@ -404,6 +403,8 @@ class SessionEditor(EditorView):
             return False
         self._show_locked(record)
         self.session_signed.emit(record.id)
+        # The fields are locked now: keep the cursor on the signed note (Ctrl+P previews it).
+        self.header.preview_button.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def _record_override_reason(self, reason: str) -> str | None:

@@ -42,7 +42,7 @@ class EditorHeader(QWidget):
         self.save_button.setToolTip("Save the draft (Ctrl+S); it is also saved as you type")
         self.sign_button = QPushButton("Sign…")
         self.sign_button.setObjectName("primaryButton")
-        self.sign_button.setToolTip("Review the checklist and sign (Ctrl+Shift+S)")
+        self.sign_button.setToolTip("Review the checklist and sign (Ctrl+Enter)")
         self._build_layout()
 
     def _build_layout(self) -> None:

@@ -33,7 +33,8 @@ from tpi_desk.ui.session_editor.templates_menu import TemplatesMenu
 from tpi_desk.ui.theme import PAGE_STYLE
 
 SAVE_SHORTCUT = "Ctrl+S"
-SIGN_SHORTCUT = "Ctrl+Shift+S"
+# Ctrl+Enter signs from any field (the keypad's Enter too); Ctrl+Shift+S as before.
+SIGN_SHORTCUTS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+Shift+S")
 ADD_SITE_SHORTCUT = "Ctrl+Shift+A"
 PREVIEW_SHORTCUT = "Ctrl+P"
 BODY_MAP_HEIGHT = 330
@@ -64,15 +65,15 @@ class EditorView(QWidget):
         self.templates_menu = TemplatesMenu(self)
         self.header.templates_button.setMenu(self.templates_menu)
         self.save_action = self._action("Save draft", SAVE_SHORTCUT)
-        self.sign_action = self._action("Sign…", SIGN_SHORTCUT)
+        self.sign_action = self._action("Sign…", *SIGN_SHORTCUTS)
         self.add_site_action = self._action("Add site", ADD_SITE_SHORTCUT)
         self.preview_action = self._action("Preview PDF", PREVIEW_SHORTCUT)
         self._lay_out()
         self.setStyleSheet(PAGE_STYLE + EDITOR_STYLE)
 
-    def _action(self, text: str, shortcut: str) -> QAction:
+    def _action(self, text: str, *shortcuts: str) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcuts([QKeySequence(shortcut) for shortcut in shortcuts])
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(action)
         return action
@@ -105,14 +106,12 @@ class EditorView(QWidget):
         patient: PatientRecord,
         providers: Sequence[ProviderRecord],
         today: date,
-        *,
-        new: bool,
     ) -> None:
-        """Show a freshly opened session's patient and providers (chosen only when ``new``)."""
+        """Show a freshly opened session's patient and providers (a draft's provider may
+        change until it is signed: one clinician documents for a colleague)."""
         self.banner.clear()
         self.signed_notice.clear()
         self.form.header.set_providers(providers)
-        self.form.header.provider.setEnabled(new)
         self.header.show_patient(patient, today)
         self.setEnabled(True)
 

@@ -77,7 +77,8 @@ class HeaderFields(QWidget):
         self.performed_at.setToolTip("Date and time of the session, in clinic local time")
         self.provider = QComboBox()
         self.provider.setToolTip(
-            "Who performed the session; fixed once the draft is saved (it will sign the note)"
+            "Who performed the session: change it to document for a colleague until the "
+            "note is signed (whoever signs is checked then)"
         )
         self.kind = QComboBox()
         for kind in ProcedureKind:

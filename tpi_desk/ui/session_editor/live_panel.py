@@ -83,6 +83,25 @@ def alert_html(alert: Alert) -> str:
     return f"<b>{SEVERITY_WORDS[alert.severity]}</b> · {html.escape(alert.message)}"
 
 
+def alerts_heading_text(alerts: Sequence[Alert]) -> str:
+    """The alerts' heading, the same in the editor and the sign dialog: "Alerts (3)"."""
+    return f"Alerts ({len(alerts)})" if alerts else "Alerts"
+
+
+def alert_label(alert: Alert) -> QLabel:
+    """One alert as the editor and the sign dialog show it, coloured by its severity."""
+    border, background = SEVERITY_COLOURS[alert.severity]
+    label = QLabel(alert_html(alert))
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setProperty("severity", alert.severity.value)
+    label.setStyleSheet(
+        f"QLabel {{ background: {background}; color: {TEXT};"
+        f" border-left: 3px solid {border}; padding: 5px 8px; }}"
+    )
+    return label
+
+
 class FittedTable(QTableView):
     """A read-only table as tall as its rows: no scroll bars, no focus, no selection."""
 
@@ -221,19 +240,11 @@ class LivePanel(QWidget):
             label.deleteLater()
         self.alert_labels = []
         for alert in alerts:
-            border, background = SEVERITY_COLOURS[alert.severity]
-            label = QLabel(alert_html(alert))
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setProperty("severity", alert.severity.value)
-            label.setStyleSheet(
-                f"QLabel {{ background: {background}; color: {TEXT};"
-                f" border-left: 3px solid {border}; padding: 5px 8px; }}"
-            )
+            label = alert_label(alert)
             self.alerts_box.addWidget(label)
             self.alert_labels.append(label)
         self.no_alerts.setVisible(not alerts)
-        self.alerts_heading.setText(f"Alerts ({len(alerts)})" if alerts else "Alerts")
+        self.alerts_heading.setText(alerts_heading_text(alerts))
 
     def _show_checklist(self, rows: Sequence[ChecklistRow]) -> None:
         for label in self.checklist_labels:

@@ -9,14 +9,19 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from tpi_desk.clinical.alerts import Alert, AlertSeverity, blocking
+from tpi_desk.clinical.alerts import blocking
 from tpi_desk.clinical.analysis import SessionAnalysis
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.ui.form_dialog import FormDialog, ask_once
 from tpi_desk.ui.password_confirm import PasswordAttempt, PasswordConfirmField
 from tpi_desk.ui.session_editor.form_widgets import muted_label, section_heading
-from tpi_desk.ui.session_editor.live_panel import alert_html, checklist_row_html, checklist_rows
-from tpi_desk.ui.session_editor.style import RED, SEVERITY_COLOURS, TEXT
+from tpi_desk.ui.session_editor.live_panel import (
+    alert_label,
+    alerts_heading_text,
+    checklist_row_html,
+    checklist_rows,
+)
+from tpi_desk.ui.session_editor.style import RED
 
 DIALOG_WIDTH = 560
 ATTESTATION = (
@@ -74,9 +79,14 @@ class SignDialog(FormDialog):
         title = QLabel(f"<b>{html.escape(summary).replace(chr(10), '<br>')}</b>")
         title.setWordWrap(True)
         self.checklist_labels = [self._rich(checklist_row_html(row)) for row in rows]
-        self.hard_stop_labels = [self._alert_label(alert) for alert in self.hard_stops]
-        warnings = [a for a in analysis.alerts if a.severity is AlertSeverity.WARNING]
-        self.alert_labels = [self._alert_label(alert) for alert in warnings]
+        # Every alert the editor's panel shows, in its order, under the same heading.
+        self.alert_labels = [alert_label(alert) for alert in analysis.alerts]
+        self.hard_stop_labels = [
+            label
+            for alert, label in zip(analysis.alerts, self.alert_labels, strict=True)
+            if alert in self.hard_stops
+        ]
+        self.alerts_heading = section_heading(alerts_heading_text(analysis.alerts))
         self.override_reason = QPlainTextEdit(override_reason)
         self.override_reason.setTabChangesFocus(True)
         self.override_reason.setPlaceholderText(OVERRIDE_PLACEHOLDER)
@@ -89,21 +99,18 @@ class SignDialog(FormDialog):
         layout.addWidget(section_heading("Checklist"))
         for label in self.checklist_labels:
             layout.addWidget(label)
+        layout.addWidget(self.alerts_heading)
+        if not self.alert_labels:
+            layout.addWidget(muted_label("No alerts."))
+        for label in self.alert_labels:
+            layout.addWidget(label)
         if self.hard_stops:
-            layout.addWidget(section_heading(f"Hard stops ({len(self.hard_stops)})"))
-            for label in self.hard_stop_labels:
-                layout.addWidget(label)
             prompt = muted_label(OVERRIDE_PROMPT)
             prompt.setBuddy(self.override_reason)
             layout.addWidget(prompt)
             layout.addWidget(self.override_reason)
         else:
             self.override_reason.hide()
-        layout.addWidget(section_heading(f"Alerts ({len(warnings)})"))
-        if not warnings:
-            layout.addWidget(muted_label("No warnings."))
-        for label in self.alert_labels:
-            layout.addWidget(label)
         layout.addSpacing(8)
         if self.other_items_done:
             layout.addWidget(self._rich(html.escape(ATTESTATION)))
@@ -151,15 +158,6 @@ class SignDialog(FormDialog):
             self._recorded_reason = self.reason()
         self.clear_error()
         return self.password_field.try_with(self._attempt)
-
-    def _alert_label(self, alert: Alert) -> QLabel:
-        border, background = SEVERITY_COLOURS[alert.severity]
-        label = self._rich(alert_html(alert))
-        label.setStyleSheet(
-            f"QLabel {{ background: {background}; color: {TEXT};"
-            f" border-left: 3px solid {border}; padding: 5px 8px; }}"
-        )
-        return label
 
     @staticmethod
     def _rich(text: str) -> QLabel:
