@@ -273,7 +273,7 @@ class ExportService:
             database_errors_as_user_errors("read the clinic settings"),
             self._session_factory() as db,
         ):
-            return clinic_settings(db).clinic_location
+            return clinic_settings(db).location_for_notes
 
     def _provider_id(self, username: str | None) -> int | None:
         if username is None:
@@ -367,7 +367,7 @@ class ExportService:
             analysis=analysis,
             catalog=self._catalog,
             clinic=clinic_header(clinic, demo=demo),
-            location=clinic.clinic_location,
+            location=clinic.location_for_notes,
             generated_at=generated_at,
         )
 
@@ -438,6 +438,7 @@ def clinic_header(settings: ClinicSettings, *, demo: bool = False) -> ClinicHead
         phone=settings.clinic_phone,
         logo_path=Path(logo) if logo else None,
         demo=demo,
+        npi=settings.clinic_npi,
     )
 
 
