@@ -51,7 +51,7 @@ class X11LineEdit(QLineEdit):
         return super().event(event)
 
 
-CTRL_E = QKeySequence("Ctrl+E")[0]
+CTRL_E = QKeySequence("Ctrl+E")[0]  # type: ignore[index]
 
 
 def test_ctrl_e_from_the_search_box_opens_the_export(qtbot: QtBot, context: AppContext) -> None:
