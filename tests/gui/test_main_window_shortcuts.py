@@ -25,8 +25,8 @@ from tpi_desk.ui.window_geometry import (
     FRAME_ALLOWANCE,
     GEOMETRY_KEY,
     place_window,
-    workstation_settings,
 )
+from tpi_desk.ui.workstation import workstation_settings
 
 
 def a_window(qtbot: QtBot, context: AppContext) -> MainWindow:

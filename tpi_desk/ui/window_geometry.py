@@ -3,22 +3,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, QSettings
+from PySide6.QtCore import QByteArray, QRect
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from tpi_desk.paths import data_dir
+from tpi_desk.ui.workstation import workstation_settings
 
-SETTINGS_FILE = "workstation.ini"
 GEOMETRY_KEY = "main_window/geometry"
 # Room for the window manager's frame and title bar before the window is shown (and its
 # frame known): the frame must fit too, or the bottom edge is off-screen.
 FRAME_ALLOWANCE = (16, 40)
-
-
-def workstation_settings() -> QSettings:
-    """This computer's remembered window state, kept beside its database in the data folder."""
-    return QSettings(str(data_dir() / SETTINGS_FILE), QSettings.Format.IniFormat)
 
 
 def available_area(window: QWidget) -> QRect | None:
