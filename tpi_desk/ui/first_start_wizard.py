@@ -19,7 +19,7 @@ from tpi_desk.ui.first_start_pages import ClinicIdentityPage, FirstAccountsPage,
 PAGE_TITLES = (
     "Create the administrator account",
     "The clinic",
-    "The first clinician and billing accounts",
+    "First accounts",
 )
 STEP_WORDS = "Step {step} of {count}: "
 
@@ -58,6 +58,7 @@ class FirstStartWizard(FirstAdminDialog):
         self.actor: Actor | None = None
         self.clinic_page: ClinicIdentityPage | None = None
         self.accounts_page = FirstAccountsPage()
+        self.title.setWordWrap(True)
         self.added: list[UserRecord] = []
         self._show_step(0)
 
