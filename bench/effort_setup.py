@@ -1,5 +1,6 @@
 """The effort benchmark's setup, driven like the tasks: a new database's first start creates
-the administrator, who signs in and adds a physician and a billing account (Admin > Users).
+the administrator, the clinic's name and a physician and a billing account in the
+first-start wizard, which signs the administrator in.
 
 Counted as ``setup_actions`` (issue 14's target: <= 30).
 """
@@ -9,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from effort_driver import Driver, Step, need, top_dialog
-from effort_tasks import Account, focus_field, sign_in, tab_to, window
-from PySide6.QtWidgets import QMenu
+from effort_driver import Driver, Step, need, shown_window, top_dialog
+from effort_tasks import Account, focus_field, tab_to
+from PySide6.QtWidgets import QWidget
 
-from tpi_desk.ui.admin.users_dialog import AddUserDialog, UsersDialog
-from tpi_desk.ui.first_admin_dialog import FirstAdminDialog
+from tpi_desk.ui.first_start_wizard import FirstStartWizard
+from tpi_desk.ui.main_window import MainWindow
 
 PASSWORD = "a long passphrase 1"
+CLINIC_NAME = "Harbor Pain Clinic"
 
 
 @dataclass(frozen=True)
@@ -36,62 +38,51 @@ BILLING = NewAccount(Account("billing", PASSWORD), "Billing Office", "Billing")
 
 
 def first_start(d: Driver) -> Iterator[Step]:
-    """The first administrator, signing in, then the physician and the billing account."""
-    yield d.until(lambda: top_dialog(FirstAdminDialog) is not None, "the first-start dialog")
-    dialog = need(top_dialog(FirstAdminDialog), "the first-start dialog")
-    yield from focus_field(d, dialog.username)
+    """The first-start wizard: the administrator, the clinic's name, the physician and the
+    billing account in one flow; the wizard signs the administrator in."""
+    yield d.until(lambda: top_dialog(FirstStartWizard) is not None, "the first-start wizard")
+    wizard = need(top_dialog(FirstStartWizard), "the first-start wizard")
+    yield from focus_field(d, wizard.username)
     yield d.type_value(ADMIN.account.username)
-    for field, value in (
-        (dialog.display_name, ADMIN.name),
-        (dialog.password, ADMIN.account.password),
-        (dialog.password_again, ADMIN.account.password),
-    ):
+    yield from _fill(
+        d,
+        (
+            (wizard.display_name, ADMIN.name),
+            (wizard.password, ADMIN.account.password),
+            (wizard.password_again, ADMIN.account.password),
+        ),
+    )
+    yield d.key("Enter")
+    yield d.until(lambda: wizard.clinic_page is not None, "the clinic page")
+    clinic = need(wizard.clinic_page, "the clinic page")
+    yield d.until(clinic.name.hasFocus, "the cursor in the clinic's name")
+    yield d.type_value(CLINIC_NAME)
+    yield d.key("Enter")
+    accounts = wizard.accounts_page
+    yield d.until(accounts.clinician.display_name.hasFocus, "the accounts page")
+    yield d.type_value(PHYSICIAN.name)
+    clinician, billing = accounts.clinician, accounts.billing
+    assert clinician.credentials is not None and clinician.npi is not None
+    yield from _fill(
+        d,
+        (
+            (clinician.username, PHYSICIAN.account.username),
+            (clinician.credentials, PHYSICIAN.credentials),
+            (clinician.npi, PHYSICIAN.npi),
+            (clinician.password, PHYSICIAN.account.password),
+            (billing.display_name, BILLING.name),
+            (billing.username, BILLING.account.username),
+            (billing.password, BILLING.account.password),
+        ),
+    )
+    yield d.key("Enter")
+    yield d.until(
+        lambda: top_dialog(FirstStartWizard) is None and shown_window(MainWindow) is not None,
+        "the administrator signed in",
+    )
+
+
+def _fill(d: Driver, values: tuple[tuple[QWidget, str], ...]) -> Iterator[Step]:
+    for field, value in values:
         yield from tab_to(d, field)
         yield d.type_value(value)
-    yield d.key("Enter")
-    yield d.until(lambda: top_dialog(FirstAdminDialog) is None, "the administrator created")
-    yield from sign_in(d, ADMIN.account)
-    yield from _open_users(d)
-    for new in (PHYSICIAN, BILLING):
-        yield from _add_user(d, new)
-    yield d.key("Escape")  # closes the users dialog
-    yield d.until(lambda: top_dialog(UsersDialog) is None, "the users dialog closed")
-
-
-def _open_users(d: Driver) -> Iterator[Step]:
-    """Admin (in the menu bar), then Users…: the menu has no shortcut."""
-    bar = window().menuBar()
-    menus = [a.menu() for a in bar.actions() if a.text().replace("&", "") == "Admin"]
-    admin = need(next((m for m in menus if isinstance(m, QMenu)), None), "the Admin menu")
-    users = need(window().admin_menus.users_action, "Admin > Users…")
-    yield d.click(
-        lambda: bar, at=lambda _: bar.actionGeometry(admin.menuAction()).center(), label="Admin"
-    )
-    yield d.until(admin.isVisible, "the Admin menu")
-    yield d.click(lambda: admin, at=lambda _: admin.actionGeometry(users).center(), label="Users…")
-    yield d.until(lambda: top_dialog(UsersDialog) is not None, "the users dialog")
-
-
-def _add_user(d: Driver, new: NewAccount) -> Iterator[Step]:
-    users = need(top_dialog(UsersDialog), "the users dialog")
-    yield d.click(lambda: users.add_button, label="Add user…")
-    yield d.until(lambda: top_dialog(AddUserDialog) is not None, "the add-user dialog")
-    dialog = need(top_dialog(AddUserDialog), "the add-user dialog")
-    fields = dialog.fields
-    yield from focus_field(d, fields.username)
-    yield d.type_value(new.account.username)
-    yield from tab_to(d, fields.display_name)
-    yield d.type_value(new.name)
-    yield from tab_to(d, fields.role)
-    yield d.type_value(new.role)  # the list finds the role by its first letters
-    for field, value in (
-        (fields.credentials, new.credentials),
-        (fields.npi, new.npi),
-        (dialog.password, new.account.password),
-        (dialog.password_again, new.account.password),
-    ):
-        if value:
-            yield from tab_to(d, field)
-            yield d.type_value(value)
-    yield d.key("Enter")
-    yield d.until(lambda: top_dialog(AddUserDialog) is None, f"{new.account.username} added")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.admin_support import PASSWORD, Clinic
@@ -237,3 +238,33 @@ def test_the_users_list_opens_the_change_dialog_for_the_selected_account(
     assert not dialog.edit_button.isEnabled()
     dialog.select("cokonkwo")
     assert dialog.edit_button.isEnabled()
+
+
+def test_a_billing_accounts_password_typed_after_the_role_lands_in_the_password(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    """Issue 14 defect: for a billing user the Credentials field was enabled and Tab after
+    the role sent the password into it, in plain text."""
+    dialog = add_dialog(qtbot, clinic)
+    dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    fields = dialog.fields
+    fields.username.setFocus()
+    qtbot.keyClicks(fields.username, "kit.billing")
+    qtbot.keyClick(fields.username, Qt.Key.Key_Tab)
+    qtbot.keyClicks(fields.display_name, "Kit Billing")
+    qtbot.keyClick(fields.display_name, Qt.Key.Key_Tab)
+    assert fields.role.hasFocus()
+    qtbot.keyClicks(fields.role, "Billing")
+    assert fields.chosen_role() is Role.BILLING
+    assert not fields.credentials.isEnabled() and not fields.npi.isEnabled()
+    assert not fields.acupuncture_certified.isEnabled()
+    qtbot.keyClick(fields.role, Qt.Key.Key_Tab)
+    assert dialog.password.hasFocus()
+    qtbot.keyClicks(dialog.password, NEW_PASSWORD)
+    assert fields.credentials.text() == ""
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Tab)
+    assert dialog.password_again.hasFocus()
+    fields.role.setCurrentIndex(fields.role.findData(Role.PHYSICIAN.value))
+    assert fields.credentials.isEnabled() and fields.npi.isEnabled()

@@ -13,12 +13,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 import tpi_desk.models.engine as engine_module
+from tpi_desk.clinical.record import Role
 from tpi_desk.models.database import open_database
 from tpi_desk.models.first_look import sqlite_file_of
 from tpi_desk.services.people.users import UserService
+from tpi_desk.services.settings.clinic_settings import ClinicSettingsService
 from tpi_desk.ui.app import OPEN_FAILED_TITLE, run_app
 from tpi_desk.ui.background import start_delivering
 from tpi_desk.ui.first_admin_dialog import FirstAdminDialog
+from tpi_desk.ui.first_start_wizard import FirstStartWizard
 from tpi_desk.ui.login_dialog import LoginDialog
 from tpi_desk.ui.main_window import MainWindow
 
@@ -68,6 +71,8 @@ def _visible_main_window() -> MainWindow | None:
 
 def user_at_the_screen(widget: QWidget) -> str | None:
     """Creates the administrator, signs in, then closes the main window it reaches."""
+    if isinstance(widget, FirstStartWizard) and widget.pages.currentIndex() > 0:
+        return _later_wizard_page(widget)
     if isinstance(widget, FirstAdminDialog):
         widget.username.setText("ihartley")
         widget.display_name.setText("Inès Hartley")
@@ -85,6 +90,26 @@ def user_at_the_screen(widget: QWidget) -> str | None:
         widget.close()
         return f"main window: {signed_in_as}"
     return None
+
+
+def _later_wizard_page(wizard: FirstStartWizard) -> str:
+    if wizard.clinic_page is not None and wizard.pages.currentWidget() is wizard.clinic_page:
+        wizard.clinic_page.name.setText("Harbor Pain Clinic")
+        wizard.clinic_page.address.setPlainText("12 Harbor Street\nPortland, ME 04101")
+        wizard.clinic_page.npi.setText("1245319599")
+        wizard.accept()
+        return "the clinic"
+    accounts = wizard.accounts_page
+    accounts.clinician.display_name.setText("Dr. Maren Lind")
+    accounts.clinician.username.setText("mlind")
+    assert accounts.clinician.credentials is not None
+    accounts.clinician.credentials.setText("MD")
+    accounts.clinician.password.setText(PASSWORD)
+    accounts.billing.display_name.setText("Billing Office")
+    accounts.billing.username.setText("billing")
+    accounts.billing.password.setText(PASSWORD)
+    wizard.accept()
+    return "the first accounts"
 
 
 def with_an_administrator(sqlite_url: str) -> None:
@@ -107,11 +132,20 @@ def test_a_new_database_asks_for_the_administrator_then_signs_in(
         watcher.stop()
 
     assert status == 0
-    assert watcher.seen[:2] == ["create the administrator", "sign in"]
-    assert watcher.seen[2].startswith("main window: ") and "Hartley" in watcher.seen[2]
+    assert watcher.seen[:3] == ["create the administrator", "the clinic", "the first accounts"]
+    # The administrator is signed in by the wizard: no second password prompt.
+    assert watcher.seen[3].startswith("main window: ") and "Hartley" in watcher.seen[3]
     database = open_database(sqlite_url)
     try:
-        assert UserService(database.session_factory).needs_first_admin() is False
+        users = UserService(database.session_factory)
+        assert users.needs_first_admin() is False
+        assert users.authenticate("mlind", PASSWORD).role is Role.PHYSICIAN
+        assert users.authenticate("billing", PASSWORD).role is Role.BILLING
+        clinic = ClinicSettingsService(database.session_factory).load()
+        assert clinic.clinic_name == "Harbor Pain Clinic"
+        assert clinic.clinic_address_lines == ("12 Harbor Street", "Portland, ME 04101")
+        assert clinic.clinic_npi == "1245319599"
+        assert clinic.location_for_notes == "Harbor Pain Clinic"
     finally:
         database.dispose()
 

@@ -9,7 +9,7 @@ import csv
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,7 @@ from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.export_dialog import ExportDialog, WorkerFactory, show_export_dialog
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
 from tpi_desk.ui.theme import apply_theme
+from tpi_desk.ui.workstation import EXPORT_FOLDER_KEY, remember_text
 
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
 RUN_TIMEOUT_MS = 60_000
@@ -120,6 +121,7 @@ def open_dialog(
     )
     qtbot.addWidget(dialog)
     dialog.folder_edit.setText(str(folder))
+    dialog.this_month_button.click()  # the tests' notes span November
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
@@ -141,7 +143,7 @@ def csv_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def test_filters_start_at_this_month_signed_notes_any_provider_any_patient(
+def test_this_month_offers_signed_notes_any_provider_any_patient(
     qtbot: QtBot, clinic: Clinic, out: Path
 ) -> None:
     dialog = open_dialog(qtbot, clinic, out, actor=acting_as(clinic.hartley))
@@ -162,6 +164,41 @@ def test_filters_start_at_this_month_signed_notes_any_provider_any_patient(
     assert dialog.outputs_label.text() == (
         f"Writes notes_{NOVEMBER}.pdf\nand claims_{NOVEMBER}.csv in that folder."
     )
+
+
+def test_the_export_starts_at_today_with_week_and_month_one_click_away(
+    qtbot: QtBot, clinic: Clinic, tmp_path: Path
+) -> None:
+    """Issue 14: the dialog defaulted to the whole month; the everyday export is today's."""
+    remember_text(EXPORT_FOLDER_KEY, "")
+    dialog = ExportDialog(clinic.context, RecordingMessages(), actor=clinic.clerk)
+    qtbot.addWidget(dialog)
+    today = clinic.context.clock().date()
+    assert (dialog.criteria().date_from, dialog.criteria().date_to) == (today, today)
+    dialog.this_week_button.click()
+    monday = today - timedelta(days=today.weekday())
+    assert (dialog.criteria().date_from, dialog.criteria().date_to) == (
+        monday,
+        monday + timedelta(days=6),
+    )
+    dialog.today_button.click()
+    assert dialog.criteria().date_from == today
+
+
+def test_a_missing_folder_is_made_and_remembered(
+    qtbot: QtBot, clinic: Clinic, tmp_path: Path
+) -> None:
+    """Issue 14: the default folder did not exist; it is now made, and the next export
+    starts in the folder the last one wrote to."""
+    folder = tmp_path / "not yet" / "exports"
+    dialog = open_dialog(qtbot, clinic, folder)
+    report = run_export(qtbot, dialog)
+    assert not isinstance(report, Exception)
+    assert (folder / f"claims_{NOVEMBER}.csv").is_file()
+    again = ExportDialog(clinic.context, RecordingMessages(), actor=clinic.clerk)
+    qtbot.addWidget(again)
+    assert again.folder() == folder
+    remember_text(EXPORT_FOLDER_KEY, "")
 
 
 def test_last_month_and_this_month_set_the_date_range(
@@ -333,6 +370,7 @@ def test_cancel_midway_writes_nothing_and_says_so(qtbot: QtBot, clinic: Clinic, 
     )
     qtbot.addWidget(dialog)
     dialog.folder_edit.setText(str(out))
+    dialog.this_month_button.click()
     dialog.show()
 
     report = run_export(qtbot, dialog)

@@ -230,6 +230,21 @@ def test_the_clinic_header_comes_from_the_settings(demo: Database, catalog: Cata
     assert note.location == "Room 3"
 
 
+def test_without_a_location_the_note_names_the_clinic_and_its_npi(
+    demo: Database, catalog: Catalog
+) -> None:
+    """Issue 14: a clinic with no location set printed "Location —"; the first start now
+    asks for its identity, and the clinic's name (and its NPI) print instead."""
+    settings = {"clinic.name": "Harbor Pain Clinic", "clinic.npi": "1245319599"}
+    with demo.session_factory.begin() as db:
+        db.add_all(ClinicSetting(key=key, value=value) for key, value in settings.items())
+
+    note = next(iter(service(demo, catalog).select(WHOLE_DEMO)))
+
+    assert note.location == "Harbor Pain Clinic"
+    assert note.clinic.npi == "1245319599"
+
+
 def test_the_csv_holds_each_sessions_derived_codes(
     demo: Database, catalog: Catalog, tmp_path: Path
 ) -> None:

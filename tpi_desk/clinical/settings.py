@@ -24,6 +24,7 @@ REQUIRE_PHYSICIAN_COSIGN = "signing.require_physician_cosign"
 IDLE_LOCK_MINUTES = "security.idle_lock_minutes"
 CLINIC_STATE = "clinic.state"
 CLINIC_PLACE_OF_SERVICE = "clinic.place_of_service"
+CLINIC_NPI = "clinic.npi"
 BILL_LOCAL_ANESTHETIC_DRUGS = "coding.bill_local_anesthetic_drugs"
 STEROID_LIMIT_90_DAYS_MG = "safety.steroid_limit_90_days_triamcinolone_mg"
 EXPORT_FILE_NAMES_WITH_PATIENT = "export.file_names_with_patient"
@@ -101,6 +102,8 @@ class ClinicSettings:
     clinic_name: str = setting("", key=CLINIC_NAME, label="Clinic name")
     clinic_address_lines: tuple[str, ...] = setting((), key=CLINIC_ADDRESS_LINES, label="Address")
     clinic_phone: str = setting("", key=CLINIC_PHONE, label="Phone")
+    # The clinic's own (type 2, organisation) NPI, printed under its name on every note.
+    clinic_npi: str = setting("", key=CLINIC_NPI, label="Clinic NPI")
     clinic_logo_path: str = setting("", key=CLINIC_LOGO_PATH, label="Logo file")
     clinic_location: str = setting("", key=CLINIC_LOCATION, label="Location")
     # Where the clinic is: the scope-of-practice table and the claim's place of service.
@@ -140,6 +143,12 @@ class ClinicSettings:
         key=EXPORT_FILE_NAMES_WITH_PATIENT,
         label="Exported PDF file names include the patient's MRN and family name",
     )
+
+    @property
+    def location_for_notes(self) -> str:
+        """Where procedures take place when a session names no location: the clinic's
+        location, else its name ("" when neither is set)."""
+        return self.clinic_location or self.clinic_name
 
     @property
     def coding(self) -> CodingSettings:

@@ -21,6 +21,7 @@ class ClinicHeader:
     phone: str = ""
     logo_path: Path | None = None
     demo: bool = False
+    npi: str = ""  # the clinic's organisation NPI
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,8 +43,9 @@ def clinic_header(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     clinic = data.clinic
     details: list[Flowable] = [text(styles, clinic.name, "clinic_name")]
     details += [text(styles, line, "clinic_detail") for line in clinic.address_lines]
-    if clinic.phone:
-        details.append(text(styles, f"Phone {clinic.phone}", "clinic_detail"))
+    contact = [f"Phone {clinic.phone}" if clinic.phone else "", _npi(clinic.npi)]
+    if any(contact):
+        details.append(text(styles, SEPARATOR.join(p for p in contact if p), "clinic_detail"))
     logo = _logo(data)
     left: Flowable | list[Flowable] = details
     left_width = CONTENT_WIDTH - TITLE_WIDTH
@@ -111,6 +112,10 @@ def _location(data: NoteData) -> str:
     name = entry.location_name.strip() or data.location
     parts = [part for part in (name, entry.location_state) if part]
     return ", ".join(parts) or "—"
+
+
+def _npi(npi: str) -> str:
+    return f"NPI{NBSP}{npi}" if npi else ""
 
 
 def _with_npi(provider: ProviderFacts) -> str:

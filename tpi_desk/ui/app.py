@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from tpi_desk.desk import DatabaseOpenError, needs_first_admin_at_a_glance
-from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.background import run_in_background, start_delivering, stop_delivering
 from tpi_desk.ui.crash_guard import install_crash_guard
 from tpi_desk.ui.desk_loader import LOAD_FAILURES, DeskLoader, PendingUsers
-from tpi_desk.ui.first_admin_dialog import FirstAdminCreator, FirstAdminDialog
+from tpi_desk.ui.first_admin_dialog import FirstAdminDialog
+from tpi_desk.ui.first_start_wizard import FirstStartSetup, FirstStartWizard
 from tpi_desk.ui.login_dialog import Authenticator, LoginDialog
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.theme import apply_theme
@@ -87,9 +87,12 @@ def _run_signed_in(app: QApplication, url: str, loader: DeskLoader) -> int:
         # Fires once the first window (the sign-in or first-admin dialog) is up.
         QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
     pending = PendingUsers(loader)
-    if needs_first_admin and _ask_first_admin(pending, loader) is None:
+    # The first start's wizard signs the new administrator in: no second password prompt.
+    actor = _run_first_start(pending, loader) if needs_first_admin else None
+    if needs_first_admin and actor is None:
         return 0
-    actor = _ask_sign_in(pending, loader)
+    if actor is None:
+        actor = _ask_sign_in(pending, loader)
     if actor is None:
         return 0
     loaded = loader.wait()
@@ -100,9 +103,11 @@ def _run_signed_in(app: QApplication, url: str, loader: DeskLoader) -> int:
     return app.exec()
 
 
-def _ask_first_admin(creator: FirstAdminCreator, loader: DeskLoader) -> UserRecord | None:
-    dialog = FirstAdminDialog(creator)
-    return _run_while_loading(dialog, loader, lambda: dialog.created)
+def _run_first_start(setup: FirstStartSetup, loader: DeskLoader) -> Actor | None:
+    """The wizard; its administrator, signed in, even when later pages were skipped."""
+    wizard = FirstStartWizard(setup)
+    _run_while_loading(wizard, loader, lambda: None)
+    return wizard.actor
 
 
 def _ask_sign_in(authenticator: Authenticator, loader: DeskLoader) -> Actor | None:

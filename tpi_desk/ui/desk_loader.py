@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from tpi_desk.clinical.record import Role
 from tpi_desk.desk import DatabaseOpenError
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import PermissionDenied, UserError
@@ -107,6 +108,41 @@ class PendingUsers:
 
     def create_first_admin(self, username: str, display_name: str, password: str) -> UserRecord:
         return self._users().create_first_admin(username, display_name, password)
+
+    def documentation_choices(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        """The catalog's states and places of service (code -> name), for the clinic page."""
+        documentation = self._context().catalog.documentation
+        return documentation.states, documentation.places_of_service
+
+    def set_clinic_setting(self, key: str, value: Any, *, actor: Actor) -> None:
+        self._context().settings.set_value(key, value, actor=actor)
+
+    def add_user(
+        self,
+        username: str,
+        display_name: str,
+        password: str,
+        *,
+        role: Role,
+        credentials: str,
+        npi: str,
+        actor: Actor,
+    ) -> UserRecord:
+        return self._users().add_user(
+            username,
+            display_name,
+            password,
+            role=role,
+            credentials=credentials,
+            npi=npi,
+            actor=actor,
+        )
+
+    def _context(self) -> AppContext:
+        try:
+            return self._loader.wait().context
+        except DatabaseOpenError as error:
+            raise UserError(error.message) from error
 
     def _users(self) -> UserService:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
@@ -25,6 +25,12 @@ from tpi_desk.services.permissions import Actor
 PATIENT_MATCHES = 25
 DATE_FORMAT = "MMM d, yyyy"
 NO_MATCH = -1
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday to Sunday of ``day``'s week."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
 
 
 def month_of(day: date) -> tuple[date, date]:

@@ -46,12 +46,14 @@ from tpi_desk.ui.export_choices import (
     quick_button,
     section_title,
     separator,
+    week_of,
 )
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
 from tpi_desk.ui.formatting import count_of
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.session_editor.style import AMBER, GREEN, MUTED, RED
 from tpi_desk.ui.theme import PAGE_STYLE
+from tpi_desk.ui.workstation import EXPORT_FOLDER_KEY, remember_text, remembered_text
 
 # Builds the worker of a run (tests pass one that cancels itself part-way).
 WorkerFactory = Callable[[ExportService, ExportJob, QObject | None], ExportWorker]
@@ -95,9 +97,11 @@ class ExportDialog(QDialog):
         )
         self.subtitle.setObjectName("hint")
         self.subtitle.setWordWrap(True)
-        first, last = month_of(context.clock().date())
-        self.date_from = date_edit(first, "First date of service")
-        self.date_to = date_edit(last, "Last date of service")
+        today = context.clock().date()  # the everyday export: today's notes
+        self.date_from = date_edit(today, "First date of service")
+        self.date_to = date_edit(today, "Last date of service")
+        self.today_button = quick_button("Today")
+        self.this_week_button = quick_button("This week")
         self.this_month_button = quick_button("This month")
         self.last_month_button = quick_button("Last month")
         self.provider = QComboBox()
@@ -116,7 +120,7 @@ class ExportDialog(QDialog):
         self._format_group.addButton(self.per_note_radio)
         self.csv_check = QCheckBox("A CSV of claim lines")
         self.csv_check.setChecked(True)
-        self.folder_edit = QLineEdit(str(documents_folder()))
+        self.folder_edit = QLineEdit(remembered_text(EXPORT_FOLDER_KEY) or str(documents_folder()))
         self.folder_edit.setAccessibleName("Folder")
         self.browse_button = QPushButton("Choose…")
         self.outputs_label = QLabel()
@@ -171,6 +175,8 @@ class ExportDialog(QDialog):
         dates.addWidget(QLabel("to"))
         dates.addWidget(self.date_to)
         dates.addSpacing(8)
+        dates.addWidget(self.today_button)
+        dates.addWidget(self.this_week_button)
         dates.addWidget(self.this_month_button)
         dates.addWidget(self.last_month_button)
         dates.addStretch(1)
@@ -220,6 +226,8 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
 
     def _connect_signals(self) -> None:
+        self.today_button.clicked.connect(self.choose_today)
+        self.this_week_button.clicked.connect(self.choose_this_week)
         self.this_month_button.clicked.connect(self.choose_this_month)
         self.last_month_button.clicked.connect(self.choose_last_month)
         for edit in (self.date_from, self.date_to):
@@ -237,6 +245,13 @@ class ExportDialog(QDialog):
         return self._actor
 
     # --- filters and outputs ------------------------------------------------------------
+
+    def choose_today(self) -> None:
+        today = self._context.clock().date()
+        self._set_dates(today, today)
+
+    def choose_this_week(self) -> None:
+        self._set_dates(*week_of(self._context.clock().date()))
 
     def choose_this_month(self) -> None:
         self._set_dates(*month_of(self._context.clock().date()))
@@ -319,6 +334,15 @@ class ExportDialog(QDialog):
         if job.criteria.patient_id == NO_MATCH:
             self._show_message("No patient matches the name or MRN typed; clear it or fix it.", RED)
             return False
+        folder = self.folder()
+        assert folder is not None
+        try:
+            if not folder.exists():  # the default folder may not exist yet
+                folder.mkdir(parents=True)
+        except OSError as error:
+            self._show_message(f"The folder {folder} cannot be made: {error.strerror}.", RED)
+            return False
+        remember_text(EXPORT_FOLDER_KEY, str(folder))
         existing = [p.name for p in (job.merged_pdf, job.csv_path) if p is not None and p.exists()]
         if existing and not self._messages.confirm(
             self,

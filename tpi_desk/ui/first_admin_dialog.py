@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import UserError, ValidationFailed
@@ -76,11 +83,20 @@ class FirstAdminDialog(FormDialog):
             form.addRow("", self.errors[name])
         self.create_button = self.accept_button
         self.create_button.setDefault(True)
+        self.title = title
+        admin_page = QWidget()
+        admin_layout = QVBoxLayout(admin_page)
+        admin_layout.setContentsMargins(0, 0, 0, 0)
+        admin_layout.addWidget(intro)
+        admin_layout.addSpacing(6)
+        admin_layout.addLayout(form)
+        admin_layout.addStretch(1)
+        # The wizard (``FirstStartWizard``) adds its later pages here.
+        self.pages = QStackedWidget()
+        self.pages.addWidget(admin_page)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(6)
-        layout.addLayout(form)
+        layout.addWidget(self.pages)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.setStyleSheet(PAGE_STYLE)

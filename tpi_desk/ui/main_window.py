@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpi_desk import __version__
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Action, Actor, may
+from tpi_desk.ui.about_box import show_about
 from tpi_desk.ui.admin.admin_menu import AdminMenus
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.database_status import DatabaseStatus
@@ -31,7 +31,7 @@ from tpi_desk.ui.editor_host import (
 from tpi_desk.ui.editor_slot import EditorSlot
 from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
 from tpi_desk.ui.idle_lock import IdleWatcher, LockPage, idle_lock_minutes
-from tpi_desk.ui.main_window_actions import WindowActions
+from tpi_desk.ui.main_window_actions import WindowActions, WindowShortcutsFirst
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.patient_dialog import PatientDialog
 from tpi_desk.ui.patient_page import PatientPage
@@ -40,6 +40,7 @@ from tpi_desk.ui.recent_sessions import RecentSessionsPage
 from tpi_desk.ui.session_import import import_session_files
 from tpi_desk.ui.theme import PAGE_STYLE
 from tpi_desk.ui.user_menu import ChangePasswordDialog, UserMenu
+from tpi_desk.ui.window_geometry import place_window, remember_window
 from tpi_desk.ui.window_lock import WindowLock
 
 LEFT_PANE_WIDTH = 400
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self._editor_factory = editor_factory
         self._counted = False
         self._show_title()
-        self.resize(*WINDOW_SIZE)
+        place_window(self, WINDOW_SIZE)
 
         self.search_pane = PatientSearchPane(context.patients, actor=actor)
         self.recent_page = RecentSessionsPage(context, actor=actor)
@@ -160,6 +161,9 @@ class MainWindow(QMainWindow):
         self.user_menu.lock_action.triggered.connect(self.lock)
         self.user_menu.change_password_action.triggered.connect(self.change_password)
         self.user_menu.sign_out_action.triggered.connect(self.sign_out)
+        self.shortcuts_first = WindowShortcutsFirst(
+            self, (self.export_action, self.user_menu.sign_out_action)
+        )
         self.idle_watcher.went_idle.connect(self.lock)
         self.search_pane.patient_activated.connect(self.open_patient)
         self.search_pane.new_patient_requested.connect(self.new_patient)
@@ -335,13 +339,7 @@ class MainWindow(QMainWindow):
             )
 
     def about(self) -> None:
-        self._messages.info(
-            self,
-            "About TPI Desk",
-            f"TPI Desk {__version__}\n\nDocument trigger point injection and dry-needling "
-            "sessions, sign notes and export billing-ready PDFs.\n\n"
-            f"Database: {self.database_status.location}",
-        )
+        show_about(self, self._messages, self.database_status.location)
 
     # Session editor
 
@@ -442,6 +440,7 @@ class MainWindow(QMainWindow):
         """Save the open session, record the logout, hide the window and say so."""
         if self._actor is None or not self._may_quit():
             return
+        remember_window(self)
         self._record_session_event("logout")
         self.idle_watcher.uninstall()
         self.hide()
@@ -482,6 +481,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.accept()
+        remember_window(self)
         self.idle_watcher.uninstall()
         self.closed.emit()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 
 class WindowActions:
@@ -45,3 +47,34 @@ def _action(parent: QWidget, text: str, shortcut: str | None = None) -> QAction:
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     return action
+
+
+class WindowShortcutsFirst(QObject):
+    """Window shortcuts that win over a text field's own key bindings wherever the focus is
+    in ``window``: a line edit takes Ctrl+E as "end of line" on Linux, so Ctrl+E (export)
+    did nothing from the search box."""
+
+    def __init__(self, window: QWidget, actions: Iterable[QAction]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._actions = tuple(actions)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and isinstance(watched, QWidget)
+            and watched.window() is self._window
+        ):
+            pressed = QKeySequence(event.keyCombination())
+            if any(
+                action.isEnabled()
+                and action.shortcut().matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                for action in self._actions
+            ):
+                event.ignore()  # not the field's: the window's shortcut runs
+                return True
+        return False

@@ -36,20 +36,21 @@ QHeaderView::section {{
 QLineEdit {{
     background: #ffffff; border: 1px solid #c9d1db; border-radius: 5px; padding: 5px 8px;
 }}
-QLineEdit:focus {{ border: 1px solid {ACCENT}; }}
+/* A visible focus ring: 2 px of the accent, the padding 1 px less so nothing moves. */
+QLineEdit:focus {{ border: 2px solid {ACCENT}; padding: 4px 7px; }}
 QPushButton {{
     background: #ffffff; color: #1f2937; border: 1px solid #c9d1db; border-radius: 5px;
     padding: 6px 14px;
 }}
 QPushButton:hover {{ background: #f1f4f8; }}
 QPushButton:pressed {{ background: #e6ebf1; }}
-QPushButton:focus {{ border: 1px solid {ACCENT}; }}
+QPushButton:focus {{ border: 2px solid {ACCENT}; padding: 5px 13px; }}
 QPushButton#primaryButton {{
     background: {ACCENT}; color: #ffffff; border: 1px solid #1d4ed8; font-weight: 600;
 }}
 QPushButton#primaryButton:hover {{ background: #1d4ed8; }}
 QPushButton#primaryButton:pressed {{ background: #1e40af; }}
-QPushButton#primaryButton:focus {{ border: 2px solid #93b4f5; }}
+QPushButton#primaryButton:focus {{ border: 2px solid #1e3a8a; padding: 5px 13px; }}
 """
 
 

@@ -1,4 +1,5 @@
-"""The signed-in user's menu: Lock (Ctrl+L), Change password…, Sign out; and the password dialog."""
+"""The signed-in user's menu: Lock (Ctrl+L), Change password…, Sign out
+(Ctrl+Shift+L, to switch user); and the password dialog."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.form_dialog import FormDialog, ask_once
 
 LOCK_SHORTCUT = "Ctrl+L"
+# Switch user: sign out to the sign-in dialog, its username empty and focused.
+SWITCH_USER_SHORTCUT = "Ctrl+Shift+L"
 
 
 class UserMenu(QMenu):
@@ -21,7 +24,8 @@ class UserMenu(QMenu):
         self.lock_action = QAction("&Lock", self)
         self.lock_action.setShortcut(QKeySequence(LOCK_SHORTCUT))
         self.change_password_action = QAction("&Change password…", self)
-        self.sign_out_action = QAction("&Sign out", self)
+        self.sign_out_action = QAction("&Sign out / switch user", self)
+        self.sign_out_action.setShortcut(QKeySequence(SWITCH_USER_SHORTCUT))
         self.addAction(self.lock_action)
         self.addAction(self.change_password_action)
         self.addSeparator()

@@ -362,7 +362,7 @@ class ExportService:
             database_errors_as_user_errors("read the clinic settings"),
             self._session_factory() as db,
         ):
-            return clinic_settings(db).clinic_location
+            return clinic_settings(db).location_for_notes
 
     def _provider_id(self, username: str | None) -> int | None:
         if username is None:

@@ -91,7 +91,7 @@ def _note(
         analysis=analysis,
         catalog=catalog,
         clinic=clinic_header(clinic, demo=demo),
-        location=clinic.clinic_location,
+        location=clinic.location_for_notes,
         generated_at=generated_at,
     )
 
@@ -162,6 +162,7 @@ def clinic_header(settings: ClinicSettings, *, demo: bool = False) -> ClinicHead
         phone=settings.clinic_phone,
         logo_path=Path(logo) if logo else None,
         demo=demo,
+        npi=settings.clinic_npi,
     )
 
 

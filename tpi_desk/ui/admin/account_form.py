@@ -12,6 +12,10 @@ from tpi_desk.clinical.record import Role
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.ui.error_label import error_label
 
+# Roles that document procedures: only they have credentials, an NPI and certifications.
+CLINICAL_ROLES = frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER})
+NOT_CLINICAL_HINT = "Only clinicians (physicians, nurse practitioners and PAs) have this."
+
 ROLE_LABELS = {
     Role.PHYSICIAN: "Physician",
     Role.NURSE_PRACTITIONER: "Nurse practitioner / PA",
@@ -69,6 +73,8 @@ def password_fields(form: QFormLayout, errors: FieldErrors) -> tuple[QLineEdit, 
     password.setEchoMode(QLineEdit.EchoMode.Password)
     again = QLineEdit()
     again.setEchoMode(QLineEdit.EchoMode.Password)
+    password.setAccessibleName("Password")
+    again.setAccessibleName("Password again")
     form.addRow("Password", password)
     form.addRow("", errors.label_for("user.password"))
     form.addRow("Password again", again)
@@ -113,11 +119,39 @@ class AccountFields:
             ("user.credentials", "Credentials", fields.credentials),
             ("user.npi", "NPI", fields.npi),
         ):
+            field.setAccessibleName(caption)
             form.addRow(caption, field)
             form.addRow("", errors.label_for(path))
         form.addRow("", fields.acupuncture_certified)
         form.addRow("", errors.label_for("user.acupuncture_certified"))
+        fields.acupuncture_certified.setAccessibleName(ACUPUNCTURE_TEXT)
+        fields.role.currentIndexChanged.connect(lambda _row: fields.follow_role())
+        fields.follow_role()
         return fields
+
+    def clinical_fields(self) -> tuple[QLineEdit, QLineEdit, QCheckBox]:
+        return (self.credentials, self.npi, self.acupuncture_certified)
+
+    def follow_role(self) -> None:
+        """Credentials, NPI and certification only for clinicians: for billing and
+        administrators they are disabled, so Tab goes from the role straight on (a password
+        typed there never lands in a plain-text field)."""
+        clinical = self.chosen_role() in CLINICAL_ROLES
+        for field in self.clinical_fields():
+            field.setEnabled(clinical)
+            field.setToolTip("" if clinical else NOT_CLINICAL_HINT)
+        if clinical:
+            self.acupuncture_certified.setToolTip(ACUPUNCTURE_HINT)
+
+    def clinical_values(self) -> tuple[str, str, bool]:
+        """Credentials, NPI and certification as saved: empty for other roles."""
+        if self.chosen_role() not in CLINICAL_ROLES:
+            return "", "", False
+        return (
+            self.credentials.text(),
+            self.npi.text().strip(),
+            self.acupuncture_certified.isChecked(),
+        )
 
     def chosen_role(self) -> Role:
         return Role(self.role.currentData())

@@ -137,15 +137,16 @@ class AddUserDialog(FormDialog):
             self.errors.show((MISMATCH,), self.error_label)
             return False
         fields = self.fields
+        credentials, npi, acupuncture_certified = fields.clinical_values()
         try:
             self.added = self._users.add_user(
                 fields.username.text(),
                 fields.display_name.text(),
                 self.password.text(),
                 role=fields.chosen_role(),
-                credentials=fields.credentials.text(),
-                npi=fields.npi.text().strip(),
-                acupuncture_certified=fields.acupuncture_certified.isChecked(),
+                credentials=credentials,
+                npi=npi,
+                acupuncture_certified=acupuncture_certified,
                 actor=self._actor,
             )
         except ValidationFailed as error:
