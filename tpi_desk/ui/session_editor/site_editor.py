@@ -30,7 +30,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
     mark_fields,
     problems_under,
 )
-from tpi_desk.ui.session_editor.medication_row import MedicationRow
+from tpi_desk.ui.session_editor.medication_row import MedicationRow, VialSource
 from tpi_desk.ui.session_editor.muscle_picker import MusclePicker
 from tpi_desk.ui.session_editor.style import BORDER, CARD, MUTED
 
@@ -66,6 +66,7 @@ class SiteEditor(QFrame):
             f"QFrame#siteCard {{ background: {CARD}; border: 1px solid {BORDER};"
             " border-radius: 6px; }"
         )
+        self.vial_source: VialSource = lambda: ()
         self.title = QLabel("Site 1")
         font = QFont(self.title.font())
         font.setBold(True)
@@ -86,7 +87,9 @@ class SiteEditor(QFrame):
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip("Remove this site")
+        self.remove_button.setToolTip("Remove this site (it can be undone)")
+        self.remove_button.setAccessibleName("Remove this site")
+        self.remove_button.setObjectName("removeSiteButton")
         self.errors = ErrorLabel()
         self.medication_rows: list[MedicationRow] = []
         self.medications_box = QVBoxLayout()
@@ -156,6 +159,7 @@ class SiteEditor(QFrame):
 
     def add_medication(self, raw: RawMedication | None = None) -> MedicationRow:
         row = MedicationRow(self._catalog, self)
+        row.vial_source = lambda: self.vial_source()
         if raw is not None:
             row.load(raw)
         row.changed.connect(self.changed)

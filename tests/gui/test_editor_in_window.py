@@ -1,0 +1,93 @@
+"""The real session editor hosted in the main window (issue 14): where the keyboard focus
+lands, a divider that stays put, and what comes back after closing an unsaved session."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QSplitter
+from pytestqt.qtbot import QtBot
+
+from tests.gui.window_support import RecordingMessages, add_patient, add_physician, clinician
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.main_window import MainWindow
+from tpi_desk.ui.session_editor import SessionEditor
+
+OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+
+
+def _window(qtbot: QtBot, context: AppContext, messages: RecordingMessages) -> MainWindow:
+    window = MainWindow(context, messages, actor=clinician(context))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    return window
+
+
+def _new_session(qtbot: QtBot, window: MainWindow, patient_id: int) -> SessionEditor:
+    assert window.open_patient(patient_id)
+    window.new_session_action.trigger()  # Ctrl+N
+    editor = window.pages.currentWidget()
+    assert isinstance(editor, SessionEditor)
+    return editor
+
+
+@OFFSCREEN_POPUP
+def test_ctrl_n_puts_the_cursor_in_the_first_field_of_the_new_session(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """It stayed on the editor's container: every note started with a click."""
+    add_physician(context)
+    zoe = add_patient(context, "SYN-1001", "Ñúñez", "Zoë")
+    window = _window(qtbot, context, RecordingMessages())
+
+    editor = _new_session(qtbot, window, zoe.id)
+
+    # The window's focus (where typing goes once it is active) is the first field.
+    qtbot.waitUntil(lambda: window.focusWidget() is editor.form.header.performed_at)
+
+
+@OFFSCREEN_POPUP
+def test_the_patient_list_divider_stays_put_when_the_save_status_changes(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """It moved ~51 px whenever the autosave chip changed, so clicks landed beside fields."""
+    add_physician(context)
+    zoe = add_patient(context, "SYN-1001", "Ñúñez", "Zoë")
+    window = _window(qtbot, context, RecordingMessages())
+    window.resize(1366, 768)
+    editor = _new_session(qtbot, window, zoe.id)
+    splitter = window.centralWidget()
+    assert isinstance(splitter, QSplitter)
+    qtbot.wait(50)
+    before = splitter.sizes()
+
+    for text in ("Draft · changes not saved yet", "Draft · saved 10:31", "New session"):
+        editor.header.set_status(text)
+        qtbot.wait(20)
+        assert splitter.sizes() == before, text
+
+
+@OFFSCREEN_POPUP
+def test_a_closed_unsaveable_session_is_offered_not_restored_into_the_next_one(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """Closing it and pressing Ctrl+N put the old text into the new session, with a banner
+    saying TPI Desk had closed."""
+    add_physician(context)
+    zoe = add_patient(context, "SYN-1001", "Ñúñez", "Zoë")
+    messages = RecordingMessages(answer=True)  # "Close without saving?" -> Close
+    window = _window(qtbot, context, messages)
+    editor = _new_session(qtbot, window, zoe.id)
+    editor.form.header.pain_before.setText("eleven")  # cannot be saved
+    editor.request_close()
+    assert window.pages.currentWidget() is not editor
+
+    editor = _new_session(qtbot, window, zoe.id)
+
+    assert editor.form.header.pain_before.text() == ""
+    assert "closed without saving" not in editor.banner.text()
+    assert "kept" in editor.banner.text()
+    editor.banner.button.click()
+    assert editor.form.header.pain_before.text() == "eleven"
