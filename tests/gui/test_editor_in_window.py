@@ -3,11 +3,22 @@ lands, a divider that stays put, and what comes back after closing an unsaved se
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
 
-from tests.gui.window_support import RecordingMessages, add_patient, add_physician, clinician
+from tests.gui.window_support import (
+    NOW,
+    RecordingMessages,
+    acting_as,
+    add_patient,
+    add_physician,
+    add_session,
+    clinician,
+)
+from tests.services.conftest import PASSWORD
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.session_editor import SessionEditor
@@ -91,3 +102,28 @@ def test_a_closed_unsaveable_session_is_offered_not_restored_into_the_next_one(
     assert "kept" in editor.banner.text()
     editor.banner.button.click()
     assert editor.form.header.pain_before.text() == "eleven"
+
+
+@OFFSCREEN_POPUP
+def test_ctrl_d_on_the_patient_starts_a_session_copied_forward(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """A returning patient: one shortcut instead of Ctrl+N and then Copy forward."""
+    physician = add_physician(context)
+    zoe = add_patient(context, "SYN-1001", "Ñúñez", "Zoë")
+    earlier = add_session(context, zoe.id, physician.id, NOW - timedelta(days=20))
+    context.signing.sign(
+        earlier.id, earlier.version, physician.id, actor=acting_as(physician), password=PASSWORD
+    )
+    window = _window(qtbot, context, RecordingMessages())
+    assert window.open_patient(zoe.id)
+    assert window.copy_forward_action.shortcut().toString() == "Ctrl+D"
+
+    window.copy_forward_action.trigger()
+
+    editor = window.pages.currentWidget()
+    assert isinstance(editor, SessionEditor)
+    muscles = [site.muscle.muscle_id() for site in editor.form.sites.site_editors]
+    assert muscles == ["upper_trapezius", "levator_scapulae"]
+    assert editor.session_id is None  # a new session, not the signed one
+    assert window.focusWidget() is editor.form.header.pain_before

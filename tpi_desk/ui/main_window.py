@@ -15,7 +15,13 @@ from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.ui.admin.admin_menu import AdminMenus
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.database_status import DatabaseStatus
-from tpi_desk.ui.editor_host import EditorFactory, HostedSessionEditor, build_session_editor
+from tpi_desk.ui.editor_host import (
+    EditorFactory,
+    HostedSessionEditor,
+    build_session_editor,
+    copy_forward,
+    copy_forward_action,
+)
 from tpi_desk.ui.editor_slot import EditorSlot
 from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
 from tpi_desk.ui.idle_lock import IdleWatcher, LockPage, idle_lock_minutes
@@ -110,6 +116,8 @@ class MainWindow(QMainWindow):
         self.preview_action = actions.preview
         self.quit_action = actions.quit
         self.about_action = actions.about
+        self.copy_forward_action = copy_forward_action(self, (self.search_pane, self.patient_page))
+        self.copy_forward_action.triggered.connect(self.new_session_copied_forward)
         for page in (self.recent_page, self.patient_page):
             page.addAction(self.preview_action)
         self._lock = WindowLock(self, always_enabled={self.quit_action, self.about_action})
@@ -201,19 +209,25 @@ class MainWindow(QMainWindow):
         if patient_id is not None:
             self.open_session(session_id, patient_id)
 
-    def new_session(self) -> None:
+    def new_session(self) -> bool:
         """Start a session for the patient whose page (or editor) is showing."""
         patient_id = self.patient_page.patient_id()
         if patient_id is None or self.pages.currentWidget() is self.recent_page:
-            return
-        self._new_session_for(patient_id)
+            return False
+        return self._new_session_for(patient_id)
 
-    def _new_session_for(self, patient_id: int) -> None:
+    def new_session_copied_forward(self) -> None:
+        """Ctrl+D on the patient: a new session with the last signed note copied forward."""
+        if self.new_session():
+            copy_forward(self._editor_slot.editor())
+
+    def _new_session_for(self, patient_id: int) -> bool:
         if not self._may(Action.AUTHOR_SESSION) or not self._editor_slot.leave():
-            return
+            return False
         editor = self._editor_slot.editor()
         editor.new_session(patient_id)
         self._editor_slot.show()
+        return True
 
     def _today_triggered(self) -> None:
         self.show_start_page()
