@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QSplitter
 from pytestqt.qtbot import QtBot
 
 from tests.gui.window_support import (
@@ -127,3 +128,36 @@ def test_ctrl_d_on_the_patient_starts_a_session_copied_forward(
     assert muscles == ["upper_trapezius", "levator_scapulae"]
     assert editor.session_id is None  # a new session, not the signed one
     assert window.focusWidget() is editor.form.header.pain_before
+
+
+@OFFSCREEN_POPUP
+def test_tab_after_the_last_field_goes_on_to_the_patient_list(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """With a chest-wall site, forward Tab looped through the sites and never reached the
+    header, Sign or the patient list."""
+    add_physician(context)
+    zoe = add_patient(context, "SYN-1001", "Ñúñez", "Zoë")
+    window = _window(qtbot, context, RecordingMessages())
+    editor = _new_session(qtbot, window, zoe.id)
+    for side in ("right", "left"):  # the upper trapezius lies over the lung apex
+        site = editor.add_site("upper_trapezius", side)
+        assert site is not None
+        if not site.medication_rows:
+            site.add_medication_button.click()
+    editor.refresh_analysis()
+    assert not editor.form.outcome.chest_wall_button.isHidden()
+    qtbot.wait(200)  # the new cards show
+    window.activateWindow()
+    qtbot.waitActive(window)
+    editor.form.outcome.follow_up.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.form.outcome.follow_up)
+
+    reached = []
+    for _ in range(10):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+
+    assert window.search_pane.search_box in reached
+    first_muscle = editor.form.sites.site_editors[0].muscle.line_edit
+    assert first_muscle not in reached
