@@ -11,16 +11,19 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import (
     NOW,
+    DialogAnswerer,
     ScriptedMessages,
     acting_as,
     add_patient,
     add_physician,
     clock_fixture,  # noqa: F401 - the editor tests' "now" for the "context" fixture
     make_editor,
+    sign_with_password,
     stored_session,
 )
 from tests.services.conftest import PASSWORD
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 
 OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 
@@ -120,3 +123,27 @@ def test_copy_forward_says_so_when_there_is_no_signed_note(
     assert messages.shown == [
         ("info", "Copy forward", "Zoë Ñúñez has no signed session to copy from.")
     ]
+
+
+def test_the_copy_banner_is_gone_from_the_signed_note(qtbot: QtBot, context: AppContext) -> None:
+    """Issue 14: "Copied …" stayed above the note once it was signed."""
+    patient = add_patient(context)
+    physician = add_physician(context)
+    earlier = stored_session(context, patient.id, physician.id, NOW - timedelta(hours=2))
+    _sign_stored(context, earlier.id, earlier.version)
+    editor = make_editor(qtbot, context, ScriptedMessages())
+    editor.new_session(patient.id)
+    assert editor.copy_from_last_session()
+    assert editor.banner.text().startswith("Copied 1 site")
+    header = editor.form.header
+    header.pain_before.setText("6")
+    header.pain_after.setText("2")
+    header.time_out_performed.setChecked(True)
+    editor.form.consent.obtained.setChecked(True)
+
+    answerer = DialogAnswerer(SignDialog, sign_with_password)
+    assert editor.sign()
+
+    assert answerer.handled
+    assert editor.is_read_only()
+    assert editor.banner.isHidden()
