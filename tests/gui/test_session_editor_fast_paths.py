@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import (
+    KENALOG_40,
     LIDOCAINE_1,
     NOW,
     ScriptedMessages,
@@ -147,3 +148,22 @@ def test_no_empty_diagnosis_list_or_remove_button_before_a_diagnosis(
     assert diagnoses.chosen.isHidden() and diagnoses.remove_button.isHidden()
     diagnoses.add_code("M79.18")
     assert not diagnoses.chosen.isHidden() and not diagnoses.remove_button.isHidden()
+
+
+def test_the_signed_view_shows_the_whole_drug_name(qtbot: QtBot, context: AppContext) -> None:
+    """Issue 14: the drug name was cut off ("…") in the signed view."""
+    patient = add_patient(context)
+    editor = make_editor(qtbot, context, ScriptedMessages())
+    editor.new_session(patient.id)
+    site = editor.add_site("upper_trapezius", "right")
+    assert site is not None
+    drug = site.medication_rows[0].drug
+    drug.setCurrentIndex(drug.findText(KENALOG_40))
+    needed = drug.fontMetrics().horizontalAdvance(KENALOG_40)
+
+    site.set_editable(False)  # as on a signed note
+    editor.resize(900, 700)
+    qtbot.wait(50)
+
+    assert drug.minimumWidth() > needed
+    assert drug.width() > needed

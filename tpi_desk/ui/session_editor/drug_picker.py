@@ -23,6 +23,8 @@ from tpi_desk.ui.session_editor.form_state import decimal_text, parse_decimal
 DRUG_ROLE = Qt.ItemDataRole.UserRole
 CONCENTRATION_ROLE = Qt.ItemDataRole.UserRole + 1
 PLACEHOLDER = "Choose drug and strength"
+MINIMUM_CHARACTERS = 15
+WHOLE_NAME_ROOM = 48  # the frame and the arrow beside the name
 TYPE_AHEAD_HINT = "Type the drug and strength (lido 1, bupi 0.25); Alt+Down lists them all"
 
 
@@ -52,7 +54,7 @@ class DrugPicker(QComboBox):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        self.setMinimumContentsLength(15)
+        self.setMinimumContentsLength(MINIMUM_CHARACTERS)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.addItem(PLACEHOLDER)
         previous_class: DrugClass | None = None
@@ -127,6 +129,12 @@ class DrugPicker(QComboBox):
         self.setItemData(row, drug.id, DRUG_ROLE)
         self.setItemData(row, decimal_text(concentration), CONCENTRATION_ROLE)
         return row
+
+    def show_whole_name(self, whole: bool) -> None:
+        """On a signed note the field is as wide as the name chosen (never cut off); while
+        editing it keeps its usual width and long names end in "…"."""
+        text = self.fontMetrics().horizontalAdvance(self.currentText())
+        self.setMinimumWidth(text + WHOLE_NAME_ROOM if whole else 0)
 
     def _on_current_changed(self) -> None:
         chosen = self.currentIndex() > 0
