@@ -167,3 +167,25 @@ def test_the_signed_view_shows_the_whole_drug_name(qtbot: QtBot, context: AppCon
 
     assert drug.minimumWidth() > needed
     assert drug.width() > needed
+
+
+@OFFSCREEN_POPUP
+def test_a_muscle_is_typed_picked_with_enter_and_its_side_follows_in_one_key(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    patient = add_patient(context)
+    editor = make_editor(qtbot, context, ScriptedMessages())
+    editor.new_session(patient.id)
+    editor.activateWindow()
+    qtbot.waitActive(editor)
+    site = editor.add_site()
+    assert site is not None
+    field = site.muscle.line_edit
+    qtbot.waitUntil(field.hasFocus)
+
+    qtbot.keyClicks(field, "upper trap")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(site.side.hasFocus)
+    qtbot.keyClicks(site.side, "l")
+
+    assert (site.muscle.muscle_id(), site.side.currentData()) == ("upper_trapezius", "left")

@@ -143,6 +143,7 @@ class SiteEditor(QFrame):
     def _connect_signals(self) -> None:
         self.muscle.changed.connect(self.changed)
         self.muscle.muscle_chosen.connect(self.muscle_chosen)
+        self.muscle.muscle_chosen.connect(self._on_muscle_chosen)
         self.side.currentIndexChanged.connect(self.changed)
         self.points.valueChanged.connect(self.changed)
         self.needle_gauge.textChanged.connect(self.changed)
@@ -150,6 +151,11 @@ class SiteEditor(QFrame):
         self.twitch.toggled.connect(self.changed)
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
         self.add_medication_button.clicked.connect(self._on_add_medication_clicked)
+
+    def _on_muscle_chosen(self) -> None:
+        """A muscle picked with Enter: the side follows in one key (l, r, b, m)."""
+        if not self.side.currentData():
+            self.side.setFocus()
 
     def _on_add_medication_clicked(self) -> None:
         row = self.add_medication()
