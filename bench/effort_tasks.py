@@ -41,9 +41,8 @@ class Note:
     diagnosis: str = "M79.18"
     muscle_id: str = "upper_trapezius"
     sides: tuple[Side, Side] = (Side.RIGHT, Side.LEFT)
-    # The drug list is not editable: typing finds the first item starting with the letters
-    # typed ("Lidocaine 0.5 %"; a space would open the list), Down moves to "Lidocaine 1 %".
-    drug: str = "Lidocaine"
+    # The drug list takes the drug and strength typed ahead, words and digits alike.
+    drug: str = "lidocaine 1"
     drug_choice: str = "Lidocaine 1 % (10 mg/mL)"
     volume_ml: str = "1"
     lot: str = "LT2026A"
@@ -131,10 +130,11 @@ def task_a(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
 
 
 def _new_session_shown(d: Driver) -> Iterator[Step]:
-    """Ctrl+N shows the editor with the keyboard focus on the editor itself, not in a field
-    (an obstacle for issue 14: the editor is still hidden when it focuses its first field),
-    so each task clicks its first field."""
+    """Ctrl+N shows the editor with the cursor in its first field."""
     yield d.until(lambda: editor().isVisible() and editor().isEnabled(), "the new session")
+    yield d.until(
+        lambda: focused() is editor().form.header.performed_at, "the cursor in the first field"
+    )
     yield d.pause(100)
 
 
@@ -150,16 +150,26 @@ def _fill_note(d: Driver, note: Note) -> Iterator[Step]:
 
 
 def _safety_and_pain(d: Driver, note: Note) -> Iterator[Step]:
-    """Time-out (a click), the pain scores and consent (Tab leads there from the time-out)."""
+    """Time-out (Alt+T ticks it), Tab to the pain scores (a digit moves on) and on to
+    consent obtained (Space)."""
     form = editor().form
     header = form.header
-    yield d.click(lambda: header.time_out_performed, label="Time-out performed")
+    yield d.key("Alt+T")
+    yield d.until(header.time_out_performed.isChecked, "the time-out ticked")
     yield from tab_to(d, header.pain_before)
+    yield from _pain_and_consent(d, note)
+
+
+def _pain_and_consent(d: Driver, note: Note) -> Iterator[Step]:
+    """From pain before: each score moves the cursor on by itself, to consent obtained."""
+    form = editor().form
+    header = form.header
     yield d.type_value(note.pain_before)
-    yield from tab_to(d, header.pain_after)
+    yield d.until(header.pain_after.hasFocus, "the cursor in pain after")
     yield d.type_value(note.pain_after)
-    yield from tab_to(d, form.consent.obtained)
+    yield d.until(form.consent.obtained.hasFocus, "the cursor on consent obtained")
     yield d.key("Space")
+    yield d.until(form.consent.obtained.isChecked, "consent ticked")
 
 
 def _diagnosis(d: Driver, code: str) -> Iterator[Step]:
@@ -183,13 +193,15 @@ def _site_from_body_map(d: Driver, note: Note, side: Side) -> Iterator[Step]:
     )
     yield d.until(lambda: len(sites.site_editors) == before + 1, "the new site")
     site: SiteEditor = sites.site_editors[-1]
-    # The new site leaves the cursor on its points, five Tabs before "+ Medication": a click.
-    yield d.click(lambda: site.add_medication_button, label="+ Medication")
-    yield d.until(lambda: len(site.medication_rows) == 1, "the medication line")
+    if len(site.medication_rows) != 1:
+        raise TaskFailed(f"the new site {site.title.text()} has no medication line")
     row = site.medication_rows[0]
+    if row.drug.drug_id():
+        # Carried from the site before: drug, volume, lot and expiry are shown, editable.
+        yield d.until(lambda: row.raw().lot == note.lot, "the lot carried forward")
+        return
     yield d.until(row.drug.hasFocus, "the cursor in the drug")
     yield d.type_value(note.drug)
-    yield d.key("Down")
     yield d.until(lambda: row.drug.currentText() == note.drug_choice, note.drug_choice)
     for value, field in (
         (note.volume_ml, row.volume),
@@ -232,32 +244,29 @@ def _sign(d: Driver, physician: Account) -> Iterator[Step]:
 
 
 def task_b(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
-    """From today's page: find the patient, start a session, copy the last one forward
-    (sites with their drugs, diagnoses, position), then what is never copied: time-out,
-    consent, pain scores, and each medication's lot and expiry."""
-    yield d.key("Ctrl+F")
+    """From today's page: find the patient, then Ctrl+D starts a session with the last signed
+    note copied forward (sites, drugs, volumes and today's open lots, diagnoses, position,
+    consent type); then what is confirmed again each visit: pain scores, consent, time-out."""
     search = window().search_pane.search_box
-    yield d.until(search.hasFocus, "the cursor in the patient search")
+    if not search.hasFocus():
+        yield d.key("Ctrl+F")
+        yield d.until(search.hasFocus, "the cursor in the patient search")
     yield d.type_value(note.mrn)
     yield d.key("Enter")
     yield d.until(patient_page_shown, "the patient's page")
-    yield d.key("Ctrl+N")
-    yield from _new_session_shown(d)
-    yield d.click(lambda: editor().header.copy_button, label="Copy from last session")
+    yield d.key("Ctrl+D")  # outside the editor: a new session, copied forward
+    yield d.until(lambda: editor().isVisible() and editor().isEnabled(), "the new session")
     form = editor().form
     sites = form.sites
     yield d.until(lambda: len(sites.site_editors) == len(note.sides), "the copied sites")
-    yield from _safety_and_pain(d, note)
     for site in list(sites.site_editors):
-        if len(site.medication_rows) != 1:
-            raise TaskFailed(f"copied site {site.title.text()} has no medication line")
-        row = site.medication_rows[0]
-        if row.drug.currentText() != note.drug_choice or row.volume.text() != note.volume_ml:
-            raise TaskFailed(f"copied site {site.title.text()} lost its drug or volume")
-        yield d.click(_widget(row.lot), label="lot")
-        yield d.type_value(note.lot)
-        yield from tab_to(d, row.expires)
-        yield d.type_value(note.expires)
+        lines = [row.raw() for row in site.medication_rows]
+        if [(m.volume_ml, m.lot) for m in lines] != [(note.volume_ml, note.lot)]:
+            raise TaskFailed(f"copied site {site.title.text()} lost its drug, volume or lot")
+    yield d.until(form.header.pain_before.hasFocus, "the cursor on pain before")
+    yield from _pain_and_consent(d, note)
+    yield d.key("Alt+T")
+    yield d.until(form.header.time_out_performed.isChecked, "the time-out ticked")
     yield from _sign(d, physician)
 
 

@@ -59,7 +59,10 @@ def test_session_list_models_pass_the_model_tester(
         assert model.rowCount() == 2
 
 
-def test_history_rows_show_catalog_muscle_names_and_pain_scores(context: AppContext) -> None:
+def test_history_rows_show_catalog_muscle_names_with_sides_and_pain_scores(
+    context: AppContext,
+) -> None:
+    """Issue 14: the history list showed the muscles without their sides."""
     patient = add_patient(context)
     provider = add_physician(context)
     add_session(context, patient.id, provider.id, NOW, pain_before=8, pain_after=None)
@@ -73,7 +76,7 @@ def test_history_rows_show_catalog_muscle_names_and_pain_scores(context: AppCont
         "Nov 25, 2026",
         "TPI",
         "Dr. Imogen Hartley",
-        "Upper trapezius, Levator scapulae",
+        "Upper trapezius (L), Levator scapulae (L)",
         "8",
         "–",
         "Draft",

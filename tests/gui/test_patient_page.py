@@ -55,7 +55,7 @@ def test_the_page_shows_history_rows_and_a_point_per_score(
         "Oct 11, 2026",
         "Aug 27, 2026",
     ]
-    assert model.index(0, 3).data() == "Rhomboid major"
+    assert model.index(0, 3).data() == "Rhomboid major (L)"  # with its side (issue 14)
     assert page.chart.before_series() == [
         (date(2026, 8, 27), 8),
         (date(2026, 10, 11), 6),

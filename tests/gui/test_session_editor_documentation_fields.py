@@ -171,7 +171,6 @@ def test_consent_risks_are_pre_ticked_until_the_clinician_chooses(
     editor.form.sites.add_button.click()
     site = editor.form.sites.site_editors[0]
     fill_site(site, "Upper trapezius", "left", 2, "25", "38")
-    site.add_medication_button.click()
     fill_medication(site.medication_rows[0], LIDOCAINE_1, "2", "LD4471A", "2027-08-31")
     editor.refresh_analysis()
 

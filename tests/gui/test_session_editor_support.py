@@ -180,14 +180,12 @@ def record_two_site_session(editor: SessionEditor, *, lidocaine_ml: str = "4") -
     first = editor.form.sites.site_editors[0]
     fill_site(first, "Upper trapezius", "bilateral", 4, "25", "38")
     first.twitch.setChecked(True)
-    first.add_medication_button.click()
     fill_medication(first.medication_rows[0], LIDOCAINE_1, lidocaine_ml, "LD4471A", "2027-08-31")
     first.add_medication_button.click()
     fill_medication(first.medication_rows[1], KENALOG_40, "0.5", "TA2209K", "2026-11-30")
     editor.form.sites.add_button.click()
     second = editor.form.sites.site_editors[1]
     fill_site(second, "Levator scapulae", "left", 2, "25", "38")
-    second.add_medication_button.click()
     fill_medication(second.medication_rows[0], LIDOCAINE_1, "1.5", "LD4471A", "2027-08-31")
     editor.form.outcome.side_effects.set_checked(["transient_numbness"])
     editor.form.outcome.side_effects_other.setText("Mild dizziness")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 
 from tests.services.conftest import (
     CLINIC_TIME,
+    NOW,
     PASSWORD,
     Services,
     actor_for,
@@ -120,3 +121,43 @@ def test_other_patients_sessions_are_never_returned(
     theirs = services.queries.latest_for_patient(newcomer.id)
     assert mine is not None and mine.id != later.id
     assert theirs is not None and theirs.id == later.id
+
+
+def test_copy_forward_takes_the_last_signed_session_never_a_draft(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    """Issue 14: copy-forward copied an unsigned draft (September's)."""
+    _, june, _ = _three_sessions(services, patient, physician)
+
+    latest = services.queries.latest_for_patient(patient.id, signed_only=True)
+
+    assert latest is not None and latest.id == june.id
+    assert latest.status is NoteStatus.SIGNED
+
+
+def test_today_s_open_vials_come_from_today_s_medication_lines(
+    services: Services, patient: PatientRecord, physician: ProviderRecord
+) -> None:
+    """Each drug, strength and lot given today once, latest first; yesterday's are closed."""
+    today = NOW - timedelta(hours=1)
+    older = replace(lidocaine("1"), lot="LX-OLD", expires=date(2027, 1, 31), ndc="")
+    newer = replace(lidocaine("2"), lot="LX-NEW", ndc="00409-4276-01")
+    morning = replace(
+        two_site_entry(today - timedelta(minutes=30)),
+        sites=(replace(RHOMBOID, medications=(older,)),),
+    )
+    later = replace(two_site_entry(today), sites=(replace(RHOMBOID, medications=(older, newer)),))
+    yesterday = replace(
+        two_site_entry(NOW - timedelta(days=1)),
+        sites=(replace(RHOMBOID, medications=(replace(older, lot="LX-GONE"),)),),
+    )
+    for entry in (morning, later, yesterday):
+        services.drafts.create(patient.id, physician.id, entry, actor=actor_for(physician))
+
+    vials = services.queries.open_vials(actor=actor_for(physician))
+
+    assert [(v.drug_id, v.lot, v.ndc) for v in vials] == [
+        ("lidocaine", "LX-NEW", "00409-4276-01"),
+        ("lidocaine", "LX-OLD", ""),
+    ]
+    assert vials[1].expires == date(2027, 1, 31)

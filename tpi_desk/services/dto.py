@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from tpi_desk.clinical.record import (
+    ContainerKind,
     NoteStatus,
     PatientFacts,
     ProcedureKind,
@@ -13,6 +15,7 @@ from tpi_desk.clinical.record import (
     Role,
     SessionEntry,
     Sex,
+    Side,
     SiteEntry,
 )
 
@@ -65,6 +68,8 @@ class SessionSummary:
     muscle_ids: tuple[str, ...]
     pain_before: int | None
     pain_after: int | None
+    # Every site's muscle and side, in the note's order (the history shows the sides).
+    sites: tuple[tuple[str, Side], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,3 +188,16 @@ class AuditPage:
 
     rows: tuple[AuditEntry, ...]
     next_cursor: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenVial:
+    """A vial opened today in this clinic, as its medication lines recorded it: the lot is
+    typed once per vial and offered again wherever the same drug and strength is given."""
+
+    drug_id: str
+    concentration_mg_per_ml: Decimal
+    lot: str
+    expires: date | None
+    ndc: str
+    container: ContainerKind | None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from tpi_desk.services.permissions import Actor
@@ -53,3 +54,23 @@ def build_session_editor(
     from tpi_desk.ui.session_editor import SessionEditor
 
     return SessionEditor(context, messages, parent, actor=actor)
+
+
+COPY_FORWARD_SHORTCUT = "Ctrl+D"  # the editor's own "Copy forward" too
+
+
+def copy_forward_action(window: QWidget, places: Sequence[QWidget]) -> QAction:
+    """Ctrl+D where a patient is found or shown (not in the editor, which has its own): a
+    new session with the patient's last signed note copied forward."""
+    action = QAction("New session, copied forward", window)
+    action.setShortcut(QKeySequence(COPY_FORWARD_SHORTCUT))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    for place in places:
+        place.addAction(action)
+    return action
+
+
+def copy_forward(editor: HostedSessionEditor) -> bool:
+    """Copy the last signed note into ``editor``'s new session, if the editor can."""
+    copy = getattr(editor, "copy_from_last_session", None)
+    return bool(copy()) if callable(copy) else False

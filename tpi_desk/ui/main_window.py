@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QMainWindow,
     QSplitter,
     QStackedWidget,
@@ -27,6 +26,8 @@ from tpi_desk.ui.editor_host import (
     HostedSessionEditor,
     TemplateTarget,
     build_session_editor,
+    copy_forward,
+    copy_forward_action,
 )
 from tpi_desk.ui.editor_slot import EditorSlot
 from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
@@ -37,7 +38,7 @@ from tpi_desk.ui.patient_dialog import PatientDialog
 from tpi_desk.ui.patient_page import PatientPage
 from tpi_desk.ui.patient_search import PatientSearchPane
 from tpi_desk.ui.recent_sessions import RecentSessionsPage
-from tpi_desk.ui.session_import import import_session_files
+from tpi_desk.ui.session_import import ask_session_files, import_session_files
 from tpi_desk.ui.theme import PAGE_STYLE
 from tpi_desk.ui.user_menu import ChangePasswordDialog, UserMenu
 from tpi_desk.ui.window_geometry import place_window, remember_window
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
         self.preview_action = actions.preview
         self.quit_action = actions.quit
         self.about_action = actions.about
+        self.copy_forward_action = copy_forward_action(self, (self.search_pane, self.patient_page))
+        self.copy_forward_action.triggered.connect(self.new_session_copied_forward)
         for page in (self.recent_page, self.patient_page):
             page.addAction(self.preview_action)
         self._lock = WindowLock(self, always_enabled={self.quit_action, self.about_action})
@@ -220,14 +223,19 @@ class MainWindow(QMainWindow):
         if patient_id is not None:
             self.open_session(session_id, patient_id)
 
-    def new_session(self) -> None:
+    def new_session(self) -> bool:
         """Ctrl+N: for the patient highlighted in the list when the cursor is there, else the
         one showing, else the one highlighted; with none the status bar says what to do."""
         patient_id = self._patient_for_new_session()
         if patient_id is None:
             self.statusBar().showMessage(NO_PATIENT_FOR_SESSION, 10_000)
-            return
-        self._new_session_for(patient_id)
+            return False
+        return self._new_session_for(patient_id)
+
+    def new_session_copied_forward(self) -> None:
+        """Ctrl+D on the patient: a new session with the last signed note copied forward."""
+        if self.new_session():
+            copy_forward(self._editor_slot.editor())
 
     def _patient_for_new_session(self) -> int | None:
         highlighted = self.search_pane.highlighted_patient_id()
@@ -291,13 +299,7 @@ class MainWindow(QMainWindow):
 
     def ask_import_files(self) -> list[Path]:
         """The files the user picks to import (empty if they cancel); tests replace this."""
-        names, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Import session documents",
-            "",
-            "Session documents (*.json);;All files (*)",
-        )
-        return [Path(name) for name in names]
+        return ask_session_files(self)
 
     def import_documents(self) -> None:
         paths = self.ask_import_files()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.session_document import DocumentInvalid, SessionDocument, from_json
@@ -110,3 +110,11 @@ def _read_text(path: Path) -> str:
         raise _UnreadableFile("is not UTF-8 text; save it as UTF-8 JSON") from error
     except OSError as error:
         raise _UnreadableFile(f"cannot be read ({error.strerror or error})") from error
+
+
+def ask_session_files(parent: QWidget) -> list[Path]:
+    """The session documents the user picks to import (empty if they cancel)."""
+    names, _ = QFileDialog.getOpenFileNames(
+        parent, "Import session documents", "", "Session documents (*.json);;All files (*)"
+    )
+    return [Path(name) for name in names]

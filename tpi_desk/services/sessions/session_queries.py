@@ -5,20 +5,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.analysis import SessionAnalysis, analyse_session
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import NoteStatus, SessionEntry
+from tpi_desk.clinical.record import NoteStatus, SessionEntry, Side
 from tpi_desk.models.people import Patient, User
 from tpi_desk.models.procedures import InjectionSite, ProcedureSession
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
-from tpi_desk.services.dto import SessionCursor, SessionPage, SessionRecord, SessionSummary
+from tpi_desk.services.dto import (
+    OpenVial,
+    SessionCursor,
+    SessionPage,
+    SessionRecord,
+    SessionSummary,
+)
 from tpi_desk.services.errors import PermissionDenied
 from tpi_desk.services.permissions import Action, Actor, authorize, may
+from tpi_desk.services.sessions.open_vials import open_vials_between
 from tpi_desk.services.sessions.record_mapping import patient_facts, provider_record
 from tpi_desk.services.sessions.session_loading import (
     load_session_row,
@@ -77,10 +84,12 @@ class SessionQueries:
         *,
         before: datetime | None = None,
         exclude_session_id: int | None = None,
+        signed_only: bool = False,
         actor: Actor | None = None,
     ) -> SessionRecord | None:
         """The patient's most recent session performed before ``before`` (any status but
-        entered in error), for "copy from last session"; None when there is none."""
+        entered in error; only signed ones with ``signed_only``, as "copy forward" copies a
+        note never a draft); None when there is none."""
         with refusals_audited(
             self._session_factory, actor, "open the last session", "patient", patient_id
         ):
@@ -89,7 +98,7 @@ class SessionQueries:
             ProcedureSession.patient_id == patient_id,
             ProcedureSession.status != NoteStatus.ENTERED_IN_ERROR,
         )
-        if not may(actor, Action.VIEW_DRAFTS):
+        if signed_only or not may(actor, Action.VIEW_DRAFTS):
             query = query.where(ProcedureSession.status == NoteStatus.SIGNED)
         if before is not None:
             query = query.where(ProcedureSession.performed_at < before)
@@ -106,6 +115,17 @@ class SessionQueries:
             )
 
         return run_unit_of_work(self._session_factory, "find the last session", work)
+
+    def open_vials(self, *, actor: Actor | None = None) -> list[OpenVial]:
+        """The vials opened today (the clock's day, local time) in this clinic's sessions,
+        drafts and signed: each drug, strength and lot once, the latest used first."""
+        with refusals_audited(self._session_factory, actor, "list today's vials", "session"):
+            authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
+        now = self._clock().astimezone()
+        start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        end = start + timedelta(days=1)
+        with database_errors_as_user_errors("list today's vials"), self._session_factory() as db:
+            return open_vials_between(db, start, end)
 
     def page(
         self,
@@ -140,7 +160,7 @@ class SessionQueries:
             rows = db.execute(query).all()
             more = len(rows) > limit
             rows = rows[:limit]
-            muscles = muscles_by_session(db, [row.id for row in rows])
+            sites = sites_by_session(db, [row.id for row in rows])
         summaries = tuple(
             SessionSummary(
                 id=row.id,
@@ -151,9 +171,10 @@ class SessionQueries:
                 performed_at=row.performed_at,
                 kind=row.kind,
                 status=row.status,
-                muscle_ids=tuple(muscles.get(row.id, ())),
+                muscle_ids=tuple(dict.fromkeys(muscle for muscle, _ in sites.get(row.id, ()))),
                 pain_before=row.pain_before,
                 pain_after=row.pain_after,
+                sites=tuple(sites.get(row.id, ())),
             )
             for row in rows
         )
@@ -236,6 +257,21 @@ def _summary_query(session_filter: SessionFilter) -> Select[tuple[object, ...]]:
     if session_filter.performed_before is not None:
         query = query.where(ProcedureSession.performed_at < session_filter.performed_before)
     return query
+
+
+def sites_by_session(db: Session, session_ids: list[int]) -> dict[int, list[tuple[str, Side]]]:
+    """Each session's sites (muscle and side) in the note's order."""
+    found: dict[int, list[tuple[str, Side]]] = defaultdict(list)
+    if not session_ids:
+        return found
+    query = (
+        select(InjectionSite.session_id, InjectionSite.muscle_id, InjectionSite.side)
+        .where(InjectionSite.session_id.in_(session_ids))
+        .order_by(InjectionSite.session_id, InjectionSite.position)
+    )
+    for session_id, muscle_id, side in db.execute(query):
+        found[session_id].append((muscle_id, side))
+    return found
 
 
 def muscles_by_session(db: Session, session_ids: list[int]) -> dict[int, list[str]]:

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import NoteStatus
+from tpi_desk.clinical.record import NoteStatus, Side
 from tpi_desk.services.dto import SessionCursor, SessionSummary
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
@@ -32,6 +32,7 @@ from tpi_desk.ui.formatting import (
 )
 
 PAGE_SIZE = 200
+SIDE_MARKS = {Side.LEFT: "L", Side.RIGHT: "R", Side.BILATERAL: "both", Side.MIDLINE: "midline"}
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -156,10 +157,17 @@ class SessionListModel(QAbstractTableModel):
         return tuple(self._rows)
 
     def muscle_names(self, summary: SessionSummary) -> str:
+        """Each muscle with its sides, in the note's order: "Upper trapezius (R, L)"."""
+        sides: dict[str, list[str]] = {muscle_id: [] for muscle_id in summary.muscle_ids}
+        for muscle_id, side in summary.sites:
+            marks = sides.setdefault(muscle_id, [])
+            if SIDE_MARKS[side] not in marks:
+                marks.append(SIDE_MARKS[side])
         names = []
-        for muscle_id in summary.muscle_ids:
+        for muscle_id, marks in sides.items():
             muscle = self._catalog.muscles.get(muscle_id)
-            names.append(muscle.name if muscle is not None else muscle_id)
+            name = muscle.name if muscle is not None else muscle_id
+            names.append(f"{name} ({', '.join(marks)})" if marks else name)
         return ", ".join(names)
 
     # QAbstractTableModel

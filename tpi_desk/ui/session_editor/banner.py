@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
@@ -36,7 +37,8 @@ _COLOURS = {
 
 
 class Banner(QFrame):
-    """Hidden until ``show_message``; the button (if any) emits ``action_triggered``."""
+    """Hidden until ``show_message``; the button (if any) runs the message's ``on_action``, or
+    emits ``action_triggered`` when it has none."""
 
     action_triggered = Signal()
 
@@ -53,11 +55,27 @@ class Banner(QFrame):
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
-        self.button.clicked.connect(self.action_triggered)
+        self._on_action: Callable[[], None] | None = None
+        self.button.clicked.connect(self._act)
         self.hide()
 
-    def show_message(self, kind: BannerKind, text: str, action: str = "") -> None:
+    def _act(self) -> None:
+        on_action = self._on_action
+        if on_action is None:
+            self.action_triggered.emit()
+            return
+        self.clear()
+        on_action()
+
+    def show_message(
+        self,
+        kind: BannerKind,
+        text: str,
+        action: str = "",
+        on_action: Callable[[], None] | None = None,
+    ) -> None:
         self.kind = kind
+        self._on_action = on_action
         border, background = _COLOURS[kind]
         self.setStyleSheet(
             f"QFrame#banner {{ background: {background}; border: 1px solid {border};"
@@ -69,6 +87,7 @@ class Banner(QFrame):
         self.show()
 
     def clear(self) -> None:
+        self._on_action = None
         self.label.clear()
         self.button.hide()
         self.hide()

@@ -37,7 +37,8 @@ class ConsentFields(QWidget):
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.obtained = QCheckBox("Consent obtained")
+        self.obtained = QCheckBox("Consent &obtained")
+        self.obtained.setToolTip("Confirmed today for this procedure (Alt+O)")
         self.consent_type = choice_combo(
             {kind.value: label for kind, label in CONSENT_TYPE_LABELS.items()},
             empty="Type",

@@ -105,6 +105,7 @@ class DiagnosisPicker(QWidget):
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Remove the selected diagnosis (Delete)")
         self.errors = ErrorLabel()
+        self._editable = True
         self._build_layout()
         self._connect_signals()
         self._update_chosen_height()
@@ -211,7 +212,16 @@ class DiagnosisPicker(QWidget):
         row_height = max(row_height, self.chosen.fontMetrics().height() + 6)
         frame = 2 * self.chosen.frameWidth()
         self.chosen.setFixedHeight(rows * row_height + frame + 4)
-        self.remove_button.setEnabled(self.chosen.count() > 0)
+        # No empty list and no Remove before a diagnosis is chosen.
+        chosen = self.chosen.count() > 0
+        self.chosen.setVisible(chosen)
+        self.remove_button.setVisible(chosen and self._editable)
+
+    def set_editable(self, editable: bool) -> None:
+        """A signed note: no search field and no Remove."""
+        self._editable = editable
+        self.search.setVisible(editable)
+        self._update_chosen_height()
 
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
         found = problems_under(problems, "diagnoses")

@@ -15,6 +15,7 @@ from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Action, Actor, may
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.formatting import format_time
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.session_editor.banner import BannerKind
 from tpi_desk.ui.session_editor.draft_keeper import DraftKeeper
@@ -24,7 +25,6 @@ from tpi_desk.ui.session_editor.form_fill import FormFiller
 from tpi_desk.ui.session_editor.form_state import (
     FormReading,
     RawSession,
-    RawSite,
     raw_from_entry,
     read_form,
 )
@@ -38,6 +38,7 @@ from tpi_desk.ui.session_editor.signing_steps import (
     sign_with_password,
     signer_name,
 )
+from tpi_desk.ui.session_editor.site_actions import SiteActions
 from tpi_desk.ui.session_editor.site_editor import SiteEditor
 
 AUTOSAVE_INTERVAL_MS = 2000
@@ -89,6 +90,11 @@ class SessionEditor(EditorView):
             autosave_interval_ms=autosave_interval_ms,
             saved=self._on_saved,
         )
+        self._sites = SiteActions(
+            context.sessions, context.catalog, self.form, self.banner, actor=actor
+        )
+        # Recovery copies of sessions closed unsaved on purpose here: offered, not restored.
+        self._closed_unsaved: set[str] = set()
         self._analysis_timer = QTimer(self)
         self._analysis_timer.setSingleShot(True)
         self._analysis_timer.setInterval(analysis_delay_ms)
@@ -108,6 +114,8 @@ class SessionEditor(EditorView):
         self.header.save_button.clicked.connect(self.save)
         self.header.sign_button.clicked.connect(self.sign)
         self.header.copy_button.clicked.connect(self.copy_from_last_session)
+        self.copy_action.triggered.connect(self.copy_from_last_session)
+        self.undo_remove_action.triggered.connect(self._sites.undo_removal)
         self.header.close_button.clicked.connect(self.request_close)
         self.preview_action.triggered.connect(self.preview_pdf)
         self.header.preview_button.clicked.connect(self.preview_pdf)
@@ -145,9 +153,28 @@ class SessionEditor(EditorView):
         if not providers:
             self.banner.show_message(BannerKind.WARNING, NO_CLINICIAN)
         recovered = self._keeper.find_copy()
-        if recovered is not None:
+        if recovered is not None and recovered.key in self._closed_unsaved:
+            self._offer_closed_copy(recovered)
+        elif recovered is not None:
             self._restore(recovered)
         self._focus_first_field()
+
+    def _offer_closed_copy(self, recovered: RecoveredSession) -> None:
+        """The patient's session closed unsaved here is kept: offer it, do not pour it in."""
+
+        def restore() -> None:
+            self._closed_unsaved.discard(recovered.key)
+            self._show_form(recovered.form)
+            self._keeper.adopt(recovered)
+            self._update_status()
+
+        self.banner.show_message(
+            BannerKind.INFO,
+            f"What you typed in the session closed unsaved at "
+            f"{format_time(recovered.saved_at)} is kept. This is a new session.",
+            "Restore that session",
+            on_action=restore,
+        )
 
     def _clinic_location(self) -> RawSession:
         """A new session's location: the clinic's own, from the clinic settings."""
@@ -196,6 +223,8 @@ class SessionEditor(EditorView):
         self._analysis_timer.stop()
         self._saver.stop_autosave()
         self._keeper.start(patient, record)
+        self._sites.forget_removed()
+        self._sites.refresh_vials()
         self._providers = providers
         self._set_read_only(not self.may_author())
         self._analyser.start(patient.id, patient.facts, self._keeper.session_id)
@@ -303,9 +332,7 @@ class SessionEditor(EditorView):
         """Add a site (for ``muscle_id`` and ``side`` when given, e.g. from the body map)."""
         if self._keeper.patient is None or self._read_only:
             return None
-        muscle = self._context.catalog.muscles.get(muscle_id)
-        raw = RawSite(muscle_id=muscle.id, muscle_text=muscle.name, side=side) if muscle else None
-        return self.show_new_site(raw)
+        return self.show_new_site(self._sites.new_site(muscle_id, side))
 
     def _on_kind_changed(self, kind: str) -> None:
         if self._loading:
@@ -314,8 +341,9 @@ class SessionEditor(EditorView):
             self._on_form_changed()
 
     def copy_from_last_session(self) -> bool:
-        """Copy sites, diagnoses, position and indication of the patient's previous session."""
-        return not self._read_only and self._filler.copy_from_last_session()
+        """Copy forward the patient's last signed note (``FormFiller``); the cursor then
+        waits on what must be confirmed today."""
+        return not self._read_only and self._filler.copy_from_last_session(self._sites.vials())
 
     def save_template(self, name: str | None = None) -> bool:
         """Save the current sites as a template of the session's provider (asks the name)."""
@@ -323,7 +351,7 @@ class SessionEditor(EditorView):
 
     def apply_template(self, template_id: int) -> bool:
         """Add the sites of one of the provider's templates to this session."""
-        return not self._read_only and self._filler.apply_template(template_id)
+        return not self._read_only and self._filler.apply_template(template_id, self._sites.vials())
 
     def delete_template(self, template_id: int) -> bool:
         return self._filler.delete_template(template_id)
@@ -348,6 +376,7 @@ class SessionEditor(EditorView):
     def _on_saved(self) -> None:
         assert self._keeper.record is not None
         self._analyser.set_session_id(self._keeper.record.id)
+        self._sites.refresh_vials()
         if self.banner.kind is BannerKind.ERROR:
             self.banner.clear()
         self._update_status()
@@ -373,8 +402,12 @@ class SessionEditor(EditorView):
         """Close (the Close button): save or keep a copy first; ask if it could not be saved."""
         if self.has_unsaved_changes():
             self.autosave(create=True)
-        if self.has_unsaved_changes() and not self._saver.may_close_unsaved():
-            return
+        if self.has_unsaved_changes():
+            if not self._saver.may_close_unsaved():
+                return
+            kept = self._keeper.find_copy()
+            if kept is not None and self._keeper.session_id is None:
+                self._closed_unsaved.add(kept.key)
         self.close_requested.emit()
 
     # --- signing -----------------------------------------------------------------------------
@@ -438,6 +471,7 @@ class SessionEditor(EditorView):
         return session_summary(self._keeper.patient, kind, when)
 
     def _show_locked(self, record: SessionRecord) -> None:
+        self.banner.clear()  # what was copied or restored is no news on the signed note
         self._set_read_only(True)
         self._update_status()
         self.signed_notice.show_record(record)

@@ -14,6 +14,10 @@ from tpi_desk.services.dto import PatientRecord
 from tpi_desk.ui.formatting import format_age, format_date
 from tpi_desk.ui.session_editor.style import BORDER, GREEN, MUTED, RED
 
+COPY_SHORTCUT = "Ctrl+D"
+LONGEST_STATUSES = ("New session · not saved yet", "Draft · changes not saved yet")
+STATUS_PADDING = 44
+
 
 class EditorHeader(QWidget):
     """Patient name and facts on the left; Copy, Templates, Close, Save and Sign on the right."""
@@ -26,12 +30,20 @@ class EditorHeader(QWidget):
         font.setBold(True)
         self.name_label.setFont(font)
         self.status_label = QLabel()
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # One width for every status, so the header (and the window's divider) never moves
+        # when autosave changes the text.
+        metrics = self.status_label.fontMetrics()
+        self.status_label.setFixedWidth(
+            max(metrics.horizontalAdvance(text) for text in LONGEST_STATUSES) + STATUS_PADDING
+        )
         self.facts_label = QLabel()
         self.facts_label.setTextFormat(Qt.TextFormat.RichText)
         self.facts_label.setWordWrap(True)
-        self.copy_button = QPushButton("Copy from last session")
+        self.copy_button = QPushButton("Copy forward")
         self.copy_button.setToolTip(
-            "Copy sites, diagnoses, position and indication from this patient's last session"
+            "Copy sites, drugs, volumes, today's open lots, diagnoses, position, consent type "
+            f"and risks and skin prep from this patient's last signed note ({COPY_SHORTCUT})"
         )
         self.templates_button = QPushButton("Templates")
         self.templates_button.setToolTip("Apply or save personal site templates")

@@ -21,6 +21,9 @@ class FocusFollowingScrollArea(QScrollArea):
         self.setWidget(content)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop itself: Tab into it jumped back into the sites instead of going on
+        # to the header and the patient list (its fields get the focus, and it follows).
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         application = QApplication.instance()
         if isinstance(application, QApplication):
             application.focusChanged.connect(self._on_focus_changed)

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QFocusEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from tpi_desk.clinical.alerts import blocking
 from tpi_desk.clinical.analysis import SessionAnalysis
@@ -20,7 +20,7 @@ from tpi_desk.services.dto import PatientRecord, ProviderRecord, SessionRecord
 from tpi_desk.ui.body_map_widget import BodyMapWidget
 from tpi_desk.ui.formatting import STATUS_NAMES, format_date_time, format_time
 from tpi_desk.ui.session_editor.banner import Banner, BannerKind
-from tpi_desk.ui.session_editor.editor_header import EditorHeader
+from tpi_desk.ui.session_editor.editor_header import COPY_SHORTCUT, EditorHeader
 from tpi_desk.ui.session_editor.editor_layout import EditorColumns, FocusFollowingScrollArea
 from tpi_desk.ui.session_editor.form_state import RawSession, RawSite
 from tpi_desk.ui.session_editor.form_values import typed_part
@@ -37,6 +37,7 @@ SAVE_SHORTCUT = "Ctrl+S"
 SIGN_SHORTCUTS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+Shift+S")
 ADD_SITE_SHORTCUT = "Ctrl+Shift+A"
 PREVIEW_SHORTCUT = "Ctrl+P"
+UNDO_REMOVE_SHORTCUT = "Ctrl+Z"  # a text field's own Ctrl+Z (its typing) comes first
 BODY_MAP_HEIGHT = 330
 
 
@@ -68,6 +69,9 @@ class EditorView(QWidget):
         self.sign_action = self._action("Sign…", *SIGN_SHORTCUTS)
         self.add_site_action = self._action("Add site", ADD_SITE_SHORTCUT)
         self.preview_action = self._action("Preview PDF", PREVIEW_SHORTCUT)
+        self.copy_action = self._action("Copy forward", COPY_SHORTCUT)
+        self.undo_remove_action = self._action("Undo removing a site", UNDO_REMOVE_SHORTCUT)
+        self._focus_target: QWidget | None = None
         self._lay_out()
         self.setStyleSheet(PAGE_STYLE + EDITOR_STYLE)
 
@@ -95,7 +99,13 @@ class EditorView(QWidget):
         """Lock or unlock every field, the editing actions and the body map."""
         self.form.set_read_only(read_only)
         self.live_panel.set_checklist_shown(not read_only)
-        for action in (self.save_action, self.sign_action, self.add_site_action):
+        for action in (
+            self.save_action,
+            self.sign_action,
+            self.add_site_action,
+            self.copy_action,
+            self.undo_remove_action,
+        ):
             action.setEnabled(not read_only)
         self.header.set_editing(not read_only)
         if self.body_map is not None:
@@ -152,22 +162,53 @@ class EditorView(QWidget):
             self.header.set_status(f"Draft · saved {format_time(record.updated_at)}")
 
     def show_new_site(self, raw: RawSite | None) -> SiteEditor:
-        """Add a site row and put the cursor on its first field still to fill."""
+        """Add a site row and put the cursor on its first field still to fill: the muscle,
+        the side, the drug, else the volume of its (pre-filled) medication line."""
         editor = self.form.sites.add_site(raw)
         self.form.update_tab_order()
-        if raw is None:
-            editor.muscle.setFocus()
+        # The new card shows on the next event loop turn: ask what is hidden on purpose.
+        medications = not editor.add_medication_button.isHidden()
+        rows = editor.medication_rows if medications else []
+        target: QWidget
+        if raw is None or not raw.muscle_id:
+            target = editor.muscle
         elif not raw.side:
-            editor.side.setFocus()
-        elif editor.add_medication_button.isVisibleTo(self):
-            editor.add_medication_button.setFocus()
+            target = editor.side
+        elif rows and not rows[0].drug.drug_id():
+            target = rows[0].drug
+        elif rows:
+            target = rows[0].volume
+            rows[0].volume.selectAll()
+        elif medications:
+            target = editor.add_medication_button
         else:
-            editor.points.setFocus()
+            target = editor.points
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
         self.form_scroll.ensureWidgetVisible(editor)
         return editor
 
     def focus_first_field(self) -> None:
-        self.form.header.performed_at.setFocus(Qt.FocusReason.OtherFocusReason)
+        """The cursor in the first field, now or as soon as the editor shows (a new session
+        is loaded while its page is still hidden)."""
+        self.focus_when_shown(self.form.header.performed_at)
+
+    def focus_when_shown(self, field: QWidget) -> None:
+        self._focus_target = field
+        if self.isVisible() and field.isVisible():
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """The editor itself given the focus (its page shown): on to the field waiting."""
+        super().focusInEvent(event)
+        target = self._focus_target
+        if target is not None and target.isVisible() and target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        target = self._focus_target
+        if target is not None and target.isEnabled() and QApplication.focusWidget() is None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def _body_map(catalog: Catalog) -> BodyMapWidget | None:

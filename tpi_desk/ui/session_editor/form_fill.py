@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QWidget
 
+from tpi_desk.services.dto import OpenVial
 from tpi_desk.services.errors import UserError
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.formatting import format_date_time
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.session_editor.banner import Banner, BannerKind
 from tpi_desk.ui.session_editor.draft_keeper import DraftKeeper
-from tpi_desk.ui.session_editor.form_state import read_form
+from tpi_desk.ui.session_editor.form_state import RawSession, read_form
 from tpi_desk.ui.session_editor.session_form import SessionForm
 from tpi_desk.ui.session_editor.session_transfer import copied_from_last_session, sites_for_kind
 from tpi_desk.ui.session_editor.template_actions import TemplateActions
 from tpi_desk.ui.session_editor.templates_menu import TemplatesMenu
 
-COPY_TITLE = "Copy from last session"
+COPY_TITLE = "Copy forward"
+
+
+def counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def copy_summary(copied: RawSession, when: str) -> str:
+    """What copy-forward brought, and what the clinician confirms today."""
+    lines = [m for site in copied.sites for m in site.medications]
+    missing_lots = sum(1 for m in lines if not m.lot.strip())
+    lots = (
+        f" {counted(missing_lots, 'medication needs its lot', 'medications need their lots')}."
+        if missing_lots
+        else (" Lots are today's open vials." if lines else "")
+    )
+    return (
+        f"Copied {counted(len(copied.sites), 'site', 'sites')} and "
+        f"{counted(len(copied.diagnoses), 'diagnosis', 'diagnoses')} from the signed note of "
+        f"{when}.{lots} Confirm today: pain before and after, consent obtained (Alt+O), "
+        "time-out (Alt+T) and any side effects."
+    )
 
 
 class FormFiller:
@@ -43,11 +65,11 @@ class FormFiller:
         self._changed = changed
         self._templates = TemplateActions(context.templates, messages, parent, actor=keeper.actor)
 
-    def copy_from_last_session(self) -> bool:
-        """Replace sites, diagnoses, position and indication with the previous session's.
-
-        Lot numbers, expiry dates and pain scores belong to one session and are not copied.
-        """
+    def copy_from_last_session(self, vials: Sequence[OpenVial] = ()) -> bool:
+        """Replace sites, diagnoses, position, indication, consent type and risks and skin
+        prep with the patient's last signed session's (never a draft, whatever its time);
+        the lots are today's open ``vials`` of the same drugs. The cursor then waits on what
+        must be confirmed again today."""
         patient = self._keeper.patient
         if patient is None:
             return False
@@ -55,8 +77,8 @@ class FormFiller:
         try:
             last = self._context.sessions.latest_for_patient(
                 patient.id,
-                before=read_form(raw, self._context.catalog).entry.performed_at,
                 exclude_session_id=self._keeper.session_id,
+                signed_only=True,
                 actor=self._keeper.actor,
             )
         except UserError as error:
@@ -65,26 +87,24 @@ class FormFiller:
         if last is None:
             name = f"{patient.facts.given_name} {patient.facts.family_name}"
             self._messages.info(
-                self._parent, COPY_TITLE, f"{name} has no earlier session to copy from."
+                self._parent, COPY_TITLE, f"{name} has no signed session to copy from."
             )
             return False
         when = format_date_time(last.entry.performed_at)
         if (raw.sites or raw.diagnoses) and not self._messages.confirm(
             self._parent,
             COPY_TITLE,
-            f"Replace the sites, diagnoses, position and indication entered here with those of "
-            f"the session of {when}? Lot numbers, expiry dates and pain scores are not copied.",
+            f"Replace the sites, diagnoses, position, indication and consent entered here with "
+            f"those of the signed note of {when}? Pain scores, time-out and consent obtained "
+            "are never copied.",
             confirm_text="Replace",
         ):
             return False
-        copied = copied_from_last_session(raw, last.entry, self._context.catalog)
-        self._form.load_findings(copied)
+        copied = copied_from_last_session(raw, last.entry, self._context.catalog, vials)
+        self._form.load(copied)
         self._changed()
-        self._banner.show_message(
-            BannerKind.INFO,
-            f"Copied {len(copied.sites)} sites and {len(copied.diagnoses)} diagnoses from the "
-            f"session of {when}. Add lot numbers, expiry dates and today's pain scores.",
-        )
+        self._form.focus_reconfirmation()
+        self._banner.show_message(BannerKind.INFO, copy_summary(copied, when))
         return True
 
     def refresh_templates_menu(self, menu: TemplatesMenu) -> None:
@@ -113,7 +133,7 @@ class FormFiller:
             self._banner.show_message(BannerKind.SUCCESS, f"Saved the template “{template.name}”.")
         return template is not None
 
-    def apply_template(self, template_id: int) -> bool:
+    def apply_template(self, template_id: int, vials: Sequence[OpenVial] = ()) -> bool:
         """Add a template's sites after those already in the form."""
         owner = self._form.header.provider_id()
         if self._keeper.patient is None or owner is None:
@@ -122,13 +142,20 @@ class FormFiller:
         if template is None:
             return False
         kind = str(self._form.header.kind.currentData())
-        for site in sites_for_kind(template.sites, kind, self._context.catalog):
+        added = sites_for_kind(template.sites, kind, self._context.catalog, vials)
+        for site in added:
             self._form.sites.add_site(site)
         self._changed()
+        lines = [m for site in added for m in site.medications]
+        lots = (
+            " Add lot numbers and expiry dates."
+            if any(not m.lot.strip() for m in lines)
+            else (" Lots are today's open vials." if lines else "")
+        )
         self._banner.show_message(
             BannerKind.INFO,
-            f"Added {len(template.sites)} sites from the template “{template.name}”. "
-            "Add lot numbers and expiry dates.",
+            f"Added {counted(len(added), 'site', 'sites')} from the template "
+            f"“{template.name}”.{lots}",
         )
         return True
 

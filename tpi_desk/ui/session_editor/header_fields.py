@@ -38,6 +38,7 @@ from tpi_desk.ui.session_editor.procedure_time_fields import ProcedureTimeFields
 DATE_TIME_FORMAT = "yyyy-MM-dd  HH:mm"
 NOT_RECORDED = "Not recorded"
 COMBO_MINIMUM_CHARACTERS = 14
+COMPLETE_PAIN_SCORES = frozenset({"0", "2", "3", "4", "5", "6", "7", "8", "9", "10"})
 
 # Document paths this part of the form shows problems for, by the row they appear under.
 _WHEN_WHO_PATHS = ("performed_at", "provider", "kind", "position")
@@ -61,6 +62,13 @@ def from_qdatetime(value: QDateTime) -> datetime:
     day, time = value.date(), value.time()
     naive = datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
     return naive.astimezone()
+
+
+def _move_on_when_complete(field: QLineEdit, text: str) -> None:
+    """A pain score typed in full moves the cursor on: any digit but 1 (which may become
+    10), or 10 itself."""
+    if text.strip() in COMPLETE_PAIN_SCORES:
+        field.focusNextChild()
 
 
 class HeaderFields(QWidget):
@@ -112,11 +120,14 @@ class HeaderFields(QWidget):
         self.ultrasound_interpretation.setToolTip(
             "The interpretation the ultrasound guidance code (76942) requires"
         )
-        self.time_out_performed = QCheckBox("Time-out performed")
+        self.time_out_performed = QCheckBox("&Time-out performed")
+        self.time_out_performed.setToolTip("Confirmed today before the first needle (Alt+T)")
         self.pain_before = compact_edit(
-            "0-10", 52, tooltip="Pain before, 0-10 (empty if not asked)"
+            "0-10", 52, tooltip="Pain before, 0-10 (empty if not asked); a digit moves on"
         )
         self.pain_after = compact_edit("0-10", 52, tooltip="Pain right after, 0-10")
+        self.pain_before.setAccessibleName("Pain before, 0 to 10")
+        self.pain_after.setAccessibleName("Pain after, 0 to 10")
         self.when_who_errors = ErrorLabel()
         self.location_errors = ErrorLabel()
         self.ultrasound_errors = ErrorLabel()
@@ -207,6 +218,9 @@ class HeaderFields(QWidget):
             self.pain_after,
         ):
             edit.textChanged.connect(self.changed)
+
+        for edit in (self.pain_before, self.pain_after):
+            edit.textEdited.connect(lambda text, field=edit: _move_on_when_complete(field, text))
 
     def _on_kind_changed(self) -> None:
         kind = str(self.kind.currentData())

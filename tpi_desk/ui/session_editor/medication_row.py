@@ -3,7 +3,7 @@ under it the container (JW/JZ), the amount discarded and the NDC."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
@@ -12,6 +12,7 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.dosing import dose_mg, format_number
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import ContainerKind
+from tpi_desk.services.dto import OpenVial
 from tpi_desk.ui.session_editor.drug_picker import DrugPicker
 from tpi_desk.ui.session_editor.form_state import RawMedication, parse_decimal
 from tpi_desk.ui.session_editor.form_widgets import (
@@ -20,7 +21,10 @@ from tpi_desk.ui.session_editor.form_widgets import (
     mark_fields,
     select_data,
 )
+from tpi_desk.ui.session_editor.session_transfer import vial_for, with_vial
 from tpi_desk.ui.session_editor.style import MUTED
+
+VialSource = Callable[[], Sequence[OpenVial]]
 
 NO_DOSE = "– mg"
 CONTAINER_LABELS = {
@@ -41,6 +45,9 @@ class MedicationRow(QWidget):
         super().__init__(parent)
         self.path = ""
         self._catalog = catalog
+        self._loading = False
+        # Today's open vials (the editor sets it): choosing a drug fills an empty lot from one.
+        self.vial_source: VialSource = lambda: ()
         self.drug = DrugPicker(catalog)
         self.volume = compact_edit("mL", 56, tooltip="Volume given at this site, in mL")
         self.dose = QLabel(NO_DOSE)
@@ -69,6 +76,7 @@ class MedicationRow(QWidget):
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
         self.remove_button.setToolTip("Remove this medication")
+        self.remove_button.setAccessibleName("Remove this medication")
         self.errors = ErrorLabel()
         self._build_layout()
         self._connect_signals()
@@ -105,11 +113,26 @@ class MedicationRow(QWidget):
         layout.addWidget(self.errors)
 
     def _connect_signals(self) -> None:
-        self.drug.currentIndexChanged.connect(self._on_edited)
+        self.drug.currentIndexChanged.connect(self._on_drug_chosen)
         self.container.currentIndexChanged.connect(self._on_edited)
         for edit in (self.volume, self.lot, self.expires, self.discarded, self.ndc):
             edit.textChanged.connect(self._on_edited)
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+
+    def _on_drug_chosen(self) -> None:
+        """A drug chosen for a line without a lot takes today's open vial of it (lot, expiry,
+        NDC, container), shown in the fields where it can be changed."""
+        if not self._loading and not self.lot.text().strip() and not self.expires.text().strip():
+            vial = vial_for(self.drug.drug_id(), self.drug.concentration(), self.vial_source())
+            if vial is not None:
+                self._show_vial(with_vial(self.raw(), vial))
+        self._on_edited()
+
+    def _show_vial(self, raw: RawMedication) -> None:
+        self.lot.setText(raw.lot)
+        self.expires.setText(raw.expires)
+        self.ndc.setText(raw.ndc)
+        select_data(self.container, raw.container)
 
     def _on_edited(self) -> None:
         self._update_dose()
@@ -142,6 +165,13 @@ class MedicationRow(QWidget):
             self.dose.setText(f"= {format_number(dose_mg(concentration, volume))} mg")
 
     def load(self, raw: RawMedication) -> None:
+        self._loading = True
+        try:
+            self._load(raw)
+        finally:
+            self._loading = False
+
+    def _load(self, raw: RawMedication) -> None:
         self.drug.set_choice(raw.drug_id, raw.concentration)
         self.volume.setText(raw.volume_ml)
         self.lot.setText(raw.lot)

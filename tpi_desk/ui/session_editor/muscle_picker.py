@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFont,
     QIcon,
     QKeySequence,
@@ -174,7 +175,9 @@ class MusclePicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.line_edit, 1)
-        self.setFocusProxy(self.line_edit)
+        # No focus proxy: a container with one stays at the end of the window's Tab chain
+        # (sites are added later), and Tab from the form's last field jumped back to it (to
+        # the first site) instead of going on to the header and the patient list.
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -187,6 +190,14 @@ class MusclePicker(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self.line_edit)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.show_all)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Given the focus (``setFocus`` on the picker): the cursor goes in its field."""
+        super().focusInEvent(event)
+        self.line_edit.setFocus(event.reason())
+
+    def setFocus(self, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:
+        self.line_edit.setFocus(reason)
 
     def show_all(self) -> None:
         """Open the whole grouped list (from the ▾ button or Alt+Down)."""

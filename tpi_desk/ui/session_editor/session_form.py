@@ -92,13 +92,10 @@ class SessionForm(QWidget):
         self.sites.load(raw.sites)
         self.outcome.load(raw)
 
-    def load_findings(self, raw: RawSession) -> None:
-        """Show the sites, diagnoses, position and indication of ``raw`` (copy from last)."""
-        self.diagnoses.set_codes(raw.diagnoses)
-        position = self.header.position
-        position.setCurrentIndex(max(0, position.findData(raw.position)))
-        self.indication.load(raw)
-        self.sites.load(raw.sites)
+    def focus_reconfirmation(self) -> None:
+        """The cursor on the first of what is confirmed again each visit (pain before; then
+        pain after, consent obtained; time-out is Alt+T)."""
+        self.header.pain_before.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def recorded_sites(self) -> list[tuple[str, Side]]:
         """Muscle and side of every site that has both (for the body map)."""
@@ -125,8 +122,7 @@ class SessionForm(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """A signed note: every input disabled, and the buttons that add or remove hidden."""
         self.setEnabled(not read_only)
-        self.diagnoses.search.setVisible(not read_only)
-        self.diagnoses.remove_button.setVisible(not read_only)
+        self.diagnoses.set_editable(not read_only)
         self.sites.set_editable(not read_only)
         if read_only:
             self.outcome.set_chest_wall_needed(False)

@@ -30,7 +30,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
     mark_fields,
     problems_under,
 )
-from tpi_desk.ui.session_editor.medication_row import MedicationRow
+from tpi_desk.ui.session_editor.medication_row import MedicationRow, VialSource
 from tpi_desk.ui.session_editor.muscle_picker import MusclePicker
 from tpi_desk.ui.session_editor.style import BORDER, CARD, MUTED
 
@@ -66,6 +66,7 @@ class SiteEditor(QFrame):
             f"QFrame#siteCard {{ background: {CARD}; border: 1px solid {BORDER};"
             " border-radius: 6px; }"
         )
+        self.vial_source: VialSource = lambda: ()
         self.title = QLabel("Site 1")
         font = QFont(self.title.font())
         font.setBold(True)
@@ -86,7 +87,9 @@ class SiteEditor(QFrame):
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip("Remove this site")
+        self.remove_button.setToolTip("Remove this site (it can be undone)")
+        self.remove_button.setAccessibleName("Remove this site")
+        self.remove_button.setObjectName("removeSiteButton")
         self.errors = ErrorLabel()
         self.medication_rows: list[MedicationRow] = []
         self.medications_box = QVBoxLayout()
@@ -140,6 +143,7 @@ class SiteEditor(QFrame):
     def _connect_signals(self) -> None:
         self.muscle.changed.connect(self.changed)
         self.muscle.muscle_chosen.connect(self.muscle_chosen)
+        self.muscle.muscle_chosen.connect(self._on_muscle_chosen)
         self.side.currentIndexChanged.connect(self.changed)
         self.points.valueChanged.connect(self.changed)
         self.needle_gauge.textChanged.connect(self.changed)
@@ -147,6 +151,11 @@ class SiteEditor(QFrame):
         self.twitch.toggled.connect(self.changed)
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
         self.add_medication_button.clicked.connect(self._on_add_medication_clicked)
+
+    def _on_muscle_chosen(self) -> None:
+        """A muscle picked with Enter: the side follows in one key (l, r, b, m)."""
+        if not self.side.currentData():
+            self.side.setFocus()
 
     def _on_add_medication_clicked(self) -> None:
         row = self.add_medication()
@@ -156,11 +165,13 @@ class SiteEditor(QFrame):
 
     def add_medication(self, raw: RawMedication | None = None) -> MedicationRow:
         row = MedicationRow(self._catalog, self)
+        row.vial_source = lambda: self.vial_source()
         if raw is not None:
             row.load(raw)
         row.changed.connect(self.changed)
         row.remove_requested.connect(self._remove_medication)
         row.remove_button.setVisible(self._editable)
+        row.drug.show_whole_name(not self._editable)
         self.medication_rows.append(row)
         self.medications_box.addWidget(row)
         self._renumber()
@@ -195,6 +206,7 @@ class SiteEditor(QFrame):
         self.add_medication_button.setVisible(editable and self._medications_enabled)
         for row in self.medication_rows:
             row.remove_button.setVisible(editable)
+            row.drug.show_whole_name(not editable)
 
     # --- values ----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.ui.session_editor.form_state import RawSite
 from tpi_desk.ui.session_editor.form_widgets import ErrorLabel, problems_under
+from tpi_desk.ui.session_editor.medication_row import VialSource
 from tpi_desk.ui.session_editor.site_editor import SiteEditor
 from tpi_desk.ui.session_editor.style import MUTED
 
@@ -21,6 +22,8 @@ class SitesTable(QWidget):
     """Adds, removes and numbers site cards; hides medications for dry needling."""
 
     changed = Signal()
+    # A site the clinician removed: its place and what it held (the editor offers Undo).
+    site_removed = Signal(int, object)
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,6 +31,7 @@ class SitesTable(QWidget):
         self._medications_enabled = True
         self._editable = True
         self.site_editors: list[SiteEditor] = []
+        self.vial_source: VialSource = lambda: ()
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setStyleSheet(f"color: {MUTED}; padding: 6px 0;")
         self.add_button = QPushButton("+ Add site")
@@ -51,21 +55,34 @@ class SitesTable(QWidget):
     def _on_add_clicked(self) -> None:
         self.add_site().muscle.setFocus()
 
-    def add_site(self, raw: RawSite | None = None) -> SiteEditor:
-        """Append a site card (empty, or showing ``raw``) and return it."""
+    def add_site(self, raw: RawSite | None = None, at: int | None = None) -> SiteEditor:
+        """Add a site card (empty, or showing ``raw``) at the end or at index ``at``."""
+        index = len(self.site_editors) if at is None else max(0, min(at, len(self.site_editors)))
         editor = SiteEditor(self._catalog, self)
-        editor.set_index(len(self.site_editors))
+        editor.vial_source = lambda: self.vial_source()
         editor.set_medications_enabled(self._medications_enabled)
         if raw is not None:
             editor.load(raw)
         editor.set_editable(self._editable)
         editor.changed.connect(self.changed)
-        editor.remove_requested.connect(self._remove)
-        self.site_editors.append(editor)
-        self._cards.addWidget(editor)
+        editor.remove_requested.connect(self._on_remove_requested)
+        self.site_editors.insert(index, editor)
+        self._cards.insertWidget(index, editor)
+        self._renumber()
         self.empty_label.setVisible(False)
         self.changed.emit()
         return editor
+
+    def _on_remove_requested(self, editor: QWidget) -> None:
+        if isinstance(editor, SiteEditor) and editor in self.site_editors:
+            index = self.site_editors.index(editor)
+            raw = editor.raw()
+            self._remove(editor)
+            self.site_removed.emit(index, raw)
+
+    def _renumber(self) -> None:
+        for index, editor in enumerate(self.site_editors):
+            editor.set_index(index)
 
     def _remove(self, editor: QWidget) -> None:
         if not isinstance(editor, SiteEditor) or editor not in self.site_editors:
@@ -74,8 +91,7 @@ class SitesTable(QWidget):
         self._cards.removeWidget(editor)
         editor.hide()
         editor.deleteLater()
-        for index, remaining in enumerate(self.site_editors):
-            remaining.set_index(index)
+        self._renumber()
         self.empty_label.setVisible(not self.site_editors)
         self.changed.emit()
 

@@ -52,4 +52,7 @@ QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{
 QComboBox, QSpinBox, QDateTimeEdit {{ min-height: 21px; }}
 QToolButton {{ border: none; padding: 2px 4px; color: {MUTED}; }}
 QToolButton:hover {{ color: {RED}; }}
+QToolButton:focus {{
+    border: 2px solid {ACCENT}; border-radius: 4px; padding: 0px 2px; color: {RED};
+}}
 """
