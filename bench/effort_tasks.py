@@ -252,8 +252,10 @@ def task_b(d: Driver, note: Note, physician: Account) -> Iterator[Step]:
         yield d.key("Ctrl+F")
         yield d.until(search.hasFocus, "the cursor in the patient search")
     yield d.type_value(note.mrn)
-    yield d.key("Enter")
-    yield d.until(patient_page_shown, "the patient's page")
+    # The first match is highlighted as the MRN is typed: Ctrl+D acts on it from the search.
+    yield d.until(
+        lambda: window().search_pane.current_patient_id() is not None, "the patient found"
+    )
     yield d.key("Ctrl+D")  # outside the editor: a new session, copied forward
     yield d.until(lambda: editor().isVisible() and editor().isEnabled(), "the new session")
     form = editor().form

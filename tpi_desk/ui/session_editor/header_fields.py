@@ -157,26 +157,29 @@ class HeaderFields(QWidget):
         grid.addWidget(QLabel("Position"), 1, 2)
         grid.addWidget(self.position, 1, 3)
         grid.addWidget(self.when_who_errors, 2, 1, 1, 3)
-        grid.addWidget(QLabel("Location"), 3, 0)
+        grid.addWidget(QLabel("Procedure time"), 3, 0)
+        grid.addWidget(self.procedure_time, 3, 1, 1, 3)
+        grid.addWidget(self.procedure_time.errors, 4, 1, 1, 3)
+        grid.addWidget(QLabel("Location"), 5, 0)
         location = QHBoxLayout()
         location.setSpacing(6)
         location.addWidget(self.location_name, 1)
         location.addWidget(self.location_state)
         location.addWidget(self.place_of_service)
-        grid.addLayout(location, 3, 1, 1, 3)
-        grid.addWidget(self.location_errors, 4, 1, 1, 3)
-        grid.addWidget(QLabel("Ultrasound"), 5, 0)
+        grid.addLayout(location, 5, 1, 1, 3)
+        grid.addWidget(self.location_errors, 6, 1, 1, 3)
+        grid.addWidget(QLabel("Ultrasound"), 7, 0)
         ultrasound = QHBoxLayout()
         ultrasound.setSpacing(14)
         ultrasound.addWidget(self.ultrasound_guided)
         ultrasound.addWidget(self.ultrasound_image_retained)
         ultrasound.addWidget(self.ultrasound_device, 1)
-        grid.addLayout(ultrasound, 5, 1, 1, 3)
-        grid.addWidget(self.ultrasound_interpretation, 6, 1, 1, 3)
-        grid.addWidget(self.ultrasound_errors, 7, 1, 1, 3)
-        grid.addWidget(QLabel("Safety"), 8, 0)
-        grid.addWidget(self.time_out_performed, 8, 1)
-        grid.addWidget(QLabel("Pain (0-10)"), 8, 2)
+        grid.addLayout(ultrasound, 7, 1, 1, 3)
+        grid.addWidget(self.ultrasound_interpretation, 8, 1, 1, 3)
+        grid.addWidget(self.ultrasound_errors, 9, 1, 1, 3)
+        grid.addWidget(QLabel("Safety"), 10, 0)
+        grid.addWidget(self.time_out_performed, 10, 1)
+        grid.addWidget(QLabel("Pain (0-10)"), 10, 2)
         pain = QHBoxLayout()
         pain.setSpacing(6)
         pain.addWidget(self.pain_before)
@@ -185,11 +188,8 @@ class HeaderFields(QWidget):
         pain.addWidget(self.pain_after)
         pain.addWidget(QLabel("after"))
         pain.addStretch(1)
-        grid.addLayout(pain, 8, 3)
-        grid.addWidget(self.pain_errors, 9, 1, 1, 3)
-        grid.addWidget(QLabel("Procedure time"), 10, 0)
-        grid.addWidget(self.procedure_time, 10, 1, 1, 3)
-        grid.addWidget(self.procedure_time.errors, 11, 1, 1, 3)
+        grid.addLayout(pain, 10, 3)
+        grid.addWidget(self.pain_errors, 11, 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
@@ -336,6 +336,7 @@ class HeaderFields(QWidget):
             self.provider,
             self.kind,
             self.position,
+            *self.procedure_time.focus_widgets(),
             self.location_name,
             self.location_state,
             self.place_of_service,
@@ -346,5 +347,4 @@ class HeaderFields(QWidget):
             self.time_out_performed,
             self.pain_before,
             self.pain_after,
-            *self.procedure_time.focus_widgets(),
         ]
