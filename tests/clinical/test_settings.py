@@ -31,6 +31,7 @@ EXPECTED_CLINIC = [
     ("clinic_name", "clinic.name", str, ""),
     ("clinic_address_lines", "clinic.address_lines", tuple[str, ...], ()),
     ("clinic_phone", "clinic.phone", str, ""),
+    ("clinic_npi", "clinic.npi", str, ""),
     ("clinic_logo_path", "clinic.logo_path", str, ""),
     ("clinic_location", "clinic.location", str, ""),
     ("clinic_state", "clinic.state", str, ""),

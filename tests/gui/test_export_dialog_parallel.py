@@ -51,6 +51,7 @@ def dialog_with(qtbot: QtBot, clinic: Clinic, folder: Path, factory: WorkerFacto
     )
     qtbot.addWidget(dialog)
     dialog.folder_edit.setText(str(folder))
+    dialog.this_month_button.click()  # the dialog opens on today; the notes span November
     dialog.show()
     return dialog
 
