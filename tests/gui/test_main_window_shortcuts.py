@@ -85,6 +85,7 @@ def test_ctrl_shift_l_signs_out_to_switch_user(qtbot: QtBot, context: AppContext
 def test_the_window_fits_the_available_screen_and_is_remembered(
     qtbot: QtBot, context: AppContext
 ) -> None:
+    workstation_settings().remove(GEOMETRY_KEY)  # earlier windows of this run remembered theirs
     window = a_window(qtbot, context)
     screen = QApplication.primaryScreen()
     area = screen.availableGeometry()
