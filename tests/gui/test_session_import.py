@@ -50,7 +50,7 @@ def test_the_example_document_is_imported_and_its_patient_opened(
     assert window.pages.currentWidget() is window.patient_page
     history = window.patient_page.history_model
     assert history.rowCount() == 1
-    assert history.index(0, 3).data() == "Upper trapezius, Levator scapulae"
+    assert history.index(0, 3).data() == "Upper trapezius (both), Levator scapulae (L)"
     assert history.index(0, 6).data() == "Draft"
 
 

@@ -147,42 +147,50 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _story(note: NoteData, language: str, texts: Mapping[str, Any]) -> list[Flowable]:
-    styles = _styles()
+    handout_styles = _styles()
     sites = handout_sites(note, language)
     patient = f"{note.patient.given_name} {note.patient.family_name}"
     day = note.entry.performed_at.date()
     story: list[Flowable] = [
-        Paragraph(escape(note.clinic.name), styles["clinic"]),
-        *[Paragraph(escape(line), styles["small"]) for line in note.clinic.address_lines],
+        Paragraph(escape(note.clinic.name), handout_styles["clinic"]),
+        *[Paragraph(escape(line), handout_styles["small"]) for line in note.clinic.address_lines],
         Spacer(1, 10),
-        Paragraph(escape(str(texts["title"])), styles["title"]),
-        _facts(styles, [(texts["patient"], patient), (texts["date"], _date_text(day, language))]),
-        Paragraph(escape(str(texts["sites_heading"])), styles["heading"]),
-        _bullets(styles, [f"{site.muscle}, {site.side}" for site in sites]),
+        Paragraph(escape(str(texts["title"])), handout_styles["title"]),
+        _facts(
+            handout_styles,
+            [(texts["patient"], patient), (texts["date"], _date_text(day, language))],
+        ),
+        Paragraph(escape(str(texts["sites_heading"])), handout_styles["heading"]),
+        _bullets(handout_styles, [f"{site.muscle}, {site.side}" for site in sites]),
     ]
     if any(site.chest_wall for site in sites):
         story.append(Spacer(1, 10))
-        story.append(_warning_box(styles, texts["chest_heading"], texts["chest"]))
+        story.append(_warning_box(handout_styles, texts["chest_heading"], texts["chest"]))
     story += [
-        Paragraph(escape(str(texts["expect_heading"])), styles["heading"]),
-        _bullets(styles, texts["expect"]),
-        Paragraph(escape(str(texts["call_heading"])), styles["heading"]),
-        _bullets(styles, texts["call"]),
+        Paragraph(escape(str(texts["expect_heading"])), handout_styles["heading"]),
+        _bullets(handout_styles, texts["expect"]),
+        Paragraph(escape(str(texts["call_heading"])), handout_styles["heading"]),
+        _bullets(handout_styles, texts["call"]),
         Spacer(1, 10),
     ]
     phone = note.clinic.phone.strip()
     contact = texts["phone_line"].format(phone=phone) if phone else texts["no_phone_line"]
     closing = [contact, texts["emergency_line"]]
     story.append(
-        KeepTogether([Paragraph(f"<b>{escape(line)}</b>", styles["body"]) for line in closing])
+        KeepTogether(
+            [Paragraph(f"<b>{escape(line)}</b>", handout_styles["body"]) for line in closing]
+        )
     )
-    story += [Spacer(1, 10), Paragraph(escape(str(texts["footer"])), styles["small"])]
+    story += [Spacer(1, 10), Paragraph(escape(str(texts["footer"])), handout_styles["small"])]
     return story
 
 
-def _facts(styles: Mapping[str, ParagraphStyle], rows: Sequence[tuple[str, str]]) -> Table:
+def _facts(handout_styles: Mapping[str, ParagraphStyle], rows: Sequence[tuple[str, str]]) -> Table:
     cells = [
-        [Paragraph(f"<b>{escape(label)}</b>", styles["body"]), Paragraph(escape(v), styles["body"])]
+        [
+            Paragraph(f"<b>{escape(label)}</b>", handout_styles["body"]),
+            Paragraph(escape(v), handout_styles["body"]),
+        ]
         for label, v in rows
     ]
     table = Table(cells, colWidths=[2.2 * inch, None], hAlign="LEFT")
@@ -198,9 +206,12 @@ def _facts(styles: Mapping[str, ParagraphStyle], rows: Sequence[tuple[str, str]]
     return table
 
 
-def _bullets(styles: Mapping[str, ParagraphStyle], lines: Sequence[str]) -> ListFlowable:
+def _bullets(handout_styles: Mapping[str, ParagraphStyle], lines: Sequence[str]) -> ListFlowable:
     return ListFlowable(
-        [ListItem(Paragraph(escape(line), styles["body"]), leftIndent=14) for line in lines],
+        [
+            ListItem(Paragraph(escape(line), handout_styles["body"]), leftIndent=14)
+            for line in lines
+        ],
         bulletType="bullet",
         bulletFontName=REGULAR,
         start="•",
@@ -209,10 +220,12 @@ def _bullets(styles: Mapping[str, ParagraphStyle], lines: Sequence[str]) -> List
     )
 
 
-def _warning_box(styles: Mapping[str, ParagraphStyle], heading: str, lines: Sequence[str]) -> Table:
+def _warning_box(
+    handout_styles: Mapping[str, ParagraphStyle], heading: str, lines: Sequence[str]
+) -> Table:
     content: list[Flowable] = [
-        Paragraph(escape(heading), styles["warning_heading"]),
-        *[Paragraph(escape(line), styles["body"]) for line in lines],
+        Paragraph(escape(heading), handout_styles["warning_heading"]),
+        *[Paragraph(escape(line), handout_styles["body"]) for line in lines],
     ]
     box = Table([[content]], colWidths=[LETTER[0] - 2 * MARGIN])
     box.setStyle(
