@@ -147,49 +147,47 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _story(note: NoteData, language: str, texts: Mapping[str, Any]) -> list[Flowable]:
-    handout_styles = _styles()
+    looks = _styles()
     sites = handout_sites(note, language)
     patient = f"{note.patient.given_name} {note.patient.family_name}"
     day = note.entry.performed_at.date()
     story: list[Flowable] = [
-        Paragraph(escape(note.clinic.name), handout_styles["clinic"]),
-        *[Paragraph(escape(line), handout_styles["small"]) for line in note.clinic.address_lines],
+        Paragraph(escape(note.clinic.name), looks["clinic"]),
+        *[Paragraph(escape(line), looks["small"]) for line in note.clinic.address_lines],
         Spacer(1, 10),
-        Paragraph(escape(str(texts["title"])), handout_styles["title"]),
+        Paragraph(escape(str(texts["title"])), looks["title"]),
         _facts(
-            handout_styles,
+            looks,
             [(texts["patient"], patient), (texts["date"], _date_text(day, language))],
         ),
-        Paragraph(escape(str(texts["sites_heading"])), handout_styles["heading"]),
-        _bullets(handout_styles, [f"{site.muscle}, {site.side}" for site in sites]),
+        Paragraph(escape(str(texts["sites_heading"])), looks["heading"]),
+        _bullets(looks, [f"{site.muscle}, {site.side}" for site in sites]),
     ]
     if any(site.chest_wall for site in sites):
         story.append(Spacer(1, 10))
-        story.append(_warning_box(handout_styles, texts["chest_heading"], texts["chest"]))
+        story.append(_warning_box(looks, texts["chest_heading"], texts["chest"]))
     story += [
-        Paragraph(escape(str(texts["expect_heading"])), handout_styles["heading"]),
-        _bullets(handout_styles, texts["expect"]),
-        Paragraph(escape(str(texts["call_heading"])), handout_styles["heading"]),
-        _bullets(handout_styles, texts["call"]),
+        Paragraph(escape(str(texts["expect_heading"])), looks["heading"]),
+        _bullets(looks, texts["expect"]),
+        Paragraph(escape(str(texts["call_heading"])), looks["heading"]),
+        _bullets(looks, texts["call"]),
         Spacer(1, 10),
     ]
     phone = note.clinic.phone.strip()
     contact = texts["phone_line"].format(phone=phone) if phone else texts["no_phone_line"]
     closing = [contact, texts["emergency_line"]]
     story.append(
-        KeepTogether(
-            [Paragraph(f"<b>{escape(line)}</b>", handout_styles["body"]) for line in closing]
-        )
+        KeepTogether([Paragraph(f"<b>{escape(line)}</b>", looks["body"]) for line in closing])
     )
-    story += [Spacer(1, 10), Paragraph(escape(str(texts["footer"])), handout_styles["small"])]
+    story += [Spacer(1, 10), Paragraph(escape(str(texts["footer"])), looks["small"])]
     return story
 
 
-def _facts(handout_styles: Mapping[str, ParagraphStyle], rows: Sequence[tuple[str, str]]) -> Table:
+def _facts(looks: Mapping[str, ParagraphStyle], rows: Sequence[tuple[str, str]]) -> Table:
     cells = [
         [
-            Paragraph(f"<b>{escape(label)}</b>", handout_styles["body"]),
-            Paragraph(escape(v), handout_styles["body"]),
+            Paragraph(f"<b>{escape(label)}</b>", looks["body"]),
+            Paragraph(escape(v), looks["body"]),
         ]
         for label, v in rows
     ]
@@ -206,12 +204,9 @@ def _facts(handout_styles: Mapping[str, ParagraphStyle], rows: Sequence[tuple[st
     return table
 
 
-def _bullets(handout_styles: Mapping[str, ParagraphStyle], lines: Sequence[str]) -> ListFlowable:
+def _bullets(looks: Mapping[str, ParagraphStyle], lines: Sequence[str]) -> ListFlowable:
     return ListFlowable(
-        [
-            ListItem(Paragraph(escape(line), handout_styles["body"]), leftIndent=14)
-            for line in lines
-        ],
+        [ListItem(Paragraph(escape(line), looks["body"]), leftIndent=14) for line in lines],
         bulletType="bullet",
         bulletFontName=REGULAR,
         start="•",
@@ -220,12 +215,10 @@ def _bullets(handout_styles: Mapping[str, ParagraphStyle], lines: Sequence[str])
     )
 
 
-def _warning_box(
-    handout_styles: Mapping[str, ParagraphStyle], heading: str, lines: Sequence[str]
-) -> Table:
+def _warning_box(looks: Mapping[str, ParagraphStyle], heading: str, lines: Sequence[str]) -> Table:
     content: list[Flowable] = [
-        Paragraph(escape(heading), handout_styles["warning_heading"]),
-        *[Paragraph(escape(line), handout_styles["body"]) for line in lines],
+        Paragraph(escape(heading), looks["warning_heading"]),
+        *[Paragraph(escape(line), looks["body"]) for line in lines],
     ]
     box = Table([[content]], colWidths=[LETTER[0] - 2 * MARGIN])
     box.setStyle(
