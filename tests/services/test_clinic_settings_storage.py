@@ -31,6 +31,7 @@ NEW_VALUE: dict[str, tuple[Any, str]] = {
     "clinic.name": ("Clínica Ødegård Pain & Spine", '"Clínica Ødegård Pain & Spine"'),
     "clinic.address_lines": (["12 Fjord Street", "Suite 4"], '["12 Fjord Street", "Suite 4"]'),
     "clinic.phone": ("(503) 555-0142", '"(503) 555-0142"'),
+    "clinic.npi": ("1234567893", '"1234567893"'),
     "clinic.logo_path": ("logos/clinic-logo.png", '"logos/clinic-logo.png"'),
     "clinic.location": ("Room 3", '"Room 3"'),
     "clinic.state": ("NY", '"NY"'),
