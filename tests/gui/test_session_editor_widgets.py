@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import (
     LIDOCAINE_1,
     ScriptedMessages,
+    activate,
     add_patient,
     add_physician,
     clock_fixture,  # noqa: F401 - the editor tests' "now" for the "context" fixture
@@ -297,8 +298,7 @@ def test_keyboard_shortcut_adds_a_site_and_puts_the_cursor_in_its_muscle_field(
     add_physician(context)
     editor = make_editor(qtbot, context, ScriptedMessages())
     editor.new_session(patient.id)
-    editor.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    activate(qtbot, editor)
     editor.form.header.pain_after.setFocus()
 
     qtbot.keyClick(
@@ -379,8 +379,7 @@ def test_a_refused_save_puts_the_cursor_on_the_first_field_to_fix(
     add_physician(context)
     editor = make_editor(qtbot, context, ScriptedMessages())
     editor.new_session(patient.id)
-    editor.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    activate(qtbot, editor)
     record_two_site_session(editor)
     editor.form.sites.site_editors[1].needle_length.setText("1½ in")
     editor.form.header.pain_after.setText("3/10")
