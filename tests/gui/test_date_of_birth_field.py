@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from tests.gui.window_support import clinician
+from tests.gui.window_support import clinician, give_focus
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.date_of_birth_field import DateOrder, locale_date_order, read_date_of_birth
 from tpi_desk.ui.patient_dialog import PatientDialog
@@ -63,8 +63,7 @@ def test_digits_typed_into_the_blank_field_are_taken_and_tab_moves_on(
 ) -> None:
     """Failed before: the blank date edit ignored digits until Up was pressed."""
     field = dialog.date_of_birth
-    field.setFocus()
-    qtbot.waitUntil(field.hasFocus)
+    give_focus(qtbot, field)
     qtbot.keyClicks(field, "03141968")
     qtbot.keyClick(field, Qt.Key.Key_Tab)
     assert dialog.sex.hasFocus()

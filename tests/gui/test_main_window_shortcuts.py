@@ -16,6 +16,7 @@ from tests.gui.window_support import (
     add_patient,
     add_physician,
     add_session,
+    give_focus,
     show_window,
 )
 from tpi_desk.ui.app_context import AppContext
@@ -60,8 +61,7 @@ def test_ctrl_e_from_the_search_box_opens_the_export(qtbot: QtBot, context: AppC
     window = a_window(qtbot, context)
     box = X11LineEdit(window.search_pane)
     box.show()
-    box.setFocus()
-    qtbot.waitUntil(box.hasFocus)
+    give_focus(qtbot, box)
     qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ExportDialog)))
     for dialog in window.findChildren(ExportDialog):
@@ -71,8 +71,7 @@ def test_ctrl_e_from_the_search_box_opens_the_export(qtbot: QtBot, context: AppC
 def test_ctrl_shift_l_signs_out_to_switch_user(qtbot: QtBot, context: AppContext) -> None:
     window = a_window(qtbot, context)
     box = window.search_pane.search_box
-    box.setFocus()
-    qtbot.waitUntil(box.hasFocus)
+    give_focus(qtbot, box)
     with qtbot.waitSignal(window.signed_out, timeout=3000):
         qtbot.keyClick(
             box,

@@ -22,6 +22,7 @@ from tests.gui.test_session_editor_support import (
     make_editor,
     stored_session,
 )
+from tests.gui.window_support import activate
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor.drug_picker import DrugPicker
@@ -176,8 +177,7 @@ def test_a_muscle_is_typed_picked_with_enter_and_its_side_follows_in_one_key(
     patient = add_patient(context)
     editor = make_editor(qtbot, context, ScriptedMessages())
     editor.new_session(patient.id)
-    editor.activateWindow()
-    qtbot.waitActive(editor)
+    activate(qtbot, editor)
     site = editor.add_site()
     assert site is not None
     field = site.muscle.line_edit

@@ -256,15 +256,3 @@ def sign_with_password(dialog: QDialog, password: str = PASSWORD) -> None:
     field = getattr(dialog, "password_field")  # noqa: B009 - SignDialog or AddendumDialog
     field.password.setText(password)
     dialog.accept()
-
-
-def activate(qtbot: QtBot, window: QWidget) -> None:
-    """Make ``window`` the active one, asking again until the platform agrees (offscreen, a
-    window closed by an earlier test may still hold the activation for a moment)."""
-
-    def active() -> bool:
-        if QApplication.activeWindow() is not window:
-            window.activateWindow()
-        return QApplication.activeWindow() is window
-
-    qtbot.waitUntil(active, timeout=10_000)

@@ -10,7 +10,6 @@ from pytestqt.qtbot import QtBot
 from tests.gui.test_session_editor_support import (
     LIDOCAINE_1,
     ScriptedMessages,
-    activate,
     add_patient,
     add_physician,
     clock_fixture,  # noqa: F401 - the editor tests' "now" for the "context" fixture
@@ -18,6 +17,7 @@ from tests.gui.test_session_editor_support import (
     make_editor,
     record_two_site_session,
 )
+from tests.gui.window_support import activate
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor.diagnosis_picker import DiagnosisPicker

@@ -15,6 +15,7 @@ from tests.gui.test_session_editor_support import (
     make_editor,
     record_two_site_session,
 )
+from tests.gui.window_support import give_focus
 from tpi_desk.clinical.alerts import AlertSeverity
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor import SessionEditor
@@ -66,10 +67,7 @@ def test_ctrl_enter_opens_the_dialog_with_the_cursor_in_the_password(
     editor = make_editor(qtbot, context, ScriptedMessages())
     editor.new_session(add_patient(context).id)
     record_two_site_session(editor)
-    with qtbot.waitActive(editor):
-        editor.activateWindow()
-    editor.form.header.pain_after.setFocus()
-    qtbot.waitUntil(editor.form.header.pain_after.hasFocus)
+    give_focus(qtbot, editor.form.header.pain_after)
     seen: list[bool] = []
 
     def look(dialog: QDialog) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import DialogAnswerer, record_two_site_session
-from tests.gui.window_support import RecordingMessages, add_patient, show_window
+from tests.gui.window_support import RecordingMessages, add_patient, give_focus, show_window
 from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.ui.app_context import AppContext
@@ -85,8 +85,7 @@ def test_after_signing_the_cursor_stays_on_the_note_and_ctrl_p_previews_it(
     window.new_session()
     editor = _editor(window)
     record_two_site_session(editor)
-    editor.form.header.pain_after.setFocus()
-    qtbot.waitUntil(editor.form.header.pain_after.hasFocus)
+    give_focus(qtbot, editor.form.header.pain_after)
 
     def sign(dialog: QDialog) -> None:
         assert isinstance(dialog, SignDialog)

@@ -191,8 +191,7 @@ def show_window(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitActive(window)
+    activate(qtbot, window)
     return window
 
 
@@ -304,3 +303,28 @@ def add_session(
     )
     provider = next(p for p in context.providers.clinicians() if p.id == provider_id)
     return context.drafts.create(patient_id, provider_id, entry, actor=acting_as(provider))
+
+
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    """Make ``window`` the active one, asking again until the platform agrees (offscreen, a
+    window closed by an earlier test may still hold the activation for a moment)."""
+
+    def active() -> bool:
+        if QApplication.activeWindow() is not window:
+            window.activateWindow()
+        return QApplication.activeWindow() is window
+
+    qtbot.waitUntil(active, timeout=10_000)
+
+
+def give_focus(qtbot: QtBot, widget: QWidget) -> None:
+    """Activate ``widget``'s window and put the cursor in ``widget``, asking again until both
+    hold (a long run's earlier windows can take either back for a moment)."""
+    activate(qtbot, widget.window())
+
+    def focused() -> bool:
+        if not widget.hasFocus():
+            widget.setFocus()
+        return widget.hasFocus()
+
+    qtbot.waitUntil(focused, timeout=10_000)
