@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.admin_support import PASSWORD, Clinic
+from tests.gui.window_support import activate
 from tpi_desk.clinical.record import Role
 from tpi_desk.services.errors import LoginFailed
 from tpi_desk.ui.admin.edit_user_dialog import EditUserDialog
@@ -247,8 +248,7 @@ def test_a_billing_accounts_password_typed_after_the_role_lands_in_the_password(
     the role sent the password into it, in plain text."""
     dialog = add_dialog(qtbot, clinic)
     dialog.show()
-    with qtbot.waitActive(dialog):
-        dialog.activateWindow()
+    activate(qtbot, dialog)
     fields = dialog.fields
     fields.username.setFocus()
     qtbot.keyClicks(fields.username, "kit.billing")

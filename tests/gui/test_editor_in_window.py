@@ -14,6 +14,7 @@ from tests.gui.window_support import (
     NOW,
     RecordingMessages,
     acting_as,
+    activate,
     add_patient,
     add_physician,
     add_session,
@@ -32,8 +33,7 @@ def _window(qtbot: QtBot, context: AppContext, messages: RecordingMessages) -> M
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitActive(window)
+    activate(qtbot, window)
     return window
 
 
@@ -148,8 +148,7 @@ def test_tab_after_the_last_field_goes_on_to_the_patient_list(
     editor.refresh_analysis()
     assert not editor.form.outcome.chest_wall_button.isHidden()
     qtbot.wait(200)  # the new cards show
-    window.activateWindow()
-    qtbot.waitActive(window)
+    activate(qtbot, window)
     editor.form.outcome.follow_up.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.form.outcome.follow_up)
 

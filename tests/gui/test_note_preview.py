@@ -24,6 +24,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.window_support import (
     RecordingMessages,
     acting_as,
+    activate,
     add_patient,
     add_physician,
     add_session,
@@ -338,8 +339,7 @@ def test_the_editor_previews_a_saved_session_with_ctrl_p(
     qtbot.addWidget(editor)
     editor.show()
     qtbot.waitExposed(editor)
-    with qtbot.waitActive(editor):
-        editor.activateWindow()
+    activate(qtbot, editor)
 
     editor.new_session(signed.patient.id)
     assert not editor.header.preview_button.isEnabled()
@@ -377,8 +377,7 @@ def test_the_window_previews_the_session_selected_on_the_patient_page(
     qtbot: QtBot, context: AppContext, signed: SessionRecord
 ) -> None:
     window = show_window(qtbot, context, RecordingMessages())
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    activate(qtbot, window)
     assert window.open_patient(signed.patient.id)
     history = window.patient_page.history
     history.setFocus()

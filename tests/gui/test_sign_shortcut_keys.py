@@ -15,7 +15,7 @@ from tests.gui.test_session_editor_support import (
     make_editor,
     record_two_site_session,
 )
-from tests.gui.window_support import give_focus
+from tests.gui.window_support import activate, give_focus
 from tpi_desk.clinical.alerts import AlertSeverity
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor import SessionEditor
@@ -39,8 +39,7 @@ def test_ctrl_enter_asks_to_sign_from_every_field_of_the_editor(
     editor = make_editor(qtbot, context, ScriptedMessages())
     editor.new_session(add_patient(context).id)
     record_two_site_session(editor)
-    with qtbot.waitActive(editor):
-        editor.activateWindow()
+    activate(qtbot, editor)
     editor.sign_action.triggered.disconnect(editor.sign)  # count the requests, sign none
     asked: list[bool] = []
     editor.sign_action.triggered.connect(lambda: asked.append(True))

@@ -10,7 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.window_support import RecordingMessages, add_patient, clinician, show_window
+from tests.gui.window_support import (
+    RecordingMessages,
+    activate,
+    add_patient,
+    clinician,
+    show_window,
+)
 from tpi_desk.clinical.record import MedicationEntry, ProcedureKind, Role, Side, SiteEntry
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
@@ -39,8 +45,7 @@ def _save_template(context: AppContext, actor: Actor) -> int:
 def _window_on_patient(qtbot: QtBot, context: AppContext, actor: Actor) -> MainWindow:
     patient = add_patient(context)
     window = show_window(qtbot, context, RecordingMessages(), build_session_editor, actor=actor)
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    activate(qtbot, window)
     window.search_pane.refresh()
     assert window.open_patient(patient.id)
     return window

@@ -8,7 +8,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import DialogAnswerer, record_two_site_session
-from tests.gui.window_support import RecordingMessages, add_patient, give_focus, show_window
+from tests.gui.window_support import (
+    RecordingMessages,
+    activate,
+    add_patient,
+    give_focus,
+    show_window,
+)
 from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.ui.app_context import AppContext
@@ -21,8 +27,7 @@ from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 
 def _window(qtbot: QtBot, context: AppContext) -> MainWindow:
     window = show_window(qtbot, context, RecordingMessages(), build_session_editor)
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    activate(qtbot, window)
     return window
 
 
