@@ -131,9 +131,13 @@ def write_fhir_bundle(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     total: int | None = None,
+    before_commit: Callable[[tuple[str, ...]], None] | None = None,
 ) -> FhirSummary:
     """Write ``notes`` (those of ``session_ids``, in order) to ``path`` as one collection
-    Bundle; all of it or, on cancel or error, nothing (an existing file stays as it was)."""
+    Bundle; all of it or, on cancel or error, nothing (an existing file stays as it was).
+
+    ``before_commit(session_ids)`` runs once the bundle is complete, before it is renamed
+    into place (the export's audit entry); if it raises, nothing is written."""
     ids = tuple(session_ids)
     temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
@@ -146,6 +150,8 @@ def write_fhir_bundle(
         if summary.cancelled:
             temp.unlink(missing_ok=True)
             return summary
+        if before_commit is not None:
+            before_commit(summary.session_ids)
         temp.replace(path)
     except OSError as error:
         temp.unlink(missing_ok=True)
