@@ -301,3 +301,13 @@ def test_a_cancelled_export_leaves_the_old_file(tmp_path: Path) -> None:
     assert summary.cancelled
     assert target.read_text(encoding="utf-8") == "old"
     assert [path.name for path in tmp_path.iterdir()] == ["bundle.json"]
+
+
+def test_the_documented_example_is_a_valid_bundle() -> None:
+    """docs/fhir.md's example stays valid R4B as the export changes."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "fhir.md"
+    text = docs.read_text(encoding="utf-8")
+    example = text.split("```json\n", 1)[1].split("```", 1)[0]
+    Bundle.model_validate_json(example)
+    kinds = [entry["resource"]["resourceType"] for entry in json.loads(example)["entry"]]
+    assert kinds == ["Condition", "Procedure", "MedicationAdministration", "DocumentReference"]
