@@ -24,6 +24,7 @@ from tpi_desk.reports import sample_notes
 from tpi_desk.reports.fhir_bundle import (
     FhirExportError,
     FhirNote,
+    check_resource,
     session_resources,
     write_fhir_bundle,
 )
@@ -311,3 +312,11 @@ def test_the_documented_example_is_a_valid_bundle() -> None:
     Bundle.model_validate_json(example)
     kinds = [entry["resource"]["resourceType"] for entry in json.loads(example)["entry"]]
     assert kinds == ["Condition", "Procedure", "MedicationAdministration", "DocumentReference"]
+
+
+def test_an_invalid_resource_is_named_with_the_element_at_fault() -> None:
+    with pytest.raises(FhirExportError) as caught:
+        check_resource({"resourceType": "Patient", "id": "p1", "birthDate": "1990-13-01"})
+    assert caught.value.message.startswith("The Patient p1 is not valid FHIR (birthDate: ")
+    with pytest.raises(FhirExportError, match="Patientish is not a FHIR R4 resource"):
+        check_resource({"resourceType": "Patientish"})

@@ -112,14 +112,21 @@ def bundle_id(mrn_system: str, session_ids: Iterable[str]) -> str:
 
 
 def check_resource(resource: dict[str, Any]) -> None:
-    """Raise FhirExportError unless ``resource`` is valid against its R4B model."""
+    """Raise FhirExportError unless ``resource`` is valid against its R4B model; the message
+    names the note's resource and the first elements at fault."""
     kind = str(resource.get("resourceType"))
     try:
         get_fhir_model_class(kind).model_validate(resource)
-    except (ValidationError, KeyError, ValueError) as error:
+    except ValidationError as error:
+        faults = "; ".join(
+            f"{'.'.join(str(part) for part in fault['loc'])}: {fault['msg']}"
+            for fault in error.errors()[:3]
+        )
         raise FhirExportError(
-            f"The {kind} {resource.get('id')} is not valid FHIR: {error}"
+            f"The {kind} {resource.get('id')} is not valid FHIR ({faults})."
         ) from error
+    except (KeyError, ValueError) as error:
+        raise FhirExportError(f"{kind} is not a FHIR R4 resource ({error}).") from error
 
 
 def write_fhir_bundle(

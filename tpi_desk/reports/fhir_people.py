@@ -35,17 +35,21 @@ def patient_resource(patient: PatientFacts, mrn_system: str) -> dict[str, Any]:
                 "value": patient.mrn,
             }
         ],
-        "name": [
-            {
-                "use": "official",
-                "family": patient.family_name,
-                "given": [patient.given_name],
-                "text": f"{patient.given_name} {patient.family_name}",
-            }
-        ],
+        "name": [_human_name(patient)],
         "gender": _GENDER[patient.sex],
         "birthDate": patient.date_of_birth.isoformat(),
     }
+
+
+def _human_name(patient: PatientFacts) -> dict[str, Any]:
+    """The official name; a part left empty is left out (FHIR strings are never empty)."""
+    family, given = patient.family_name.strip(), patient.given_name.strip()
+    name: dict[str, Any] = {"use": "official", "text": f"{given} {family}".strip() or "(none)"}
+    if family:
+        name["family"] = family
+    if given:
+        name["given"] = [given]
+    return name
 
 
 def practitioner_resource(provider: ProviderFacts, mrn_system: str) -> dict[str, Any]:
@@ -53,7 +57,7 @@ def practitioner_resource(provider: ProviderFacts, mrn_system: str) -> dict[str,
     resource: dict[str, Any] = {
         "resourceType": "Practitioner",
         "id": practitioner_id(provider, mrn_system),
-        "name": [{"use": "official", "text": provider.display_name}],
+        "name": [{"use": "official", "text": provider.display_name or provider.username}],
     }
     if provider.npi:
         resource["identifier"] = [{"system": US_NPI, "value": provider.npi}]
