@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument(
         "--json", dest="json_file", metavar="FILE.json", help="session documents (import format)"
     )
+    export_cmd.add_argument(
+        "--fhir", metavar="FILE.json", help="signed notes as one FHIR R4 Bundle (docs/fhir.md)"
+    )
 
     backup_cmd = commands.add_parser(
         "backup",

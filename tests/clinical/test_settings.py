@@ -49,6 +49,8 @@ EXPECTED_CLINIC = [
     ("idle_lock_minutes", "security.idle_lock_minutes", int, 10),
     # Exported PDFs are named by date and session id unless the clinic asks (issue 13).
     ("file_names_with_patient", "export.file_names_with_patient", bool, False),
+    # Empty: a URI made from the clinic's NPI (issue 15, FHIR export).
+    ("fhir_mrn_system", "fhir.mrn_system", str, ""),
 ]
 EXPECTED_WORKSTATION = [
     ("data_dir", "TPI_DESK_DATA_DIR", str, ""),

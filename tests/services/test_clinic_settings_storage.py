@@ -44,6 +44,10 @@ NEW_VALUE: dict[str, tuple[Any, str]] = {
     "safety.steroid_limit_90_days_triamcinolone_mg": (160, "160"),
     # Off by default: exported file names carry no patient name or MRN (issue 13).
     "export.file_names_with_patient": (True, "true"),
+    "fhir.mrn_system": (
+        "urn:oid:2.16.840.1.113883.3.7204.1",
+        '"urn:oid:2.16.840.1.113883.3.7204.1"',
+    ),
 }
 
 

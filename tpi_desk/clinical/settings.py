@@ -28,6 +28,7 @@ CLINIC_NPI = "clinic.npi"
 BILL_LOCAL_ANESTHETIC_DRUGS = "coding.bill_local_anesthetic_drugs"
 STEROID_LIMIT_90_DAYS_MG = "safety.steroid_limit_90_days_triamcinolone_mg"
 EXPORT_FILE_NAMES_WITH_PATIENT = "export.file_names_with_patient"
+FHIR_MRN_SYSTEM = "fhir.mrn_system"
 # The environment variables a workstation is configured by.
 DATA_DIR_ENV = "TPI_DESK_DATA_DIR"
 DATABASE_URL_ENV = "TPI_DESK_DATABASE_URL"
@@ -143,12 +144,25 @@ class ClinicSettings:
         key=EXPORT_FILE_NAMES_WITH_PATIENT,
         label="Exported PDF file names include the patient's MRN and family name",
     )
+    # The URI that says whose MRNs these are in FHIR exports (Patient.identifier.system);
+    # empty: ``urn:tpi-desk:clinic:<clinic NPI>:mrn`` (see ``mrn_system``).
+    fhir_mrn_system: str = setting(
+        "", key=FHIR_MRN_SYSTEM, label="MRN system (URI) of FHIR exports"
+    )
 
     @property
     def location_for_notes(self) -> str:
         """Where procedures take place when a session names no location: the clinic's
         location, else its name ("" when neither is set)."""
         return self.clinic_location or self.clinic_name
+
+    @property
+    def mrn_system(self) -> str:
+        """The system URI of the clinic's MRNs in FHIR exports: the setting, else one made
+        from the clinic's NPI ("local" when none is set), stable as long as the NPI is."""
+        if self.fhir_mrn_system:
+            return self.fhir_mrn_system
+        return f"urn:tpi-desk:clinic:{self.clinic_npi or 'local'}:mrn"
 
     @property
     def coding(self) -> CodingSettings:

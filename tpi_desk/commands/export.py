@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from tpi_desk.commands.export_fhir import fhir_request_problem, write_fhir
 from tpi_desk.commands.operator import SignIn, nobody, service_actor
 from tpi_desk.commands.reading_audit import record_after_reading
 from tpi_desk.desk import Desk
@@ -29,6 +30,7 @@ class ExportRequest:
     pdf_dir: str | None = None
     csv: str | None = None
     json: str | None = None
+    fhir: str | None = None
 
 
 class _BadRequest(Exception):
@@ -55,19 +57,22 @@ def export_notes(
         print(f"tpi-desk: {problem}", file=stderr)
         return 1
     operator = sign_in()
+    progress = _TerminalProgress(stderr) if stderr.isatty() else None
     with Desk.open(url, for_reading=True) as desk:
-        summary = desk.exporting.export(
-            criteria,
-            merged_pdf=_path(request.pdf),
-            pdf_dir=_path(request.pdf_dir),
-            csv_path=_path(request.csv),
-            json_path=_path(request.json),
-            progress=_TerminalProgress(stderr) if stderr.isatty() else None,
-            actor=service_actor(operator, Action.EXPORT_NOTES),
-        )
-        # Each exported note's disclosure is audited before the export completes; the
-        # command's own entry follows its summary.
-        _print_summary(criteria, request, summary, stdout)
+        if _billing_outputs(request):
+            summary = desk.exporting.export(
+                criteria,
+                merged_pdf=_path(request.pdf),
+                pdf_dir=_path(request.pdf_dir),
+                csv_path=_path(request.csv),
+                json_path=_path(request.json),
+                progress=progress,
+                actor=service_actor(operator, Action.EXPORT_NOTES),
+            )
+            # Each exported note's disclosure is audited before the export completes; the
+            # command's own entry follows its summary.
+            _print_summary(criteria, request, summary, stdout)
+        write_fhir(desk, criteria, request.fhir, operator, stdout=stdout, progress=progress)
         record_after_reading(
             lambda: desk.audit.record_command(
                 operator, "export", f"{request.date_from}..{request.date_to}, {request.status}"
@@ -107,11 +112,20 @@ def _criteria(request: ExportRequest) -> ExportCriteria:
 def _check_outputs(request: ExportRequest) -> None:
     if request.pdf is not None and request.pdf_dir is not None:
         raise _BadRequest("give either --pdf FILE.pdf or --pdf-dir DIR, not both")
-    if all(path is None for path in (request.pdf, request.pdf_dir, request.csv, request.json)):
+    if not _billing_outputs(request) and request.fhir is None:
         raise _BadRequest(
             "nothing to write: give --pdf FILE.pdf or --pdf-dir DIR, and/or --csv FILE.csv, "
-            "--json FILE.json"
+            "--json FILE.json, --fhir FILE.json"
         )
+    problem = fhir_request_problem(request.fhir, request.status)
+    if problem is not None:
+        raise _BadRequest(problem)
+
+
+def _billing_outputs(request: ExportRequest) -> bool:
+    return any(
+        path is not None for path in (request.pdf, request.pdf_dir, request.csv, request.json)
+    )
 
 
 def _path(text: str | None) -> Path | None:

@@ -31,6 +31,7 @@ from tpi_desk.services.storage.upkeep import StorageUpkeep
 if TYPE_CHECKING:
     from tpi_desk.desk import Desk
     from tpi_desk.services.export.exporting import ExportService
+    from tpi_desk.services.export.fhir_export import FhirExportService
     from tpi_desk.services.settings.demo_database import DemoDatabase
 
 
@@ -63,6 +64,7 @@ class AppContext:
     clock: Callable[[], datetime]
     load_exporting: Callable[[], ExportService]
     demo_database: DemoDatabase | None = None
+    load_fhir_export: Callable[[], FhirExportService] | None = None
 
     @cached_property
     def exporting(self) -> ExportService:
@@ -96,4 +98,5 @@ class AppContext:
             clock=desk.clock,
             load_exporting=lambda: desk.exporting,
             demo_database=desk.demo_database,
+            load_fhir_export=lambda: desk.fhir_export,
         )

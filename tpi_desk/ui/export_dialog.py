@@ -48,6 +48,7 @@ from tpi_desk.ui.export_choices import (
     separator,
     week_of,
 )
+from tpi_desk.ui.export_fhir_choice import FhirOutputChoice
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
 from tpi_desk.ui.formatting import count_of
 from tpi_desk.ui.messages import UserMessages
@@ -120,6 +121,7 @@ class ExportDialog(QDialog):
         self._format_group.addButton(self.per_note_radio)
         self.csv_check = QCheckBox("A CSV of claim lines")
         self.csv_check.setChecked(True)
+        self.fhir_check = FhirOutputChoice(context.load_fhir_export)
         self.folder_edit = QLineEdit(remembered_text(EXPORT_FOLDER_KEY) or str(documents_folder()))
         self.folder_edit.setAccessibleName("Folder")
         self.browse_button = QPushButton("Choose…")
@@ -199,6 +201,7 @@ class ExportDialog(QDialog):
         form.addRow("PDFs", self.merged_radio)
         form.addRow("", self.per_note_radio)
         form.addRow("Claims", self.csv_check)
+        form.addRow("EHR", self.fhir_check)
         form.addRow("Folder", folder)
         form.addRow("", self.outputs_label)
 
@@ -234,6 +237,10 @@ class ExportDialog(QDialog):
             edit.dateChanged.connect(self._update_outputs)
         self.merged_radio.toggled.connect(self._update_outputs)
         self.csv_check.toggled.connect(self._update_outputs)
+        self.fhir_check.toggled.connect(self._update_outputs)
+        self.status.currentIndexChanged.connect(
+            lambda: self.fhir_check.follow_status(self.status.currentData())
+        )
         self.folder_edit.textChanged.connect(self._update_outputs)
         self.browse_button.clicked.connect(self._browse)
         self.export_button.clicked.connect(self.start_export)
@@ -292,6 +299,7 @@ class ExportDialog(QDialog):
             pdf_dir=None if merged else folder / f"notes_{stem}",
             csv_path=folder / f"claims_{stem}.csv" if self.csv_check.isChecked() else None,
             actor=self._actor,
+            fhir=self.fhir_check.output(folder, stem),
         )
 
     def ask_folder(self, start: Path | None) -> Path | None:
@@ -313,8 +321,8 @@ class ExportDialog(QDialog):
             return
         names = [
             f"{path.name}{'/' if path == job.pdf_dir else ''}"
-            for path in (job.merged_pdf, job.pdf_dir, job.csv_path)
-            if path is not None
+            for path in (job.merged_pdf, job.pdf_dir, job.csv_path, job.fhir and job.fhir.path)
+            if path
         ]
         self.outputs_label.setText("Writes " + "\nand ".join(names) + " in that folder.")
 
@@ -343,7 +351,8 @@ class ExportDialog(QDialog):
             self._show_message(f"The folder {folder} cannot be made: {error.strerror}.", RED)
             return False
         remember_text(EXPORT_FOLDER_KEY, str(folder))
-        existing = [p.name for p in (job.merged_pdf, job.csv_path) if p is not None and p.exists()]
+        fhir = job.fhir.path if job.fhir is not None else None
+        existing = [p.name for p in (job.merged_pdf, job.csv_path, fhir) if p and p.exists()]
         if existing and not self._messages.confirm(
             self,
             "Replace the files?",
@@ -437,17 +446,9 @@ class ExportDialog(QDialog):
 
     def _form_widgets(self) -> list[QWidget]:
         return [
-            self.date_from,
-            self.date_to,
-            self.this_month_button,
-            self.last_month_button,
-            self.provider,
-            self.patient,
-            self.merged_radio,
-            self.per_note_radio,
-            self.csv_check,
-            self.folder_edit,
-            self.browse_button,
+            *(self.date_from, self.date_to, self.this_month_button, self.last_month_button),
+            *(self.provider, self.patient, self.merged_radio, self.per_note_radio),
+            *(self.csv_check, self.fhir_check, self.folder_edit, self.browse_button),
         ]
 
     def _show_message(self, text: str, colour: str) -> None:

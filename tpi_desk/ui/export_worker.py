@@ -13,19 +13,22 @@ from PySide6.QtPdf import QPdfDocument
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.export.exporting import ExportCriteria, ExportService, ExportSummary
 from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.export_fhir_choice import FhirOutput, write_fhir_output
 
 _log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class ExportJob:
-    """What to export and where: a merged PDF or a folder of PDFs, and/or a claims CSV."""
+    """What to export and where: a merged PDF or a folder of PDFs, a claims CSV, a FHIR
+    bundle."""
 
     criteria: ExportCriteria
     merged_pdf: Path | None = None
     pdf_dir: Path | None = None
     csv_path: Path | None = None
     actor: Actor | None = None
+    fhir: FhirOutput | None = None  # the FHIR R4 bundle, when asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +85,23 @@ class ExportWorker(QThread):
     def run(self) -> None:
         job = self._job
         try:
-            summary = self._service.export(
-                job.criteria,
-                merged_pdf=job.merged_pdf,
-                pdf_dir=job.pdf_dir,
-                csv_path=job.csv_path,
-                progress=self._progressed,
-                cancelled=self._cancel.is_set,
-                actor=job.actor,
-            )
+            billing = None
+            if any(path is not None for path in (job.merged_pdf, job.pdf_dir, job.csv_path)):
+                billing = self._service.export(
+                    job.criteria,
+                    merged_pdf=job.merged_pdf,
+                    pdf_dir=job.pdf_dir,
+                    csv_path=job.csv_path,
+                    progress=self._progressed,
+                    cancelled=self._cancel.is_set,
+                    actor=job.actor,
+                )
+            summary = write_fhir_output(
+                job.fhir, job.criteria, billing=billing, progress=self._progressed,
+                cancelled=self._cancel.is_set, actor=job.actor,
+            )  # fmt: skip
+            if summary is None:
+                raise UserError("Choose what to write: PDFs, claim lines or a FHIR bundle.")
             report = ExportReport(summary, count_pdf_pages(summary.files))
         except UserError as error:
             self.export_failed.emit(error)

@@ -50,6 +50,11 @@ class Muscle:
     # A midline muscle has no left or right (none of the paired muscles): only it may be
     # documented with the side "midline".
     midline: bool = False
+    # The SNOMED CT body-structure concept of the muscle ("" when none was verified: FHIR
+    # exports then code the site by its name alone), its term and where it was checked.
+    snomed: str = ""
+    snomed_term: str = ""
+    snomed_source: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from tpi_desk.clinical.catalog.entries import (
 )
 from tpi_desk.clinical.catalog.lookups import Catalog
 from tpi_desk.clinical.catalog.scope import load_scope
+from tpi_desk.clinical.catalog.snomed import concept_id_problem
 from tpi_desk.clinical.catalog.steroids import load_steroid_equivalence
 from tpi_desk.clinical.catalog.toml_tables import (
     TomlTable,
@@ -63,7 +64,37 @@ def _muscle(table: TomlTable) -> Muscle:
         pneumothorax_risk=table.flag("pneumothorax_risk"),
         views=views,
         midline=table.flag("midline", default=False),
+        **_snomed_concept(table),
     )
+
+
+def _snomed_concept(table: TomlTable) -> dict[str, str]:
+    """The entry's SNOMED CT concept (``snomed``, with its ``snomed_term`` and
+    ``snomed_source``), checked by its check digit; empty when the entry names none."""
+    code = table.optional_text("snomed")
+    if code is None:
+        return {}
+    problem = concept_id_problem(code)
+    if problem is not None:
+        raise table.fail(f"snomed: {problem}")
+    return {
+        "snomed": code,
+        "snomed_term": table.text("snomed_term"),
+        "snomed_source": table.text("snomed_source"),
+    }
+
+
+def _check_snomed_sources(data: Mapping[str, Any], muscles: Mapping[str, Muscle]) -> None:
+    """Every muscle's ``snomed_source`` names an entry of ``[meta.snomed_sources]``."""
+    meta = data.get("meta")
+    sources = meta.get("snomed_sources", {}) if isinstance(meta, dict) else {}
+    for muscle in muscles.values():
+        if muscle.snomed and muscle.snomed_source not in sources:
+            raise CatalogError(
+                "muscles.toml",
+                muscle.id,
+                f"snomed_source {muscle.snomed_source!r} is not in [meta.snomed_sources]",
+            )
 
 
 def _drug(table: TomlTable) -> Drug:
@@ -185,6 +216,7 @@ def load_catalog(directory: Path) -> Catalog:
     payer_data, payer_source = loaded["payer_rules.toml"]
 
     muscles = build_entries(muscles_data, "muscles.toml", "muscle", _muscle, lambda m: m.id)
+    _check_snomed_sources(muscles_data, muscles)
     drugs = build_entries(drugs_data, "drugs.toml", "drug", _drug, lambda d: d.id)
     excipients = build_entries(drugs_data, "drugs.toml", "excipient", _excipient, lambda e: e.name)
     _check_excipients(drugs, excipients)
