@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument(
         "--json", dest="json_file", metavar="FILE.json", help="session documents (import format)"
     )
+    export_cmd.add_argument(
+        "--x12", metavar="FILE.837", help="X12 837P professional claims (signed notes only)"
+    )
 
     backup_cmd = commands.add_parser(
         "backup",

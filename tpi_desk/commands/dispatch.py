@@ -118,6 +118,7 @@ def _run(
             pdf_dir=args.pdf_dir,
             csv=args.csv,
             json=args.json_file,
+            x12=args.x12,
         )
         return export_notes(url, request, stdout=stdout, stderr=stderr, sign_in=sign_in)
     if command == "backup":

@@ -12,7 +12,7 @@ from tpi_desk.commands.operator import SignIn, nobody, service_actor
 from tpi_desk.commands.reading_audit import record_after_reading
 from tpi_desk.desk import Desk
 from tpi_desk.services.export.exporting import ExportCriteria, ExportStatus, ExportSummary
-from tpi_desk.services.permissions import Action
+from tpi_desk.services.permissions import Action, Actor
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -29,6 +29,7 @@ class ExportRequest:
     pdf_dir: str | None = None
     csv: str | None = None
     json: str | None = None
+    x12: str | None = None  # issue 15: the X12 837P claim file (commands/x12_export.py)
 
 
 class _BadRequest(Exception):
@@ -56,6 +57,13 @@ def export_notes(
         return 1
     operator = sign_in()
     with Desk.open(url, for_reading=True) as desk:
+        if request.x12 is not None:
+            from tpi_desk.commands.x12_export import write_claim_file
+
+            actor = service_actor(operator, Action.EXPORT_NOTES)
+            write_claim_file(desk, criteria, request.x12, actor, stdout)
+            if _batch_outputs(request) == ():
+                return _recorded(desk, operator, request, stderr)
         summary = desk.exporting.export(
             criteria,
             merged_pdf=_path(request.pdf),
@@ -74,6 +82,22 @@ def export_notes(
             ),
             stderr,
         )
+    return 0
+
+
+def _batch_outputs(request: ExportRequest) -> tuple[str, ...]:
+    """The PDF, CSV and JSON paths asked for."""
+    given = (request.pdf, request.pdf_dir, request.csv, request.json)
+    return tuple(path for path in given if path is not None)
+
+
+def _recorded(desk: Desk, operator: Actor | None, request: ExportRequest, stderr: TextIO) -> int:
+    record_after_reading(
+        lambda: desk.audit.record_command(
+            operator, "export", f"{request.date_from}..{request.date_to}, {request.status}"
+        ),
+        stderr,
+    )
     return 0
 
 
@@ -107,10 +131,10 @@ def _criteria(request: ExportRequest) -> ExportCriteria:
 def _check_outputs(request: ExportRequest) -> None:
     if request.pdf is not None and request.pdf_dir is not None:
         raise _BadRequest("give either --pdf FILE.pdf or --pdf-dir DIR, not both")
-    if all(path is None for path in (request.pdf, request.pdf_dir, request.csv, request.json)):
+    if not _batch_outputs(request) and request.x12 is None:
         raise _BadRequest(
             "nothing to write: give --pdf FILE.pdf or --pdf-dir DIR, and/or --csv FILE.csv, "
-            "--json FILE.json"
+            "--json FILE.json, --x12 FILE.837"
         )
 
 
