@@ -49,3 +49,24 @@ def test_an_imported_document_brings_the_new_patients_insurance(services: Servic
 
     assert result.patient_created
     assert services.patients.get(result.patient_id).facts.insurance == INSURANCE
+
+
+def test_an_import_fills_a_known_patients_missing_insurance_but_never_replaces_one(
+    services: Services, physician: ProviderRecord
+) -> None:
+    actor = actor_for(physician)
+    bare = services.patients.create(patient_facts(mrn="SYN-2002"), actor=actor)
+    insured = services.patients.create(
+        replace(patient_facts(mrn="SYN-2003"), insurance=INSURANCE), actor=actor
+    )
+    other = PatientInsurance("Contoso Care Insurance (demo)", "CCI01", "CCI00002003")
+
+    services.importing.import_documents(
+        [
+            SessionDocument(replace(bare.facts, insurance=other), PHYSICIAN, two_site_entry()),
+            SessionDocument(replace(insured.facts, insurance=other), PHYSICIAN, two_site_entry()),
+        ]
+    )
+
+    assert services.patients.get(bare.id).facts.insurance == other
+    assert services.patients.get(insured.id).facts.insurance == INSURANCE
