@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument(
         "--fhir", metavar="FILE.json", help="signed notes as one FHIR R4 Bundle (docs/fhir.md)"
     )
+    export_cmd.add_argument(
+        "--x12", metavar="FILE.837", help="X12 837P professional claims (signed notes only)"
+    )
 
     backup_cmd = commands.add_parser(
         "backup",
@@ -120,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_users_parser(commands)
+    _add_settings_parser(commands)
     _add_db_parser(commands)
     verify_cmd = commands.add_parser(
         "verify",
@@ -171,6 +175,25 @@ def _add_db_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "upgrade",
         help="bring the schema up to this version (on PostgreSQL: as the owner role)",
     )
+
+
+def _add_settings_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tpi-desk settings list|set KEY VALUE` (commands/settings.py)."""
+    settings = commands.add_parser(
+        "settings",
+        help="list or set the clinic's settings (its billing identity: name, NPI, tax ID, address)",
+        description="The clinic's settings, as an administrator sets them in the app (audited).",
+    )
+    actions = settings.add_subparsers(dest="settings_action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every clinic setting with its value")
+    set_cmd = actions.add_parser(
+        "set",
+        help="set one setting, e.g. clinic.npi 1245319599",
+        description="Set one clinic setting: true/false for switches, a whole number, text, "
+        "or address lines separated by |.",
+    )
+    set_cmd.add_argument("key", metavar="KEY", help="e.g. clinic.name, clinic.npi, clinic.tax_id")
+    set_cmd.add_argument("value", metavar="VALUE")
 
 
 def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

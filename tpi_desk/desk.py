@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.audit.queries import AuditQueries
     from tpi_desk.services.export.exporting import ExportService
     from tpi_desk.services.export.fhir_export import FhirExportService
+    from tpi_desk.services.export.x12_claims import ClaimFileService
     from tpi_desk.services.integrity.anchors import Anchors
     from tpi_desk.services.integrity.verification import VerificationService
     from tpi_desk.services.people.patients import PatientService
@@ -234,6 +235,13 @@ class Desk:
         from tpi_desk.services.export.fhir_export import FhirExportService
 
         return FhirExportService(self.database.session_factory, self.catalog, clock=self.clock)
+
+    @cached_property
+    def claim_files(self) -> ClaimFileService:
+        """The X12 837P claim file of chosen signed notes (issue 15)."""
+        from tpi_desk.services.export.x12_claims import ClaimFileService
+
+        return ClaimFileService(self.database.session_factory, self.exporting, clock=self.clock)
 
     @cached_property
     def demo_data(self) -> DemoDataService:

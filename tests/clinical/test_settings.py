@@ -32,6 +32,13 @@ EXPECTED_CLINIC = [
     ("clinic_address_lines", "clinic.address_lines", tuple[str, ...], ()),
     ("clinic_phone", "clinic.phone", str, ""),
     ("clinic_npi", "clinic.npi", str, ""),
+    # The billing identity of claims (issue 15).
+    ("clinic_tax_id", "clinic.tax_id", str, ""),
+    ("clinic_street", "clinic.street", str, ""),
+    ("clinic_city", "clinic.city", str, ""),
+    ("clinic_zip", "clinic.zip", str, ""),
+    ("claims_receiver_name", "claims.receiver_name", str, ""),
+    ("claims_receiver_id", "claims.receiver_id", str, ""),
     ("clinic_logo_path", "clinic.logo_path", str, ""),
     ("clinic_location", "clinic.location", str, ""),
     ("clinic_state", "clinic.state", str, ""),
@@ -117,9 +124,20 @@ def test_each_setting_refuses_a_value_of_the_wrong_type(declared: DeclaredSettin
     assert declared.problem(None) == message
 
 
+# Text settings with a format of their own, and a good value of that format.
+GOOD_TEXT = {
+    "clinic.npi": "1245319599",
+    "clinic.tax_id": "12-3456789",
+    "clinic.zip": "10027",
+    "claims.receiver_id": "DEMOCH1",
+}
+
+
 @pytest.mark.parametrize("declared", CLINIC_SETTINGS, ids=lambda d: d.key)
 def test_each_setting_stores_and_reads_back_a_good_value(declared: DeclaredSetting) -> None:
     value, stored = GOOD_VALUE[declared.kind]
+    if declared.key in GOOD_TEXT:
+        value = stored = GOOD_TEXT[declared.key]
     assert declared.problem(value) is None
     assert declared.stored(value) == stored
     assert declared.decoded(stored) == value
@@ -243,3 +261,33 @@ def test_address_lines_may_also_be_text_with_line_breaks() -> None:
     assert address.problem("12 Fjord Street\nSuite 4") is None
     assert address.stored("12 Fjord Street\nSuite 4") == "12 Fjord Street\nSuite 4"
     assert address.decoded("12 Fjord Street\nSuite 4") == ("12 Fjord Street", "Suite 4")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("clinic.npi", "1245319599", None),
+        ("clinic.npi", "", None),  # not set yet
+        ("clinic.npi", "1245319598", "has an invalid check digit (the Luhn check with the "
+         "prefix 80840 fails)"),
+        ("clinic.npi", "124531959", "must be 10 digits"),
+        ("clinic.tax_id", "123456789", None),
+        ("clinic.tax_id", "12-3456789", None),
+        ("clinic.tax_id", "12-345678", "must be the 9-digit EIN, e.g. 12-3456789"),
+        ("clinic.tax_id", "123-45-6789", "must be the 9-digit EIN, e.g. 12-3456789"),
+        ("clinic.zip", "10027", None),
+        ("clinic.zip", "100271234", None),
+        ("clinic.zip", "1002", "must be a ZIP code of 5 or 9 digits, e.g. 10027 or 10027-1234"),
+        ("claims.receiver_id", "DEMOCH1", None),
+        ("claims.receiver_id", "DEMO CH", "must be 2 to 15 letters and digits, as the "
+         "clearinghouse gave it"),
+    ],
+)  # fmt: skip
+def test_the_billing_identity_is_checked_as_typed(
+    key: str, value: str, problem: str | None
+) -> None:
+    """Issue 15: the NPI's check digit is the Luhn digit over 80840 + NPI (CMS NPI standard);
+    the EIN has 9 digits; a ZIP code 5 or 9."""
+    declared = clinic_setting(key)
+    assert declared is not None
+    assert declared.problem(value) == problem

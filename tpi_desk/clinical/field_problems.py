@@ -28,6 +28,9 @@ _FIELD_WORDS = {
     "display_name": "display name",
     "credentials": "credentials",
     "npi": "NPI",
+    "payer_id": "payer ID",
+    "member_id": "member ID",
+    "relationship": "relationship to the insured",
     **field_labels(),
 }
 # The singular of each list, for indexed labels ("sites[1]" -> "site 2").

@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
+from tpi_desk.clinical.insurance import PatientInsurance
+
 
 class ProcedureKind(StrEnum):
     TRIGGER_POINT_INJECTION = "trigger_point_injection"
@@ -146,6 +148,8 @@ class PatientFacts:
     # Asked, and the patient has none: distinct from "not asked" (no allergies recorded).
     no_known_drug_allergies: bool = False
     coverage: Coverage = Coverage.UNKNOWN
+    # The insurance claims go to (issue 15); None: none on file.
+    insurance: PatientInsurance | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from tpi_desk.clinical.document_fields import (
     json_object_from_pairs,
 )
 from tpi_desk.clinical.document_json import json_text
+from tpi_desk.clinical.insurance_document import insurance_entry, read_insurance
 from tpi_desk.clinical.ndc import normalised_ndc
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import (
@@ -96,16 +97,9 @@ DOCUMENT_KEYS = (
     "override_reason",
 )
 PATIENT_KEYS = (
-    "mrn",
-    "family_name",
-    "given_name",
-    "date_of_birth",
-    "sex",
-    "weight_kg",
-    "allergies",
-    "no_known_drug_allergies",
-    "coverage",
-)
+    "mrn", "family_name", "given_name", "date_of_birth", "sex", "weight_kg", "allergies",
+    "no_known_drug_allergies", "coverage", "insurance",  # insurance: only when on file
+)  # fmt: skip
 PROVIDER_KEYS = ("username", "display_name", "credentials", "npi", "acupuncture_certified")
 INDICATION_KEYS = document_keys(INDICATION_FIELDS)
 SITE_KEYS = document_keys(SITE_FIELDS)
@@ -284,6 +278,7 @@ def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:
             "allergies": list(patient.allergies),
             "no_known_drug_allergies": patient.no_known_drug_allergies,
             "coverage": patient.coverage.value,
+            **insurance_entry(patient.insurance),
         },
         "provider": {
             "username": provider.username,
@@ -352,7 +347,7 @@ _CONTAINER_KEYS = frozenset(
     {"patient", "provider", "ultrasound", "indication", "sites", "medications", "diagnoses",
      "allergies", "side_effects", "complications", "conservative_care_tried", "ongoing_care",
      "location", "consent", "function_score", "prior_relief", "risks_discussed",
-     "exam_findings"}
+     "exam_findings", "insurance"}
 )  # fmt: skip
 
 
@@ -409,6 +404,7 @@ def _read_patient(root: Fields, layout: _Layout) -> PatientFacts | None:
         allergies=fields.texts("allergies"),
         no_known_drug_allergies=fields.flag("no_known_drug_allergies"),
         coverage=fields.choice("coverage", Coverage, Coverage.UNKNOWN),
+        insurance=read_insurance(fields),
     )
 
 

@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar, get_type_hints
 
+from tpi_desk.clinical.identity_checks import (
+    TextCheck,
+    ein_problem,
+    interchange_id_problem,
+    npi_problem,
+    zip_problem,
+)
+
 # The stored keys (the database keeps these exactly; never rename one without a migration).
 CLINIC_NAME = "clinic.name"
 CLINIC_ADDRESS_LINES = "clinic.address_lines"
@@ -25,6 +33,14 @@ IDLE_LOCK_MINUTES = "security.idle_lock_minutes"
 CLINIC_STATE = "clinic.state"
 CLINIC_PLACE_OF_SERVICE = "clinic.place_of_service"
 CLINIC_NPI = "clinic.npi"
+# The billing identity a claim names (issue 15): street, city and ZIP (with clinic.state).
+CLINIC_TAX_ID = "clinic.tax_id"
+CLINIC_STREET = "clinic.street"
+CLINIC_CITY = "clinic.city"
+CLINIC_ZIP = "clinic.zip"
+# Who receives the claim files (the clearinghouse): X12 ISA08, GS03 and loop 1000B.
+CLAIMS_RECEIVER_NAME = "claims.receiver_name"
+CLAIMS_RECEIVER_ID = "claims.receiver_id"
 BILL_LOCAL_ANESTHETIC_DRUGS = "coding.bill_local_anesthetic_drugs"
 STEROID_LIMIT_90_DAYS_MG = "safety.steroid_limit_90_days_triamcinolone_mg"
 EXPORT_FILE_NAMES_WITH_PATIENT = "export.file_names_with_patient"
@@ -55,6 +71,8 @@ class SettingRule:
     scope: SettingScope
     minimum: int | None = None
     maximum: int | None = None
+    # For text: why a typed, non-empty value cannot be stored (None when it can).
+    check: TextCheck | None = None
 
 
 def setting(
@@ -65,9 +83,10 @@ def setting(
     scope: SettingScope = SettingScope.CLINIC,
     minimum: int | None = None,
     maximum: int | None = None,
+    check: TextCheck | None = None,
 ) -> _T:
     """A settings dataclass field with its declaration in the field's metadata."""
-    rule = SettingRule(key, label, scope, minimum, maximum)
+    rule = SettingRule(key, label, scope, minimum, maximum, check)
     return field(default=default, metadata={SETTING: rule})
 
 
@@ -104,7 +123,20 @@ class ClinicSettings:
     clinic_address_lines: tuple[str, ...] = setting((), key=CLINIC_ADDRESS_LINES, label="Address")
     clinic_phone: str = setting("", key=CLINIC_PHONE, label="Phone")
     # The clinic's own (type 2, organisation) NPI, printed under its name on every note.
-    clinic_npi: str = setting("", key=CLINIC_NPI, label="Clinic NPI")
+    clinic_npi: str = setting("", key=CLINIC_NPI, label="Clinic NPI", check=npi_problem)
+    # The billing provider of claims (X12 837P loop 2010AA): tax id and street address.
+    clinic_tax_id: str = setting(
+        "", key=CLINIC_TAX_ID, label="Tax ID (EIN, 9 digits)", check=ein_problem
+    )
+    clinic_street: str = setting("", key=CLINIC_STREET, label="Street address (for claims)")
+    clinic_city: str = setting("", key=CLINIC_CITY, label="City (for claims)")
+    clinic_zip: str = setting("", key=CLINIC_ZIP, label="ZIP code (for claims)", check=zip_problem)
+    claims_receiver_name: str = setting(
+        "", key=CLAIMS_RECEIVER_NAME, label="Claims receiver (clearinghouse) name"
+    )
+    claims_receiver_id: str = setting(
+        "", key=CLAIMS_RECEIVER_ID, label="Claims receiver ID", check=interchange_id_problem
+    )
     clinic_logo_path: str = setting("", key=CLINIC_LOGO_PATH, label="Logo file")
     clinic_location: str = setting("", key=CLINIC_LOCATION, label="Location")
     # Where the clinic is: the scope-of-practice table and the claim's place of service.
@@ -224,6 +256,7 @@ class DeclaredSetting:
     label: str
     minimum: int | None
     maximum: int | None
+    check: TextCheck | None = None
 
     def problem(self, value: object) -> str | None:
         """Why ``value`` cannot be stored under this setting (None when it can)."""
@@ -238,7 +271,10 @@ class DeclaredSetting:
             )
             return None if in_bounds else f"must be a whole number {self._bounds()}"
         if self.kind is str:
-            return None if isinstance(value, str) else "must be text"
+            if not isinstance(value, str):
+                return "must be text"
+            typed = value.strip()
+            return self.check(typed) if self.check is not None and typed else None
         lines = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
         return None if lines or isinstance(value, str) else LINES_PROBLEM
 
@@ -296,6 +332,7 @@ def declared_settings(settings_class: type) -> tuple[DeclaredSetting, ...]:
                 rule.label,
                 rule.minimum,
                 rule.maximum,
+                rule.check,
             )
         )
     return tuple(found)

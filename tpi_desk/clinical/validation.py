@@ -21,6 +21,7 @@ from tpi_desk.clinical.field_problems import (
     problem,
     required_text,
 )
+from tpi_desk.clinical.insurance_checks import insurance_problems
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import (
     MedicationEntry,
@@ -259,6 +260,7 @@ def validate_patient(
                 "cannot be true while allergies are listed",
             )
         )
+    problems += insurance_problems(patient.insurance, f"{prefix}.insurance")
     return tuple(problems)
 
 

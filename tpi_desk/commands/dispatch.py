@@ -119,6 +119,7 @@ def _run(
             csv=args.csv,
             json=args.json_file,
             fhir=args.fhir,
+            x12=args.x12,
         )
         return export_notes(url, request, stdout=stdout, stderr=stderr, sign_in=sign_in)
     if command == "backup":
@@ -154,6 +155,13 @@ def _run(
             return run_users(
                 desk, args, operator=operator, stdin=stdin, stdout=stdout, stderr=stderr
             )
+    if command == "settings":
+        from tpi_desk.commands.operator import reads_only, sign_in_operator
+        from tpi_desk.commands.settings import run_settings
+
+        with Desk.open(url, for_reading=reads_only(command, args)) as desk:
+            operator = sign_in_operator(desk, command, args, stdin=stdin)
+            return run_settings(desk, args, operator=operator, stdout=stdout, stderr=stderr)
     if command == "db":
         # PostgreSQL's own credentials (a superuser, or the owner role) authorise these.
         from tpi_desk.commands.database_roles import run_setup_roles, run_upgrade

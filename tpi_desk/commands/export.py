@@ -30,7 +30,8 @@ class ExportRequest:
     pdf_dir: str | None = None
     csv: str | None = None
     json: str | None = None
-    fhir: str | None = None
+    fhir: str | None = None  # issue 15: one FHIR R4 Bundle (commands/export_fhir.py)
+    x12: str | None = None  # issue 15: the X12 837P claim file (commands/x12_export.py)
 
 
 class _BadRequest(Exception):
@@ -59,6 +60,11 @@ def export_notes(
     operator = sign_in()
     progress = _TerminalProgress(stderr) if stderr.isatty() else None
     with Desk.open(url, for_reading=True) as desk:
+        if request.x12 is not None:
+            from tpi_desk.commands.x12_export import write_claim_file
+
+            actor = service_actor(operator, Action.EXPORT_NOTES)
+            write_claim_file(desk, criteria, request.x12, actor, stdout)
         if _billing_outputs(request):
             summary = desk.exporting.export(
                 criteria,
@@ -112,10 +118,10 @@ def _criteria(request: ExportRequest) -> ExportCriteria:
 def _check_outputs(request: ExportRequest) -> None:
     if request.pdf is not None and request.pdf_dir is not None:
         raise _BadRequest("give either --pdf FILE.pdf or --pdf-dir DIR, not both")
-    if not _billing_outputs(request) and request.fhir is None:
+    if not _billing_outputs(request) and request.fhir is None and request.x12 is None:
         raise _BadRequest(
             "nothing to write: give --pdf FILE.pdf or --pdf-dir DIR, and/or --csv FILE.csv, "
-            "--json FILE.json, --fhir FILE.json"
+            "--json FILE.json, --fhir FILE.json, --x12 FILE.837"
         )
     problem = fhir_request_problem(request.fhir, request.status)
     if problem is not None:

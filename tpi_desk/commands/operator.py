@@ -32,6 +32,7 @@ MAX_PASSWORD_FILE_BYTES = 4096
 _EVERY_ROLE = frozenset(Role)
 ROLES_BY_COMMAND: dict[str, frozenset[Role]] = {
     "users": frozenset({Role.ADMIN}),
+    "settings": frozenset({Role.ADMIN}),
     "backup": frozenset({Role.ADMIN}),
     "restore": frozenset({Role.ADMIN}),
     "export": frozenset({Role.BILLING, Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
@@ -41,7 +42,7 @@ ROLES_BY_COMMAND: dict[str, frozenset[Role]] = {
 NEEDS_NOBODY = frozenset({"verify", "gui"})
 # Commands that only read the records (apart from their audit entries): they run beside
 # another program's write transaction instead of being refused (issue 13).
-READ_ONLY_COMMANDS = frozenset({"verify", "users list", "export"})
+READ_ONLY_COMMANDS = frozenset({"verify", "users list", "settings list", "export"})
 
 # Asked by a command once its arguments and input files are found good, before it writes.
 SignIn = Callable[[], Actor | None]
@@ -77,9 +78,9 @@ class Credentials:
 
 
 def command_label(command: str, args: argparse.Namespace) -> str:
-    """``users list`` for the users actions, the command's name otherwise."""
-    action = getattr(args, "users_action", None)
-    return f"{command} {action}" if command == "users" and action else command
+    """``users list`` / ``settings set`` for those actions, the command's name otherwise."""
+    action = getattr(args, f"{command}_action", None) if command in ("users", "settings") else None
+    return f"{command} {action}" if action else command
 
 
 def reads_only(command: str, args: argparse.Namespace) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, String, event, false, text
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
+from tpi_desk.clinical.insurance import InsuredRelationship
 from tpi_desk.clinical.record import Coverage, Role, Sex
 from tpi_desk.clinical.text_folding import fold
 from tpi_desk.models.base import (
@@ -73,6 +74,14 @@ class Patient(Base):
     no_known_drug_allergies: Mapped[bool] = mapped_column(default=False, server_default=false())
     coverage: Mapped[Coverage] = mapped_column(
         str_enum(Coverage, "coverage"), default=Coverage.UNKNOWN, server_default="unknown"
+    )
+    # Migration 0008: the insurance claims go to; all empty (relationship NULL) when none.
+    insurance_payer_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    insurance_payer_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    insurance_member_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    insurance_group_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    insurance_relationship: Mapped[InsuredRelationship | None] = mapped_column(
+        str_enum(InsuredRelationship, "insurance_relationship")
     )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

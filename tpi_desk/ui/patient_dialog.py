@@ -33,6 +33,7 @@ from tpi_desk.ui.formatting import (
     SEX_NAMES,
     format_decimal,
 )
+from tpi_desk.ui.insurance_group import InsuranceGroup
 
 FIELDS = (
     "mrn",
@@ -126,6 +127,7 @@ class PatientDialog(FormDialog):
         self.no_known_drug_allergies.setToolTip(
             "Asked, and the patient has none (NKDA). Leave both empty when not asked yet."
         )
+        self.insurance = InsuranceGroup()
 
         # Above the form, bold: the dialog's style sheet colours it (role "form-error").
         self.error_label.setStyleSheet("")
@@ -157,6 +159,7 @@ class PatientDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.error_label)
         layout.addLayout(form)
+        layout.addWidget(self.insurance)
         layout.addSpacing(6)
         layout.addWidget(self.buttons)
         if record is not None:
@@ -234,6 +237,7 @@ class PatientDialog(FormDialog):
             allergies=() if none_known else allergies,
             no_known_drug_allergies=none_known,
             coverage=Coverage(self.coverage.currentData()),
+            insurance=self.insurance.insurance(),
         )
         checked = [
             problem
@@ -262,6 +266,7 @@ class PatientDialog(FormDialog):
         self.allergies.setText(", ".join(facts.allergies))
         self.coverage.setCurrentIndex(max(0, self.coverage.findData(facts.coverage.value)))
         self.no_known_drug_allergies.setChecked(facts.no_known_drug_allergies)
+        self.insurance.show_insurance(facts.insurance)
 
     def _with_error_label(self, name: str) -> QWidget:
         box = QWidget()
@@ -283,6 +288,10 @@ class PatientDialog(FormDialog):
         first_bad: QWidget | None = None
         for problem in problems:
             name = field_of(problem.path)
+            insurance_field = self.insurance.show_problem(problem)
+            if insurance_field is not None:
+                first_bad = first_bad or insurance_field
+                continue
             label = self._errors.get(name)
             if label is None:
                 general.append(f"{problem.label}: {problem.message}")
@@ -300,6 +309,7 @@ class PatientDialog(FormDialog):
     def _clear_errors(self) -> None:
         self.clear_error()
         self.error_label.clear()
+        self.insurance.clear_errors()
         for name, label in self._errors.items():
             label.hide()
             label.clear()

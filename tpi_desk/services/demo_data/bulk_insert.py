@@ -177,7 +177,9 @@ class BulkTables:
 
         return cls(
             patients=table(
-                Patient, PATIENT_COLUMNS, ("id", "mrn", "family_name", "given_name", "search_text")
+                Patient,
+                PATIENT_COLUMNS,
+                ("id", "mrn", "family_name", "given_name", "search_text", "insurance_member_id"),
             ),
             sessions=table(
                 ProcedureSession,
@@ -217,8 +219,9 @@ def max_bound_variables(connection: Connection) -> int:
 # Column orders of the bulk-loaded tables (checked against the models at start-up).
 PATIENT_COLUMNS = (
     "id", "mrn", "family_name", "given_name", "search_text", "date_of_birth", "sex",
-    "weight_kg", "allergies", "no_known_drug_allergies", "coverage", "created_at", "updated_at",
-    "version",
+    "weight_kg", "allergies", "no_known_drug_allergies", "coverage", "insurance_payer_name",
+    "insurance_payer_id", "insurance_member_id", "insurance_group_number",
+    "insurance_relationship", "created_at", "updated_at", "version",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "id", "patient_id", "provider_id", "performed_at", "performed_at_offset_minutes", "kind",

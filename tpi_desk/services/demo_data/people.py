@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from tpi_desk.clinical.insurance import InsuredRelationship
+from tpi_desk.clinical.record import Coverage
 from tpi_desk.models.base import Base
 from tpi_desk.models.people import Patient, User, patient_search_text
 from tpi_desk.models.procedures import (
@@ -22,11 +24,13 @@ from tpi_desk.services.demo_data.bulk_insert import BulkTable, PendingRows, Stat
 from tpi_desk.services.demo_data.timeline import Timeline
 from tpi_desk.services.demo_data.vocabulary import (
     ALLERGY_LISTS,
+    COMMERCIAL_PAYERS,
     COVERAGES,
     DEMO_CLINICIANS,
     FAMILY_NAMES,
     GIVEN_NAMES,
     NO_KNOWN_ALLERGIES_SHARE,
+    PAYERS_BY_COVERAGE,
     SEXES,
 )
 
@@ -112,6 +116,7 @@ def _patient_values(
     families = rng.choices(FAMILY_NAMES, k=len(patient_ids))
     givens = rng.choices(GIVEN_NAMES, k=len(patient_ids))
     random_number = rng.random
+    self_insured = table.bind("insurance_relationship", InsuredRelationship.SELF)
     values: list[Any] = []
     for patient_id, family, given in zip(patient_ids, families, givens, strict=True):
         mrn = f"D{patient_id:07d}"
@@ -133,10 +138,28 @@ def _patient_values(
                     "no_known_drug_allergies",
                     not allergies and random_number() < NO_KNOWN_ALLERGIES_SHARE,
                 ),
-                table.bind("coverage", COVERAGES[int(random_number() * len(COVERAGES))]),
+                table.bind(
+                    "coverage", coverage := COVERAGES[int(random_number() * len(COVERAGES))]
+                ),
+                *_insurance_values(table, patient_id, coverage),
+                self_insured,
                 registered,
                 registered,
                 version,
             )
         )
     return values
+
+
+def _insurance_values(table: BulkTable, patient_id: int, coverage: Coverage) -> tuple[Any, ...]:
+    """Payer name, payer id, member id and group number of a demo patient: a synthetic payer
+    of their coverage, chosen by id (the random draws, and so the rest of the data, stay as
+    they were before insurance)."""
+    payers = PAYERS_BY_COVERAGE.get(coverage, COMMERCIAL_PAYERS)
+    name, payer_id, member_prefix, group = payers[patient_id % len(payers)]
+    return (
+        table.bind("insurance_payer_name", name),
+        table.bind("insurance_payer_id", payer_id),
+        f"{member_prefix}{patient_id:08d}",
+        table.bind("insurance_group_number", group),
+    )

@@ -121,6 +121,20 @@ COVERAGES = (
     Coverage.COMMERCIAL, Coverage.COMMERCIAL, Coverage.MEDICAID, Coverage.WORKERS_COMPENSATION,
     Coverage.SELF_PAY, Coverage.UNKNOWN,
 )  # fmt: skip
+# Synthetic payers (issue 15): (name, payer id, member id prefix, group number or ""), by
+# who pays; patients paying themselves or of unknown coverage get a commercial plan on file.
+# Names and ids are made up; no real payer's id is used.
+COMMERCIAL_PAYERS = (
+    ("Northwind Health Plan (demo)", "NWHP1", "NWH", "NW-40117"),
+    ("Harborview Mutual (demo)", "HBVM1", "HBV", "HB-2208"),
+    ("Contoso Care Insurance (demo)", "CCI01", "CCI", "CC-7731"),
+)
+PAYERS_BY_COVERAGE = {
+    Coverage.MEDICARE: (("Demo Medicare Part B", "DMCB1", "1EG4", ""),),
+    Coverage.MEDICARE_ADVANTAGE: (("Lakeshore Senior Advantage (demo)", "LSA01", "LSA", "LS-100"),),
+    Coverage.MEDICAID: (("Empire Demo Medicaid", "EDMC1", "ED", ""),),
+    Coverage.WORKERS_COMPENSATION: (("Fabrikam Workers Comp (demo)", "FWC01", "FWC", ""),),
+}
 NO_KNOWN_ALLERGIES_SHARE = 0.7  # of the patients without allergies: asked, and none
 WITNESSES = ("", "", "", "R. Acheampong, MA", "J. Okafor, MA")
 CHAPERONES = ("", "", "M. Lindqvist, RN", "T. Haddad, MA")

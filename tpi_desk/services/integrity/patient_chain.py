@@ -23,8 +23,12 @@ BATCH_SIZE = 2_000
 
 
 def patient_content(row: Patient) -> dict[str, object]:
-    """What a patient's hash covers: every fact the user enters (not ids or timestamps)."""
-    return {
+    """What a patient's hash covers: every fact the user enters (not ids or timestamps).
+
+    The insurance (migration 0008) is covered once the patient has one; a patient without
+    keeps the content, and so the hash, audited before insurance was recorded.
+    """
+    content: dict[str, object] = {
         "format": PATIENT_FORMAT,
         "mrn": row.mrn,
         "family_name": row.family_name,
@@ -36,6 +40,15 @@ def patient_content(row: Patient) -> dict[str, object]:
         "no_known_drug_allergies": bool(row.no_known_drug_allergies),
         "coverage": row.coverage,
     }
+    if row.insurance_relationship is not None:
+        content["insurance"] = {
+            "payer_name": row.insurance_payer_name,
+            "payer_id": row.insurance_payer_id,
+            "member_id": row.insurance_member_id,
+            "group_number": row.insurance_group_number,
+            "relationship": row.insurance_relationship,
+        }
+    return content
 
 
 def patient_hash(row: Patient) -> str:

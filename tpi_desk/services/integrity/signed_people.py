@@ -38,7 +38,8 @@ def people_as_signed(content: str, current: PatientFacts | None = None) -> Signe
 
 def _patient(part: object, current: PatientFacts | None) -> PatientFacts | None:
     """The signed patient part; what an older signature did not hold (coverage, NKDA) is
-    taken from ``current``, the patient as they are now."""
+    taken from ``current``, the patient as they are now. A signature never holds the
+    insurance: a claim goes to the insurance the patient has now."""
     if not isinstance(part, dict):
         return None
     try:
@@ -62,6 +63,7 @@ def _patient(part: object, current: PatientFacts | None) -> PatientFacts | None:
             coverage=Coverage(
                 part.get("coverage", current.coverage if current else Coverage.UNKNOWN)
             ),
+            insurance=None if current is None else current.insurance,
         )
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return None

@@ -29,7 +29,11 @@ from tpi_desk.services.permissions import (
     authorize,
 )
 from tpi_desk.services.sessions.drafts import create_draft_row
-from tpi_desk.services.sessions.record_mapping import apply_patient_facts, patient_facts
+from tpi_desk.services.sessions.record_mapping import (
+    apply_patient_facts,
+    apply_patient_insurance,
+    patient_facts,
+)
 from tpi_desk.services.sessions.session_loading import prior_sessions
 from tpi_desk.services.settings.clinic_settings import clinic_settings, coding_settings
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
@@ -120,9 +124,20 @@ class ImportService:
 def _find_or_add_patient(
     db: Session, facts: PatientFacts, actor: Actor | None
 ) -> tuple[Patient, bool]:
-    """The patient with this MRN (their stored details win), or a new one (audited)."""
+    """The patient with this MRN (their stored details win), or a new one (audited).
+
+    A known patient without insurance on file takes the document's (issue 15), audited as a
+    change of the patient; insurance already on file is never replaced by an import.
+    """
     row = db.scalar(select(Patient).where(Patient.mrn == facts.mrn))
     if row is not None:
+        if row.insurance_relationship is None and facts.insurance is not None:
+            apply_patient_insurance(row, facts.insurance)
+            db.flush()
+            detail = patient_detail(row, "insurance imported")
+            record_event(
+                db, actor, AuditAction.UPDATE, "patient", row.id, detail, patient_id=row.id
+            )
         return row, False
     row = Patient()
     apply_patient_facts(row, facts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tpi_desk.clinical.insurance import PatientInsurance
 from tpi_desk.clinical.record import (
     Indication,
     MedicationEntry,
@@ -37,7 +38,30 @@ def patient_facts(row: Patient) -> PatientFacts:
         allergies=tuple(row.allergies),
         no_known_drug_allergies=row.no_known_drug_allergies,
         coverage=row.coverage,
+        insurance=patient_insurance(row),
     )
+
+
+def patient_insurance(row: Patient) -> PatientInsurance | None:
+    """The patient's insurance, or None when none is on file (no relationship stored)."""
+    if row.insurance_relationship is None:
+        return None
+    return PatientInsurance(
+        payer_name=row.insurance_payer_name,
+        payer_id=row.insurance_payer_id,
+        member_id=row.insurance_member_id,
+        group_number=row.insurance_group_number,
+        relationship=row.insurance_relationship,
+    )
+
+
+def apply_patient_insurance(row: Patient, insurance: PatientInsurance | None) -> None:
+    """Store ``insurance`` on the row (all empty and no relationship for none)."""
+    row.insurance_payer_name = insurance.payer_name if insurance else ""
+    row.insurance_payer_id = insurance.payer_id if insurance else ""
+    row.insurance_member_id = insurance.member_id if insurance else ""
+    row.insurance_group_number = insurance.group_number if insurance else ""
+    row.insurance_relationship = insurance.relationship if insurance else None
 
 
 def patient_record(row: Patient) -> PatientRecord:
@@ -54,6 +78,7 @@ def apply_patient_facts(row: Patient, facts: PatientFacts) -> None:
     row.allergies = list(facts.allergies)
     row.no_known_drug_allergies = facts.no_known_drug_allergies
     row.coverage = facts.coverage
+    apply_patient_insurance(row, facts.insurance)
 
 
 def provider_record(row: User) -> ProviderRecord:

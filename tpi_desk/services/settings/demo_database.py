@@ -2,9 +2,10 @@
 
 A database becomes a demo database when `tpi-desk demo-data` first writes to it: an audit
 entry ``demo_database`` marks it (the audit trail is append-only, so the mark stays and is
-chained). Demo data is refused in a database that holds any account, patient or session it
-did not create: any row at all in an unmarked database, and in a marked one an account other
-than the demo clinicians (``demo.*``) and ``admin``, or a patient whose MRN is not a demo MRN.
+chained). Each run gives it the synthetic clinic identity it lacks (``demo_clinic``). Demo
+data is refused in a database that holds any account, patient or session it did not create:
+any row at all in an unmarked database, and in a marked one an account other than the demo
+clinicians (``demo.*``) and ``admin``, or a patient whose MRN is not a demo MRN.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tpi_desk.services.integrity.signing_keys import UnlockedKey
 from tpi_desk.services.people.passwords import password_problems
 from tpi_desk.services.people.users import UserService
 from tpi_desk.services.permissions import Actor
+from tpi_desk.services.settings.demo_clinic import add_demo_clinic_identity
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
@@ -117,6 +119,7 @@ class DemoDatabase:
                     detail="marked as a demo database: synthetic patients only",
                     at=self._clock(),
                 )
+            add_demo_clinic_identity(db, operator)
             admin_exists = db.scalar(select(User.id).where(User.username == DEMO_ADMIN))
             return not marked, admin_exists is None
 

@@ -45,10 +45,12 @@ class AdminMenus:
         menu = self._window.menuBar().addMenu("&Admin")
         self.users_action = menu.addAction("&Users…")
         self.settings_action = menu.addAction("&Clinic settings…")
+        self.billing_action = menu.addAction("&Billing identity…")
         menu.addSeparator()
         self.audit_action = menu.addAction("&Audit report…")
         self.users_action.triggered.connect(lambda: self.show_users(actor))
         self.settings_action.triggered.connect(lambda: self.show_settings(actor))
+        self.billing_action.triggered.connect(lambda: self.show_billing_identity(actor))
         self.audit_action.triggered.connect(lambda: self.show_audit_report(actor))
 
     def _add_cosign_menu(self) -> None:
@@ -66,6 +68,11 @@ class AdminMenus:
         from tpi_desk.ui.admin.clinic_settings_dialog import ClinicSettingsDialog
 
         ClinicSettingsDialog(self._context, self._messages, actor, self._window).ask()
+
+    def show_billing_identity(self, actor: Actor) -> None:
+        from tpi_desk.ui.admin.billing_identity_dialog import BillingIdentityDialog
+
+        BillingIdentityDialog(self._context, self._messages, actor, self._window).ask()
 
     def show_audit_report(self, actor: Actor) -> None:
         from tpi_desk.ui.admin.audit_report_dialog import AuditReportDialog

@@ -1,0 +1,31 @@
+"""The synthetic example in docs/x12.md is a claim file pyx12 accepts, and values typed with
+X12 separators or letters outside ASCII cannot break a segment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.x12_support import assert_valid_837p
+from tpi_desk.reports.x12_837p import person_name
+from tpi_desk.reports.x12_segments import x12_text
+
+DOCS = Path(__file__).parents[2] / "docs" / "x12.md"
+
+
+def test_the_documented_example_validates(tmp_path: Path) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    example = text.split("## A synthetic example", 1)[1].split("```", 2)[1].strip()
+    path = tmp_path / "example.837"
+    path.write_text(example + "\n", encoding="ascii")
+
+    segments = assert_valid_837p(path)
+
+    assert segments[0][0] == "ISA" and segments[-1][0] == "IEA"
+
+
+def test_values_are_folded_to_plain_ascii_without_separators() -> None:
+    assert x12_text("Łukasz Ñúñez-Ødegård") == "Lukasz Nunez-Odegard"
+    assert x12_text("Acme*Health~Plan:Gold^") == "Acme Health Plan Gold"
+    assert x12_text("  Zoë  ") == "Zoe"
+    assert person_name("Dr. Imogen Hartley") == ("Hartley", "Imogen")
+    assert person_name("Réka Varga") == ("Varga", "Reka")

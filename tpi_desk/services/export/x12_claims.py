@@ -1,0 +1,184 @@
+"""Claims out: the chosen signed notes as one X12 837P file (issue 15, item 2).
+
+The notes are chosen as for the billing export (``ExportService.select``); the billing
+provider comes from the clinic settings. Nothing is written unless every note can go on the
+claim: a draft or a note entered in error, a patient without insurance, or a billing identity
+setting not set yet is named in one plain message. The file is written beside its target
+and renamed into place once complete and checked with pyx12 (``x12_validation``); each
+note's disclosure is audited before the rename.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from tpi_desk.clinical.identity_checks import digits_only
+from tpi_desk.clinical.settings import ClinicSettings, clinic_setting_named
+from tpi_desk.clinical.validation import npi_check_digit_valid
+from tpi_desk.reports.note_data import NoteData
+from tpi_desk.reports.x12_837p import BillingProvider, claim_problems, write_837p
+from tpi_desk.services.audit.events import AuditService
+from tpi_desk.services.errors import UserError
+from tpi_desk.services.export.exporting import (
+    ExportCriteria,
+    ExportFailed,
+    ExportService,
+    NothingToExport,
+)
+from tpi_desk.services.export.x12_validation import x12_problems
+from tpi_desk.services.permissions import Actor
+from tpi_desk.services.settings.clinic_settings import clinic_settings
+from tpi_desk.services.settings.demo_database import is_demo_database
+from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
+
+DESTINATION = "X12 837P claims"
+MAX_PROBLEMS_SHOWN = 10
+# The settings a claim's billing provider needs, by ClinicSettings attribute.
+REQUIRED_SETTINGS = (
+    "clinic_name", "clinic_npi", "clinic_tax_id", "clinic_street", "clinic_city",
+    "clinic_state", "clinic_zip", "clinic_phone", "claims_receiver_name", "claims_receiver_id",
+)  # fmt: skip
+
+
+class ClaimsRefused(UserError):
+    """Some note cannot go on the claim, or the clinic's billing identity is incomplete."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFileSummary:
+    claims: int
+    service_lines: int
+    path: Path
+    # Signed notes with no line of their own to bill (the day's procedure line is on an
+    # earlier session's claim and they add no drug or guidance line): left out.
+    without_lines: int = 0
+
+
+class ClaimFileService:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        exporting: ExportService,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._session_factory = session_factory
+        self._exporting = exporting
+        self._clock = clock
+        self._audit = AuditService(session_factory, clock=clock)
+
+    def write(
+        self, criteria: ExportCriteria, path: Path, *, actor: Actor | None = None
+    ) -> ClaimFileSummary:
+        """Write the matching notes' claims to ``path``; ClaimsRefused names what stops it."""
+        billing, demo = self._billing_provider()
+        selection = self._exporting.select(criteria, actor=actor)
+        if not selection:
+            raise NothingToExport(f"No {criteria.describe()}.")
+        notes: list[NoteData] = list(selection)
+        problems = [problem.message for note in notes for problem in claim_problems(note)]
+        if problems:
+            shown = problems[:MAX_PROBLEMS_SHOWN]
+            more = len(problems) - len(shown)
+            tail = f"\n  ... and {more} more" if more else ""
+            raise ClaimsRefused("No claim file was written:\n  " + "\n  ".join(shown) + tail)
+        claimed = [note for note in notes if note.analysis.coding.claim_lines]
+        if not claimed:
+            raise NothingToExport(f"No line to bill in the {criteria.describe()}.")
+        now = self._clock()
+        text = write_837p(
+            claimed, billing, control_number=_control_number(now), created_at=now, test=demo
+        )
+        lines = sum(len(note.analysis.coding.claim_lines) for note in claimed)
+
+        def checked_and_audited(written: Path) -> None:
+            problems = x12_problems(written)
+            if problems:
+                shown = "\n  ".join(problems[:MAX_PROBLEMS_SHOWN])
+                raise ExportFailed(f"The claim file did not pass the X12 check:\n  {shown}")
+            self._audit_export(claimed, actor)
+
+        _write_atomically(path, text, before_rename=checked_and_audited)
+        return ClaimFileSummary(len(claimed), lines, path, without_lines=len(notes) - len(claimed))
+
+    def _audit_export(self, notes: list[NoteData], actor: Actor | None) -> None:
+        self._audit.record_export(actor, [int(note.session_id) for note in notes], DESTINATION)
+
+    def _billing_provider(self) -> tuple[BillingProvider, bool]:
+        with (
+            database_errors_as_user_errors("read the clinic settings"),
+            self._session_factory() as db,
+        ):
+            settings, demo = clinic_settings(db), is_demo_database(db)
+        return billing_provider(settings), demo
+
+
+def billing_provider(settings: ClinicSettings) -> BillingProvider:
+    """The claim's billing provider from the clinic settings; ClaimsRefused naming every
+    setting still missing (with the command that sets it)."""
+    missing = [name for name in REQUIRED_SETTINGS if not getattr(settings, name)]
+    if settings.clinic_npi and not npi_check_digit_valid(settings.clinic_npi):
+        missing.append("clinic_npi")
+    if missing:
+        named = "\n  ".join(
+            f"{clinic_setting_named(name).key} ({clinic_setting_named(name).label})"
+            for name in dict.fromkeys(missing)
+        )
+        raise ClaimsRefused(
+            "No claim file was written: the clinic's billing identity needs these settings "
+            f"(tpi-desk settings set KEY VALUE, as an administrator):\n  {named}"
+        )
+    return BillingProvider(
+        name=settings.clinic_name,
+        npi=settings.clinic_npi,
+        tax_id=digits_only(settings.clinic_tax_id),
+        street=settings.clinic_street,
+        city=settings.clinic_city,
+        state=settings.clinic_state.upper(),
+        zip_code=digits_only(settings.clinic_zip),
+        phone="".join(char for char in settings.clinic_phone if char.isdigit()),
+        place_of_service=settings.clinic_place_of_service,
+        receiver_name=settings.claims_receiver_name,
+        receiver_id=settings.claims_receiver_id,
+    )
+
+
+def _control_number(now: datetime) -> int:
+    """A 9-digit interchange control number from the time (unique per second for a year)."""
+    start_of_year = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    return 1 + int((now - start_of_year).total_seconds()) % 999_999_999
+
+
+def _write_atomically(path: Path, text: str, *, before_rename: Callable[[Path], None]) -> None:
+    """``text`` to ``path`` through a temporary file beside it; ``before_rename`` runs on
+    the complete file (the X12 check, the audit), and nothing is left if anything fails."""
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UserError(
+            f"Cannot write the claim file in {folder}: {error.strerror or error}."
+        ) from None
+    try:
+        with os.fdopen(handle, "w", encoding="ascii", newline="\n") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        before_rename(Path(temp_name))
+        Path(temp_name).replace(path)
+    except OSError as error:
+        with suppress(OSError):
+            Path(temp_name).unlink()
+        raise UserError(f"Cannot write the claim file {path}: {error.strerror or error}.") from None
+    except BaseException:
+        with suppress(OSError):
+            Path(temp_name).unlink()
+        raise

@@ -1,0 +1,128 @@
+"""The patient dialog's insurance group: payer, member and group, and the patient's
+relationship to the insured in plain words; each field shows its own problem beneath it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tpi_desk.clinical.insurance import (
+    RELATIONSHIP_WORDS,
+    InsuredRelationship,
+    PatientInsurance,
+)
+from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.ui.error_label import error_label
+
+INSURANCE_FIELDS = ("payer_name", "payer_id", "member_id", "group_number", "relationship")
+INSURANCE_LABELS = ("Payer", "Payer ID", "Member ID", "Group number", "Patient is")
+
+
+def insurance_field_of(path: str) -> str | None:
+    """The insurance field a problem path names (``patient.insurance.member_id`` ->
+    ``member_id``), or None for a path outside the insurance."""
+    _, found, rest = path.partition("insurance.")
+    return rest if found and rest in INSURANCE_FIELDS else None
+
+
+class InsuranceGroup(QGroupBox):
+    """ "Insurance on file", checkable: unchecked means the patient has none on file."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Insurance on file", parent)
+        self.setCheckable(True)
+        self.setChecked(False)
+        self.setToolTip("The payer professional claims (X12 837P) go to")
+        self.payer_name = QLineEdit()
+        self.payer_name.setPlaceholderText("e.g. Northwind Health Plan")
+        self.payer_id = QLineEdit()
+        self.payer_id.setPlaceholderText("The payer's electronic ID, e.g. NWHP1")
+        self.member_id = QLineEdit()
+        self.member_id.setPlaceholderText("As on the insurance card")
+        self.group_number = QLineEdit()
+        self.group_number.setPlaceholderText("Optional")
+        self.relationship = QComboBox()
+        for relationship, words in RELATIONSHIP_WORDS.items():
+            self.relationship.addItem(words, relationship.value)
+        self._fields: dict[str, QWidget] = dict(
+            zip(
+                INSURANCE_FIELDS,
+                (
+                    self.payer_name,
+                    self.payer_id,
+                    self.member_id,
+                    self.group_number,
+                    self.relationship,
+                ),
+                strict=True,
+            )
+        )
+        self._errors: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name, label in zip(INSURANCE_FIELDS, INSURANCE_LABELS, strict=True):
+            form.addRow(label, self._with_error_label(name))
+
+    def insurance(self) -> PatientInsurance | None:
+        """What is typed, trimmed; None when the group is unchecked."""
+        if not self.isChecked():
+            return None
+        return PatientInsurance(
+            payer_name=self.payer_name.text().strip(),
+            payer_id=self.payer_id.text().strip(),
+            member_id=self.member_id.text().strip(),
+            group_number=self.group_number.text().strip(),
+            relationship=InsuredRelationship(self.relationship.currentData()),
+        )
+
+    def show_insurance(self, insurance: PatientInsurance | None) -> None:
+        self.setChecked(insurance is not None)
+        if insurance is None:
+            return
+        self.payer_name.setText(insurance.payer_name)
+        self.payer_id.setText(insurance.payer_id)
+        self.member_id.setText(insurance.member_id)
+        self.group_number.setText(insurance.group_number)
+        self.relationship.setCurrentIndex(
+            max(0, self.relationship.findData(insurance.relationship.value))
+        )
+
+    def field_error(self, name: str) -> str:
+        """The message shown under field ``name`` ("" when it has none)."""
+        label = self._errors[name]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    def show_problem(self, problem: FieldProblem) -> QWidget | None:
+        """Show ``problem`` under its field; that field, or None when no field holds it."""
+        name = insurance_field_of(problem.path)
+        if name is None:
+            return None
+        message = problem.message.removeprefix("is ")
+        label = self._errors[name]
+        label.setText(message[:1].upper() + message[1:])
+        label.show()
+        return self._fields[name]
+
+    def clear_errors(self) -> None:
+        for label in self._errors.values():
+            label.hide()
+            label.clear()
+
+    def _with_error_label(self, name: str) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self._fields[name])
+        error = error_label()
+        error.setProperty("role", "field-error")
+        column.addWidget(error)
+        self._errors[name] = error
+        return box
