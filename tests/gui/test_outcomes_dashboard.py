@@ -148,3 +148,17 @@ def test_the_reports_menu_opens_the_dashboard_for_every_role_that_reads_signed_n
         assert not failures
         assert seen == ["No signed note with pain before and after in these dates."]
         window.close()
+
+
+def test_the_dashboard_renders_offscreen_with_its_legend_below_the_lines(
+    dashboard: OutcomesDialog, tmp_path: Path
+) -> None:
+    path = tmp_path / "outcomes.png"
+
+    assert dashboard.grab().save(str(path))
+
+    image = QImage(str(path))
+    assert image.width() >= 1000 and image.height() >= 700
+    legend = dashboard.chart.legend.sceneBoundingRect()
+    plotted = dashboard.chart.plot.getViewBox().sceneBoundingRect()
+    assert legend.top() >= plotted.bottom()

@@ -128,6 +128,8 @@ class OutcomesDialog(QDialog):
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
+            # Never narrower than its text (squeezed, "To" lost the right of its "o").
+            caption.setMinimumWidth(caption.sizeHint().width() + 4)
             filters.addWidget(caption)
             filters.addWidget(widget)
             filters.addSpacing(6)
