@@ -197,19 +197,24 @@ class PainChart(QWidget):
 
     def _draw_relief(self, painter: QPainter, plot: QRectF, metrics: QFontMetrics) -> None:
         """A bar from the session along the weeks its relief lasted (cut at the plot's edge),
-        at its pain after, with the weeks and percent above it."""
+        at its pain after; its weeks and percent below it where they fit beside the last."""
+        labelled_until = -1.0
         for span in self.relief_spans():
             left = self._x(plot, span.start)
             right = min(self._x(plot, span.end), plot.right())
             y = _y(plot, span.score) + POINT_RADIUS + 4
             painter.setPen(QPen(RELIEF_COLOUR, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             painter.drawLine(QPointF(left, y), QPointF(max(right, left + 2), y))
+            width = metrics.horizontalAdvance(span.label) + 2
+            if left < labelled_until or left + width > self.width():
+                continue  # crowded: the bar alone (the history lists every session)
             painter.setPen(RELIEF_COLOUR)
             painter.drawText(
-                QRectF(left, y + 1, max(right - left, 1.0) + 200, metrics.height()),
+                QRectF(left, y + 1, width, metrics.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                 span.label,
             )
+            labelled_until = left + width + 6
 
     def _x(self, plot: QRectF, day: date) -> float:
         first, last = self._points[0].day, self._points[-1].day
