@@ -23,6 +23,7 @@ from tests.gui.window_support import (
     when_modal_opens,
 )
 from tests.services.conftest import PASSWORD
+from tpi_desk.desk import Desk
 from tpi_desk.services.outcomes.figures import OutcomeGrouping, OutcomeMeasure, OutcomePeriod
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
@@ -162,3 +163,19 @@ def test_the_dashboard_renders_offscreen_with_its_legend_below_the_lines(
     legend = dashboard.chart.legend.sceneBoundingRect()
     plotted = dashboard.chart.plot.getViewBox().sceneBoundingRect()
     assert legend.top() >= plotted.bottom()
+
+
+def test_a_database_that_cannot_be_read_is_said_and_no_dashboard_opens(
+    qtbot: QtBot, context: AppContext, desk: Desk
+) -> None:
+    messages = RecordingMessages()
+    dialog = OutcomesDialog(context.outcomes, messages, None, context.clock().date())
+    qtbot.addWidget(dialog)
+    desk.database.engine.dispose()
+    Path(str(desk.database.url.database)).write_bytes(b"not a database at all" * 100)
+
+    dialog.ask()
+
+    assert not dialog.isVisible()
+    assert messages.kinds() == ["error"]
+    assert "Could not read the outcomes report" in dialog.summary.text()

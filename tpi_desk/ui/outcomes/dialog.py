@@ -41,6 +41,7 @@ from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.outcomes.chart import MAX_SERIES, OutcomesChart
+from tpi_desk.ui.wait_cursor import wait_cursor
 
 TITLE = "Outcomes"
 HEADERS = ("Period", "Group", "Sessions", "Pain before", "Pain after", "Relief", "% relief")
@@ -161,9 +162,11 @@ class OutcomesDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
 
     def ask(self) -> None:
-        """Read the report for the default filters, then show the dashboard."""
+        """Read the report for the default filters, then show the dashboard (or say why not)."""
         if self.refresh():
             self.exec()
+        else:
+            self._messages.error(self.parentWidget(), TITLE, self.summary.text())
 
     def query(self) -> OutcomeQuery:
         return OutcomeQuery(
@@ -179,7 +182,8 @@ class OutcomesDialog(QDialog):
     def refresh(self) -> bool:
         """Read the report for the filters shown; False (after saying why) if it cannot."""
         try:
-            report = self._outcomes.report(self.query(), actor=self._actor)
+            with wait_cursor():  # years of a large clinic: up to a second or two
+                report = self._outcomes.report(self.query(), actor=self._actor)
         except UserError as error:
             self.summary.setText(error.message.replace("\n", " "))
             return False
