@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.export.x12_claims import ClaimFileService
     from tpi_desk.services.integrity.anchors import Anchors
     from tpi_desk.services.integrity.verification import VerificationService
+    from tpi_desk.services.outcomes.outcomes import OutcomesService
     from tpi_desk.services.people.patients import PatientService
     from tpi_desk.services.people.providers import ProviderService
     from tpi_desk.services.people.users import UserService
@@ -277,6 +278,13 @@ class Desk:
         from tpi_desk.services.audit.queries import AuditQueries
 
         return AuditQueries(self.database.session_factory, clock=self.clock)
+
+    @cached_property
+    def outcomes(self) -> OutcomesService:
+        """The outcomes report (pain and relief over time by region, muscle, drug, provider)."""
+        from tpi_desk.services.outcomes.outcomes import OutcomesService
+
+        return OutcomesService(self.database.session_factory, self.catalog, clock=self.clock)
 
     @cached_property
     def verification(self) -> VerificationService:

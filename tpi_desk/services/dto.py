@@ -70,6 +70,10 @@ class SessionSummary:
     pain_after: int | None
     # Every site's muscle and side, in the note's order (the history shows the sides).
     sites: tuple[tuple[str, Side], ...] = ()
+    # What this (repeat) session records of the previous one's relief: percent, and how
+    # many weeks it lasted (the patient page charts it as that session's relief duration).
+    prior_relief_percent: int | None = None
+    prior_relief_weeks: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "change clinic settings"
     MANAGE_USERS = "manage user accounts"
     VIEW_AUDIT = "read the audit log"
+    VIEW_OUTCOMES = "read the outcomes report"
 
 
 _CLINICIAN = frozenset(
@@ -37,13 +38,15 @@ _CLINICIAN = frozenset(
         Action.AUTHOR_SESSION,
         Action.SIGN_SESSION,
         Action.EXPORT_NOTES,
+        Action.VIEW_OUTCOMES,
     }
 )
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.PHYSICIAN: _CLINICIAN | {Action.COSIGN_SESSION},
     Role.NURSE_PRACTITIONER: _CLINICIAN,
-    # Billing staff read and export signed notes (never drafts) and change nothing clinical.
-    Role.BILLING: frozenset({Action.VIEW_CLINICAL, Action.EXPORT_NOTES}),
+    # Billing staff read and export signed notes (never drafts) and change nothing clinical;
+    # the outcomes report (sums over signed notes, no patient named) shows them less.
+    Role.BILLING: frozenset({Action.VIEW_CLINICAL, Action.EXPORT_NOTES, Action.VIEW_OUTCOMES}),
     # Admins register patients, manage users and settings and read the audit log; they
     # see signed notes, not drafts, and write no clinical content.
     Role.ADMIN: frozenset(
@@ -53,6 +56,7 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
             Action.MANAGE_SETTINGS,
             Action.MANAGE_USERS,
             Action.VIEW_AUDIT,
+            Action.VIEW_OUTCOMES,
         }
     ),
 }

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.services.audit.events import AuditService
 from tpi_desk.services.audit.queries import AuditQueries
+from tpi_desk.services.outcomes.outcomes import OutcomesService
 from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.people.providers import ProviderService
 from tpi_desk.services.people.users import UserService
@@ -59,6 +60,7 @@ class AppContext:
     audit: AuditService
     audit_log: AuditQueries
     overview: DatabaseOverview
+    outcomes: OutcomesService
     upkeep: StorageUpkeep
     data_dir: Path
     clock: Callable[[], datetime]
@@ -93,6 +95,7 @@ class AppContext:
             audit=desk.audit,
             audit_log=desk.audit_log,
             overview=desk.overview,
+            outcomes=desk.outcomes,
             upkeep=desk.upkeep,
             data_dir=desk.data_dir,
             clock=desk.clock,

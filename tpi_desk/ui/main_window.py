@@ -6,13 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.people.users import UserService
@@ -34,6 +28,7 @@ from tpi_desk.ui.first_run import FirstRunPage, load_demo_data
 from tpi_desk.ui.idle_lock import IdleWatcher, LockPage, idle_lock_minutes
 from tpi_desk.ui.main_window_actions import WindowActions, WindowShortcutsFirst
 from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.outcomes.menu import OutcomesMenu
 from tpi_desk.ui.patient_dialog import PatientDialog
 from tpi_desk.ui.patient_page import PatientPage
 from tpi_desk.ui.patient_search import PatientSearchPane
@@ -139,6 +134,7 @@ class MainWindow(QMainWindow):
         self.admin_menus = AdminMenus(
             self, self._context, self._messages, self._actor, self.open_session
         )
+        self.outcomes_menu = OutcomesMenu(self, self._context, self._messages, self._actor)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.user_menu = UserMenu.add_to(self.menuBar(), self._display_name())

@@ -1,10 +1,11 @@
-"""A small chart of pain before and after each session over time (NRS 0-10), drawn with QPainter."""
+"""A small chart of pain before and after each session over time (NRS 0-10), drawn with QPainter,
+with how long each session's relief lasted where the next session records it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QPolygonF
@@ -14,6 +15,7 @@ from tpi_desk.ui.formatting import format_date
 
 BEFORE_COLOUR = QColor("#d9622b")
 AFTER_COLOUR = QColor("#2563eb")
+RELIEF_COLOUR = QColor("#059669")
 GRID_COLOUR = QColor("#e5e7eb")
 AXIS_TEXT_COLOUR = QColor("#6b7280")
 TITLE_COLOUR = QColor("#1f2937")
@@ -23,11 +25,33 @@ POINT_RADIUS = 3.5
 
 @dataclass(frozen=True, slots=True)
 class PainPoint:
-    """One session's scores; either may be missing."""
+    """One session's scores; either may be missing. A repeat session may record how much
+    relief the previous session gave and for how many weeks (``prior_relief_*``)."""
 
     day: date
     before: int | None
     after: int | None
+    prior_relief_percent: int | None = None
+    prior_relief_weeks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReliefSpan:
+    """How long a session's relief lasted, as the next session recorded it."""
+
+    start: date
+    weeks: int
+    percent: int | None
+    score: int  # drawn at the session's pain after (before if after is missing; else 0)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(weeks=self.weeks)
+
+    @property
+    def label(self) -> str:
+        percent = "" if self.percent is None else f", {self.percent} %"
+        return f"relief {self.weeks} wk{percent}"
 
 
 class PainChart(QWidget):
@@ -52,6 +76,20 @@ class PainChart(QWidget):
     def after_series(self) -> list[tuple[date, int]]:
         """The plotted "after" points, oldest first."""
         return [(p.day, p.after) for p in self._points if p.after is not None]
+
+    def relief_spans(self) -> list[ReliefSpan]:
+        """Each session whose relief the next session recorded in weeks, oldest first."""
+        spans = []
+        for earlier, later in zip(self._points, self._points[1:], strict=False):
+            if later.prior_relief_weeks is None:
+                continue
+            score = earlier.after if earlier.after is not None else earlier.before
+            spans.append(
+                ReliefSpan(
+                    earlier.day, later.prior_relief_weeks, later.prior_relief_percent, score or 0
+                )
+            )
+        return spans
 
     def sizeHint(self) -> QSize:
         return QSize(420, 210)
@@ -84,12 +122,16 @@ class PainChart(QWidget):
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No pain scores recorded yet")
             return
         self._draw_dates(painter, plot, metrics)
+        self._draw_relief(painter, plot, metrics)
         self._draw_series(painter, plot, self.before_series(), BEFORE_COLOUR)
         self._draw_series(painter, plot, self.after_series(), AFTER_COLOUR)
 
     def _draw_legend(self, painter: QPainter, metrics: QFontMetrics, line: int) -> None:
         x = float(self.width())
-        for label, colour in (("After", AFTER_COLOUR), ("Before", BEFORE_COLOUR)):
+        entries = [("After", AFTER_COLOUR), ("Before", BEFORE_COLOUR)]
+        if self.relief_spans():
+            entries.insert(0, ("Relief lasted", RELIEF_COLOUR))
+        for label, colour in entries:
             x -= metrics.horizontalAdvance(label) + 4
             painter.setPen(TITLE_COLOUR)
             painter.drawText(
@@ -152,6 +194,27 @@ class PainChart(QWidget):
         painter.setBrush(colour)
         for point in points:
             painter.drawEllipse(point, POINT_RADIUS, POINT_RADIUS)
+
+    def _draw_relief(self, painter: QPainter, plot: QRectF, metrics: QFontMetrics) -> None:
+        """A bar from the session along the weeks its relief lasted (cut at the plot's edge),
+        at its pain after; its weeks and percent below it where they fit beside the last."""
+        labelled_until = -1.0
+        for span in self.relief_spans():
+            left = self._x(plot, span.start)
+            right = min(self._x(plot, span.end), plot.right())
+            y = _y(plot, span.score) + POINT_RADIUS + 4
+            painter.setPen(QPen(RELIEF_COLOUR, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            painter.drawLine(QPointF(left, y), QPointF(max(right, left + 2), y))
+            width = metrics.horizontalAdvance(span.label) + 2
+            if left < labelled_until or left + width > self.width():
+                continue  # crowded: the bar alone (the history lists every session)
+            painter.setPen(RELIEF_COLOUR)
+            painter.drawText(
+                QRectF(left, y + 1, width, metrics.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                span.label,
+            )
+            labelled_until = left + width + 6
 
     def _x(self, plot: QRectF, day: date) -> float:
         first, last = self._points[0].day, self._points[-1].day

@@ -145,7 +145,13 @@ class PatientPage(QWidget):
         summaries = self.history_model.summaries()
         self.chart.set_points(
             [
-                PainPoint(s.performed_at.astimezone().date(), s.pain_before, s.pain_after)
+                PainPoint(
+                    s.performed_at.astimezone().date(),
+                    s.pain_before,
+                    s.pain_after,
+                    s.prior_relief_percent,
+                    s.prior_relief_weeks,
+                )
                 for s in summaries
             ]
         )

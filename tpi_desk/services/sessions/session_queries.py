@@ -175,6 +175,8 @@ class SessionQueries:
                 pain_before=row.pain_before,
                 pain_after=row.pain_after,
                 sites=tuple(sites.get(row.id, ())),
+                prior_relief_percent=row.prior_relief_percent,
+                prior_relief_weeks=row.prior_relief_weeks,
             )
             for row in rows
         )
@@ -238,6 +240,8 @@ def _summary_query(session_filter: SessionFilter) -> Select[tuple[object, ...]]:
             ProcedureSession.status,
             ProcedureSession.pain_before,
             ProcedureSession.pain_after,
+            ProcedureSession.prior_relief_percent,
+            ProcedureSession.prior_relief_weeks,
             Patient.family_name,
             Patient.given_name,
             Patient.mrn,

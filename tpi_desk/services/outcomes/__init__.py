@@ -1,0 +1,1 @@
+"""Outcomes of signed notes: pain before and after, and relief, over time by group."""

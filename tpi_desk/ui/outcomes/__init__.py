@@ -1,0 +1,1 @@
+"""The outcomes dashboard (issue 15): its menu entry, dialog and chart."""
