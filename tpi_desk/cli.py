@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="restore a backup verify finds altered (audited)"
     )
 
+    _add_lots_parser(commands)
     _add_users_parser(commands)
     _add_db_parser(commands)
     verify_cmd = commands.add_parser(
@@ -168,6 +169,23 @@ def _add_db_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "upgrade",
         help="bring the schema up to this version (on PostgreSQL: as the owner role)",
     )
+
+
+def _add_lots_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tpi-desk lots LOT` (commands/lots.py): the lot recall list."""
+    lots = commands.add_parser(
+        "lots",
+        help="lot recall: every patient who received a drug lot, when, where and how much",
+        description=(
+            "List every medication line given from LOT across all sessions, newest first: "
+            "the patient, date, site, location, dose, clinician and note status. The lot is "
+            "matched ignoring spaces and case. The search is recorded in the audit log."
+        ),
+    )
+    lots.add_argument("lot", metavar="LOT", help="the lot number printed on the vial")
+    lots.add_argument("--ndc", metavar="NDC", help="only lines of this NDC, e.g. 00409-4276-01")
+    lots.add_argument("--csv", metavar="FILE.csv", help="also write the list as CSV")
+    lots.add_argument("--pdf", metavar="FILE.pdf", help="also write the list as a PDF")
 
 
 def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

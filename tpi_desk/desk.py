@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.sessions.drafts import DraftService
     from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
     from tpi_desk.services.sessions.importing import ImportService
+    from tpi_desk.services.sessions.lot_recall import LotRecallService
     from tpi_desk.services.sessions.overview import DatabaseOverview
     from tpi_desk.services.sessions.session_queries import SessionQueries
     from tpi_desk.services.sessions.signing import SigningService
@@ -219,6 +220,12 @@ class Desk:
         from tpi_desk.services.sessions.importing import ImportService
 
         return ImportService(self.database.session_factory, self.catalog, clock=self.clock)
+
+    @cached_property
+    def lot_recall(self) -> LotRecallService:
+        from tpi_desk.services.sessions.lot_recall import LotRecallService
+
+        return LotRecallService(self.database.session_factory, self.catalog, clock=self.clock)
 
     @cached_property
     def exporting(self) -> ExportService:

@@ -120,6 +120,11 @@ def _run(
             json=args.json_file,
         )
         return export_notes(url, request, stdout=stdout, stderr=stderr, sign_in=sign_in)
+    if command == "lots":
+        from tpi_desk.commands.lots import LotsRequest, recall_lot
+
+        lots = LotsRequest(lot=args.lot, ndc=args.ndc, csv=args.csv, pdf=args.pdf)
+        return recall_lot(url, lots, stdout=stdout, stderr=stderr, sign_in=sign_in)
     if command == "backup":
         from tpi_desk.commands.backup import backup
 

@@ -21,6 +21,7 @@ from tpi_desk.services.sessions.demo_sessions import DemoDataService
 from tpi_desk.services.sessions.drafts import DraftService
 from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
 from tpi_desk.services.sessions.importing import ImportService
+from tpi_desk.services.sessions.lot_recall import LotRecallService
 from tpi_desk.services.sessions.overview import DatabaseOverview
 from tpi_desk.services.sessions.session_queries import SessionQueries
 from tpi_desk.services.sessions.signing import SigningService
@@ -53,6 +54,7 @@ class AppContext:
     entered_in_error: EnteredInErrorService
     templates: TemplateService
     importing: ImportService
+    lot_recall: LotRecallService
     demo_data: DemoDataService
     settings: ClinicSettingsService
     audit: AuditService
@@ -86,6 +88,7 @@ class AppContext:
             entered_in_error=desk.entered_in_error,
             templates=desk.templates,
             importing=desk.importing,
+            lot_recall=desk.lot_recall,
             demo_data=desk.demo_data,
             settings=desk.settings,
             audit=desk.audit,
