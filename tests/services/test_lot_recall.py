@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -134,6 +135,7 @@ def test_readers_who_may_not_open_drafts_are_told_how_many_were_left_out(
 
 def test_every_search_and_every_saved_list_is_audited(
     database: Database,
+    tmp_path: Path,
     services: Services,
     recall: LotRecallService,
     patient: PatientRecord,
@@ -142,9 +144,10 @@ def test_every_search_and_every_saved_list_is_audited(
     _signed(services, patient, physician, _with_lots("LX2291"))
     actor = actor_for(physician)
 
-    found = recall.search("LX2291", actor=actor)
+    recall.search("LX2291", actor=actor)
     recall.search("NOSUCHLOT", actor=actor)
-    recall.record_written(found, "CSV recall.csv", actor=actor)
+    whole = recall.search("LX2291", actor=actor, first=None)
+    recall.save_list(whole, tmp_path / "recall.csv", actor=actor)
 
     with database.session_factory() as db:
         entries = db.scalars(
@@ -153,6 +156,7 @@ def test_every_search_and_every_saved_list_is_audited(
     assert [(e.action, e.actor_name, e.detail) for e in entries] == [
         ("view", "ihartley", "Lot LX2291: 1 patient, 1 session, 2 medication lines"),
         ("view", "ihartley", "Lot NOSUCHLOT: 0 patients, 0 sessions, 0 medication lines"),
+        ("view", "ihartley", "Lot LX2291: 1 patient, 1 session, 2 medication lines"),
         (
             "export",
             "ihartley",

@@ -8,7 +8,6 @@ export, and the run as a command, as `tpi-desk export` does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -18,7 +17,6 @@ from tpi_desk.clinical.lot_recall import LotRecall, lot_search_problems
 from tpi_desk.commands.operator import SignIn, nobody, service_actor
 from tpi_desk.commands.reading_audit import record_after_reading
 from tpi_desk.desk import Desk
-from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Action
 
 _LABELS = {"lot": "LOT", "ndc": "--ndc"}
@@ -53,21 +51,10 @@ def recall_lot(
     with Desk.open(url, for_reading=True) as desk:
         recall = desk.lot_recall.search(request.lot, ndc=request.ndc or "", actor=actor, first=None)
         _print_recall(recall, stdout)
-        if request.csv is not None:
-            from tpi_desk.reports.lot_recall_list import write_recall_csv
-
-            path = Path(request.csv)
-            _write(path, lambda: write_recall_csv(recall, path))
-            desk.lot_recall.record_written(recall, f"CSV {path.name}", actor=actor)
-            print(f"  list: {path}", file=stdout)
-        if request.pdf is not None:
-            from tpi_desk.reports.lot_recall_list import write_recall_pdf
-
-            path = Path(request.pdf)
-            clinic = desk.settings.load(actor=actor).clinic_name
-            _write(path, lambda: write_recall_pdf(recall, clinic, path))
-            desk.lot_recall.record_written(recall, f"PDF {path.name}", actor=actor)
-            print(f"  PDF: {path}", file=stdout)
+        for kind, given in (("list", request.csv), ("PDF", request.pdf)):
+            if given is not None:
+                desk.lot_recall.save_list(recall, Path(given), actor=actor)
+                print(f"  {kind}: {given}", file=stdout)
         record_after_reading(
             lambda: desk.audit.record_command(
                 operator, "lots", f"{recall.title()}: {recall.summary()}"
@@ -75,14 +62,6 @@ def recall_lot(
             stderr,
         )
     return 0
-
-
-def _write(path: Path, write: Callable[[], None]) -> None:
-    """Run ``write``; an unwritable path is a UserError naming it, not a traceback."""
-    try:
-        write()
-    except OSError as error:
-        raise UserError(f"Cannot write {path}: {error.strerror or error}.") from None
 
 
 def _print_recall(recall: LotRecall, out: TextIO) -> None:

@@ -6,13 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.people.users import UserService
@@ -40,6 +34,7 @@ from tpi_desk.ui.patient_search import PatientSearchPane
 from tpi_desk.ui.recent_sessions import RecentSessionsPage
 from tpi_desk.ui.session_import import ask_session_files, import_session_files
 from tpi_desk.ui.theme import PAGE_STYLE
+from tpi_desk.ui.tools_menu import ToolsMenu
 from tpi_desk.ui.user_menu import ChangePasswordDialog, UserMenu
 from tpi_desk.ui.window_geometry import place_window, remember_window
 from tpi_desk.ui.window_lock import WindowLock
@@ -139,6 +134,7 @@ class MainWindow(QMainWindow):
         self.admin_menus = AdminMenus(
             self, self._context, self._messages, self._actor, self.open_session
         )
+        self.tools_menu = ToolsMenu(self, self._context, self._messages, self._actor)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.user_menu = UserMenu.add_to(self.menuBar(), self._display_name())

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, select, true
@@ -34,8 +35,9 @@ from tpi_desk.models.procedures import (
     lot_key_sql,
 )
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
-from tpi_desk.services.errors import ValidationFailed
+from tpi_desk.services.errors import UserError, ValidationFailed
 from tpi_desk.services.permissions import Action, Actor, authorize, may
+from tpi_desk.services.settings.clinic_settings import clinic_settings
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
@@ -118,10 +120,31 @@ class LotRecallService:
         with database_errors_as_user_errors("search the drug lot"), self._session_factory() as db:
             return self._lines(db, matching, shown, count)
 
-    def record_written(self, recall: LotRecall, destination: str, *, actor: Actor | None) -> None:
-        """Audit that the list of ``recall`` was written out (``"CSV"``, ``"PDF"``)."""
+    def save_list(self, recall: LotRecall, path: Path, *, actor: Actor | None = None) -> None:
+        """Write the whole list of ``recall`` to ``path``: a PDF for ``.pdf``, else CSV.
+
+        Audited as an export of the list. ``recall`` must hold every line (``first=None``);
+        an unwritable path is a UserError naming it.
+        """
+        # ReportLab loads with the first list saved, not with the screen.
+        from tpi_desk.reports.lot_recall_list import write_recall_csv, write_recall_pdf
+
         with refusals_audited(self._session_factory, actor, "save a lot recall", RECORD_TYPE):
             authorize(actor, Action.VIEW_CLINICAL, local_operator=True)
+        as_pdf = path.suffix.lower() == ".pdf"
+        with (
+            database_errors_as_user_errors("read the clinic settings"),
+            self._session_factory() as db,
+        ):
+            clinic_name = clinic_settings(db).clinic_name
+        try:
+            if as_pdf:
+                write_recall_pdf(recall, clinic_name, path)
+            else:
+                write_recall_csv(recall, path)
+        except OSError as error:
+            raise UserError(f"Cannot write {path}: {error.strerror or error}.") from None
+        destination = f"{'PDF' if as_pdf else 'CSV'} {path.name}"
         run_unit_of_work(
             self._session_factory,
             "record the saved list",
