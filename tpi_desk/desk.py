@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.export.exporting import ExportService
     from tpi_desk.services.integrity.anchors import Anchors
     from tpi_desk.services.integrity.verification import VerificationService
+    from tpi_desk.services.people.patient_import import PatientImportService
     from tpi_desk.services.people.patients import PatientService
     from tpi_desk.services.people.providers import ProviderService
     from tpi_desk.services.people.users import UserService
@@ -154,6 +155,12 @@ class Desk:
         from tpi_desk.services.people.patients import PatientService
 
         return PatientService(self.database.session_factory)
+
+    @cached_property
+    def patient_import(self) -> PatientImportService:
+        from tpi_desk.services.people.patient_import import PatientImportService
+
+        return PatientImportService(self.database.session_factory, clock=self.clock)
 
     @cached_property
     def providers(self) -> ProviderService:

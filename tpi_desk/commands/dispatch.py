@@ -120,6 +120,18 @@ def _run(
             json=args.json_file,
         )
         return export_notes(url, request, stdout=stdout, stderr=stderr, sign_in=sign_in)
+    if command == "import-patients":
+        from tpi_desk.commands.import_patients import import_patients
+
+        return import_patients(
+            url,
+            args.file,
+            dry_run=args.dry_run,
+            skip_bad_rows=args.skip_bad_rows,
+            stdout=stdout,
+            stderr=stderr,
+            sign_in=sign_in,
+        )
     if command == "lots":
         from tpi_desk.commands.lots import LotsRequest, recall_lot
 

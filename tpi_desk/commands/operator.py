@@ -37,6 +37,7 @@ ROLES_BY_COMMAND: dict[str, frozenset[Role]] = {
     "export": frozenset({Role.BILLING, Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
     "import": frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
     "demo-data": frozenset({Role.ADMIN}),
+    "import-patients": frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
     "lots": frozenset({Role.BILLING, Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
 }
 NEEDS_NOBODY = frozenset({"verify", "gui"})

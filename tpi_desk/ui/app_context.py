@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.services.audit.events import AuditService
 from tpi_desk.services.audit.queries import AuditQueries
+from tpi_desk.services.people.patient_import import PatientImportService
 from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.people.providers import ProviderService
 from tpi_desk.services.people.users import UserService
@@ -44,6 +45,7 @@ class AppContext:
 
     catalog: Catalog
     patients: PatientService
+    patient_import: PatientImportService
     providers: ProviderService
     users: UserService
     drafts: DraftService
@@ -78,6 +80,7 @@ class AppContext:
         return cls(
             catalog=desk.catalog,
             patients=desk.patients,
+            patient_import=desk.patient_import,
             providers=desk.providers,
             users=desk.users,
             drafts=desk.drafts,
