@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -160,10 +162,22 @@ def _known(db: Session, patients: Sequence[PatientFacts]) -> dict[str, Patient]:
 
 
 def _holding(facts: PatientFacts) -> Patient:
-    """A patient row outside the session holding ``facts`` (to compare contents by hash)."""
-    copy = Patient()
-    apply_patient_facts(copy, facts)
-    return copy
+    """``facts`` in a patient row's shape, to hash its content as a row's is hashed (a plain
+    object: an ORM row per patient costs a third of a large import's time)."""
+    return cast(
+        Patient,
+        SimpleNamespace(
+            mrn=facts.mrn,
+            family_name=facts.family_name,
+            given_name=facts.given_name,
+            date_of_birth=facts.date_of_birth,
+            sex=facts.sex,
+            weight_kg=facts.weight_kg,
+            allergies=list(facts.allergies),
+            no_known_drug_allergies=facts.no_known_drug_allergies,
+            coverage=facts.coverage,
+        ),
+    )
 
 
 def _counts(patients: Sequence[PatientFacts], known: dict[str, Patient]) -> ImportCounts:
