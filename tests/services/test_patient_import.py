@@ -4,6 +4,7 @@ finds everything intact), refused to readers who may not edit patients, rolled b
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -116,3 +117,27 @@ def test_the_csv_reader_names_rows_and_columns(tmp_path: Path) -> None:
     assert [p.row for p in second.problems] == [2, 2]
     zoe = read.read.patients[0]
     assert (zoe.date_of_birth, str(zoe.weight_kg)) == (date(1970, 12, 25), "72.5")
+
+
+def test_a_bundle_names_its_bad_entries(tmp_path: Path) -> None:
+    patient = {
+        "resourceType": "Patient",
+        "identifier": [{"value": "SYN-5001"}],
+        "name": [{"family": "Ñúñez", "given": ["Zoë"]}],
+        "birthDate": "1980-02-29",
+    }
+    practitioner = {"resourceType": "Practitioner", "name": [{"family": "Hartley"}]}
+    entries = [{"resource": r} for r in (patient, patient, practitioner)]
+    path = tmp_path / "bundle.json"
+    path.write_text(
+        json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}), "utf-8"
+    )
+
+    read = read_patient_file(path, today=TODAY)
+
+    assert [p.text() for p in read.problems] == [
+        "entry 2, field 'Patient.identifier': MRN SYN-5001 is also in entry 1; keep one per "
+        "patient",
+        "entry 3, field 'resourceType': is Practitioner; only Patient resources are imported",
+    ]
+    assert [p.mrn for p in read.read.patients] == ["SYN-5001"]

@@ -136,8 +136,14 @@ def _read_bundle(name: str, text: str, today: date) -> PatientFile:
     patients: list[PatientFacts] = []
     numbers: list[int] = []
     problems_found: list[RowProblem] = []
+    seen: dict[str, int] = {}
     for number, entry in enumerate(bundle.entry or (), start=1):
         facts, found = _patient(entry.resource, number, today)
+        if facts is not None:
+            earlier = seen.setdefault(facts.mrn.upper(), number)
+            if earlier != number:
+                again = f"MRN {facts.mrn} is also in entry {earlier}; keep one per patient"
+                found.append(RowProblem(number, "Patient.identifier", again, "entry"))
         problems_found += found
         if facts is not None and not found:
             patients.append(facts)
