@@ -303,6 +303,45 @@ def verify_rows(sessions: int) -> list[Row]:
     ]
 
 
+def lot_search_rows(plan: Plan) -> list[Row]:
+    """Issue 15: a lot recall over the big database (storage's, when it ran first)."""
+    output = run_script("lot_search_bench.py", ["--db", str(plan.db(plan.big)), "--runs", "15"])
+    sessions = number(r"^== ([\d,]+) sessions;", output)
+    lines = number(r"busiest lot \S+: ([\d,]+) medication lines", output)
+    wall = number(r"^lot search \(counts \+ newest 200 lines, audited\): ([\d.]+) ms", output)
+    cpu = number(r"^lot search .* ms \(([\d.]+) ms CPU\)", output)
+    load = number(r"^load average ([\d.]+) before", output)
+    return [
+        Row(
+            "lot search (counts + newest 200 lines)",
+            f"{wall:.1f} ms ({cpu:.1f} ms CPU)",
+            "< 100 ms",
+            f"load average {load:.2f}",
+            wall < 100,
+            f"{sessions:,.0f} sessions, busiest lot ({lines:,.0f} lines), median of 15"
+            + (" (target: 1M)" if sessions < FULL_SESSIONS else ""),
+        )
+    ]
+
+
+def patient_import_rows(runs: int) -> list[Row]:
+    """Issue 15: a CSV of 10,000 patients imported (read, checked, written, audited)."""
+    output = run_script("patient_import_bench.py", ["--patients", "10000", "--runs", str(runs)])
+    wall = number(r"^import \(read \+ write, audited\): ([\d.]+) s", output)
+    cpu = number(r"^import .* s \(([\d.]+) s CPU\)", output)
+    load = number(r"^load average ([\d.]+) before", output)
+    return [
+        Row(
+            "import 10,000 patients from a CSV",
+            f"{wall:.1f} s ({cpu:.1f} s CPU)",
+            "< 10 s (progress bar: CLI and dialog)",
+            f"load average {load:.2f}",
+            wall < 10,
+            f"fresh SQLite file, best of {runs}",
+        )
+    ]
+
+
 def effort_rows() -> list[Row]:
     """Issue 14's effort figures: actions an expert needs in the real window (not timed)."""
     output = run_script("effort.py", ["--json"])
@@ -347,6 +386,8 @@ def benchmarks(plan: Plan) -> dict[str, Callable[[], list[Row]]]:
         "export": lambda: export_rows(1 if quick else 3),
         "save_sign": lambda: save_sign_rows(20 if quick else 50, 10 if quick else 20),
         "verify": lambda: verify_rows(2_000 if quick else 20_000),
+        "lot_search": lambda: lot_search_rows(plan),
+        "patient_import": lambda: patient_import_rows(1 if quick else 3),
         "effort": effort_rows,
     }
 

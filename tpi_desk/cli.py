@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="restore a backup verify finds altered (audited)"
     )
 
+    _add_lots_parser(commands)
+    _add_import_patients_parser(commands)
     _add_users_parser(commands)
     _add_settings_parser(commands)
     _add_db_parser(commands)
@@ -194,6 +196,52 @@ def _add_settings_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     set_cmd.add_argument("key", metavar="KEY", help="e.g. clinic.name, clinic.npi, clinic.tax_id")
     set_cmd.add_argument("value", metavar="VALUE")
+
+
+def _add_lots_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`tpi-desk lots LOT` (commands/lots.py): the lot recall list."""
+    lots = commands.add_parser(
+        "lots",
+        help="lot recall: every patient who received a drug lot, when, where and how much",
+        description=(
+            "List every medication line given from LOT across all sessions, newest first: "
+            "the patient, date, site, location, dose, clinician and note status. The lot is "
+            "matched ignoring spaces and case. The search is recorded in the audit log."
+        ),
+    )
+    lots.add_argument("lot", metavar="LOT", help="the lot number printed on the vial")
+    lots.add_argument("--ndc", metavar="NDC", help="only lines of this NDC, e.g. 00409-4276-01")
+    lots.add_argument("--csv", metavar="FILE.csv", help="also write the list as CSV")
+    lots.add_argument("--pdf", metavar="FILE.pdf", help="also write the list as a PDF")
+
+
+def _add_import_patients_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    """`tpi-desk import-patients FILE` (commands/import_patients.py)."""
+    patients = commands.add_parser(
+        "import-patients",
+        help="import patients from a CSV or a FHIR Bundle of Patients (by MRN: updated, "
+        "never doubled)",
+        description=(
+            "Create or update patients from FILE: a CSV with a header row (common column "
+            "names such as MRN, Last Name, First Name, DOB, Gender are recognised; dates in "
+            "any common form) or a FHIR R4 Bundle of Patient resources (JSON). A patient "
+            "whose MRN is known is updated, not doubled. Every bad row is named with its row "
+            "and column; with any bad row nothing is written unless --skip-bad-rows."
+        ),
+    )
+    patients.add_argument("file", metavar="FILE")
+    patients.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show how the columns are read and what would change; write nothing",
+    )
+    patients.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows and leave the bad ones out (they are still listed)",
+    )
 
 
 def _add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.integrity.anchors import Anchors
     from tpi_desk.services.integrity.verification import VerificationService
     from tpi_desk.services.outcomes.outcomes import OutcomesService
+    from tpi_desk.services.people.patient_import import PatientImportService
     from tpi_desk.services.people.patients import PatientService
     from tpi_desk.services.people.providers import ProviderService
     from tpi_desk.services.people.users import UserService
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.sessions.drafts import DraftService
     from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
     from tpi_desk.services.sessions.importing import ImportService
+    from tpi_desk.services.sessions.lot_recall import LotRecallService
     from tpi_desk.services.sessions.overview import DatabaseOverview
     from tpi_desk.services.sessions.session_queries import SessionQueries
     from tpi_desk.services.sessions.signing import SigningService
@@ -158,6 +160,12 @@ class Desk:
         return PatientService(self.database.session_factory)
 
     @cached_property
+    def patient_import(self) -> PatientImportService:
+        from tpi_desk.services.people.patient_import import PatientImportService
+
+        return PatientImportService(self.database.session_factory, clock=self.clock)
+
+    @cached_property
     def providers(self) -> ProviderService:
         from tpi_desk.services.people.providers import ProviderService
 
@@ -222,6 +230,12 @@ class Desk:
         from tpi_desk.services.sessions.importing import ImportService
 
         return ImportService(self.database.session_factory, self.catalog, clock=self.clock)
+
+    @cached_property
+    def lot_recall(self) -> LotRecallService:
+        from tpi_desk.services.sessions.lot_recall import LotRecallService
+
+        return LotRecallService(self.database.session_factory, self.catalog, clock=self.clock)
 
     @cached_property
     def exporting(self) -> ExportService:

@@ -122,6 +122,23 @@ def _run(
             x12=args.x12,
         )
         return export_notes(url, request, stdout=stdout, stderr=stderr, sign_in=sign_in)
+    if command == "import-patients":
+        from tpi_desk.commands.import_patients import import_patients
+
+        return import_patients(
+            url,
+            args.file,
+            dry_run=args.dry_run,
+            skip_bad_rows=args.skip_bad_rows,
+            stdout=stdout,
+            stderr=stderr,
+            sign_in=sign_in,
+        )
+    if command == "lots":
+        from tpi_desk.commands.lots import LotsRequest, recall_lot
+
+        lots = LotsRequest(lot=args.lot, ndc=args.ndc, csv=args.csv, pdf=args.pdf)
+        return recall_lot(url, lots, stdout=stdout, stderr=stderr, sign_in=sign_in)
     if command == "backup":
         from tpi_desk.commands.backup import backup
 

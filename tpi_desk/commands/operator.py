@@ -38,11 +38,13 @@ ROLES_BY_COMMAND: dict[str, frozenset[Role]] = {
     "export": frozenset({Role.BILLING, Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
     "import": frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
     "demo-data": frozenset({Role.ADMIN}),
+    "import-patients": frozenset({Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
+    "lots": frozenset({Role.BILLING, Role.PHYSICIAN, Role.NURSE_PRACTITIONER, Role.ADMIN}),
 }
 NEEDS_NOBODY = frozenset({"verify", "gui"})
 # Commands that only read the records (apart from their audit entries): they run beside
 # another program's write transaction instead of being refused (issue 13).
-READ_ONLY_COMMANDS = frozenset({"verify", "users list", "settings list", "export"})
+READ_ONLY_COMMANDS = frozenset({"verify", "users list", "settings list", "export", "lots"})
 
 # Asked by a command once its arguments and input files are found good, before it writes.
 SignIn = Callable[[], Actor | None]

@@ -18,7 +18,9 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     and_,
+    func,
     inspect,
+    literal_column,
 )
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, foreign, mapped_column, object_session, relationship
@@ -225,6 +227,15 @@ class InjectionSite(Base):
     medications: Mapped[list[MedicationLine]] = _children("MedicationLine", "site")
 
 
+def lot_key_sql(lot: Any) -> Any:
+    """The SQL of a lot's recall key (``clinical.lot_recall.lot_key``): no spaces, upper case.
+
+    Written with literals, never bound values, so that a query's expression is the indexed
+    one (SQLite uses an expression index only for the same expression).
+    """
+    return func.upper(func.replace(lot, literal_column("' '"), literal_column("''")))
+
+
 class MedicationLine(Base):
     """One drug given at one site; mg = concentration x volume (computed, not stored)."""
 
@@ -246,6 +257,11 @@ class MedicationLine(Base):
     ndc: Mapped[str] = mapped_column(String(13), default="")  # 5-4-2 with hyphens
 
     site: Mapped[InjectionSite] = relationship(back_populates="medications")
+
+    __table_args__ = (
+        # Lot recalls (migration 0009): lines by the key of their lot, then their NDC.
+        Index("ix_medication_lines_lot_key_ndc", lot_key_sql(lot), ndc),
+    )
 
 
 class SessionFinding(Base):

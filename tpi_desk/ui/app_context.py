@@ -13,6 +13,7 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.services.audit.events import AuditService
 from tpi_desk.services.audit.queries import AuditQueries
 from tpi_desk.services.outcomes.outcomes import OutcomesService
+from tpi_desk.services.people.patient_import import PatientImportService
 from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.people.providers import ProviderService
 from tpi_desk.services.people.users import UserService
@@ -22,6 +23,7 @@ from tpi_desk.services.sessions.demo_sessions import DemoDataService
 from tpi_desk.services.sessions.drafts import DraftService
 from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
 from tpi_desk.services.sessions.importing import ImportService
+from tpi_desk.services.sessions.lot_recall import LotRecallService
 from tpi_desk.services.sessions.overview import DatabaseOverview
 from tpi_desk.services.sessions.session_queries import SessionQueries
 from tpi_desk.services.sessions.signing import SigningService
@@ -45,6 +47,7 @@ class AppContext:
 
     catalog: Catalog
     patients: PatientService
+    patient_import: PatientImportService
     providers: ProviderService
     users: UserService
     drafts: DraftService
@@ -55,6 +58,7 @@ class AppContext:
     entered_in_error: EnteredInErrorService
     templates: TemplateService
     importing: ImportService
+    lot_recall: LotRecallService
     demo_data: DemoDataService
     settings: ClinicSettingsService
     audit: AuditService
@@ -80,6 +84,7 @@ class AppContext:
         return cls(
             catalog=desk.catalog,
             patients=desk.patients,
+            patient_import=desk.patient_import,
             providers=desk.providers,
             users=desk.users,
             drafts=desk.drafts,
@@ -90,6 +95,7 @@ class AppContext:
             entered_in_error=desk.entered_in_error,
             templates=desk.templates,
             importing=desk.importing,
+            lot_recall=desk.lot_recall,
             demo_data=desk.demo_data,
             settings=desk.settings,
             audit=desk.audit,

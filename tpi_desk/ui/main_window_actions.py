@@ -18,6 +18,7 @@ class WindowActions:
         self.find = _action(parent, "&Find patient", "Ctrl+F")
         self.today = _action(parent, "&Today's sessions", "Ctrl+T")
         self.import_documents = _action(parent, "&Import session documents…", "Ctrl+I")
+        self.import_patients = _action(parent, "Import p&atients…")
         self.demo = _action(parent, "Load &demo data…")
         self.export = _action(parent, "&Export for billing…", "Ctrl+E")
         self.preview = _action(parent, "&Preview note PDF", "Ctrl+P")  # the editor has its own
@@ -31,7 +32,7 @@ class WindowActions:
         groups = (
             (self.new_patient, self.new_session),
             (self.find, self.today),
-            (self.import_documents, self.demo),
+            (self.import_documents, self.import_patients, self.demo),
             (self.export, self.preview),
             (self.quit,),
         )

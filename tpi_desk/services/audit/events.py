@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.record import NoteStatus
@@ -22,7 +22,7 @@ from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError
 from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
-from tpi_desk.services.integrity.chains import AUDIT_CHAIN, append_link
+from tpi_desk.services.integrity.chains import AUDIT_CHAIN, append_link, append_links
 from tpi_desk.services.permissions import Action, Actor, authorize, may
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
@@ -144,6 +144,57 @@ def record_event(
     db.add(event)
     db.flush()
     return event
+
+
+def record_events(
+    db: Session,
+    actor: Actor | None,
+    action: AuditAction,
+    record_type: str,
+    records: Sequence[tuple[int, str, int | None]],
+    *,
+    at: datetime,
+) -> None:
+    """``record_event`` for many records at once, e.g. the patients of an import: each
+    (record id, detail, patient id) gets its own chained entry, inserted in one statement.
+
+    The chain's head moves in memory from link to link (no flush between them); it is
+    written with the entries."""
+    name = actor_name(actor)
+    events = [
+        AuditEvent(
+            occurred_at=at.astimezone(UTC),
+            user_id=actor.user_id if actor is not None else None,
+            actor_name=name,
+            action=action.value,
+            record_type=record_type,
+            record_id=record_id,
+            patient_id=patient_id,
+            detail=detail,
+        )
+        for record_id, detail, patient_id in records
+    ]
+
+    def entry_hash(event: AuditEvent) -> Callable[[int, str], str]:
+        def linked(sequence: int, previous_hash: str) -> str:
+            event.sequence = sequence
+            event.prev_hash = previous_hash
+            return audit_hash(event)
+
+        return linked
+
+    links = append_links(db, AUDIT_CHAIN, [entry_hash(event) for event in events])
+    for event, link in zip(events, links, strict=True):
+        event.hash = link.hash
+    if events:
+        rows = [{column: getattr(event, column) for column in _AUDIT_COLUMNS} for event in events]
+        db.execute(insert(AuditEvent), rows)
+
+
+_AUDIT_COLUMNS = (
+    "occurred_at", "user_id", "actor_name", "action", "record_type", "record_id", "patient_id",
+    "detail", "sequence", "prev_hash", "hash",
+)  # fmt: skip
 
 
 def record_refusal(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from tpi_desk.models.audit import ChainHead
@@ -48,3 +49,39 @@ def append_link(db: Session, chain: str, entry_hash: Callable[[int, str], str]) 
     head.hash = link.hash
     db.info.setdefault(MOVED_HEADS, {})[chain] = (link.sequence, link.hash)
     return link
+
+
+def append_links(
+    db: Session, chain: str, entry_hashes: Sequence[Callable[[int, str], str]]
+) -> list[ChainLink]:
+    """``append_link`` for many entries in a row (an import's), in as few statements.
+
+    The head is taken under its lock as ``append_link`` takes it, then moved one link per
+    entry by a single many-rows UPDATE (the head's trigger lets it move one step at a
+    time, and sees each step).
+    """
+    if not entry_hashes:
+        return []
+    links = [append_link(db, chain, entry_hashes[0])]
+    db.flush()  # the first step, through the head's row
+    for entry_hash in entry_hashes[1:]:
+        last = links[-1]
+        links.append(
+            ChainLink(last.sequence + 1, last.hash, entry_hash(last.sequence + 1, last.hash))
+        )
+    if len(links) > 1:
+        heads = cast(Table, ChainHead.__table__)
+        db.execute(
+            update(heads)
+            .where(heads.c.name == bindparam("chain_name"))
+            .values(sequence=bindparam("new_sequence"), hash=bindparam("new_hash")),
+            [
+                {"chain_name": chain, "new_sequence": link.sequence, "new_hash": link.hash}
+                for link in links[1:]
+            ],
+        )
+        head = db.get(ChainHead, chain)
+        if head is not None:
+            db.expire(head)  # the statement moved it: read it again when next asked
+    db.info.setdefault(MOVED_HEADS, {})[chain] = (links[-1].sequence, links[-1].hash)
+    return links
