@@ -1,4 +1,4 @@
-"""Migration 0009 (lot recall, issue 15, after 0008) on a SQLite file holding a signed note from 0007: the
+"""Migration 0009 (lot recall, issue 15) on a SQLite file holding a signed note from 0007: the
 lot index is built over the existing lines (a signed note's line here, stored as 'LD1')
 without changing one, and going back drops it."""
 
