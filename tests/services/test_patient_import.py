@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.services.conftest import Services, actor_for, add_account, patient_facts
+from tpi_desk.clinical.insurance import PatientInsurance
 from tpi_desk.clinical.patient_import import map_columns, read_rows
 from tpi_desk.clinical.record import ProviderFacts, Role
 from tpi_desk.models.audit import AuditEvent
@@ -141,3 +142,33 @@ def test_a_bundle_names_its_bad_entries(tmp_path: Path) -> None:
         "entry 3, field 'resourceType': is Practitioner; only Patient resources are imported",
     ]
     assert [p.mrn for p in read.read.patients] == ["SYN-5001"]
+
+
+def test_a_list_without_insurance_keeps_the_insurance_on_file_and_new_patients_get_theirs(
+    services: Services, importer: PatientImportService, physician: ProviderRecord
+) -> None:
+    """Failed before: an imported patient's hash ignored the insurance columns (a crash), and a
+    list without insurance would have erased the coverage on file."""
+    actor = actor_for(physician)
+    on_file = PatientInsurance(payer_name="Synthetic Mutual", payer_id="SYN01", member_id="M-1")
+    known = services.patients.create(
+        replace(patient_facts("SYN-00001"), insurance=on_file), actor=actor
+    )
+    newcomer = replace(
+        patient_facts("SYN-00002"),
+        insurance=PatientInsurance(payer_name="Example Health", payer_id="EXH", member_id="Z9"),
+    )
+
+    counts = importer.import_patients(
+        [replace(patient_facts("SYN-00001"), given_name="Renamed"), newcomer],
+        source="clinic.csv",
+        actor=actor,
+    )
+
+    assert (counts.created, counts.updated) == (1, 1)
+    kept = services.patients.get(known.id, actor=actor).facts
+    assert (kept.given_name, kept.insurance) == ("Renamed", on_file)
+    found = services.patients.search("SYN-00002", limit=5, actor=actor)
+    assert [services.patients.get(p.id, actor=actor).facts.insurance for p in found] == [
+        newcomer.insurance
+    ]

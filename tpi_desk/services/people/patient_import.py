@@ -9,7 +9,7 @@ import back: nothing is half-imported.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import cast
@@ -22,7 +22,7 @@ from tpi_desk.models.people import Patient, patient_search_text
 from tpi_desk.services.audit.events import AuditAction, record_events, refusals_audited
 from tpi_desk.services.integrity.patient_chain import patient_detail, patient_hash
 from tpi_desk.services.permissions import Action, Actor, authorize
-from tpi_desk.services.sessions.record_mapping import apply_patient_facts
+from tpi_desk.services.sessions.record_mapping import apply_patient_facts, patient_insurance
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
@@ -81,13 +81,14 @@ class PatientImportService:
 
         def work(db: Session) -> ImportCounts:
             known = _known(db, patients)
-            counts = _counts(patients, known)
+            patients_in = [_keeping_insurance(facts, known.get(facts.mrn)) for facts in patients]
+            counts = _counts(patients_in, known)
             note = f"imported from {source}"
             now = self._clock()
-            new = [facts for facts in patients if facts.mrn not in known]
+            new = [facts for facts in patients_in if facts.mrn not in known]
             changed = [
                 (known[facts.mrn], facts)
-                for facts in patients
+                for facts in patients_in
                 if facts.mrn in known
                 and patient_hash(_holding(facts)) != patient_hash(known[facts.mrn])
             ]
@@ -136,6 +137,7 @@ def _insert(db: Session, patients: Sequence[PatientFacts], now: datetime) -> lis
                 "allergies": list(facts.allergies),
                 "no_known_drug_allergies": facts.no_known_drug_allergies,
                 "coverage": facts.coverage,
+                **_insurance_columns(facts),
                 "created_at": now,
                 "updated_at": now,
                 "version": 1,
@@ -176,8 +178,29 @@ def _holding(facts: PatientFacts) -> Patient:
             allergies=list(facts.allergies),
             no_known_drug_allergies=facts.no_known_drug_allergies,
             coverage=facts.coverage,
+            **_insurance_columns(facts),
         ),
     )
+
+
+def _insurance_columns(facts: PatientFacts) -> dict[str, object]:
+    """The patient row's insurance columns for ``facts`` (empty, no relationship, for none)."""
+    insurance = facts.insurance
+    return {
+        "insurance_payer_name": insurance.payer_name if insurance else "",
+        "insurance_payer_id": insurance.payer_id if insurance else "",
+        "insurance_member_id": insurance.member_id if insurance else "",
+        "insurance_group_number": insurance.group_number if insurance else "",
+        "insurance_relationship": insurance.relationship if insurance else None,
+    }
+
+
+def _keeping_insurance(facts: PatientFacts, known: Patient | None) -> PatientFacts:
+    """``facts`` with the insurance on file when the file gives none: a list of patients
+    without insurance columns updates the patients, never erases their coverage."""
+    if facts.insurance is not None or known is None:
+        return facts
+    return replace(facts, insurance=patient_insurance(known))
 
 
 def _counts(patients: Sequence[PatientFacts], known: dict[str, Patient]) -> ImportCounts:
