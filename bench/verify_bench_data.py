@@ -19,14 +19,15 @@ from argon2 import PasswordHasher
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from tpi_desk.clinical.record import Role
 from tpi_desk.models.audit import AuditEvent, ChainHead
 from tpi_desk.models.database import open_database
 from tpi_desk.models.people import User
 from tpi_desk.models.procedures import Signature
 from tpi_desk.services.audit.events import AuditAction, audit_hash
 from tpi_desk.services.integrity.chains import AUDIT_CHAIN
-from tpi_desk.services.integrity.key_registry import issue_key, locked_key
-from tpi_desk.services.integrity.signing_keys import sign_link, unlock_key
+from tpi_desk.services.integrity.key_registry import issue_key
+from tpi_desk.services.integrity.signing_keys import UnlockedKey
 
 PASSWORD = "bench-password-123456"
 _HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # one unlock per signer
@@ -42,24 +43,36 @@ def make_clinic_like(path: Path) -> None:
         try:
             with database.session_factory.begin() as db:
                 signers = sorted(set(db.scalars(select(Signature.signer_id))))
+                root = _root_key(db)
                 private = {}
                 for user_id in signers:
                     user = db.get(User, user_id)
                     assert user is not None
-                    key = issue_key(db, user, PASSWORD, _HASHER, None)
-                    private[user_id] = (key.id, unlock_key(locked_key(key), user_id, PASSWORD))
+                    private[user_id] = issue_key(db, user, PASSWORD, _HASHER, None, signer=root)
                 for batch in _links(db):
                     values = []
                     for link_id, sequence, signer_id, previous, content_hash in batch:
-                        key_id, secret = private[signer_id]
-                        signature = sign_link(secret, sequence, previous, content_hash)
-                        values.append({"id": link_id, "key_id": key_id, "signature": signature})
+                        key = private[signer_id]
+                        signature = key.sign_link(sequence, previous, content_hash)
+                        values.append({"id": link_id, "key_id": key.key_id, "signature": signature})
                     db.execute(update(Signature), values)
                 _add_audit_entries(db)
         finally:
             database.dispose()
     finally:
         _restore_triggers(path, triggers)
+
+
+def _root_key(db: Session) -> UnlockedKey:
+    """The key of an administrator added for the run, registered as the root (it signs its
+    own registration, as the first administrator's does), which registers the signers'."""
+    admin = User(
+        username="bench.admin", display_name="Bench Administrator (synthetic)",
+        role=Role.ADMIN, password_hash=_HASHER.hash(PASSWORD),
+    )  # fmt: skip
+    db.add(admin)
+    db.flush()
+    return issue_key(db, admin, PASSWORD, _HASHER, None, signer="self")
 
 
 def _links(db: Session) -> Iterator[list[tuple[int, int, int, str, str]]]:

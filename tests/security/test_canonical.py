@@ -100,3 +100,14 @@ def test_hashes_are_sha256_and_links_hash_the_previous_chain_hash_first() -> Non
         hashlib.sha256((GENESIS_HASH + content_hash).encode("ascii")).hexdigest()
     )
     assert link_hash(GENESIS_HASH, content_hash) != link_hash(content_hash, GENESIS_HASH)
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()
+    )
+)
+def test_an_instant_is_written_as_strftime_writes_it(value: datetime) -> None:
+    # canonical_instant takes isoformat's faster road from year 1000 on: the same text.
+    expected = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert canonical_instant(value) == expected

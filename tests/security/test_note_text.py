@@ -39,6 +39,7 @@ from tpi_desk.services.integrity.note_text import (
     note_format_of,
     note_text,
     people_texts,
+    value_text,
 )
 
 SIGNED_AT = datetime(2026, 11, 20, 16, 0, 0, 123456, tzinfo=UTC)
@@ -191,3 +192,29 @@ def test_worker_processes_find_what_one_process_finds(
         alone.signatures,
         alone.audit_entries,
     )
+
+
+@pytest.mark.parametrize("note_format", [NOTE_FORMAT, NOTE_FORMAT_V1])
+def test_remembered_texts_tell_equal_values_of_other_types_apart(note_format: str) -> None:
+    """The fast path remembers the texts of repeated values; 1, True, 1.0 and "1" are equal
+    or alike in Python but each keeps its own canonical text, in a note and in a site."""
+    entry = ENTRIES[sorted(ENTRIES)[0]]
+    provider = provider_part(PHYSICIAN)
+    signed = canonical_json(
+        note_content(
+            session_id=41, patient_id=7, patient=patient_part(patient_facts()),
+            provider_id=3, provider=provider, entry=entry, signer_id=3, signer=provider,
+            signed_at=SIGNED_AT, cosign_required=False, note_format=note_format,
+        )
+    )  # fmt: skip
+    people = people_texts(signed)
+    assert people is not None
+    values = _columns(entry) | {"cosign_required": False}
+    (site, lines), *others = _sites(entry)
+    for value in (1, True, Decimal(1), Decimal("1.0"), "1", 1, True):
+        changed_site = ((*site[:2], value, *site[3:]), lines)  # the site's points
+        text = note_text(
+            note_format, values | {"pain_before": value}, [changed_site, *others], people
+        )
+        assert f'"pain_before":{value_text(value)},' in text
+        assert f'"points":{value_text(value)},' in text

@@ -7,7 +7,7 @@ app's signing: each note's content is built by the same functions (``note_conten
 them, patients and clinicians are read once per run, the canonical text comes from
 ``canonical_text`` (the same text as ``canonical_json``), and the chain links are computed
 in memory and inserted many rows per statement, in the chain's order (signing time, then
-session id). Each link carries its clinician's Ed25519 signature (``sign_link``, as
+session id). Each link carries its clinician's Ed25519 signature (``UnlockedKey.sign_link``, as
 ``append_signature`` makes it) when their unlocked key is given: about 50 µs a note. Everything
 runs in the caller's transaction on its connection.
 """
@@ -49,7 +49,7 @@ from tpi_desk.services.integrity.canonical import (
 )
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
 from tpi_desk.services.integrity.integrity import patient_part, provider_part
-from tpi_desk.services.integrity.signing_keys import UnlockedKey, sign_link
+from tpi_desk.services.integrity.signing_keys import UnlockedKey
 from tpi_desk.services.sessions.record_mapping import patient_facts, provider_record
 from tpi_desk.services.settings.clinic_settings import require_physician_cosign
 
@@ -216,7 +216,7 @@ class NoteSigner:
                 key_id = signature = None
             else:  # the app's own signature of the link (append_signature's)
                 key_id = key.key_id
-                signature = sign_link(key.private_key, sequence, previous, note.content_hash)
+                signature = key.sign_link(sequence, previous, note.content_hash)
             add(
                 (
                     signature_id, sequence, kind, note.session_id, note.session_id,

@@ -94,7 +94,7 @@ def check_audit_chunk(db: Session, after: int, upto: int | None) -> ChunkWalk:
             walk.last_sequence, walk.last_hash = sequence - 1, previous  # joined later
         chunk.findings += walk.step(sequence, previous, own)
         mapping = entry._mapping
-        text = _TEMPLATE.format_map({name: value_text(mapping[name]) for name in _HASHED})
+        text = _TEMPLATE % {name: value_text(mapping[name]) for name in _HASHED}
         if sha256_hex(text) != event.hash and audit_hash(event) != event.hash:
             chunk.findings.append(_altered(sequence, entry))
     chunk.last_sequence, chunk.last_hash = walk.last_sequence, walk.last_hash

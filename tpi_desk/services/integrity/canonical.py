@@ -17,6 +17,7 @@ from json.encoder import encode_basestring_ascii
 from typing import cast
 
 GENESIS_HASH = "0" * 64
+_INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _quoted = encode_basestring_ascii  # json.dumps(text, ensure_ascii=True), without its checks
 
 
@@ -43,7 +44,10 @@ def canonical_instant(value: datetime) -> str:
     """An aware datetime in UTC with microseconds, e.g. ``2026-11-20T16:00:00.000000Z``."""
     if value.utcoffset() is None:
         raise ValueError(f"naive datetime {value.isoformat()} has no canonical form")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    in_utc = value.astimezone(UTC)
+    if in_utc.year >= 1000:  # isoformat writes the same text, several times faster
+        return in_utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return in_utc.strftime(_INSTANT_FORMAT)
 
 
 def sha256_hex(text: str) -> str:

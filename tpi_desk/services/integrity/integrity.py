@@ -26,7 +26,7 @@ from tpi_desk.models.procedures import Signature, SignedRecordKind
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha256_hex
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN, append_link
-from tpi_desk.services.integrity.signing_keys import UnlockedKey, sign_link
+from tpi_desk.services.integrity.signing_keys import UnlockedKey
 
 # Notes are signed in @3 (session document @3's fields); @1 and @2 notes still verify.
 NOTE_FORMAT = "tpi-desk/signed-note@3"
@@ -336,7 +336,7 @@ def append_signature(
     )
     if key is not None:
         row.key_id = key.key_id
-        row.signature = sign_link(key.private_key, link.sequence, link.previous_hash, content_hash)
+        row.signature = key.sign_link(link.sequence, link.previous_hash, content_hash)
     db.add(row)
     db.flush()
     return row

@@ -1,5 +1,6 @@
 """One range of the signature chain as plain rows: its links, and the notes they sign with
-their diagnoses, findings, sites and medication lines (SQLAlchemy Core, no ORM objects)."""
+their diagnoses, findings, sites and medication lines (SQLAlchemy Core, no ORM objects; the
+notes' rows read through raw_rows, which remembers each column's conversions)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tpi_desk.models.procedures import (
 )
 from tpi_desk.services.integrity.chain_walk import in_range
 from tpi_desk.services.integrity.note_text import MEDICATION_COLUMNS, NOTE_COLUMNS, SITE_COLUMNS
+from tpi_desk.services.integrity.raw_rows import raw_rows
 
 _LINK = Signature.__table__.c
 _NOTE = ProcedureSession.__table__.c
@@ -77,7 +79,7 @@ def _notes(db: Session, lowest: int, highest: int, wanted: set[int]) -> dict[int
     names = (*NOTE_COLUMNS, *_NOTE_EXTRA)
     query = _between(select(*(_NOTE[name] for name in names)), _NOTE.id, lowest, highest)
     notes = {}
-    for row in db.execute(query).all():
+    for row in raw_rows(db, query):
         values = dict(zip(names, row, strict=True))
         if values["id"] in wanted:
             values.update(diagnoses=[], side_effects=[], complications=[], cosign_required=False)
@@ -85,17 +87,15 @@ def _notes(db: Session, lowest: int, highest: int, wanted: set[int]) -> dict[int
     codes = select(_DIAGNOSIS.session_id, _DIAGNOSIS.code).order_by(
         _DIAGNOSIS.session_id, _DIAGNOSIS.position
     )
-    for session_id, code in db.execute(
-        _between(codes, _DIAGNOSIS.session_id, lowest, highest)
-    ).all():
+    for session_id, code in raw_rows(db, _between(codes, _DIAGNOSIS.session_id, lowest, highest)):
         if session_id in notes:
             notes[session_id]["diagnoses"].append(code)
     found = select(_FINDING.session_id, _FINDING.kind, _FINDING.text).order_by(
         _FINDING.session_id, _FINDING.position
     )
-    for session_id, kind, text in db.execute(
-        _between(found, _FINDING.session_id, lowest, highest)
-    ).all():
+    for session_id, kind, text in raw_rows(
+        db, _between(found, _FINDING.session_id, lowest, highest)
+    ):
         if session_id in notes:
             which = "side_effects" if kind == FindingKind.SIDE_EFFECT else "complications"
             notes[session_id][which].append(text)
@@ -117,7 +117,7 @@ def _sites(
         list
     )
     lines_of: dict[int, list[tuple[object, ...]]] = {}
-    for site_id, session_id, *values in db.execute(query).all():
+    for site_id, session_id, *values in raw_rows(db, query):
         if session_id in wanted:
             lines: list[tuple[object, ...]] = []
             lines_of[site_id] = lines
@@ -125,9 +125,7 @@ def _sites(
     if lines_of:
         line_query = select(_LINE.site_id, *(_LINE[name] for name in MEDICATION_COLUMNS))
         line_query = _between(line_query, _LINE.site_id, min(lines_of), max(lines_of))
-        for site_id, *values in db.execute(
-            line_query.order_by(_LINE.site_id, _LINE.position)
-        ).all():
+        for site_id, *values in raw_rows(db, line_query.order_by(_LINE.site_id, _LINE.position)):
             if site_id in lines_of:
                 lines_of[site_id].append(tuple(values))
     return by_note

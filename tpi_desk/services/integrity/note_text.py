@@ -83,9 +83,10 @@ def slot(name: str) -> str:
 
 
 def text_template(skeleton: Mapping[str, object]) -> str:
-    """The skeleton's canonical text as a ``str.format`` template, one field per slot."""
-    text = canonical_json(skeleton).replace("{", "{{").replace("}", "}}")
-    return re.sub(r'"@@(\w+)@@"', r"{\1}", text)
+    """The skeleton's canonical text as a ``%`` template (``%(name)s`` per slot), filled with
+    ``template % texts``: about twice as fast as ``str.format_map`` on a note's 60 slots."""
+    text = canonical_json(skeleton).replace("%", "%%")
+    return re.sub(r'"@@(\w+)@@"', r"%(\1)s", text)
 
 
 def _v1_session() -> dict[str, object]:
@@ -183,7 +184,7 @@ def _site(with_documentation: bool) -> tuple[str, str]:
         **{name: slot(name) for name in SITE_COLUMNS[1:]},
         "medications": slot("medications"),
     }
-    return text_template(site).replace("{medications}", "[{medications}]"), text_template(
+    return text_template(site).replace("%(medications)s", "[%(medications)s]"), text_template(
         medication
     )
 
@@ -246,15 +247,79 @@ def note_text(
     site_template, line_template = _SITE_TEMPLATES[note_format]
     site_texts = []
     for site, lines in sites:
-        line_texts = []
-        for line in lines:
-            # @1's template has no slot for @2's container, waste and NDC: left out.
-            values = dict(zip(MEDICATION_COLUMNS, map(value_text, line), strict=True))
-            line_texts.append(line_template.format_map(values))
-        values = dict(zip(SITE_COLUMNS, map(value_text, site), strict=True))
-        values["medications"] = ",".join(line_texts)
-        site_texts.append(site_template.format_map(values))
-    texts = map(value_text, map(note.__getitem__, _NOTE_FIELDS))
-    fields = dict(zip(_NOTE_FIELDS, texts, strict=True))
+        # @1's template has no slot for @2's container, waste and NDC: left out.
+        medications = ",".join(
+            [_row_text(line_template, MEDICATION_COLUMNS, line) for line in lines]
+        )
+        site_texts.append(_row_text(site_template, SITE_COLUMNS, site, medications))
+    fields = _field_texts(note)
     fields["sites"] = "[" + ",".join(site_texts) + "]"
-    return _NOTE_TEMPLATES[note_format].format_map(fields | people)
+    return _NOTE_TEMPLATES[note_format] % (fields | people)
+
+
+# Texts of values met before, by field, and of whole medication lines and sites: a clinic's
+# notes repeat the same muscles, drugs, lots, settings and answers, so most values are
+# written once per worker instead of once per note. Keys carry each value's type (equal
+# values of one type have one canonical text, but 1, 1.0 and True must not share one; a
+# string or None is only ever equal to its own kind). Bounded (a few MB at most): a full
+# memo starts over; the values unique to each note are written directly.
+_MEMO_LIMIT = 2_000
+_ROW_MEMO_LIMIT = 5_000
+_UNIQUE_FIELDS = frozenset({"session_id", "performed_at", "signed_at", "notes"})
+_field_memos = tuple(
+    (name, dict[object, str]() if name not in _UNIQUE_FIELDS else None) for name in _NOTE_FIELDS
+)
+_row_memo: dict[object, str] = {}
+
+
+def _field_texts(note: dict[str, Any]) -> dict[str, str]:
+    texts = {}
+    for name, memo in _field_memos:
+        value = note[name]
+        if memo is None:
+            texts[name] = value_text(value)
+            continue
+        kind = type(value)
+        if kind is str or value is None:
+            key: object = value
+        elif kind is list:
+            key = (kind, tuple(value))
+        else:
+            key = (kind, value)
+        try:
+            text = memo.get(key)
+        except TypeError:  # a value that cannot be a key (no column gives one)
+            text = value_text(value)
+        else:
+            if text is None:
+                text = value_text(value)
+                if len(memo) >= _MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = text
+        texts[name] = text
+    return texts
+
+
+def _row_text(
+    template: str, columns: Sequence[str], values: Sequence[object], medications: str = ""
+) -> str:
+    key = (template, tuple(values), tuple(map(type, values)), medications)
+    try:
+        return _row_memo[key]
+    except KeyError:
+        pass
+    except TypeError:
+        return _write_row(template, columns, values, medications)
+    text = _write_row(template, columns, values, medications)
+    if len(_row_memo) >= _ROW_MEMO_LIMIT:
+        _row_memo.clear()
+    _row_memo[key] = text
+    return text
+
+
+def _write_row(
+    template: str, columns: Sequence[str], values: Sequence[object], medications: str
+) -> str:
+    texts = dict(zip(columns, map(value_text, values), strict=True))
+    texts["medications"] = medications
+    return template % texts
