@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,8 +51,10 @@ PRELOADED_MODULES = ("tpi_desk.services.export.parallel_export",)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
-    """The fork server, preloaded with the export's modules, where there is one; else spawn."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    """The fork server, preloaded with the export's modules, where there is one; else spawn
+    (also in a frozen build, whose executable cannot start a fork server)."""
+    frozen = bool(getattr(sys, "frozen", False))
+    if frozen or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOADED_MODULES))  # no effect once it runs
