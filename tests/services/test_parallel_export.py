@@ -3,6 +3,8 @@ with progress note by note, a prompt cancel that leaves nothing, and the same au
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,13 @@ def test_a_cancel_midway_stops_the_workers_and_leaves_nothing(
     assert 4 <= len(done) < len(service(demo, catalog).select(WHOLE_DEMO))
     assert list(out.iterdir()) == []  # no target, no temporary file, no parts folder
     assert export_events(demo) == []
+
+
+def test_workers_start_from_a_fork_server_except_where_there_is_none_or_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    available = multiprocessing.get_all_start_methods()
+    expected = "forkserver" if "forkserver" in available else "spawn"
+    assert parallel_export.worker_context().get_start_method() == expected
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert parallel_export.worker_context().get_start_method() == "spawn"

@@ -4,9 +4,9 @@ here in order into the merged PDF, the claims CSV and the JSON list.
 ``render_part`` is what a worker does with its share: the notes laid out as a small merged
 PDF (each from a new page, its own "Page X of Y", its outline bookmark) and each note's claim
 lines and session document as plain values. ``export_parts`` takes the parts in the batch's
-order and writes the outputs exactly as ``export_batch`` does: temporary files beside the
-targets, ``before_commit`` (the audit) once all are complete, renamed into place, and nothing
-at all on cancel or error.
+order and writes the outputs exactly as ``export_batch`` does (the parts' PDFs joined object
+by object, ``pdf_join``): temporary files beside the targets, ``before_commit`` (the audit)
+once all are complete, renamed into place, and nothing at all on cancel or error.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfWriter
 from reportlab.platypus import ActionFlowable, BaseDocTemplate
 
-from tpi_desk.clinical.private_files import PRIVATE_FILE_MODE
 from tpi_desk.clinical.session_document import SessionDocument, to_json
 from tpi_desk.reports.batch_export import (
     CancelCheck,
@@ -41,6 +40,7 @@ from tpi_desk.reports.batch_export import (
 from tpi_desk.reports.claims_csv import ClaimsCsvWriter, claim_rows
 from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_pages import build_document, note_document
+from tpi_desk.reports.pdf_join import PdfJoiner, PdfJoinError
 
 MERGED_TITLE = "Procedure notes — billing export"
 MERGED_SUBJECT = "Procedure notes exported for billing"
@@ -62,7 +62,6 @@ class RenderedPart:
 
     pdf: Path | None
     notes: tuple[RenderedNote, ...]
-    author: str = ""
 
 
 def render_part(
@@ -95,7 +94,7 @@ def render_part(
         )
         for note in notes
     )
-    return RenderedPart(path, rendered, notes[0].clinic.name)
+    return RenderedPart(path, rendered)
 
 
 class _NoteDone(ActionFlowable):
@@ -139,14 +138,13 @@ def export_parts(
             json = _JsonListWriter(open_files.enter_context(_open_text(staging.file(json_path))))
         scratch = _scratch_folder(merged_pdf)
         try:
-            with _writes_as_export_errors(staging):
-                writer = PdfWriter()
-                author = ""
+            with _writes_as_export_errors(staging), _joined_errors():
+                merged = open_files.enter_context(merged_temp.open("wb"))
+                joiner = PdfJoiner(merged)
                 for part in parts(scratch):
                     _check(cancelled)
                     if part.pdf is not None:
-                        writer.append(str(part.pdf), import_outline=True)
-                        author = author or part.author
+                        joiner.add(part.pdf)
                     for note in part.notes:
                         session_ids.append(note.session_id)
                         if csv is not None:
@@ -156,7 +154,7 @@ def export_parts(
                 _check(cancelled)
                 if not session_ids:  # no notes: no empty files either
                     return ExportSummary(0, 0, (), (), time.perf_counter() - started)
-                _write_merged(writer, merged_temp, author)
+                joiner.finish()
                 if json is not None:
                     json.close()
                 open_files.close()
@@ -186,16 +184,10 @@ def _scratch_folder(merged_pdf: Path) -> Path:
         raise ExportError(f"Cannot write {merged_pdf}: {error.strerror or error}.") from error
 
 
-def _write_merged(writer: PdfWriter, temp: Path, author: str) -> None:
-    writer.add_metadata(
-        {
-            "/Title": MERGED_TITLE,
-            "/Author": author,
-            "/Subject": MERGED_SUBJECT,
-            "/Creator": "TPI Desk",
-        }
-    )
-    writer.page_mode = "/UseOutlines"  # viewers open it with the bookmarks showing
-    with temp.open("wb") as handle:
-        writer.write(handle)
-    temp.chmod(PRIVATE_FILE_MODE)
+@contextmanager
+def _joined_errors() -> Iterator[None]:
+    """A part the joiner cannot read is our own fault, reported in words, not a traceback."""
+    try:
+        yield
+    except PdfJoinError as error:
+        raise ExportError(f"The merged PDF could not be joined from its parts: {error}") from error

@@ -22,7 +22,7 @@ from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.procedures import ProcedureSession
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError
 from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
-from tpi_desk.services.integrity.chains import AUDIT_CHAIN, append_link, append_links
+from tpi_desk.services.integrity.chains import AUDIT_CHAIN, append_links
 from tpi_desk.services.permissions import Action, Actor, authorize, may
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
@@ -124,7 +124,23 @@ def record_event(
     Without an actor, ``user_id`` and ``who`` name the account an entry is about (a failed
     sign-in names the username that was typed); otherwise the local operator is named.
     """
-    event = AuditEvent(
+    event = _new_event(actor, action, record_type, record_id, detail, patient_id, at, user_id, who)
+    _chain_and_add(db, [event])
+    return event
+
+
+def _new_event(
+    actor: Actor | None,
+    action: AuditAction,
+    record_type: str,
+    record_id: int | None,
+    detail: str,
+    patient_id: int | None,
+    at: datetime | None,
+    user_id: int | None,
+    who: str | None,
+) -> AuditEvent:
+    return AuditEvent(
         occurred_at=(at or datetime.now(UTC)).astimezone(UTC),
         user_id=actor.user_id if actor is not None else user_id,
         actor_name=(who[:64] if who is not None and actor is None else actor_name(actor)),
@@ -135,15 +151,25 @@ def record_event(
         detail=detail,
     )
 
-    def entry_hash(sequence: int, previous_hash: str) -> str:
+
+def _entry_hash(event: AuditEvent) -> Callable[[int, str], str]:
+    """The hash of ``event`` once the chain gives it its number and predecessor."""
+
+    def linked(sequence: int, previous_hash: str) -> str:
         event.sequence = sequence
         event.prev_hash = previous_hash
         return audit_hash(event)
 
-    event.hash = append_link(db, AUDIT_CHAIN, entry_hash).hash
-    db.add(event)
+    return linked
+
+
+def _chain_and_add(db: Session, events: Sequence[AuditEvent]) -> None:
+    """Link ``events`` into the audit chain in order and write them."""
+    links = append_links(db, AUDIT_CHAIN, [_entry_hash(event) for event in events])
+    for event, link in zip(events, links, strict=True):
+        event.hash = link.hash
+    db.add_all(events)
     db.flush()
-    return event
 
 
 def record_events(
@@ -155,35 +181,14 @@ def record_events(
     *,
     at: datetime,
 ) -> None:
-    """``record_event`` for many records at once, e.g. the patients of an import: each
-    (record id, detail, patient id) gets its own chained entry, inserted in one statement.
-
-    The chain's head moves in memory from link to link (no flush between them); it is
-    written with the entries."""
-    name = actor_name(actor)
+    """``record_event`` for many records at once (an import's patients, an export's notes):
+    each (record id, detail, patient id) gets its own chained entry, in order; the chain's
+    head is read and moved once and the entries are inserted in one statement."""
     events = [
-        AuditEvent(
-            occurred_at=at.astimezone(UTC),
-            user_id=actor.user_id if actor is not None else None,
-            actor_name=name,
-            action=action.value,
-            record_type=record_type,
-            record_id=record_id,
-            patient_id=patient_id,
-            detail=detail,
-        )
+        _new_event(actor, action, record_type, record_id, detail, patient_id, at, None, None)
         for record_id, detail, patient_id in records
     ]
-
-    def entry_hash(event: AuditEvent) -> Callable[[int, str], str]:
-        def linked(sequence: int, previous_hash: str) -> str:
-            event.sequence = sequence
-            event.prev_hash = previous_hash
-            return audit_hash(event)
-
-        return linked
-
-    links = append_links(db, AUDIT_CHAIN, [entry_hash(event) for event in events])
+    links = append_links(db, AUDIT_CHAIN, [_entry_hash(event) for event in events])
     for event, link in zip(events, links, strict=True):
         event.hash = link.hash
     if events:
@@ -358,18 +363,14 @@ class AuditService:
                 raise PermissionDenied(
                     f"Session #{drafts[0]} is a draft; only signed notes can be exported."
                 )
-            now = self._clock()
-            for session_id in ids:
-                record_event(
-                    db,
-                    actor,
-                    action,
-                    "session",
-                    session_id,
-                    f"{destination}; {len(ids)} note(s)",
-                    patient_id=rows[session_id].patient_id,
-                    at=now,
-                )
+            record_events(
+                db,
+                actor,
+                action,
+                "session",
+                [(sid, f"{destination}; {len(ids)} note(s)", rows[sid].patient_id) for sid in ids],
+                at=self._clock(),
+            )
 
         with refusals_audited(self._session_factory, actor, action.value, "session", ids[0]):
             run_unit_of_work(self._session_factory, f"record the {action.value}", work)

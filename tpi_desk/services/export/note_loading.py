@@ -27,10 +27,11 @@ from tpi_desk.reports.note_data import (
     NoteSignature,
 )
 from tpi_desk.services.dto import SessionRecord
+from tpi_desk.services.sessions.batch_history import prior_sessions_of_many
 
 # The eager loads of one whole session, kept in one place; exports load them chunk by chunk.
 from tpi_desk.services.sessions.session_loading import _WHOLE_SESSION as WHOLE_SESSION
-from tpi_desk.services.sessions.session_loading import prior_sessions, session_record
+from tpi_desk.services.sessions.session_loading import session_record
 from tpi_desk.services.settings.clinic_settings import clinic_settings
 from tpi_desk.services.settings.demo_database import is_demo_database
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
@@ -54,14 +55,15 @@ def load_notes(
         clinic = clinic_settings(db)
         demo = is_demo_database(db)
         rows = {row.id: row for row in db.scalars(query.options(*WHOLE_SESSION))}
+        histories = prior_sessions_of_many(
+            db, [(row.id, row.patient_id, row.performed_at) for row in rows.values()]
+        )
         notes = []
         for session_id in session_ids:
             row = rows.get(session_id)
             if row is None:  # sessions are never deleted; nothing to print if one were
                 continue
-            history = prior_sessions(
-                db, row.patient_id, row.performed_at, exclude_session_id=row.id
-            )
+            history = histories[row.id]
             record = session_record(row)
             notes.append(_note(record, history, clinic, catalog, generated_at, demo=demo))
     return notes

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from tpi_desk.models.audit import ChainHead
@@ -38,50 +37,46 @@ def append_link(db: Session, chain: str, entry_hash: Callable[[int, str], str]) 
     give two entries the same number or let them follow the same hash: the chain cannot
     fork. Only call this inside ``run_unit_of_work``.
     """
-    head = db.scalars(select(ChainHead).where(ChainHead.name == chain).with_for_update()).first()
-    if head is None:  # a database built without the migration's seed rows
-        head = ChainHead(name=chain, sequence=0, hash=GENESIS_HASH)
-        db.add(head)
-        db.flush()
-    sequence = head.sequence + 1
-    link = ChainLink(sequence, head.hash, entry_hash(sequence, head.hash))
-    head.sequence = link.sequence
-    head.hash = link.hash
-    db.info.setdefault(MOVED_HEADS, {})[chain] = (link.sequence, link.hash)
+    (link,) = append_links(db, chain, [entry_hash])
     return link
 
 
 def append_links(
     db: Session, chain: str, entry_hashes: Sequence[Callable[[int, str], str]]
 ) -> list[ChainLink]:
-    """``append_link`` for many entries in a row (an import's), in as few statements.
-
-    The head is taken under its lock as ``append_link`` takes it, then moved one link per
-    entry by a single many-rows UPDATE (the head's trigger lets it move one step at a
-    time, and sees each step).
-    """
-    if not entry_hashes:
-        return []
-    links = [append_link(db, chain, entry_hashes[0])]
-    db.flush()  # the first step, through the head's row
-    for entry_hash in entry_hashes[1:]:
-        last = links[-1]
-        links.append(
-            ChainLink(last.sequence + 1, last.hash, entry_hash(last.sequence + 1, last.hash))
+    """Reserve the next links of ``chain`` for several entries, in order, reading the head
+    once and moving it in one round trip (an export's thousand entries); as ``append_link``
+    otherwise."""
+    head = db.scalars(select(ChainHead).where(ChainHead.name == chain).with_for_update()).first()
+    if head is None:  # a database built without the migration's seed rows
+        head = ChainHead(name=chain, sequence=0, hash=GENESIS_HASH)
+        db.add(head)
+        db.flush()
+    links = []
+    sequence, previous = head.sequence, head.hash
+    for entry_hash in entry_hashes:
+        sequence += 1
+        link = ChainLink(sequence, previous, entry_hash(sequence, previous))
+        links.append(link)
+        previous = link.hash
+    if len(links) == 1:
+        head.sequence, head.hash = links[0].sequence, links[0].hash
+    elif links:
+        # A trigger lets the head move one link at a time: one UPDATE per link, sent as one
+        # executemany; the head object is then read again when next needed.
+        db.flush()
+        db.connection().execute(
+            _MOVE_HEAD,
+            [{"head_name": chain, "to": link.sequence, "hash": link.hash} for link in links],
         )
-    if len(links) > 1:
-        heads = cast(Table, ChainHead.__table__)
-        db.execute(
-            update(heads)
-            .where(heads.c.name == bindparam("chain_name"))
-            .values(sequence=bindparam("new_sequence"), hash=bindparam("new_hash")),
-            [
-                {"chain_name": chain, "new_sequence": link.sequence, "new_hash": link.hash}
-                for link in links[1:]
-            ],
-        )
-        head = db.get(ChainHead, chain)
-        if head is not None:
-            db.expire(head)  # the statement moved it: read it again when next asked
-    db.info.setdefault(MOVED_HEADS, {})[chain] = (links[-1].sequence, links[-1].hash)
+        db.expire(head)
+    if links:
+        db.info.setdefault(MOVED_HEADS, {})[chain] = (links[-1].sequence, links[-1].hash)
     return links
+
+
+_MOVE_HEAD = (
+    update(ChainHead)
+    .where(ChainHead.name == bindparam("head_name"))
+    .values(sequence=bindparam("to"), hash=bindparam("hash"))
+)
