@@ -81,6 +81,20 @@ class MedicationRow(QWidget):
         self._build_layout()
         self._connect_signals()
         self._update_container()
+        self.name_fields("Medication")
+
+    def name_fields(self, line: str) -> None:
+        """Names for screen readers, after ``line`` ("Site 1 medication 2")."""
+        for widget, name in (
+            (self.drug, "drug"),
+            (self.volume, "volume, mL"),
+            (self.lot, "lot"),
+            (self.expires, "expiry"),
+            (self.container, "container"),
+            (self.discarded, "discarded, mL"),
+            (self.ndc, "NDC"),
+        ):
+            widget.setAccessibleName(f"{line} {name}")
 
     def _build_layout(self) -> None:
         row = QHBoxLayout()
@@ -99,7 +113,7 @@ class MedicationRow(QWidget):
         details.setSpacing(6)
         details.addWidget(self.container)
         details.addSpacing(8)
-        details.addWidget(_muted("Discarded"))
+        details.addWidget(_muted("Discarded", self.discarded))
         details.addWidget(self.discarded)
         details.addWidget(_muted("mL"))
         details.addSpacing(8)
@@ -222,9 +236,11 @@ class MedicationRow(QWidget):
         ]
 
 
-def _muted(text: str) -> QLabel:
+def _muted(text: str, buddy: QWidget | None = None) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet(f"color: {MUTED};")
+    if buddy is not None:
+        label.setBuddy(buddy)
     return label
 
 
