@@ -65,6 +65,8 @@ class EditorView(QWidget):
         self.columns = EditorColumns(self.form_scroll, right)
         self.templates_menu = TemplatesMenu(self)
         self.header.templates_button.setMenu(self.templates_menu)
+        # Tab from the last field reaches Save draft and Sign, then leaves for the patient list.
+        self.form.tab_followers = [self.header.save_button, self.header.sign_button]
         self.save_action = self._action("Save draft", SAVE_SHORTCUT)
         self.sign_action = self._action("Sign…", *SIGN_SHORTCUTS)
         self.add_site_action = self._action("Add site", ADD_SITE_SHORTCUT)

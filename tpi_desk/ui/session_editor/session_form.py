@@ -40,6 +40,9 @@ class SessionForm(QWidget):
         self.outcome = OutcomeFields(catalog)
         self.sites_heading = section_heading("Injection sites")
         self._focus_chain: list[QWidget] = []
+        # What Tab reaches after the form's last field (the editor's Save and Sign buttons).
+        self.tab_followers: list[QWidget] = []
+        self._followers_linked: list[QWidget] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 16)
         layout.setSpacing(6)
@@ -135,12 +138,15 @@ class SessionForm(QWidget):
             part.show_problems(problems)
 
     def update_tab_order(self) -> None:
-        """Tab goes top to bottom, left to right, also through sites added later."""
+        """Tab goes top to bottom, left to right, also through sites added later, and from
+        the last field on to the followers (Save draft, Sign)."""
         chain = [widget for widget in self.focus_widgets() if not widget.isHidden()]
-        if chain == self._focus_chain:
+        followers = [widget for widget in self.tab_followers if not widget.isHidden()]
+        if chain == self._focus_chain and followers == self._followers_linked:
             return
         self._focus_chain = chain
-        for first, second in itertools.pairwise(chain):
+        self._followers_linked = followers
+        for first, second in itertools.pairwise(chain + followers):
             QWidget.setTabOrder(first, second)
 
     def focus_first_invalid(self) -> None:
