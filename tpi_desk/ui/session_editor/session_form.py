@@ -140,8 +140,8 @@ class SessionForm(QWidget):
     def update_tab_order(self) -> None:
         """Tab goes top to bottom, left to right, also through sites added later, and from
         the last field on to the followers (Save draft, Sign)."""
-        chain = [widget for widget in self.focus_widgets() if not widget.isHidden()]
-        followers = [widget for widget in self.tab_followers if not widget.isHidden()]
+        chain = [widget for widget in self.focus_widgets() if not _hidden_on_purpose(widget)]
+        followers = [widget for widget in self.tab_followers if not _hidden_on_purpose(widget)]
         if chain == self._focus_chain and followers == self._followers_linked:
             return
         self._focus_chain = chain
@@ -160,3 +160,10 @@ class SessionForm(QWidget):
         return [
             *(widget for part in self._parts() for widget in part.focus_widgets()),
         ]
+
+
+def _hidden_on_purpose(widget: QWidget) -> bool:
+    """Hidden by the form (a dry-needling site's medications), not merely waiting to show:
+    a site added a moment ago shows on the next event loop turn, and a quick Tab after its
+    side went past its fields to the outcome."""
+    return widget.isHidden() and widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
