@@ -60,6 +60,9 @@ class MedicationRow(QWidget):
         )
         self.container = QComboBox()
         self.container.addItem(USUAL_CONTAINER, "")
+        # As wide as its text, also once the drug names the usual vial ("Usual vial
+        # (multi-dose)"): sized when first shown, the first site's box cut that to "(n".
+        self.container.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for kind, label in CONTAINER_LABELS.items():
             self.container.addItem(label, kind.value)
         self.container.setToolTip(
