@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.gui.laptop_support import place_on_laptop
 from tests.gui.window_support import EditorSpy, RecordingMessages, acting_as, make_context
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import (
@@ -223,6 +224,8 @@ def test_screenshots_of_the_main_window_and_a_patient_page(
             editor_factory=EditorSpy(),
         )
         qtbot.addWidget(window)
+        # As it opens on a 1366x768 laptop: the offscreen screen alone would squeeze it.
+        place_on_laptop(window)
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: window.counts_label.text() != "")

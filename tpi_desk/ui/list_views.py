@@ -14,7 +14,10 @@ ROW_PADDING = 10
 
 def configure_list_table(table: QTableView, samples: Sequence[str | None]) -> None:
     """Whole-row single selection, no grid, striped rows; each column as wide as its sample
-    text (``None``: the column that stretches to fill the rest)."""
+    text (``None``: the column that stretches to fill the rest). Arrows move between rows;
+    Tab leaves the table for the next control (a table's own Tab walked its cells, and the
+    keyboard never got out of the patient list)."""
+    table.setTabKeyNavigation(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -15,10 +15,18 @@ from PySide6.QtWidgets import (
 
 from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Actor
-from tpi_desk.ui.item_models.patient_list_model import NAME_COLUMN, PatientListModel
+from tpi_desk.ui.item_models.patient_list_model import (
+    BIRTH_COLUMN,
+    MRN_COLUMN,
+    NAME_COLUMN,
+    PatientListModel,
+)
 from tpi_desk.ui.list_views import configure_list_table
 
 SEARCH_DELAY_MS = 120
+# The width the name column keeps: below it (a 1366x768 screen with a session open) the
+# date of birth gives way, so names and MRNs stay readable. The name's sample is a long one.
+NAME_SAMPLE = "Abernathy, Matthias"
 
 
 class PatientSearchPane(QWidget):
@@ -45,7 +53,9 @@ class PatientSearchPane(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Patients")
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
         configure_list_table(self.table, [None, "May 30, 2000", "SYN-000000"])
+        self._birth_width = self.table.horizontalHeader().sectionSize(BIRTH_COLUMN)
         self.footer = QLabel()
         self.footer.setObjectName("patientListFooter")
         self.footer.setWordWrap(True)
@@ -150,7 +160,18 @@ class PatientSearchPane(QWidget):
                 return self._search_key(event)
             if watched is self.table:
                 return self._table_key(event)
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_columns()
         return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Hide the date of birth when the name would be cut short (Enter on a row shows
+        the whole patient); show it again once the pane is wide enough."""
+        header = self.table.horizontalHeader()
+        name_needs = self.table.fontMetrics().horizontalAdvance(NAME_SAMPLE)
+        others = self._birth_width + header.sectionSize(MRN_COLUMN)
+        room = self.table.viewport().width()
+        self.table.setColumnHidden(BIRTH_COLUMN, room - others < name_needs)
 
     def _search_key(self, event: QKeyEvent) -> bool:
         key = event.key()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLineEdit, QWidget
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
@@ -16,6 +16,7 @@ from tpi_desk.ui.session_editor.check_list import CheckList
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
+    caption,
     choice_combo,
     mark_fields,
     muted_label,
@@ -46,6 +47,8 @@ class ConsentFields(QWidget):
         )
         self.witness = QLineEdit()
         self.witness.setPlaceholderText("Witness (name), if any")
+        self.consent_type.setAccessibleName("Consent type")
+        self.witness.setAccessibleName("Consent witness")
         risks = catalog.documentation.consent_risks
         self.risks = CheckList({r.id: r.label for r in risks.values()}, columns=RISK_COLUMNS)
         self.risks.setToolTip("Risks discussed with the patient (Space ticks or unticks)")
@@ -73,9 +76,7 @@ class ConsentFields(QWidget):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(4)
         grid.addLayout(top, 0, 0, 1, 2)
-        caption = QLabel("Risks discussed")
-        caption.setBuddy(self.risks)
-        grid.addWidget(caption, 1, 0)
+        grid.addWidget(caption("Risks discussed", self.risks), 1, 0)
         grid.addWidget(self.risks_hint, 1, 1)
         grid.addWidget(self.risks, 2, 0, 1, 2)
         grid.addWidget(self.errors, 3, 0, 1, 2)

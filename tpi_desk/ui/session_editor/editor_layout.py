@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSplitter, QVBo
 RIGHT_COLUMN_WIDTH = (280, 560)
 RIGHT_COLUMN_SHARE = 0.36
 FORM_SLACK = 8
+# Room kept around the field with the cursor when the form scrolls to it (x, y).
+FOCUS_MARGIN = (24, 48)
 
 
 class FocusFollowingScrollArea(QScrollArea):
@@ -31,7 +33,16 @@ class FocusFollowingScrollArea(QScrollArea):
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         content = self.widget()
         if new is not None and content is not None and content.isAncestorOf(new):
-            self.ensureWidgetVisible(new, 24, 48)
+            # The whole field and some room around it; ``ensureWidgetVisible`` settles for
+            # a line edit's text cursor and left its lower edge under the bottom of a short
+            # (1366x768) screen.
+            centre = new.mapTo(content, new.rect().center())
+            self.ensureVisible(
+                centre.x(),
+                centre.y(),
+                new.width() // 2 + FOCUS_MARGIN[0],
+                new.height() // 2 + FOCUS_MARGIN[1],
+            )
 
 
 class EditorColumns(QSplitter):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFocusEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QFocusEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from tpi_desk.clinical.alerts import blocking
@@ -39,6 +39,10 @@ ADD_SITE_SHORTCUT = "Ctrl+Shift+A"
 PREVIEW_SHORTCUT = "Ctrl+P"
 UNDO_REMOVE_SHORTCUT = "Ctrl+Z"  # a text field's own Ctrl+Z (its typing) comes first
 BODY_MAP_HEIGHT = 330
+# On a short screen (a 1366x768 laptop) the map gives up height to the alerts and codes
+# below it: at most this share of the columns' height, never under the smallest height.
+BODY_MAP_SHARE = 0.42
+BODY_MAP_SMALLEST = 200
 
 
 class EditorView(QWidget):
@@ -65,6 +69,8 @@ class EditorView(QWidget):
         self.columns = EditorColumns(self.form_scroll, right)
         self.templates_menu = TemplatesMenu(self)
         self.header.templates_button.setMenu(self.templates_menu)
+        # Tab from the last field reaches Save draft and Sign, then leaves for the patient list.
+        self.form.tab_followers = [self.header.save_button, self.header.sign_button]
         self.save_action = self._action("Save draft", SAVE_SHORTCUT)
         self.sign_action = self._action("Sign…", *SIGN_SHORTCUTS)
         self.add_site_action = self._action("Add site", ADD_SITE_SHORTCUT)
@@ -203,6 +209,12 @@ class EditorView(QWidget):
         target = self._focus_target
         if target is not None and target.isVisible() and target.isEnabled():
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.body_map is not None:
+            share = int(self.columns.height() * BODY_MAP_SHARE)
+            self.body_map.setFixedHeight(max(BODY_MAP_SMALLEST, min(share, BODY_MAP_HEIGHT)))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

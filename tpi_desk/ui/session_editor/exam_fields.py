@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from tpi_desk.clinical.catalog import Catalog
@@ -18,6 +18,7 @@ from tpi_desk.ui.session_editor.form_state import (
 )
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
+    caption,
     choice_combo,
     compact_edit,
     mark_fields,
@@ -26,6 +27,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
 )
 
 NOT_RECORDED = "Not recorded"
+FINDING_COLUMNS = 2
 ASPIRATION_LABELS = {
     ASPIRATION_NEGATIVE: "Aspiration negative",
     ASPIRATION_POSITIVE: "Aspiration positive",
@@ -37,12 +39,6 @@ _PATHS = (
     "function_score",
     "prior_relief",
 )
-
-
-def _caption(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label
 
 
 class ExamFields(QWidget):
@@ -78,6 +74,10 @@ class ExamFields(QWidget):
         self.prior_relief_weeks = compact_edit(
             "weeks", 72, tooltip="How many weeks that relief lasted"
         )
+        self.aspiration.setAccessibleName("Aspiration")
+        self.function_score.setAccessibleName("Function score")
+        self.prior_relief_percent.setAccessibleName("Relief after the last session, percent")
+        self.prior_relief_weeks.setAccessibleName("Relief lasted, weeks")
         self.errors = ErrorLabel()
         # Findings a document named that the catalog lacks: kept, so validation names them.
         self._unknown_findings: tuple[str, ...] = ()
@@ -88,11 +88,14 @@ class ExamFields(QWidget):
             edit.textChanged.connect(self.changed)
 
     def _build_layout(self) -> None:
-        findings = QHBoxLayout()
-        findings.setSpacing(14)
-        for box in self.findings.values():
-            findings.addWidget(box)
-        findings.addStretch(1)
+        # Two finding boxes a line and the relief on its own row: the form fits beside the
+        # patient list and the live panel on a 1366x768 screen without scrolling sideways.
+        findings = QGridLayout()
+        findings.setHorizontalSpacing(14)
+        findings.setVerticalSpacing(4)
+        for index, box in enumerate(self.findings.values()):
+            findings.addWidget(box, index // FINDING_COLUMNS, index % FINDING_COLUMNS)
+        findings.setColumnStretch(FINDING_COLUMNS, 1)
         technique = QHBoxLayout()
         technique.setSpacing(10)
         technique.addWidget(self.skin_prep)
@@ -102,23 +105,35 @@ class ExamFields(QWidget):
         scores.setSpacing(6)
         scores.addWidget(self.function_scale, 1)
         scores.addWidget(self.function_score)
-        scores.addSpacing(18)
-        scores.addWidget(_caption("Relief after last session", self.prior_relief_percent))
-        scores.addWidget(self.prior_relief_percent)
-        scores.addWidget(muted_label("% for"))
-        scores.addWidget(self.prior_relief_weeks)
-        scores.addWidget(muted_label("weeks"))
+        relief = QHBoxLayout()
+        relief.setSpacing(6)
+        relief.addWidget(self.prior_relief_percent)
+        relief.addWidget(muted_label("% for"))
+        relief.addWidget(self.prior_relief_weeks)
+        relief_lasted = muted_label("weeks after the last session")
+        relief_lasted.setWordWrap(False)
+        relief.addWidget(relief_lasted)
+        relief.addStretch(1)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
-        grid.addWidget(QLabel("Findings"), 0, 0)
+        grid.addWidget(
+            caption("Findings", next(iter(self.findings.values())))
+            if self.findings
+            else QLabel("Findings"),
+            0,
+            0,
+            Qt.AlignmentFlag.AlignTop,
+        )
         grid.addLayout(findings, 0, 1)
-        grid.addWidget(QLabel("Technique"), 1, 0)
+        grid.addWidget(caption("Technique", self.skin_prep), 1, 0)
         grid.addLayout(technique, 1, 1)
-        grid.addWidget(_caption("Function", self.function_scale), 2, 0)
+        grid.addWidget(caption("Function", self.function_scale), 2, 0)
         grid.addLayout(scores, 2, 1)
-        grid.addWidget(self.errors, 3, 1)
+        grid.addWidget(caption("Prior relief", self.prior_relief_percent), 3, 0)
+        grid.addLayout(relief, 3, 1)
+        grid.addWidget(self.errors, 4, 1)
         grid.setColumnStretch(1, 1)
 
     def set_injection(self, injection: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.ui.session_editor.form_state import short_label
@@ -23,10 +23,21 @@ def section_heading(text: str) -> QLabel:
     return label
 
 
-def muted_label(text: str) -> QLabel:
-    label = QLabel(text)
+def muted_label(text: str, buddy: QWidget | None = None) -> QLabel:
+    label = QLabel(text) if buddy is None else caption(text, buddy)
     label.setStyleSheet(f"color: {MUTED};")
     label.setWordWrap(True)
+    return label
+
+
+def caption(text: str, buddy: QWidget) -> QLabel:
+    """The label before an input, naming it: its buddy, so an ``&`` in ``text`` makes Alt and
+    that letter put the cursor there, and the input's accessible name (a combo box on Linux
+    would otherwise be announced by its value alone; a check box keeps its own text)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    if not buddy.accessibleName() and not isinstance(buddy, QAbstractButton):
+        buddy.setAccessibleName(text.replace("&", ""))
     return label
 
 

@@ -27,6 +27,7 @@ from tpi_desk.ui.formatting import PROCEDURE_NAMES
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
+    caption,
     choice_combo,
     compact_edit,
     mark_fields,
@@ -126,6 +127,10 @@ class HeaderFields(QWidget):
             "0-10", 52, tooltip="Pain before, 0-10 (empty if not asked); a digit moves on"
         )
         self.pain_after = compact_edit("0-10", 52, tooltip="Pain right after, 0-10")
+        self.location_state.setAccessibleName("Location state")
+        self.place_of_service.setAccessibleName("Place of service")
+        self.ultrasound_device.setAccessibleName("Ultrasound device and probe")
+        self.ultrasound_interpretation.setAccessibleName("Ultrasound interpretation")
         self.pain_before.setAccessibleName("Pain before, 0 to 10")
         self.pain_after.setAccessibleName("Pain after, 0 to 10")
         self.when_who_errors = ErrorLabel()
@@ -148,19 +153,19 @@ class HeaderFields(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
-        grid.addWidget(QLabel("Date and time"), 0, 0)
+        grid.addWidget(caption("&Date and time", self.performed_at), 0, 0)
         grid.addWidget(self.performed_at, 0, 1)
-        grid.addWidget(QLabel("Provider"), 0, 2)
+        grid.addWidget(caption("&Provider", self.provider), 0, 2)
         grid.addWidget(self.provider, 0, 3)
-        grid.addWidget(QLabel("Procedure"), 1, 0)
+        grid.addWidget(caption("Pro&cedure", self.kind), 1, 0)
         grid.addWidget(self.kind, 1, 1)
-        grid.addWidget(QLabel("Position"), 1, 2)
+        grid.addWidget(caption("Pos&ition", self.position), 1, 2)
         grid.addWidget(self.position, 1, 3)
         grid.addWidget(self.when_who_errors, 2, 1, 1, 3)
-        grid.addWidget(QLabel("Procedure time"), 3, 0)
+        grid.addWidget(caption("Procedure time", self.procedure_time.started), 3, 0)
         grid.addWidget(self.procedure_time, 3, 1, 1, 3)
         grid.addWidget(self.procedure_time.errors, 4, 1, 1, 3)
-        grid.addWidget(QLabel("Location"), 5, 0)
+        grid.addWidget(caption("&Location", self.location_name), 5, 0)
         location = QHBoxLayout()
         location.setSpacing(6)
         location.addWidget(self.location_name, 1)
@@ -168,7 +173,7 @@ class HeaderFields(QWidget):
         location.addWidget(self.place_of_service)
         grid.addLayout(location, 5, 1, 1, 3)
         grid.addWidget(self.location_errors, 6, 1, 1, 3)
-        grid.addWidget(QLabel("Ultrasound"), 7, 0)
+        grid.addWidget(caption("&Ultrasound", self.ultrasound_guided), 7, 0)
         ultrasound = QHBoxLayout()
         ultrasound.setSpacing(14)
         ultrasound.addWidget(self.ultrasound_guided)
@@ -179,7 +184,7 @@ class HeaderFields(QWidget):
         grid.addWidget(self.ultrasound_errors, 9, 1, 1, 3)
         grid.addWidget(QLabel("Safety"), 10, 0)
         grid.addWidget(self.time_out_performed, 10, 1)
-        grid.addWidget(QLabel("Pain (0-10)"), 10, 2)
+        grid.addWidget(caption("Pai&n (0-10)", self.pain_before), 10, 2)
         pain = QHBoxLayout()
         pain.setSpacing(6)
         pain.addWidget(self.pain_before)

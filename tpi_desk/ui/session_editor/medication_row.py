@@ -60,6 +60,9 @@ class MedicationRow(QWidget):
         )
         self.container = QComboBox()
         self.container.addItem(USUAL_CONTAINER, "")
+        # As wide as its text, also once the drug names the usual vial ("Usual vial
+        # (multi-dose)"): sized when first shown, the first site's box cut that to "(n".
+        self.container.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for kind, label in CONTAINER_LABELS.items():
             self.container.addItem(label, kind.value)
         self.container.setToolTip(
@@ -81,6 +84,20 @@ class MedicationRow(QWidget):
         self._build_layout()
         self._connect_signals()
         self._update_container()
+        self.name_fields("Medication")
+
+    def name_fields(self, line: str) -> None:
+        """Names for screen readers, after ``line`` ("Site 1 medication 2")."""
+        for widget, name in (
+            (self.drug, "drug"),
+            (self.volume, "volume, mL"),
+            (self.lot, "lot"),
+            (self.expires, "expiry"),
+            (self.container, "container"),
+            (self.discarded, "discarded, mL"),
+            (self.ndc, "NDC"),
+        ):
+            widget.setAccessibleName(f"{line} {name}")
 
     def _build_layout(self) -> None:
         row = QHBoxLayout()
@@ -99,7 +116,7 @@ class MedicationRow(QWidget):
         details.setSpacing(6)
         details.addWidget(self.container)
         details.addSpacing(8)
-        details.addWidget(_muted("Discarded"))
+        details.addWidget(_muted("Discarded", self.discarded))
         details.addWidget(self.discarded)
         details.addWidget(_muted("mL"))
         details.addSpacing(8)
@@ -222,9 +239,11 @@ class MedicationRow(QWidget):
         ]
 
 
-def _muted(text: str) -> QLabel:
+def _muted(text: str, buddy: QWidget | None = None) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet(f"color: {MUTED};")
+    if buddy is not None:
+        label.setBuddy(buddy)
     return label
 
 

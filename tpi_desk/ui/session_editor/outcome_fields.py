@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -25,6 +24,7 @@ from tpi_desk.ui.session_editor.check_list import CheckList
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
+    caption,
     compact_edit,
     mark_fields,
     muted_label,
@@ -60,6 +60,8 @@ class OutcomeFields(QWidget):
         self.complications = CheckList(catalog.complications)
         self.complications_other = QLineEdit()
         self.complications_other.setPlaceholderText(OTHER_PLACEHOLDER)
+        self.side_effects_other.setAccessibleName("Other side effects")
+        self.complications_other.setAccessibleName("Other complications")
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setPlaceholderText("Anything else: technique details, the patient's remarks")
@@ -80,8 +82,7 @@ class OutcomeFields(QWidget):
         self.follow_up.setPlaceholderText("e.g. Clinic visit in 6 weeks")
         self.override_reason = QLineEdit()
         self.override_reason.setPlaceholderText(OVERRIDE_PLACEHOLDER)
-        self.override_caption = QLabel("Override reason")
-        self.override_caption.setBuddy(self.override_reason)
+        self.override_caption = caption("Override reason", self.override_reason)
         self._override_needed = False
         self.list_errors = ErrorLabel()
         self.text_errors = ErrorLabel()
@@ -92,14 +93,10 @@ class OutcomeFields(QWidget):
         after = QHBoxLayout()
         after.setContentsMargins(0, 0, 0, 4)
         after.setSpacing(6)
-        tolerance_caption = QLabel("Tolerance")
-        tolerance_caption.setBuddy(self.tolerance)
-        after.addWidget(tolerance_caption)
+        after.addWidget(caption("Tolerance", self.tolerance))
         after.addWidget(self.tolerance)
         after.addSpacing(18)
-        observed = QLabel("Observed")
-        observed.setBuddy(self.observation_minutes)
-        after.addWidget(observed)
+        after.addWidget(caption("Observed", self.observation_minutes))
         after.addWidget(self.observation_minutes)
         after.addWidget(muted_label("minutes after the procedure"))
         after.addStretch(1)
@@ -107,8 +104,8 @@ class OutcomeFields(QWidget):
         lists.setContentsMargins(0, 0, 0, 0)
         lists.setHorizontalSpacing(16)
         lists.setVerticalSpacing(4)
-        lists.addWidget(muted_label("Side effects"), 0, 0)
-        lists.addWidget(muted_label("Complications"), 0, 1)
+        lists.addWidget(muted_label("Side effects", self.side_effects), 0, 0)
+        lists.addWidget(muted_label("Complications", self.complications), 0, 1)
         lists.addWidget(self.side_effects, 1, 0)
         lists.addWidget(self.complications, 1, 1)
         lists.addWidget(self.side_effects_other, 2, 0)
@@ -124,10 +121,9 @@ class OutcomeFields(QWidget):
                 ("Follow-up", self.follow_up),
             )
         ):
-            caption = QLabel(label)
-            caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            caption.setBuddy(widget)
-            texts.addWidget(caption, row, 0)
+            label_widget = caption(label, widget)
+            label_widget.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            texts.addWidget(label_widget, row, 0)
             texts.addWidget(widget, row, 1)
         chest_wall = QHBoxLayout()
         chest_wall.setContentsMargins(0, 0, 0, 0)

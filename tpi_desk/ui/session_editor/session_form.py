@@ -40,6 +40,9 @@ class SessionForm(QWidget):
         self.outcome = OutcomeFields(catalog)
         self.sites_heading = section_heading("Injection sites")
         self._focus_chain: list[QWidget] = []
+        # What Tab reaches after the form's last field (the editor's Save and Sign buttons).
+        self.tab_followers: list[QWidget] = []
+        self._followers_linked: list[QWidget] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 16)
         layout.setSpacing(6)
@@ -47,7 +50,10 @@ class SessionForm(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(section_heading("Consent"))
         layout.addWidget(self.consent)
-        layout.addWidget(section_heading("Diagnoses"))
+        diagnoses_heading = section_heading("Dia&gnoses")
+        diagnoses_heading.setBuddy(self.diagnoses.search)
+        self.diagnoses.search.setAccessibleName("Diagnoses")
+        layout.addWidget(diagnoses_heading)
         layout.addWidget(self.diagnoses)
         layout.addWidget(section_heading("Indication"))
         layout.addWidget(self.indication)
@@ -132,12 +138,15 @@ class SessionForm(QWidget):
             part.show_problems(problems)
 
     def update_tab_order(self) -> None:
-        """Tab goes top to bottom, left to right, also through sites added later."""
-        chain = [widget for widget in self.focus_widgets() if not widget.isHidden()]
-        if chain == self._focus_chain:
+        """Tab goes top to bottom, left to right, also through sites added later, and from
+        the last field on to the followers (Save draft, Sign)."""
+        chain = [widget for widget in self.focus_widgets() if not _hidden_on_purpose(widget)]
+        followers = [widget for widget in self.tab_followers if not _hidden_on_purpose(widget)]
+        if chain == self._focus_chain and followers == self._followers_linked:
             return
         self._focus_chain = chain
-        for first, second in itertools.pairwise(chain):
+        self._followers_linked = followers
+        for first, second in itertools.pairwise(chain + followers):
             QWidget.setTabOrder(first, second)
 
     def focus_first_invalid(self) -> None:
@@ -151,3 +160,10 @@ class SessionForm(QWidget):
         return [
             *(widget for part in self._parts() for widget in part.focus_widgets()),
         ]
+
+
+def _hidden_on_purpose(widget: QWidget) -> bool:
+    """Hidden by the form (a dry-needling site's medications), not merely waiting to show:
+    a site added a moment ago shows on the next event loop turn, and a quick Tab after its
+    side went past its fields to the outcome."""
+    return widget.isHidden() and widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)

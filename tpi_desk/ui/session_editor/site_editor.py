@@ -44,9 +44,11 @@ MEDICATION_INDENT = 16
 _SITE_FIELDS = ("muscle", "side", "points", "needle_gauge", "needle_length_mm", "medications")
 
 
-def _muted(text: str) -> QLabel:
+def _muted(text: str, buddy: QWidget | None = None) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet(f"color: {MUTED};")
+    if buddy is not None:
+        label.setBuddy(buddy)
     return label
 
 
@@ -101,6 +103,7 @@ class SiteEditor(QFrame):
         self._editable = True
         self._build_layout()
         self._connect_signals()
+        self._name_fields()
 
     def _build_layout(self) -> None:
         top = QHBoxLayout()
@@ -113,10 +116,10 @@ class SiteEditor(QFrame):
         details = QHBoxLayout()
         details.setSpacing(6)
         details.setContentsMargins(self.title.width() + 8, 0, 0, 0)
-        details.addWidget(_muted("Points"))
+        details.addWidget(_muted("Points", self.points))
         details.addWidget(self.points)
         details.addSpacing(14)
-        details.addWidget(_muted("Needle"))
+        details.addWidget(_muted("Needle", self.needle_gauge))
         details.addWidget(self.needle_gauge)
         details.addWidget(_muted("G  ×"))
         details.addWidget(self.needle_length)
@@ -216,8 +219,22 @@ class SiteEditor(QFrame):
         self._renumber()
 
     def _renumber(self) -> None:
+        self._name_fields()
         for number, row in enumerate(self.medication_rows):
             row.path = f"{self.path}.medications[{number}]"
+            row.name_fields(f"{self.title.text()} medication {number + 1}")
+
+    def _name_fields(self) -> None:
+        """Names for screen readers that say which site a field belongs to ("Site 2 side")."""
+        site = self.title.text()
+        for widget, name in (
+            (self.muscle.line_edit, "muscle"),
+            (self.side, "side"),
+            (self.points, "points"),
+            (self.needle_gauge, "needle gauge"),
+            (self.needle_length, "needle length, mm"),
+        ):
+            widget.setAccessibleName(f"{site} {name}")
 
     def set_side(self, side: str) -> None:
         self.side.setCurrentIndex(max(0, self.side.findData(side)))

@@ -1,0 +1,98 @@
+"""The session editor on a 1366x768 laptop (issue 14): the window within the screen, the
+form beside the patient list without scrolling sideways, every field and Sign on screen
+once Tab reaches it, names and MRNs readable, and the alerts and codes with room."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.gui.laptop_support import LAPTOP_SCREEN, place_on_laptop
+from tests.gui.window_support import (
+    RecordingMessages,
+    activate,
+    add_patient,
+    add_physician,
+    clinician,
+    users_of,
+)
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.item_models.patient_list_model import MRN_COLUMN, NAME_COLUMN
+from tpi_desk.ui.main_window import MainWindow
+from tpi_desk.ui.patient_search import NAME_SAMPLE
+from tpi_desk.ui.session_editor import SessionEditor
+from tpi_desk.ui.session_editor.editor_view import BODY_MAP_HEIGHT
+
+OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+
+
+def _on_screen(widget: QWidget, window: QWidget) -> bool:
+    """Whether ``widget`` lies wholly inside the window's client area."""
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return window.rect().contains(QRect(top_left, widget.size()))
+
+
+def _holds_focus(field: QWidget) -> bool:
+    """The cursor in ``field`` or in its own line edit (the muscle picker's)."""
+    focused = QApplication.focusWidget()
+    return focused is not None and (focused is field or field.isAncestorOf(focused))
+
+
+def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+@OFFSCREEN_POPUP
+def test_the_editor_fits_a_1366x768_laptop_and_every_field_is_reachable(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    add_physician(context)
+    patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
+    window = MainWindow(
+        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
+    )
+    qtbot.addWidget(window)
+    place_on_laptop(window)
+    window.show()
+    qtbot.waitExposed(window)
+    activate(qtbot, window)
+    assert window.frameGeometry().height() <= LAPTOP_SCREEN.height()
+    assert window.open_patient(patient.id)
+    window.new_session_action.trigger()
+    editor = window.findChild(SessionEditor)
+    assert editor is not None
+    for side in ("right", "left"):  # the upper trapezius: chest-wall fields too
+        assert editor.add_site("upper_trapezius", side) is not None
+    editor.refresh_analysis()
+    qtbot.wait(300)  # the new cards show
+
+    # Nothing cut off at the side: the form is as wide as what it shows.
+    assert editor.form_scroll.horizontalScrollBar().maximum() == 0
+    for button in (editor.header.save_button, editor.header.sign_button):
+        assert _on_screen(button, window), button.text()
+    # Each field, reached by Tab, is scrolled into view whole.
+    viewport = editor.form_scroll.viewport()
+    for field in editor.form.focus_widgets():
+        if field.isHidden() or not field.isEnabled():
+            continue
+        activate(qtbot, window)
+        field.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda field=field: _holds_focus(field))
+        QApplication.processEvents()
+        assert _visible_in(field, viewport), field.accessibleName() or type(field).__name__
+    # The map gives up height to the alerts and codes below it.
+    assert editor.body_map is not None
+    assert editor.body_map.height() < BODY_MAP_HEIGHT
+    assert editor.live_scroll.height() >= editor.columns.height() // 2
+    # The patient list beside the editor: whole names and MRNs (the birth date gives way).
+    table = window.search_pane.table
+    header = table.horizontalHeader()
+    name_needs = table.fontMetrics().horizontalAdvance(NAME_SAMPLE)
+    assert header.sectionSize(NAME_COLUMN) >= name_needs
+    mrn_needs = table.fontMetrics().horizontalAdvance(patient.facts.mrn)
+    assert not table.isColumnHidden(MRN_COLUMN)
+    assert header.sectionSize(MRN_COLUMN) > mrn_needs
+    assert _on_screen(table, window)
