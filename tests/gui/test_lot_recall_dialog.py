@@ -1,4 +1,4 @@
-"""Tools > Lot recall… (issue 15 item 6): type a lot with the type-ahead, see its lines, page
+"""Reports > Lot recall… (issue 15 item 6): type a lot with the type-ahead, see its lines, page
 down the list, save it as CSV and PDF (read back), and bad input named in plain words."""
 
 from __future__ import annotations
@@ -116,9 +116,9 @@ def test_a_bad_ndc_or_a_blank_lot_is_named_in_plain_words(dialog: LotRecallDialo
     assert not dialog.save_csv_button.isEnabled()
 
 
-def test_tools_menu_opens_the_lot_recall(qtbot: QtBot, context: AppContext) -> None:
+def test_reports_menu_opens_the_lot_recall(qtbot: QtBot, context: AppContext) -> None:
     window = show_window(qtbot, context, RecordingMessages())
-    action = window.tools_menu.lot_recall_action
+    action = window.recall_import.lot_recall_action
     assert action.isVisible() and action.text() == "&Lot recall…"
 
     opened: list[LotRecallDialog] = []

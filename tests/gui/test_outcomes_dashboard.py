@@ -138,7 +138,7 @@ def test_the_reports_menu_opens_the_dashboard_for_every_role_that_reads_signed_n
         action = window.outcomes_menu.action
         assert action.isVisible() and action.isEnabled()
         assert action.shortcut() == QKeySequence(OUTCOMES_SHORTCUT)
-        assert "&Reports" in [entry.text() for entry in window.menuBar().actions()]
+        assert "R&eports" in [entry.text() for entry in window.menuBar().actions()]
         seen: list[str] = []
 
         def look_and_close(dialog: OutcomesDialog, seen: list[str] = seen) -> None:

@@ -78,7 +78,7 @@ def test_file_menu_imports_patients_into_the_list(
     window = show_window(qtbot, context, messages)
     action = window.window_actions.import_patients
     assert action.isVisible() and action.isEnabled()
-    window.tools_menu.ask_patient_file = lambda: path  # type: ignore[method-assign]
+    window.recall_import.ask_patient_file = lambda: path  # type: ignore[method-assign]
 
     failures = when_modal_opens(PatientImportDialog, lambda shown: shown.import_button.click())
     action.trigger()

@@ -1,4 +1,4 @@
-"""Tools > Lot recall…: type a lot (known lots are offered as you type), see every patient who
+"""Reports > Lot recall…: type a lot (known lots are offered as you type), see every patient who
 received it, when, where, how much and from whom, and save the list as CSV or PDF.
 
 The table shows the newest 200 lines at once and fetches more as it is scrolled to the end

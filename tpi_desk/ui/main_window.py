@@ -32,10 +32,10 @@ from tpi_desk.ui.outcomes.menu import OutcomesMenu
 from tpi_desk.ui.patient_dialog import PatientDialog
 from tpi_desk.ui.patient_page import PatientPage
 from tpi_desk.ui.patient_search import PatientSearchPane
+from tpi_desk.ui.recall_import_actions import RecallAndImportActions
 from tpi_desk.ui.recent_sessions import RecentSessionsPage
 from tpi_desk.ui.session_import import ask_session_files, import_session_files
 from tpi_desk.ui.theme import PAGE_STYLE
-from tpi_desk.ui.tools_menu import ToolsMenu
 from tpi_desk.ui.user_menu import ChangePasswordDialog, UserMenu
 from tpi_desk.ui.window_geometry import place_window, remember_window
 from tpi_desk.ui.window_lock import WindowLock
@@ -135,8 +135,9 @@ class MainWindow(QMainWindow):
         self.admin_menus = AdminMenus(
             self, self._context, self._messages, self._actor, self.open_session
         )
-        self.outcomes_menu = OutcomesMenu(self, self._context, self._messages, self._actor)
-        self.tools_menu = ToolsMenu(self, self._context, self._messages, self._actor)
+        parts = (self._context, self._messages, self._actor)
+        self.outcomes_menu = OutcomesMenu(self, *parts)
+        self.recall_import = RecallAndImportActions(self, *parts)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.user_menu = UserMenu.add_to(self.menuBar(), self._display_name())

@@ -1,5 +1,6 @@
-"""The main window's Reports menu: Outcomes… (Ctrl+Shift+O), for whoever may read the
-outcomes report (every role that reads signed notes)."""
+"""The main window's Reports menu (Alt+E: the editor's labels hold Alt+R's neighbours, Review
+holds R) with Outcomes… (Ctrl+Shift+O), for whoever may read the outcomes report (every role
+that reads signed notes); Lot recall… joins it (ui/recall_import_actions.py)."""
 
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ class OutcomesMenu:
         allowed = may(actor, Action.VIEW_OUTCOMES)
         self.action.setVisible(allowed)
         self.action.setEnabled(allowed)
-        if allowed:
-            window.menuBar().addMenu("&Reports").addAction(self.action)
+        self.menu = window.menuBar().addMenu("R&eports")
+        self.menu.addAction(self.action)
+        self.menu.menuAction().setVisible(allowed)
         self.action.triggered.connect(self.show_outcomes)
 
     def open_dialog(self) -> OutcomesDialog:

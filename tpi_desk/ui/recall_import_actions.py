@@ -1,4 +1,4 @@
-"""The main window's Tools menu (Lot recall…) and File > Import patients… (issue 15)."""
+"""Reports > Lot recall… and File > Import patients… in the main window (issue 15)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from tpi_desk.ui.main_window import MainWindow
 
 
-class ToolsMenu:
-    """Adds the Tools menu to ``window`` and opens the screens of its actions."""
+class RecallAndImportActions:
+    """Adds Lot recall… to the Reports menu and wires File > Import patients…; opens their
+    screens."""
 
     def __init__(
         self,
@@ -31,9 +32,12 @@ class ToolsMenu:
         self._context = context
         self._messages = messages
         self._actor = actor
-        menu = window.menuBar().addMenu("&Tools")
-        self.lot_recall_action: QAction = menu.addAction("&Lot recall…")
-        self.lot_recall_action.setVisible(may(actor, Action.VIEW_CLINICAL))
+        reports = window.outcomes_menu.menu
+        self.lot_recall_action: QAction = reports.addAction("&Lot recall…")
+        may_search = may(actor, Action.VIEW_CLINICAL)
+        self.lot_recall_action.setVisible(may_search)
+        if may_search:
+            reports.menuAction().setVisible(True)
         self.lot_recall_action.triggered.connect(self.show_lot_recall)
         self.import_patients_action = window.window_actions.import_patients
         may_import = may(actor, Action.EDIT_PATIENT)
