@@ -90,3 +90,24 @@ def test_the_cache_folder_follows_the_environment(
 ) -> None:
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
     assert default_cache_dir() == tmp_path
+
+
+def test_a_frozen_app_builds_the_index_in_its_own_process(tmp_path: Path) -> None:
+    """A frozen app's executable is the app (it takes no ``-m``): it must not be asked to
+    run the builder, which would fail; the app builds the index itself (the installer)."""
+    probe = (
+        "import sys; from pathlib import Path\n"
+        "sys.frozen = True; sys.executable = '/bin/false'\n"
+        "from tpi_desk.clinical.catalog.code_set import Icd10CodeSet\n"
+        f"found = Icd10CodeSet(Path({str(tmp_path)!r})).lookup('G89.4')\n"
+        "print(found.descriptor, 'simple_icd_10_cm' in sys.modules)\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+    )
+    assert done.stdout.strip() == "Chronic pain syndrome True"

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tpi_desk.crash_log import write_crash_report
 from tpi_desk.desk import DatabaseOpenError, Desk
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
+
+if TYPE_CHECKING:
+    from tpi_desk.ui.smoke_test import SmokeSignIn
 
 
 def run_command(
@@ -30,7 +34,10 @@ def run_command(
         if command == "gui":
             from tpi_desk.ui.app import run_app
 
-            return run_app(url, demo=getattr(args, "demo", False))
+            smoke_test = (
+                _smoke_sign_in(args, stdin=stdin) if getattr(args, "smoke_test", False) else None
+            )
+            return run_app(url, demo=getattr(args, "demo", False), smoke_test=smoke_test)
         check_arguments(command, url, args)
         return _run(command, url, args, stdin=stdin, stdout=stdout, stderr=stderr)
     except (UserError, DatabaseOpenError) as error:
@@ -61,6 +68,20 @@ def check_arguments(command: str, url: str, args: argparse.Namespace) -> None:
         database_file(url, command)
         if command == "restore":
             check_backup(Path(args.file))
+
+
+def _smoke_sign_in(args: argparse.Namespace, *, stdin: TextIO) -> SmokeSignIn:
+    """``gui --smoke-test`` signs in as the operator (``--user``, ``--password-file``)."""
+    from tpi_desk.commands.operator import Credentials, read_operator_password
+    from tpi_desk.ui.smoke_test import SmokeSignIn
+
+    credentials = Credentials.from_args(args)
+    if not credentials.user:
+        raise UserError("`tpi-desk gui --smoke-test` signs in as --user NAME; give one.")
+    password = read_operator_password(
+        credentials, stdin=stdin, ask_password=getpass.getpass, command="gui --smoke-test"
+    )
+    return SmokeSignIn(credentials.user, password)
 
 
 def _sign_in(command: str, url: str, args: argparse.Namespace, *, stdin: TextIO) -> Actor | None:

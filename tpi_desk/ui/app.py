@@ -20,6 +20,7 @@ from tpi_desk.ui.first_admin_dialog import FirstAdminDialog
 from tpi_desk.ui.first_start_wizard import FirstStartSetup, FirstStartWizard
 from tpi_desk.ui.login_dialog import Authenticator, LoginDialog
 from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.smoke_test import SmokeSignIn, SmokeTestDriver
 from tpi_desk.ui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ OPEN_FAILED_TITLE = "TPI Desk cannot open the database"
 Answer = TypeVar("Answer")
 
 
-def run_app(url: str, *, demo: bool = False) -> int:
+def run_app(url: str, *, demo: bool = False, smoke_test: SmokeSignIn | None = None) -> int:
     """Run the GUI on ``url`` until the user quits; returns the exit status.
 
     With ``demo`` an empty database first gets synthetic patients and sessions; a database
@@ -59,6 +60,9 @@ def run_app(url: str, *, demo: bool = False) -> int:
     it runs in the background once the window is up; a damaged file is then named in a
     message and the app quits, as it would have at start. Nothing else at start reads more
     than one page of any table.
+
+    With ``smoke_test`` the app signs in as given, shows the main window, closes it and
+    returns 0, or 1 naming what failed (``tpi-desk gui --smoke-test``, the installer's check).
     """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
@@ -67,8 +71,10 @@ def run_app(url: str, *, demo: bool = False) -> int:
     crash_guard = install_crash_guard(app)
     start_delivering()
     loader = DeskLoader(url, demo=demo)
+    driver = SmokeTestDriver(app, smoke_test) if smoke_test is not None else None
     try:
-        return _run_signed_in(app, url, loader)
+        status = _run_signed_in(app, url, loader)
+        return driver.exit_status(status) if driver is not None else status
     except LOAD_FAILURES as error:
         QMessageBox.critical(None, OPEN_FAILED_TITLE, error.message)
         return 1

@@ -134,7 +134,10 @@ def _built_index(folder: Path) -> Path:
 
 def _build_in_child_process(target: Path) -> None:
     """Run the builder in a fresh interpreter, so that its 180 MB go when it exits; where no
-    interpreter can be started (a frozen app), build here."""
+    interpreter can be started (a frozen app, whose executable is the app itself), build here."""
+    if getattr(sys, "frozen", False):
+        build_index(target)
+        return
     command = [sys.executable, "-m", "tpi_desk.clinical.catalog.code_set_index", str(target)]
     # The child imports this very copy of the app, wherever it was imported from.
     root = str(Path(__file__).resolve().parents[3])
