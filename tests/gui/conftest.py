@@ -46,3 +46,11 @@ def context(desk: Desk) -> AppContext:
 def clinic(desk: Desk) -> Clinic:
     """One account of each role and a patient (see ``admin_support``)."""
     return open_clinic(desk)
+
+
+@pytest.fixture(autouse=True)
+def own_workstation_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each window test starts from a workstation that remembers nothing: the window size,
+    folders and choices an earlier test left in workstation.ini would change what this one
+    sees (the laptop-fit test failed after another test's smaller window was remembered)."""
+    monkeypatch.setenv("TPI_DESK_DATA_DIR", str(tmp_path / "workstation"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from tests.gui.window_support import activate
@@ -33,6 +36,21 @@ def press(qtbot: QtBot, keys: str, window: QWidget | None = None) -> None:
     combination = QKeySequence(keys)[0]
     qtbot.keyClick(target, combination.key(), combination.keyboardModifiers())
     QApplication.processEvents()  # the event loop turns between keys, as for a user
+
+
+def press_until(
+    qtbot: QtBot, keys: str, window: QWidget, done: Callable[[], bool], *, tries: int = 3
+) -> None:
+    """Press ``keys`` in ``window`` until ``done()`` holds (offscreen, a shortcut pressed as
+    the platform hands the activation back can be dropped; a user would press it again)."""
+    for _ in range(tries):
+        press(qtbot, keys, window)
+        try:
+            qtbot.waitUntil(done, timeout=2000)
+        except TimeoutError:
+            continue
+        return
+    raise AssertionError(f"{keys} did not take effect after {tries} presses")
 
 
 def type_in(qtbot: QtBot, text: str, window: QWidget | None = None) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.laptop_support import place_on_laptop, press, tab_to, type_in
+from tests.gui.laptop_support import place_on_laptop, press, press_until, tab_to, type_in
 from tests.gui.test_screenshots import NOW, PASSWORD, PROVIDERS, fill_showcase, themed  # noqa: F401
 from tests.gui.window_support import (
     RecordingMessages,
@@ -128,11 +128,11 @@ def test_a_new_patient_a_two_site_note_signed_and_the_day_exported_with_keys_onl
         qtbot.waitUntil(lambda: window.focusWidget() is header.performed_at)
         activate(qtbot, window)
         qtbot.waitUntil(header.performed_at.hasFocus)
-        press(qtbot, "Alt+I", window)  # Position
-        assert header.position.hasFocus()
+        press_until(qtbot, "Alt+I", window, header.position.hasFocus)  # Position
         type_in(qtbot, "Seated", window)
-        press(qtbot, "Alt+T", window)  # time-out performed
-        press(qtbot, "Alt+N", window)  # pain: each score moves on, to consent obtained
+        press_until(qtbot, "Alt+T", window, header.time_out_performed.isChecked)
+        # Pain: each score moves on, to consent obtained.
+        press_until(qtbot, "Alt+N", window, header.pain_before.hasFocus)
         type_in(qtbot, "7", window)
         type_in(qtbot, "3", window)
         qtbot.waitUntil(editor.form.consent.obtained.hasFocus)

@@ -216,6 +216,9 @@ def _snapshot(source: Path, destination: Path) -> None:
         with destination.open("rb+") as handle:
             os.fsync(handle.fileno())
     except sqlite3.Error as error:
+        destination.unlink(missing_ok=True)
+        if "malformed" in str(error):  # a damaged page met while copying, not a busy file
+            raise BackupError(f"{source} is damaged ({_reason(error)}).") from error
         raise BackupError(f"{source} could not be copied ({_reason(error)}).") from error
     except OSError as error:
         raise BackupError(f"{destination} could not be written ({error.strerror}).") from error
