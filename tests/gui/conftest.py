@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from tests.gui.admin_support import Clinic, open_clinic
 from tests.gui.window_support import fixed_clock, make_context, open_desk
@@ -54,3 +55,16 @@ def own_workstation_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     folders and choices an earlier test left in workstation.ini would change what this one
     sees (the laptop-fit test failed after another test's smaller window was remembered)."""
     monkeypatch.setenv("TPI_DESK_DATA_DIR", str(tmp_path / "workstation"))
+
+
+@pytest.fixture(autouse=True)
+def app_look_restored(qapp: QApplication) -> Iterator[None]:
+    """The application's style, font and palette as this test found them, afterwards: a test
+    that runs the app (which applies its theme) must not change what later tests measure
+    (the laptop-fit test measured names in the theme's larger font when it ran after one)."""
+    style, font, palette = qapp.style().name(), qapp.font(), qapp.palette()
+    yield
+    if qapp.style().name() != style:
+        qapp.setStyle(style)
+    qapp.setFont(font)
+    qapp.setPalette(palette)

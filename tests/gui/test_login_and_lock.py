@@ -156,13 +156,15 @@ def open_editor_window(
 def test_idle_lock_hides_patient_data_and_the_right_password_restores_the_editor(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    window = open_editor_window(qtbot, context)
+    # Long enough for the editor to open before the lock, even on a busy machine (at 150 ms
+    # the lock could come first, and a locked window opens no editor).
+    window = open_editor_window(qtbot, context, idle_lock_ms=3000)
     editor = window.findChild(SessionEditor)
     assert isinstance(editor, SessionEditor)
     assert "Ñúñez" in visible_text(window)
     editor.form.outcome.notes.setPlainText("Tolerated well; Zoë asked about heat packs.")
 
-    qtbot.waitUntil(window.is_locked, timeout=3000)
+    qtbot.waitUntil(window.is_locked, timeout=10_000)
     assert isinstance(window.centralWidget(), LockPage)
     text = visible_text(window)
     for private in ("Ñúñez", "Zoë", "SYN-1001", "heat packs"):
