@@ -22,7 +22,11 @@ from tpi_desk.models.people import Patient, patient_search_text
 from tpi_desk.services.audit.events import AuditAction, record_events, refusals_audited
 from tpi_desk.services.integrity.patient_chain import patient_detail, patient_hash
 from tpi_desk.services.permissions import Action, Actor, authorize
-from tpi_desk.services.sessions.record_mapping import apply_patient_facts, patient_insurance
+from tpi_desk.services.sessions.record_mapping import (
+    apply_patient_facts,
+    insurance_columns,
+    patient_insurance,
+)
 from tpi_desk.services.storage.database_errors import database_errors_as_user_errors
 from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
@@ -137,7 +141,7 @@ def _insert(db: Session, patients: Sequence[PatientFacts], now: datetime) -> lis
                 "allergies": list(facts.allergies),
                 "no_known_drug_allergies": facts.no_known_drug_allergies,
                 "coverage": facts.coverage,
-                **_insurance_columns(facts),
+                **insurance_columns(facts.insurance),
                 "created_at": now,
                 "updated_at": now,
                 "version": 1,
@@ -178,21 +182,9 @@ def _holding(facts: PatientFacts) -> Patient:
             allergies=list(facts.allergies),
             no_known_drug_allergies=facts.no_known_drug_allergies,
             coverage=facts.coverage,
-            **_insurance_columns(facts),
+            **insurance_columns(facts.insurance),
         ),
     )
-
-
-def _insurance_columns(facts: PatientFacts) -> dict[str, object]:
-    """The patient row's insurance columns for ``facts`` (empty, no relationship, for none)."""
-    insurance = facts.insurance
-    return {
-        "insurance_payer_name": insurance.payer_name if insurance else "",
-        "insurance_payer_id": insurance.payer_id if insurance else "",
-        "insurance_member_id": insurance.member_id if insurance else "",
-        "insurance_group_number": insurance.group_number if insurance else "",
-        "insurance_relationship": insurance.relationship if insurance else None,
-    }
 
 
 def _keeping_insurance(facts: PatientFacts, known: Patient | None) -> PatientFacts:

@@ -55,13 +55,22 @@ def patient_insurance(row: Patient) -> PatientInsurance | None:
     )
 
 
+def insurance_columns(insurance: PatientInsurance | None) -> dict[str, object]:
+    """The patient row's insurance columns for ``insurance`` (all empty and no relationship
+    for none), by column name: for a row, or for a bulk insert's values."""
+    return {
+        "insurance_payer_name": insurance.payer_name if insurance else "",
+        "insurance_payer_id": insurance.payer_id if insurance else "",
+        "insurance_member_id": insurance.member_id if insurance else "",
+        "insurance_group_number": insurance.group_number if insurance else "",
+        "insurance_relationship": insurance.relationship if insurance else None,
+    }
+
+
 def apply_patient_insurance(row: Patient, insurance: PatientInsurance | None) -> None:
     """Store ``insurance`` on the row (all empty and no relationship for none)."""
-    row.insurance_payer_name = insurance.payer_name if insurance else ""
-    row.insurance_payer_id = insurance.payer_id if insurance else ""
-    row.insurance_member_id = insurance.member_id if insurance else ""
-    row.insurance_group_number = insurance.group_number if insurance else ""
-    row.insurance_relationship = insurance.relationship if insurance else None
+    for column, value in insurance_columns(insurance).items():
+        setattr(row, column, value)
 
 
 def patient_record(row: Patient) -> PatientRecord:
