@@ -4,12 +4,15 @@ once Tab reaches it, names and MRNs readable, and the alerts and codes with room
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.laptop_support import LAPTOP_SCREEN, place_on_laptop
+from tests.gui.test_session_editor_support import LIDOCAINE_1, fill_medication
 from tests.gui.window_support import (
     RecordingMessages,
     activate,
@@ -18,6 +21,7 @@ from tests.gui.window_support import (
     clinician,
     users_of,
 )
+from tpi_desk.clinical.record import PatientFacts
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.patient_list_model import MRN_COLUMN, NAME_COLUMN
 from tpi_desk.ui.main_window import MainWindow
@@ -96,3 +100,62 @@ def test_the_editor_fits_a_1366x768_laptop_and_every_field_is_reachable(
     assert not table.isColumnHidden(MRN_COLUMN)
     assert header.sectionSize(MRN_COLUMN) > mrn_needs
     assert _on_screen(table, window)
+
+
+def _alerts_and_codes_in_view(editor: SessionEditor) -> list[str]:
+    """The alerts and codes parts that are not wholly inside the right column's view."""
+    panel = editor.live_panel
+    viewport = editor.live_scroll.viewport()
+    parts = [panel.alerts_heading, *panel.alert_labels, panel.codes_view, panel.diagnosis_codes]
+    return [
+        part.text() if hasattr(part, "text") else type(part).__name__
+        for part in parts
+        if part.isVisible() and not _visible_in(part, viewport)
+    ]
+
+
+@OFFSCREEN_POPUP
+@pytest.mark.parametrize("allergies", [(), ("lidocaine",)], ids=["one alert", "three alerts"])
+def test_the_alerts_and_codes_show_without_scrolling_the_right_column(
+    qtbot: QtBot, context: AppContext, allergies: tuple[str, ...]
+) -> None:
+    """Issue 14: "at 1366x768 ... the editor's right column must not need its own scrolling
+    for codes and alerts" (it had to: the codes sat below the checklist and the doses)."""
+    add_physician(context)
+    # No weight: lidocaine is checked against its absolute maximum only (a warning).
+    patient = context.patients.create(
+        PatientFacts("SYN-004128", "Quist", "Adela", date(1980, 3, 14), allergies=allergies),
+        actor=clinician(context),
+    )
+    window = MainWindow(
+        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
+    )
+    qtbot.addWidget(window)
+    place_on_laptop(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_patient(patient.id)
+    window.new_session_action.trigger()
+    editor = window.findChild(SessionEditor)
+    assert editor is not None
+    for side in ("right", "left"):
+        site = editor.add_site("upper_trapezius", side)
+        assert site is not None
+        fill_medication(site.medication_rows[0], LIDOCAINE_1, "1", "LT2026A", "2028-06-30")
+    editor.form.diagnoses.add_code("M79.18")
+    editor.refresh_analysis()
+    qtbot.waitUntil(lambda: editor.live_panel.codes_view.isVisible())
+    panel = editor.live_panel
+    # The column has laid out again: every alert as tall as its wrapped text.
+    qtbot.waitUntil(
+        lambda: all(
+            label.width() < panel.width()  # laid out (a new label starts at 640 x 480)
+            and label.height() >= label.heightForWidth(label.width())
+            for label in panel.alert_labels
+        )
+    )
+    qtbot.waitUntil(lambda: not _alerts_and_codes_in_view(editor), timeout=2000)
+
+    assert editor.live_scroll.verticalScrollBar().value() == 0
+    assert _alerts_and_codes_in_view(editor) == []
+    assert panel.codes_model.rowCount() >= 1

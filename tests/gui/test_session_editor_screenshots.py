@@ -30,6 +30,7 @@ from tpi_desk.clinical.record import Side
 from tpi_desk.paths import resource_path
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.body_map_widget import BodyMapWidget
+from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 from tpi_desk.ui.theme import apply_theme
 
@@ -143,6 +144,7 @@ def test_screenshots_of_the_sites_part_dry_needling_and_a_hard_stop_at_signing(
     editor.refresh_analysis()
     editor.form_scroll.ensureWidgetVisible(editor.form.sites.site_editors[1])
     qtbot.wait(400)
+    _wait_for_alerts_shown(qtbot, editor)
     _saved(editor.grab().toImage(), screenshots / "session-editor-sites.png")
     assert editor.analysis is not None
     dialog = SignDialog(
@@ -166,6 +168,23 @@ def test_screenshots_of_the_sites_part_dry_needling_and_a_hard_stop_at_signing(
     other.refresh_analysis()
     other.form_scroll.ensureWidgetVisible(other.form.sites)
     qtbot.wait(400)
+    _wait_for_alerts_shown(qtbot, other)
     image = _saved(other.grab().toImage(), screenshots / "session-editor-dry-needling.png")
     assert (image.width(), image.height()) == EDITOR_SIZE
     assert other.form.exam.aspiration.isHidden()
+
+
+def _wait_for_alerts_shown(qtbot: QtBot, editor: SessionEditor) -> None:
+    """Until the alerts of the latest analysis are on screen at their full height (an
+    autosave may just have re-analysed the note: its new alert labels show and take their
+    wrapped height on the next passes of the event loop)."""
+    panel = editor.live_panel
+    qtbot.waitUntil(
+        lambda: all(
+            label.isVisible()
+            and label.width() < panel.width()
+            and label.height() >= label.heightForWidth(label.width())
+            for label in panel.alert_labels
+        )
+    )
+    qtbot.wait(100)  # and the column below them laid out again

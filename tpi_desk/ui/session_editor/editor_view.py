@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QFocusEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -78,6 +78,11 @@ class EditorView(QWidget):
         self.copy_action = self._action("Copy forward", COPY_SHORTCUT)
         self.undo_remove_action = self._action("Undo removing a site", UNDO_REMOVE_SHORTCUT)
         self._focus_target: QWidget | None = None
+        self._map_fitting = QTimer(self)
+        self._map_fitting.setSingleShot(True)
+        self._map_fitting.setInterval(0)
+        self._map_fitting.timeout.connect(self.fit_body_map)
+        self.live_panel.resized.connect(self._map_fitting.start)
         self._lay_out()
         self.setStyleSheet(PAGE_STYLE + EDITOR_STYLE)
 
@@ -153,6 +158,7 @@ class EditorView(QWidget):
         self.form.outcome.set_override_needed(bool(blocking(analysis.alerts)))
         self.form.update_tab_order()
         self.columns.balance()
+        self._map_fitting.start()  # once the panel has laid out its new alerts and codes
 
     def show_status(self, record: SessionRecord | None, saved_raw: RawSession | None) -> None:
         """Show whether the session is saved (and when), or signed; preview needs a note."""
@@ -212,9 +218,23 @@ class EditorView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.body_map is not None:
-            share = int(self.columns.height() * BODY_MAP_SHARE)
-            self.body_map.setFixedHeight(max(BODY_MAP_SMALLEST, min(share, BODY_MAP_HEIGHT)))
+        self.fit_body_map()
+
+    def fit_body_map(self) -> None:
+        """The map takes up to 42 % of the column's height, and gives up more (down to its
+        smallest) when the alerts and codes below it need the room (issue 14)."""
+        if self.body_map is None:
+            return
+        share = min(int(self.columns.height() * BODY_MAP_SHARE), BODY_MAP_HEIGHT)
+        # What the map could have while the panel's view keeps the alerts and codes whole.
+        room_left = (
+            self.body_map.height()
+            + self.live_scroll.viewport().height()
+            - self.live_panel.height_for_alerts_and_codes()
+        )
+        height = max(BODY_MAP_SMALLEST, min(share, room_left))
+        if self.body_map.height() != height:
+            self.body_map.setFixedHeight(height)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

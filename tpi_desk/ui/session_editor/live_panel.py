@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -133,6 +133,9 @@ class FittedTable(QTableView):
 class LivePanel(QWidget):
     """Alerts, the signing checklist, doses and codes, updated ~150 ms after each change."""
 
+    # The panel was laid out again (new alerts or codes change its height).
+    resized = Signal()
+
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
@@ -165,32 +168,59 @@ class LivePanel(QWidget):
         self.checklist_box.setSpacing(2)
         self.checklist_labels: list[QLabel] = []
         self._checklist_shown = True
+        self._column = QVBoxLayout(self)
         self._build_layout()
 
     def _build_layout(self) -> None:
-        layout = QVBoxLayout(self)
+        layout = self._column
         layout.setContentsMargins(14, 4, 14, 14)
         layout.setSpacing(6)
+        # Alerts and codes first: on a 1366x768 laptop they show without scrolling this
+        # column (issue 14); the doses and the signing checklist follow.
         layout.addWidget(self.alerts_heading)
         layout.addLayout(self.alerts_box)
         layout.addWidget(self.no_alerts)
-        layout.addWidget(self.ready_heading)
-        layout.addLayout(self.checklist_box)
-        layout.addWidget(section_heading("Doses"))
-        layout.addWidget(self.doses_view)
-        layout.addWidget(self.no_doses)
-        layout.addWidget(self.combined)
         layout.addWidget(section_heading("Codes"))
         layout.addWidget(self.codes_view)
         layout.addWidget(self.no_codes)
         layout.addWidget(self.diagnosis_codes)
+        layout.addWidget(section_heading("Doses"))
+        layout.addWidget(self.doses_view)
+        layout.addWidget(self.no_doses)
+        layout.addWidget(self.combined)
+        layout.addWidget(self.ready_heading)
+        layout.addLayout(self.checklist_box)
         layout.addStretch(1)
+
+    def height_for_alerts_and_codes(self) -> int:
+        """The height the alerts and codes take at the panel's width, from its top through
+        the ICD-10-CM line: what the column keeps on screen without scrolling."""
+        layout = self._column
+        margins = layout.contentsMargins()
+        width = max(1, self.width() - margins.left() - margins.right())
+        height = margins.top()
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None:
+                continue
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
+                continue
+            if item.hasHeightForWidth():
+                height += item.heightForWidth(width)
+            else:
+                height += item.sizeHint().height()
+            height += layout.spacing()
+            if widget is self.diagnosis_codes:
+                break
+        return height
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.doses_model.set_two_lines(self.width() < TWO_LINE_DOSES_BELOW)
         if self.doses_view.isVisible():
             self.doses_view.fit()
+        self.resized.emit()
 
     def show_analysis(
         self, analysis: SessionAnalysis, problems: Sequence[FieldProblem] = ()
