@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.people.patients import PatientService
 from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.tab_leaving_date_edits import TabLeavingDateEdit
 
 PATIENT_MATCHES = 25
 DATE_FORMAT = "MMM d, yyyy"
@@ -89,7 +90,7 @@ class PatientChoice(QWidget):
 
 
 def date_edit(day: date, name: str) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit = TabLeavingDateEdit(QDate(day.year, day.month, day.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DATE_FORMAT)
     edit.setAccessibleName(name)

@@ -42,6 +42,7 @@ from tpi_desk.ui.formatting import format_date_time
 from tpi_desk.ui.item_models.row_table_model import Index, RowTableModel
 from tpi_desk.ui.list_views import configure_list_table
 from tpi_desk.ui.messages import UserMessages
+from tpi_desk.ui.tab_leaving_date_edits import TabLeavingDateEdit
 
 PageFetcher = Callable[[int | None], AuditPage]
 HEADERS = ("Time", "User", "Action", "Record", "Patient", "Detail")
@@ -352,7 +353,7 @@ class AuditReportDialog(QDialog):
 
 
 def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit = TabLeavingDateEdit(QDate(day.year, day.month, day.day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("MMM d, yyyy")
     return edit

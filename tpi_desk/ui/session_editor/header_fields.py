@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
     select_data,
 )
 from tpi_desk.ui.session_editor.procedure_time_fields import ProcedureTimeFields
+from tpi_desk.ui.tab_leaving_date_edits import TabLeavingDateTimeEdit
 
 DATE_TIME_FORMAT = "yyyy-MM-dd  HH:mm"
 NOT_RECORDED = "Not recorded"
@@ -80,7 +80,7 @@ class HeaderFields(QWidget):
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.performed_at = QDateTimeEdit()
+        self.performed_at = TabLeavingDateTimeEdit()
         self.performed_at.setCalendarPopup(True)
         self.performed_at.setDisplayFormat(DATE_TIME_FORMAT)
         self.performed_at.setToolTip("Date and time of the session, in clinic local time")
