@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from typing import cast
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, StreamObject
+from pypdf.generic import StreamObject
 
 from tests.image_support import dicom_bytes, jpeg_bytes, png_bytes, speckle
-from tests.reports.pdf_reading import RenderedNote, render
+from tests.reports.pdf_reading import RenderedNote, image_objects, render
 from tpi_desk.clinical.image_reading import read_ultrasound_image
 from tpi_desk.clinical.ultrasound_images import UltrasoundImage
 from tpi_desk.reports import sample_notes
@@ -20,20 +19,6 @@ from tpi_desk.reports.aftercare_handout import render_aftercare_handout
 from tpi_desk.reports.note_data import NoteData
 
 INTERPRETATION = "Needle tip seen in the upper trapezius; no vessel in the path."
-
-
-def image_objects(reader: PdfReader, page_number: int | None = None) -> list[StreamObject]:
-    """The image XObjects the pages (or one page) draw, from their /Resources /XObject."""
-    pages = reader.pages if page_number is None else [reader.pages[page_number]]
-    found = []
-    for page in pages:
-        resources = cast(DictionaryObject, page["/Resources"].get_object())
-        objects = cast(DictionaryObject, resources.get("/XObject", DictionaryObject()))
-        for reference in objects.values():
-            stream = cast(StreamObject, reference.get_object())
-            if stream["/Subtype"] == "/Image":
-                found.append(stream)
-    return found
 
 
 def note_with(*images: UltrasoundImage) -> NoteData:
