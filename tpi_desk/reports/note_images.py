@@ -82,7 +82,7 @@ def printable_picture(image: UltrasoundImage) -> ImageReader:
         return ImageReader(io.BytesIO(content))  # its own bytes go in: not re-encoded
     picture = _eight_bit(opened)
     if not fits:
-        picture.thumbnail((MAX_PRINTED_PIXELS, MAX_PRINTED_PIXELS), Image.Resampling.LANCZOS)
+        picture.thumbnail((MAX_PRINTED_PIXELS, MAX_PRINTED_PIXELS), Image.Resampling.BICUBIC)
     if picture_format is ImageFormat.JPEG:  # lossy already: shrunk, it stays a JPEG
         shrunk = io.BytesIO()
         picture.save(shrunk, format="JPEG", quality=SHRUNK_JPEG_QUALITY)
