@@ -39,6 +39,7 @@ MAX_PRINTED_PIXELS = round(PICTURE_MAX_WIDTH / 72 * 300)
 SHRUNK_JPEG_QUALITY = 92
 HASH_DIGITS_SHOWN = 12
 ROW_GAP = 8
+UNDRAWABLE = "The image cannot be drawn: its stored file is damaged or not a picture."
 _EIGHT_BIT_MODES = ("L", "RGB")
 
 
@@ -114,9 +115,9 @@ def _image_cell(number: int, image: UltrasoundImage, styles: StyleSheet1) -> lis
     lines = [markup(line) for line in caption(number, image)]
     try:
         reader = printable_picture(image)
-    except Exception as error:  # Pillow and pydicom raise many kinds for bytes they cannot draw
-        reason = markup(f"The image cannot be drawn ({error or type(error).__name__}).")
-        lines.append(f'<font color="{ALERT_RED.hexval()}">{reason}</font>')
+    except Exception:  # Pillow and pydicom raise many kinds for bytes they cannot draw
+        # Their messages name internals (objects, addresses): the reason is said in words.
+        lines.append(f'<font color="{ALERT_RED.hexval()}">{markup(UNDRAWABLE)}</font>')
         return [Paragraph("<br/>".join(lines), styles["image_caption"])]
     pixel_width, pixel_height = reader.getSize()
     scale = min(PICTURE_MAX_WIDTH / pixel_width, PICTURE_MAX_HEIGHT / pixel_height)
