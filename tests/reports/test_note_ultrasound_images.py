@@ -120,6 +120,14 @@ def test_one_image_is_captioned_in_the_singular() -> None:
     assert "/Helvetica" not in note.font_names()  # the empty cell beside it is in our font
 
 
+def test_images_of_an_unguided_session_print_and_the_guidance_line_says_so() -> None:
+    note = note_with(PNG, JPEG)
+    unguided = replace(note, entry=replace(note.entry, ultrasound_guided=False))
+    words = render(unguided).body_words
+    assert "Ultrasound guidance Not used (2 images attached, printed below)" in words
+    assert "Image 2: trapezius_short_axis.jpg" in words
+
+
 def test_twelve_images_print_two_to_a_row_over_the_pages_each_with_its_caption() -> None:
     images = tuple(
         read_ultrasound_image(f"still_{number:02}.png", png_bytes(64, 48, seed=number))

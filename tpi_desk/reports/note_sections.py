@@ -222,14 +222,16 @@ def _sentence(value: str) -> str:
 
 
 def _ultrasound(entry: SessionEntry) -> str:
+    images = len(entry.ultrasound_images)
+    kept = f"{images} image{'s' if images > 1 else ''}"
     if not entry.ultrasound_guided:
-        return "Not used"
+        # Images attached to an unguided session still print: say what they are doing there.
+        return f"Not used ({kept} attached, printed below)" if images else "Not used"
     parts = ["Used"]
     device = entry.ultrasound_device
     parts.append(f"device {device}" if device else "device not recorded")
-    images = len(entry.ultrasound_images)
     if images:
-        parts.append(f"{images} image{'s' if images > 1 else ''} retained, printed below")
+        parts.append(f"{kept} retained, printed below")
     else:
         parts.append("image retained" if entry.ultrasound_image_retained else "no image retained")
     return "; ".join(parts)
