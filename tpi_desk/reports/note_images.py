@@ -27,7 +27,7 @@ from tpi_desk.clinical.ultrasound_images import ImageFormat, UltrasoundImage
 from tpi_desk.reports.note_blocks import text
 from tpi_desk.reports.note_format import markup
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
-from tpi_desk.reports.note_styles import ALERT_RED, GRID, layout_table_style
+from tpi_desk.reports.note_styles import ALERT_RED, GRID, PANEL_FILL, layout_table_style
 
 IMAGES_PER_ROW = 2
 CELL_WIDTH = CONTENT_WIDTH / IMAGES_PER_ROW
@@ -92,9 +92,10 @@ def printable_picture(image: UltrasoundImage) -> ImageReader:
 
 
 class _Picture(Flowable):
-    """An image drawn at a fixed size inside a hairline frame."""
+    """An image drawn at a fixed size inside a hairline frame; without one (``reader`` None),
+    an empty grey frame where the picture would be."""
 
-    def __init__(self, reader: ImageReader, width: float, height: float) -> None:
+    def __init__(self, reader: ImageReader | None, width: float, height: float) -> None:
         super().__init__()
         self.reader = reader
         self.width = width
@@ -105,10 +106,12 @@ class _Picture(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.drawImage(self.reader, 0, 0, self.width, self.height)
+        if self.reader is not None:
+            canvas.drawImage(self.reader, 0, 0, self.width, self.height)
         canvas.setStrokeColor(GRID)
+        canvas.setFillColor(PANEL_FILL)
         canvas.setLineWidth(0.5)
-        canvas.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+        canvas.rect(0, 0, self.width, self.height, stroke=1, fill=int(self.reader is None))
 
 
 def _image_cell(number: int, image: UltrasoundImage, styles: StyleSheet1) -> list[Flowable]:
@@ -118,7 +121,8 @@ def _image_cell(number: int, image: UltrasoundImage, styles: StyleSheet1) -> lis
     except Exception:  # Pillow and pydicom raise many kinds for bytes they cannot draw
         # Their messages name internals (objects, addresses): the reason is said in words.
         lines.append(f'<font color="{ALERT_RED.hexval()}">{markup(UNDRAWABLE)}</font>')
-        return [Paragraph("<br/>".join(lines), styles["image_caption"])]
+        empty = _Picture(None, PICTURE_MAX_WIDTH, PICTURE_MAX_HEIGHT)
+        return [empty, Paragraph("<br/>".join(lines), styles["image_caption"])]
     pixel_width, pixel_height = reader.getSize()
     scale = min(PICTURE_MAX_WIDTH / pixel_width, PICTURE_MAX_HEIGHT / pixel_height)
     picture = _Picture(reader, pixel_width * scale, pixel_height * scale)
