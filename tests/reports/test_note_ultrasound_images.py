@@ -4,9 +4,14 @@ and a caption each (issue 15 item 5), read back from the PDF with pypdf."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
@@ -163,3 +168,28 @@ def test_the_aftercare_handout_shows_no_images() -> None:
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "SHA-256" not in text
     assert "Image 1" not in text
+
+
+def test_poppler_draws_the_images_where_the_layout_put_them(
+    with_images: RenderedNote, tmp_path: Path
+) -> None:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftoppm (poppler-utils) is missing; CI must render notes to PNG")
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    pdf = tmp_path / "note.pdf"
+    pdf.write_bytes(with_images.pdf)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
+    with Image.open(next(tmp_path.glob("page-*.png"))) as page:
+        grey = page.convert("L")
+    # The two stills sit side by side in the lower half of page 1 (8 cm = 189 px at 60 dpi):
+    # mostly black fans where they are drawn, white paper in the gap between them.
+    band = grey.crop((42, 380, 42 + 400, 500))
+    dark = sum(band.histogram()[:64]) / (band.width * band.height)
+    assert dark > 0.3
+    gap = grey.crop((235, 380, 250, 500))
+    assert gap.getextrema()[0] > 200
