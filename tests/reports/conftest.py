@@ -29,6 +29,11 @@ def with_addenda() -> RenderedNote:
 
 
 @pytest.fixture(scope="session")
+def with_images() -> RenderedNote:
+    return render(sample_notes.ultrasound_images_note())
+
+
+@pytest.fixture(scope="session")
 def draft() -> RenderedNote:
     return render(sample_notes.draft_note())
 
@@ -44,6 +49,7 @@ def every_layout(
     many_sites: RenderedNote,
     long_text: RenderedNote,
     with_addenda: RenderedNote,
+    with_images: RenderedNote,
     draft: RenderedNote,
     entered_in_error: RenderedNote,
 ) -> dict[str, RenderedNote]:
@@ -52,6 +58,7 @@ def every_layout(
         "30 sites": many_sites,
         "5,000-character notes": long_text,
         "signed with addenda": with_addenda,
+        "ultrasound images": with_images,
         "draft": draft,
         "entered in error": entered_in_error,
     }

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import cast
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import DictionaryObject, StreamObject
 
 from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_pdf import render_note_bytes
@@ -70,6 +70,20 @@ class RenderedNote:
             for font in fonts.values():
                 names.add(str(cast(DictionaryObject, font.get_object())["/BaseFont"]))
         return names
+
+
+def image_objects(reader: PdfReader, page_number: int | None = None) -> list[StreamObject]:
+    """The image XObjects the pages (or one page) draw, from their /Resources /XObject."""
+    pages = reader.pages if page_number is None else [reader.pages[page_number]]
+    found = []
+    for page in pages:
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        objects = cast(DictionaryObject, resources.get("/XObject", DictionaryObject()))
+        for reference in objects.values():
+            stream = cast(StreamObject, reference.get_object())
+            if stream["/Subtype"] == "/Image":
+                found.append(stream)
+    return found
 
 
 def render(data: NoteData) -> RenderedNote:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.reports.pdf_reading import render
+from tests.reports.pdf_reading import RenderedNote, image_objects, render
 from tpi_desk.clinical.alerts import AlertSeverity
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.reports import sample_notes
@@ -16,6 +16,7 @@ def test_signed_samples_pass_the_signing_checklist() -> None:
         sample_notes.many_sites_note(30),
         sample_notes.long_text_note(),
         sample_notes.signed_note_with_addenda(),
+        sample_notes.ultrasound_images_note(),
     ):
         assert note.status is NoteStatus.SIGNED and note.is_signed
         assert note.analysis.ready_to_sign, note.analysis.checklist.missing
@@ -39,3 +40,18 @@ def test_user_text_that_looks_like_markup_prints_as_written() -> None:
     entry = replace(base.entry, notes="Pain <b>less</b> than 3/10 & improving; see <note>.")
     note = render(replace(base, entry=entry))
     assert "Pain <b>less</b> than 3/10 & improving; see <note>." in note.text
+
+
+def test_the_ultrasound_sample_prints_its_two_synthetic_images_on_page_one(
+    with_images: RenderedNote,
+) -> None:
+    assert len(image_objects(with_images.reader, 0)) == 2
+    assert "ULTRASOUND IMAGES (2)" in with_images.body_words
+    assert "Image 1: pectoralis_minor_long_axis.png" in with_images.body_words
+    assert "Image 2: serratus_anterior.jpg" in with_images.body_words
+
+
+def test_the_sample_images_are_the_same_bytes_every_time() -> None:
+    first = sample_notes.ultrasound_images_note().entry.ultrasound_images
+    again = sample_notes.ultrasound_images_note().entry.ultrasound_images
+    assert [image.sha256 for image in first] == [image.sha256 for image in again]

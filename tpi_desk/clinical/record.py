@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from tpi_desk.clinical.insurance import PatientInsurance
+from tpi_desk.clinical.ultrasound_images import UltrasoundImage
 
 
 class ProcedureKind(StrEnum):
@@ -182,6 +183,11 @@ class SessionEntry:
     ultrasound_device: str = field(default="", metadata=described(key="ultrasound.device"))
     ultrasound_interpretation: str = field(
         default="", metadata=described(key="ultrasound.interpretation")
+    )
+    # The images kept with the session (issue 15), in the order they were attached.
+    ultrasound_images: tuple[UltrasoundImage, ...] = field(
+        default=(),
+        metadata=described(key="ultrasound.images", label="ultrasound images", in_template=False),
     )
     consent_obtained: bool = field(default=False, metadata=described(key="consent.obtained"))
     consent_type: ConsentType | None = field(default=None, metadata=described(key="consent.type"))

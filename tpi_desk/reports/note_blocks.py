@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table
+from reportlab.platypus.doctemplate import FrameBreak
 
 from tpi_desk.reports.note_format import NBSP, markup
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
@@ -29,6 +30,9 @@ SIDE_BY_SIDE_MAX_HEIGHT = 3.5 * inch
 # Blocks with fewer characters of values fit that height whatever they say (about 20 lines
 # of 45 characters), so only longer ones are laid out first to measure them.
 SURELY_SHORT_CHARACTERS = 700
+# Room in which any table's header and first rows fit (a site with five drugs is ~150 pt):
+# below it, the start is laid out to see whether it fits under its heading.
+SURE_TABLE_START = 3 * inch
 
 
 def heading(styles: StyleSheet1, title: str) -> list[Flowable]:
@@ -42,6 +46,45 @@ def heading(styles: StyleSheet1, title: str) -> list[Flowable]:
 def heading_paragraph(styles: StyleSheet1, title: str) -> Paragraph:
     """The heading alone, for sections that keep themselves together (KeepTogether)."""
     return Paragraph(markup(title), styles["heading"])
+
+
+def heading_with_table(
+    styles: StyleSheet1, title: str, table: Table, start: Callable[[], Table]
+) -> list[Flowable]:
+    """A section heading and its table, the heading never left alone at the foot of a page.
+
+    Like ``heading``, but when not even the table's start (``start()``: its header and first
+    rows alone, a site's rows spanned together, say; made only when room is short) fits
+    under the heading, both move to the next page.
+    """
+    heading = heading_paragraph(styles, title)
+    return [CondPageBreak(HEADING_MIN_ROOM), _StartsWithItsTable(heading, table, start)]
+
+
+class _StartsWithItsTable(KeepTogether):
+    """A heading that goes where its table starts: here when the table's start fits in the
+    room left under the heading, else on the next page with it."""
+
+    def __init__(self, heading: Paragraph, table: Table, start: Callable[[], Table]) -> None:
+        super().__init__([heading, table])
+        self._start = start
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, 0xFFFFFF  # always split (below), never laid out whole here
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        heading, table = self._content
+        _, heading_height = heading.wrap(available_width, available_height)
+        room = available_height - heading_height - heading.getSpaceAfter()
+        frame = getattr(self, "_frame", None)
+        at_top = frame is not None and getattr(frame, "_atTop", False)
+        if (
+            at_top
+            or room >= SURE_TABLE_START
+            or self._start().wrap(available_width, room)[1] <= room
+        ):
+            return [heading, table]
+        return [FrameBreak(), heading, table]
 
 
 def text(styles: StyleSheet1, value: str, style: str = "body") -> Paragraph:

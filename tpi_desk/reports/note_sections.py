@@ -26,6 +26,7 @@ from tpi_desk.reports.note_format import (
     percent_relief,
     pick_list_label,
 )
+from tpi_desk.reports.note_images import ultrasound_images_section
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 
 DIAGNOSIS_CODE_WIDTH = 0.9 * inch
@@ -82,6 +83,7 @@ def consent_and_technique(data: NoteData, styles: StyleSheet1) -> list[Flowable]
         facts_table(styles, [*consent_rows(entry, catalog), ("Time-out", time_out)]),
         *heading(styles, "Technique"),
         facts_table(styles, technique),
+        *ultrasound_images_section(entry.ultrasound_images, styles),
     ]
 
 
@@ -220,10 +222,16 @@ def _sentence(value: str) -> str:
 
 
 def _ultrasound(entry: SessionEntry) -> str:
+    images = len(entry.ultrasound_images)
+    kept = f"{images} image{'s' if images > 1 else ''}"
     if not entry.ultrasound_guided:
-        return "Not used"
+        # Images attached to an unguided session still print: say what they are doing there.
+        return f"Not used ({kept} attached, printed below)" if images else "Not used"
     parts = ["Used"]
     device = entry.ultrasound_device
     parts.append(f"device {device}" if device else "device not recorded")
-    parts.append("image retained" if entry.ultrasound_image_retained else "no image retained")
+    if images:
+        parts.append(f"{kept} retained, printed below")
+    else:
+        parts.append("image retained" if entry.ultrasound_image_retained else "no image retained")
     return "; ".join(parts)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from reportlab.lib.styles import StyleSheet1
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Table
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.dosing import DrugTotal, dose_mg, format_number
 from tpi_desk.clinical.record import MedicationEntry, ProcedureKind, SiteEntry
-from tpi_desk.reports.note_blocks import Column, data_table, fill_width, heading, text
+from tpi_desk.reports.note_blocks import (
+    Column,
+    data_table,
+    fill_width,
+    heading,
+    heading_with_table,
+    text,
+)
 from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_format import (
     DASH,
@@ -64,12 +72,16 @@ def sites_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     entry = data.entry
     with_drugs = entry.kind is ProcedureKind.TRIGGER_POINT_INJECTION
     title = "Injection sites" if with_drugs else "Needling sites"
-    story: list[Flowable] = [*heading(styles, title)]
     if not entry.sites:
-        story.append(text(styles, "No site recorded."))
-        return story
-    story.append(_sites_table(data, styles, with_drugs=with_drugs))
-    return story
+        return [*heading(styles, title), text(styles, "No site recorded.")]
+    table = _sites_table(data, styles, entry.sites, with_drugs=with_drugs)
+    first_site = entry.sites[:1]
+    return heading_with_table(
+        styles,
+        title,
+        table,
+        start=lambda: _sites_table(data, styles, first_site, with_drugs=with_drugs),
+    )
 
 
 def dose_totals_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
@@ -104,12 +116,14 @@ def dose_totals_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     return story
 
 
-def _sites_table(data: NoteData, styles: StyleSheet1, *, with_drugs: bool) -> Flowable:
+def _sites_table(
+    data: NoteData, styles: StyleSheet1, sites: Sequence[SiteEntry], *, with_drugs: bool
+) -> Table:
     columns = fill_width(SITE_COLUMNS + MEDICATION_COLUMNS if with_drugs else NEEDLING_COLUMNS, 1)
     rows: list[list[str]] = []
     spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
     bands: list[tuple[int, int]] = []
-    for index, site in enumerate(data.entry.sites):
+    for index, site in enumerate(sites):
         first = len(rows) + 1  # row 0 is the header
         site_cells = _site_cells(data.catalog, index, site, stacked=with_drugs)
         medications: tuple[MedicationEntry | None, ...] = site.medications or (None,)

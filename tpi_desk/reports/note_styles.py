@@ -137,6 +137,8 @@ STYLE_DEFINITIONS: dict[str, tuple[str | None, dict[str, Any]]] = {
     "addendum_meta": ("body_small", {"textColor": MUTED, "spaceAfter": 3}),
     "map_legend_item": ("body_small", {"leftIndent": 0, "spaceAfter": 0}),
     "map_legend_last": ("body_small", {"spaceAfter": 5}),
+    "image_heading": ("block_heading", {"spaceBefore": 8, "spaceAfter": 4}),
+    "image_caption": ("body_small", {"fontSize": 7.5, "leading": 9.5, "spaceBefore": 3}),
     "generated": ("body_small", {"textColor": FAINT, "alignment": TA_LEFT, "spaceBefore": 8}),
 }
 

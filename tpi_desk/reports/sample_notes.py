@@ -33,6 +33,7 @@ from tpi_desk.reports.note_data import (
     NoteErrorMark,
     NoteSignature,
 )
+from tpi_desk.reports.sample_images import sample_scan
 
 EASTERN = timezone(timedelta(hours=-5), "EST")
 SESSION_TIME = datetime(2026, 3, 4, 14, 30, tzinfo=EASTERN)
@@ -417,6 +418,17 @@ def signed_note_with_addenda() -> NoteData:
         ),
     )
     return make_note(entry, INGRID, addenda=addenda, session_id="S-2026-000420")
+
+
+def ultrasound_images_note() -> NoteData:
+    """Ingrid Ødegård's ultrasound-guided note with its two retained images (synthetic)."""
+    note = signed_note_with_addenda()
+    images = (
+        sample_scan("pectoralis_minor_long_axis.png", seed=3),
+        sample_scan("serratus_anterior.jpg", width=800, height=600, seed=5, jpeg=True),
+    )
+    entry = replace(note.entry, ultrasound_images=images)
+    return make_note(entry, INGRID, addenda=note.addenda, session_id="S-2026-000422")
 
 
 def draft_note() -> NoteData:
