@@ -9,9 +9,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import (
@@ -237,6 +238,40 @@ def test_files_dropped_on_the_attach_button_are_attached(
 
     assert enter.isAccepted()
     assert [image.file_name for image in strip.images()] == ["dropped.png"]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+def test_right_click_on_a_thumbnail_offers_view_and_remove(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    editor = _guided_editor(qtbot, context, ScriptedMessages())
+    strip = editor.form.header.images
+    _attach(qtbot, editor, _files(tmp_path, a_png=png_bytes(seed=1), b_png=png_bytes(seed=2)))
+    strip.thumbnails.setCurrentRow(1)
+    first = strip.thumbnails.visualItemRect(strip.thumbnails.item(0)).center()
+
+    strip.thumbnails.customContextMenuRequested.emit(first)
+
+    menu = next(menu for menu in strip.findChildren(QMenu) if menu.isVisible())
+    assert [action.text() for action in menu.actions()] == ["View larger", "Remove…"]
+    assert strip.thumbnails.currentRow() == 0  # the one clicked is the one acted on
+    menu.close()
+
+
+def test_alt_m_attaches_from_the_keyboard(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    editor = _guided_editor(qtbot, context, ScriptedMessages())
+    images = editor.form.header.images
+    images.choose_files = lambda _parent: _files(tmp_path, keyed_png=png_bytes())
+    give_focus(qtbot, editor.form.header.ultrasound_interpretation)
+
+    qtbot.keyClick(
+        editor.form.header.ultrasound_interpretation, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier
+    )
+
+    qtbot.waitUntil(lambda: len(images.images()) == 1)
+    assert images.images()[0].file_name == "keyed.png"
 
 
 def test_images_attach_to_guided_sessions_only(qtbot: QtBot, context: AppContext) -> None:

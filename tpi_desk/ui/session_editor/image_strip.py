@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDropEvent, QIcon, QKeyEvent, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDropEvent, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -162,6 +163,24 @@ class UltrasoundImageStrip(QWidget):
         self.thumbnails.remove_requested.connect(self.remove_current)
         self.thumbnails.itemDoubleClicked.connect(lambda _item: self.view_current())
         self.thumbnails.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.thumbnails.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.thumbnails.customContextMenuRequested.connect(self._show_menu)
+
+    def _show_menu(self, where: QPoint) -> None:
+        """Right-click on a thumbnail: view it larger, or remove it (asks first)."""
+        item = self.thumbnails.itemAt(where)
+        if item is None:
+            return
+        self.thumbnails.setCurrentItem(item)
+        menu = QMenu(self)
+        view = QAction("View larger", menu)
+        view.triggered.connect(self.view_current)
+        menu.addAction(view)
+        if self._editable:
+            remove = QAction("Remove…", menu)
+            remove.triggered.connect(self.remove_current)
+            menu.addAction(remove)
+        menu.popup(self.thumbnails.viewport().mapToGlobal(where))
 
     # --- values ----------------------------------------------------------------------------
 
