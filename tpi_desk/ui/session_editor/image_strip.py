@@ -314,7 +314,8 @@ class UltrasoundImageStrip(QWidget):
         has_images = bool(self._images)
         self.attach_button.setVisible(self._editable)
         self.attach_button.setEnabled(self.can_attach())
-        self.view_button.setVisible(has_images)
+        # A signed note's form is disabled as a whole: no dead View button on it.
+        self.view_button.setVisible(has_images and self._editable)
         self.view_button.setEnabled(self.current_image() is not None)
         self.remove_button.setVisible(has_images and self._editable)
         self.remove_button.setEnabled(self.current_image() is not None)
