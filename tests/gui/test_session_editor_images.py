@@ -274,6 +274,31 @@ def test_alt_m_attaches_from_the_keyboard(
     assert images.images()[0].file_name == "keyed.png"
 
 
+def test_tab_runs_from_the_interpretation_through_the_strip_to_the_time_out(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    editor = _guided_editor(qtbot, context, ScriptedMessages())
+    header = editor.form.header
+    strip = header.images
+    _attach(qtbot, editor, _files(tmp_path, tabbed_png=png_bytes()))
+    give_focus(qtbot, header.ultrasound_interpretation)
+    reached = []
+
+    for _ in range(5):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+
+    assert reached == [
+        strip.attach_button,
+        strip.thumbnails,
+        strip.view_button,
+        strip.remove_button,
+        header.time_out_performed,
+    ]
+
+
 def test_images_attach_to_guided_sessions_only(qtbot: QtBot, context: AppContext) -> None:
     editor = _guided_editor(qtbot, context, ScriptedMessages())
     button = editor.form.header.images.attach_button
