@@ -129,7 +129,8 @@ def test_a_damaged_file_is_named_in_the_editor_and_nothing_of_it_is_attached(
     assert "cut.png: the PNG image is damaged" in shown
     assert "notes.dcm: not a PNG, JPEG or DICOM image" in shown
     assert "gone.png: the file cannot be read" in shown
-    assert strip.images() == () and not strip.thumbnails.isVisibleTo(editor)
+    assert strip.images() == () and not strip.isVisibleTo(editor)
+    assert not strip.status.isVisibleTo(editor)  # "Reading …" gone
     assert editor.form.raw().ultrasound_images == ()
     assert not editor.form.header.ultrasound_image_retained.isChecked()
 

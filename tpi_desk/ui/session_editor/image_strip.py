@@ -242,6 +242,7 @@ class UltrasoundImageStrip(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
             self.status.hide()
+            self.setVisible(bool(self._images))
         if read.images:
             self._images.extend(read.images)
             self._show_images()
