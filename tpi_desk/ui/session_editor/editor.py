@@ -104,6 +104,11 @@ class SessionEditor(EditorView):
     def _connect_signals(self) -> None:
         self.form.changed.connect(self._on_form_changed)
         self.form.header.kind_changed.connect(self._on_kind_changed)
+        images = self.form.header.images
+        images.messages = self._messages
+        images.problem_found.connect(
+            lambda text: self.banner.show_message(BannerKind.WARNING, text)
+        )
         self.form.sites.add_button.clicked.disconnect()
         self.form.sites.add_button.clicked.connect(lambda: self.add_site())
         self._analysis_timer.timeout.connect(self.refresh_analysis)

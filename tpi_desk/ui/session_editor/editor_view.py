@@ -133,6 +133,8 @@ class EditorView(QWidget):
         self.banner.clear()
         self.signed_notice.clear()
         self.form.header.set_providers(providers)
+        facts = patient.facts
+        self.form.header.images.set_patient(facts.mrn, facts.family_name, facts.given_name)
         self.header.show_patient(patient, today)
         self.setEnabled(True)
 

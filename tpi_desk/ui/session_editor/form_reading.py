@@ -194,6 +194,7 @@ def read_form(raw: RawSession, catalog: Catalog) -> FormReading:
         ultrasound_image_retained=raw.ultrasound_image_retained,
         ultrasound_device=raw.ultrasound_device.strip(),
         ultrasound_interpretation=raw.ultrasound_interpretation.strip(),
+        ultrasound_images=raw.ultrasound_images,
         consent_obtained=raw.consent_obtained,
         consent_type=reader.choice("consent.type", ConsentType, raw.consent_type),
         consent_risks=tuple(raw.consent_risks),

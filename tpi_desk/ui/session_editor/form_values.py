@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import ProcedureKind, SessionEntry
+from tpi_desk.clinical.ultrasound_images import UltrasoundImage
 
 # Free-text "other" side effects and complications are typed in one field, separated by this.
 OTHER_SEPARATOR = ";"
@@ -58,6 +59,8 @@ class RawSession:
     ultrasound_image_retained: bool = False
     ultrasound_device: str = ""
     ultrasound_interpretation: str = ""
+    # Attached images as read from their files (already checked), in the order attached.
+    ultrasound_images: tuple[UltrasoundImage, ...] = ()
     consent_obtained: bool = False
     consent_type: str = ""
     consent_risks: tuple[str, ...] = ()

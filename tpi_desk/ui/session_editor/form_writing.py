@@ -85,6 +85,7 @@ def raw_from_entry(entry: SessionEntry, provider_id: int | None, catalog: Catalo
         ultrasound_image_retained=entry.ultrasound_image_retained,
         ultrasound_device=entry.ultrasound_device,
         ultrasound_interpretation=entry.ultrasound_interpretation,
+        ultrasound_images=entry.ultrasound_images,
         consent_obtained=entry.consent_obtained,
         consent_type=entry.consent_type.value if entry.consent_type is not None else "",
         consent_risks=entry.consent_risks,

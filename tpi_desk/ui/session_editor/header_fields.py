@@ -33,6 +33,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
     problems_under,
     select_data,
 )
+from tpi_desk.ui.session_editor.image_strip import UltrasoundImageStrip
 from tpi_desk.ui.session_editor.procedure_time_fields import ProcedureTimeFields
 from tpi_desk.ui.tab_leaving_date_edits import TabLeavingDateTimeEdit
 
@@ -121,6 +122,7 @@ class HeaderFields(QWidget):
         self.ultrasound_interpretation.setToolTip(
             "The interpretation the ultrasound guidance code (76942) requires"
         )
+        self.images = UltrasoundImageStrip()  # the retained images (issue 15)
         self.time_out_performed = QCheckBox("&Time-out performed")
         self.time_out_performed.setToolTip("Confirmed today before the first needle (Alt+T)")
         self.pain_before = compact_edit(
@@ -180,11 +182,16 @@ class HeaderFields(QWidget):
         ultrasound.addWidget(self.ultrasound_image_retained)
         ultrasound.addWidget(self.ultrasound_device, 1)
         grid.addLayout(ultrasound, 7, 1, 1, 3)
-        grid.addWidget(self.ultrasound_interpretation, 8, 1, 1, 3)
-        grid.addWidget(self.ultrasound_errors, 9, 1, 1, 3)
-        grid.addWidget(QLabel("Safety"), 10, 0)
-        grid.addWidget(self.time_out_performed, 10, 1)
-        grid.addWidget(caption("Pai&n (0-10)", self.pain_before), 10, 2)
+        interpretation = QHBoxLayout()
+        interpretation.setSpacing(6)
+        interpretation.addWidget(self.ultrasound_interpretation, 1)
+        interpretation.addWidget(self.images.attach_button)
+        grid.addLayout(interpretation, 8, 1, 1, 3)
+        grid.addWidget(self.images, 9, 1, 1, 3)
+        grid.addWidget(self.ultrasound_errors, 10, 1, 1, 3)
+        grid.addWidget(QLabel("Safety"), 11, 0)
+        grid.addWidget(self.time_out_performed, 11, 1)
+        grid.addWidget(caption("Pai&n (0-10)", self.pain_before), 11, 2)
         pain = QHBoxLayout()
         pain.setSpacing(6)
         pain.addWidget(self.pain_before)
@@ -193,8 +200,8 @@ class HeaderFields(QWidget):
         pain.addWidget(self.pain_after)
         pain.addWidget(QLabel("after"))
         pain.addStretch(1)
-        grid.addLayout(pain, 10, 3)
-        grid.addWidget(self.pain_errors, 11, 1, 1, 3)
+        grid.addLayout(pain, 11, 3)
+        grid.addWidget(self.pain_errors, 12, 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
@@ -209,6 +216,9 @@ class HeaderFields(QWidget):
         for combo in (self.position, self.location_state, self.place_of_service):
             combo.currentIndexChanged.connect(self.changed)
         self.ultrasound_guided.toggled.connect(self._update_ultrasound_fields)
+        self.images.changed.connect(self.changed)
+        # An image attached is an image retained (checking it twice is harmless).
+        self.images.images_attached.connect(lambda: self.ultrasound_image_retained.setChecked(True))
         for box in (
             self.ultrasound_guided,
             self.ultrasound_image_retained,
@@ -241,6 +251,7 @@ class HeaderFields(QWidget):
         self.ultrasound_image_retained.setEnabled(guided)
         self.ultrasound_device.setEnabled(guided)
         self.ultrasound_interpretation.setEnabled(guided)
+        self.images.set_attach_allowed(guided)
 
     # --- values ----------------------------------------------------------------------------
 
@@ -259,6 +270,10 @@ class HeaderFields(QWidget):
 
     def set_provider_id(self, provider_id: int | None) -> None:
         self.provider.setCurrentIndex(self.provider.findData(provider_id))
+
+    def set_editable(self, editable: bool) -> None:
+        """A signed note: its images shown, without attach and remove."""
+        self.images.set_editable(editable)
 
     def set_kind(self, kind: str) -> None:
         """Show ``kind`` without announcing a change (used to undo a refused switch)."""
@@ -280,6 +295,7 @@ class HeaderFields(QWidget):
         self.ultrasound_image_retained.setChecked(raw.ultrasound_image_retained)
         self.ultrasound_device.setText(raw.ultrasound_device)
         self.ultrasound_interpretation.setText(raw.ultrasound_interpretation)
+        self.images.set_images(raw.ultrasound_images)
         self._update_ultrasound_fields()
         self.time_out_performed.setChecked(raw.time_out_performed)
         self.pain_before.setText(raw.pain_before)
@@ -301,6 +317,7 @@ class HeaderFields(QWidget):
             ultrasound_image_retained=self.ultrasound_image_retained.isChecked(),
             ultrasound_device=self.ultrasound_device.text(),
             ultrasound_interpretation=self.ultrasound_interpretation.text(),
+            ultrasound_images=self.images.images(),
             time_out_performed=self.time_out_performed.isChecked(),
             pain_before=self.pain_before.text(),
             pain_after=self.pain_after.text(),
@@ -349,6 +366,10 @@ class HeaderFields(QWidget):
             self.ultrasound_image_retained,
             self.ultrasound_device,
             self.ultrasound_interpretation,
+            self.images.attach_button,
+            self.images.thumbnails,
+            self.images.view_button,
+            self.images.remove_button,
             self.time_out_performed,
             self.pain_before,
             self.pain_after,

@@ -128,6 +128,7 @@ class SessionForm(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """A signed note: every input disabled, and the buttons that add or remove hidden."""
         self.setEnabled(not read_only)
+        self.header.set_editable(not read_only)
         self.diagnoses.set_editable(not read_only)
         self.sites.set_editable(not read_only)
         if read_only:

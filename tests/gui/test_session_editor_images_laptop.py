@@ -1,0 +1,96 @@
+"""Two ultrasound images in the editor on a 1366x768 laptop: the form still fits its width,
+every part of the strip is on screen once Tab reaches it, and the picture of it.
+
+Set TPI_DESK_SCREENSHOTS=DIR to write session-editor-images.png there; otherwise it goes to
+the test's temporary folder and is only checked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.gui.laptop_support import LAPTOP_SCREEN, place_on_laptop
+from tests.gui.window_support import (
+    RecordingMessages,
+    activate,
+    add_patient,
+    add_physician,
+    clinician,
+    users_of,
+)
+from tests.image_support import dicom_bytes, png_bytes
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.main_window import MainWindow
+from tpi_desk.ui.session_editor import SessionEditor
+
+SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
+OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+LARGEST_PNG = 400_000
+
+
+def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+@OFFSCREEN_POPUP
+def test_two_images_in_the_editor_fit_a_laptop_screen(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))  # the status bar shows the database under ~
+    add_physician(context)
+    patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
+    window = MainWindow(
+        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
+    )
+    qtbot.addWidget(window)
+    place_on_laptop(window)
+    window.show()
+    qtbot.waitExposed(window)
+    activate(qtbot, window)
+    assert window.frameGeometry().height() <= LAPTOP_SCREEN.height()
+    assert window.open_patient(patient.id)
+    window.new_session_action.trigger()
+    editor = window.findChild(SessionEditor)
+    assert editor is not None
+    header = editor.form.header
+    header.ultrasound_guided.setChecked(True)
+    header.ultrasound_device.setText("Butterfly iQ3, linear")
+    header.ultrasound_interpretation.setText("Needle tip in the upper trapezius; pleura clear")
+    still = tmp_path / "trapezius-long-axis.png"
+    still.write_bytes(png_bytes(640, 480, seed=11))
+    frame = tmp_path / "US0001.dcm"
+    frame.write_bytes(dicom_bytes(width=800, height=600, seed=5))  # another patient's header
+    header.images.choose_files = lambda _parent: [str(still), str(frame)]
+    header.images.attach_button.click()
+    editor.refresh_analysis()
+    qtbot.wait(300)
+
+    assert header.images.thumbnails.count() == 2
+    assert header.images.warning.isVisibleTo(editor)
+    assert editor.form_scroll.horizontalScrollBar().maximum() == 0
+    viewport = editor.form_scroll.viewport()
+    images = header.images
+    for field in (images.attach_button, images.thumbnails, images.remove_button):
+        activate(qtbot, window)
+        field.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda field=field: QApplication.focusWidget() is field)
+        QApplication.processEvents()
+        assert _visible_in(field, viewport), field.accessibleName()
+
+    images.thumbnails.setFocus(Qt.FocusReason.TabFocusReason)
+    editor.form_scroll.ensureWidgetVisible(header.ultrasound_device, 0, 160)
+    qtbot.wait(200)
+    path = folder / "session-editor-images.png"
+    QApplication.processEvents()
+    assert window.grab().save(str(path))
+    picture = QImage(str(path))
+    assert (picture.width(), picture.height()) == (window.width(), window.height())
+    assert path.stat().st_size < LARGEST_PNG
