@@ -49,7 +49,7 @@ _ITEM_WORDS = {
     "exam_findings": "exam finding",
     "images": "image",
 }
-_SEGMENT = re.compile(r"(?P<name>[A-Za-z_]+)(?:\[(?P<index>\d+)\])?")
+_SEGMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>\d+)\])?")
 
 
 def _words(name: str, table: dict[str, str]) -> str:
