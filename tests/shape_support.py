@@ -16,6 +16,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.image_support import png_bytes
+from tpi_desk.clinical.image_reading import read_ultrasound_image
 from tpi_desk.clinical.record import (
     ConsentType,
     ContainerKind,
@@ -95,6 +97,10 @@ VARIANTS: dict[str, Change] = {
     "session.ultrasound_interpretation": _session(
         ultrasound_guided=True,
         ultrasound_interpretation="Needle tip within the upper trapezius; pleura not in the path.",
+    ),
+    "session.ultrasound_images": _session(
+        ultrasound_guided=True,
+        ultrasound_images=(read_ultrasound_image("needle-in-trapezius.png", png_bytes()),),
     ),
     "session.location_name": _session(location_name="Riverside Pain Clinic, Suite 4"),
     "session.location_state": _session(location_state="NY"),

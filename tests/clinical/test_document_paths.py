@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from tests.image_support import dicom_bytes
 from tpi_desk.clinical.alerts import AlertCode, session_alerts
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.coding_alerts import coding_alerts
+from tpi_desk.clinical.image_reading import read_ultrasound_image
 from tpi_desk.clinical.record import (
     Coverage,
     Indication,
@@ -154,11 +156,20 @@ def _broken_variants() -> list[SessionEntry]:
         ultrasound_image_retained=True,
         sites=(SiteEntry("upper_trapezius", Side.LEFT),),
     )
+    # Issue 15: a DICOM image whose header names another patient than PATIENT.
+    image_of_another_patient = SessionEntry(
+        performed_at=PERFORMED_AT,
+        kind=ProcedureKind.TRIGGER_POINT_INJECTION,
+        ultrasound_guided=True,
+        ultrasound_images=(read_ultrasound_image("probe.dcm", dicom_bytes()),),
+        sites=(SiteEntry("upper_trapezius", Side.LEFT),),
+    )
     return [
         injection,
         image_without_guidance,
         needling_with_medication,
         guidance_without_interpretation,
+        image_of_another_patient,
     ]
 
 
@@ -198,6 +209,7 @@ def _emitted_paths(entry: SessionEntry, catalog: Catalog) -> tuple[set[str], set
         today=TODAY,
         allergies=PATIENT.allergies,
         provider=PROVIDER,
+        patient=PATIENT,
     ) + coding_alerts(entry, catalog, coverage=Coverage.MEDICARE, history=_history())
     problems = (
         *validate_entry(entry, catalog),
@@ -209,7 +221,7 @@ def _emitted_paths(entry: SessionEntry, catalog: Catalog) -> tuple[set[str], set
 
 
 @pytest.mark.parametrize(
-    "entry", _broken_variants(), ids=["injection", "image", "needling", "guidance"]
+    "entry", _broken_variants(), ids=["injection", "image", "needling", "guidance", "dicom"]
 )
 def test_every_emitted_path_is_a_key_path_of_the_document(
     entry: SessionEntry, catalog: Catalog

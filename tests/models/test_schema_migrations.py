@@ -31,6 +31,7 @@ EXPECTED_TABLES = {
     "entered_in_error_marks",
     "chain_heads",
     "signing_keys",  # issue 13: Ed25519 keys of signing users
+    "session_images",  # issue 15: retained ultrasound images
 }
 
 

@@ -70,6 +70,7 @@ def analyse_session(
         allergies=patient.allergies if patient is not None else (),
         provider=provider,
         safety=safety,
+        patient=patient,
     )
     coverage = patient.coverage if patient is not None else Coverage.UNKNOWN
     alerts = with_coding_alerts(

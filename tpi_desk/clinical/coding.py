@@ -113,11 +113,17 @@ def statutorily_excluded(entry: SessionEntry, catalog: Catalog, coverage: Covera
     return not set(entry.diagnoses) & set(rule.covered_diagnoses)
 
 
+def image_retained(entry: SessionEntry) -> bool:
+    """Whether a permanent image of the guidance is kept: an image attached to the session,
+    or one the clinician marks as kept elsewhere (on the device, in the PACS)."""
+    return bool(entry.ultrasound_images) or entry.ultrasound_image_retained
+
+
 def guidance_billable(entry: SessionEntry) -> bool:
     """76942 needs the guidance, a permanently retained image and a written interpretation."""
     return (
         entry.ultrasound_guided
-        and entry.ultrasound_image_retained
+        and image_retained(entry)
         and bool(entry.ultrasound_interpretation.strip())
     )
 

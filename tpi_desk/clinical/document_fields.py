@@ -169,6 +169,10 @@ class Fields:
     def _fail(self, key: str, message: str) -> None:
         self._reader.report(child_path(self.path, key), message)
 
+    def report(self, key: str, message: str) -> None:
+        """Report a problem of ``key`` found by a reader outside this class."""
+        self._fail(key, message)
+
     def value(self, key: str) -> object | None:
         """The raw value of ``key``, unchecked (None when absent or null)."""
         return self._values.get(key)

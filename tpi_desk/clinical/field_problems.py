@@ -31,6 +31,8 @@ _FIELD_WORDS = {
     "payer_id": "payer ID",
     "member_id": "member ID",
     "relationship": "relationship to the insured",
+    "sha256": "SHA-256",
+    "data": "image data",
     **field_labels(),
 }
 # The singular of each list, for indexed labels ("sites[1]" -> "site 2").
@@ -45,8 +47,9 @@ _ITEM_WORDS = {
     "allergies": "allergy",
     "risks_discussed": "risk discussed",
     "exam_findings": "exam finding",
+    "images": "image",
 }
-_SEGMENT = re.compile(r"(?P<name>[A-Za-z_]+)(?:\[(?P<index>\d+)\])?")
+_SEGMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>\d+)\])?")
 
 
 def _words(name: str, table: dict[str, str]) -> str:

@@ -4,7 +4,7 @@ write one session exactly."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
@@ -16,6 +16,8 @@ from tpi_desk.clinical.document_fields import (
     json_object_from_pairs,
 )
 from tpi_desk.clinical.document_json import json_text
+from tpi_desk.clinical.document_problems import not_covered, positions_intact
+from tpi_desk.clinical.image_document import images_entry, read_images
 from tpi_desk.clinical.insurance_document import insurance_entry, read_insurance
 from tpi_desk.clinical.ndc import normalised_ndc
 from tpi_desk.clinical.problems import FieldProblem
@@ -193,14 +195,14 @@ def parse_session_document(data: object, catalog: Catalog) -> SessionDocument:
     # Range checks run on what could be read, so one pass names every problem. A field that
     # already has a structural problem is not reported again, and a part whose lists lost an
     # item (so indices would no longer match the document) is not range-checked at all.
-    trusted = _positions_intact(structural)
+    trusted = positions_intact(structural)
     problems = list(structural)
     if patient is not None and (patient_clean or trusted):
-        problems += _not_covered(validate_patient(patient), structural)
+        problems += not_covered(validate_patient(patient), structural)
     if provider is not None and (provider_clean or trusted):
-        problems += _not_covered(validate_provider(provider), structural)
+        problems += not_covered(validate_provider(provider), structural)
     if session is not None and (session_clean or trusted):
-        problems += _not_covered(validate_entry(session, catalog), structural)
+        problems += not_covered(validate_entry(session, catalog), structural)
     if problems or patient is None or provider is None or session is None:
         raise DocumentInvalid(problems)
     return SessionDocument(patient=patient, provider=provider, session=session)
@@ -318,10 +320,15 @@ def session_document_to_dict(doc: SessionDocument) -> dict[str, object]:
 
 
 def _group(session: SessionEntry, group: str) -> dict[str, object]:
-    """The nested object ``group`` of the session, every key in the definition's order."""
+    """The nested object ``group`` of the session, every key in the definition's order (the
+    ultrasound images only when there are some, last)."""
     return {
-        field.document_key: plain_value(field, getattr(session, field.name))
-        for field in _nested(group)
+        **{
+            field.document_key: plain_value(field, getattr(session, field.name))
+            for field in _nested(group)
+            if field.name != "ultrasound_images"
+        },
+        **(images_entry(session.ultrasound_images) if group == "ultrasound" else {}),
     }
 
 
@@ -339,40 +346,6 @@ def _read_part(reader: FieldReader, read: Callable[[], T]) -> tuple[T, bool]:
     mark = reader.mark()
     value = read()
     return value, reader.clean_since(mark)
-
-
-# Keys whose value is a list or an object: a structural problem there changes what the
-# parsed record's indices refer to.
-_CONTAINER_KEYS = frozenset(
-    {"patient", "provider", "ultrasound", "indication", "sites", "medications", "diagnoses",
-     "allergies", "side_effects", "complications", "conservative_care_tried", "ongoing_care",
-     "location", "consent", "function_score", "prior_relief", "risks_discussed",
-     "exam_findings", "insurance"}
-)  # fmt: skip
-
-
-def _positions_intact(problems: Sequence[FieldProblem]) -> bool:
-    """True when no problem removed a list item or a whole object from what was read."""
-    for problem in problems:
-        last_key = problem.path.rsplit(".", 1)[-1]
-        if problem.path.endswith("]") or last_key in _CONTAINER_KEYS:
-            return False
-    return True
-
-
-def _not_covered(
-    found: Sequence[FieldProblem], structural: Sequence[FieldProblem]
-) -> list[FieldProblem]:
-    """``found`` without the problems at (or inside) a field that has a structural problem."""
-    taken = [problem.path for problem in structural]
-    return [
-        problem
-        for problem in found
-        if not any(
-            problem.path == path or problem.path.startswith((f"{path}.", f"{path}["))
-            for path in taken
-        )
-    ]
 
 
 def _check_format(reader: FieldReader, root: Fields) -> None:
@@ -442,6 +415,7 @@ def _read_session(root: Fields, layout: _Layout) -> SessionEntry:
         ultrasound_image_retained=ultrasound.flag("image_retained"),
         ultrasound_device=ultrasound.text("device"),
         ultrasound_interpretation=ultrasound.text("interpretation"),
+        ultrasound_images=read_images(ultrasound),
         consent_obtained=root.flag("consent_obtained")
         if layout.first
         else consent.flag("obtained"),

@@ -32,6 +32,7 @@ from tpi_desk.clinical.record import (
     SiteEntry,
 )
 from tpi_desk.clinical.text_safety import code_point, first_hidden_character
+from tpi_desk.clinical.ultrasound_images import MAX_IMAGES_PER_SESSION
 
 PAIN_RANGE = (0, 10)
 POINTS_RANGE = (1, 50)
@@ -225,6 +226,21 @@ def _ultrasound_problems(entry: SessionEntry) -> Iterator[FieldProblem]:
         yield problem("ultrasound.image_retained", "cannot be set without ultrasound guidance")
     if entry.ultrasound_interpretation.strip() and not entry.ultrasound_guided:
         yield problem("ultrasound.interpretation", "cannot be recorded without ultrasound guidance")
+    images = entry.ultrasound_images
+    if images and not entry.ultrasound_guided:
+        yield problem("ultrasound.images", "cannot be attached without ultrasound guidance")
+    if len(images) > MAX_IMAGES_PER_SESSION:
+        yield problem(
+            "ultrasound.images",
+            f"can hold at most {MAX_IMAGES_PER_SESSION} images (there are {len(images)})",
+        )
+    first_of: dict[str, int] = {}
+    for index, image in enumerate(images):
+        earlier = first_of.setdefault(image.sha256, index)
+        if earlier != index:
+            yield problem(
+                f"ultrasound.images[{index}]", f"is the same image as image {earlier + 1}"
+            )
 
 
 def _list_problems(path: str, items: tuple[str, ...]) -> Iterator[FieldProblem]:

@@ -1,4 +1,5 @@
-"""A procedure session and its children: diagnoses, sites, medications, findings, addenda."""
+"""A procedure session and its children: diagnoses, sites, medications, findings, images,
+addenda."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    LargeBinary,
     SmallInteger,
     String,
     Time,
@@ -34,6 +36,7 @@ from tpi_desk.clinical.record import (
     Side,
     Tolerance,
 )
+from tpi_desk.clinical.ultrasound_images import ImageFormat
 from tpi_desk.models.base import (
     Base,
     CreatedAt,
@@ -143,6 +146,8 @@ class ProcedureSession(Base):
     diagnoses: Mapped[list[SessionDiagnosis]] = _children("SessionDiagnosis", "session")
     sites: Mapped[list[InjectionSite]] = _children("InjectionSite", "session")
     findings: Mapped[list[SessionFinding]] = _children("SessionFinding", "session")
+    # Loaded only where a whole note is (never by lists): each row holds the image's bytes.
+    images: Mapped[list[SessionImage]] = _children("SessionImage", "session")
     addenda: Mapped[list[Addendum]] = relationship(
         back_populates="session", order_by=lambda: (Addendum.created_at, Addendum.id)
     )
@@ -278,6 +283,32 @@ class SessionFinding(Base):
     text: Mapped[str]
 
     session: Mapped[ProcedureSession] = relationship(back_populates="findings")
+
+
+class SessionImage(Base):
+    """A retained ultrasound image of a session (migration 0010): the file's bytes as
+    attached, their SHA-256 (which a signed-note@4 covers) and what was read from the file."""
+
+    __tablename__ = "session_images"
+
+    id: Mapped[IntPk]
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[ImageFormat] = mapped_column(str_enum(ImageFormat, "media_type"))
+    # BLOB on SQLite, bytea on PostgreSQL.
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int]
+    height: Mapped[int]
+    dicom_patient_name: Mapped[str] = mapped_column(default="")
+    dicom_patient_id: Mapped[str] = mapped_column(default="")
+
+    session: Mapped[ProcedureSession] = relationship(back_populates="images")
+
+    __table_args__ = (CheckConstraint("width > 0 AND height > 0", name="pixel_size"),)
 
 
 class Addendum(Base):

@@ -1,6 +1,7 @@
 """Warnings and blocking alerts for a session, one module per kind of check:
 ``dose_alerts``, ``steroid_alerts``, ``concentration_alerts``, ``allergy_alerts``,
-``lot_and_date_alerts``, ``site_risk_alerts``, ``payer_alerts``, ``scope_alerts``;
+``lot_and_date_alerts``, ``site_risk_alerts``, ``payer_alerts``, ``scope_alerts``,
+``image_alerts``;
 ``session_alerts`` assembles them; ``kinds`` says what an alert is and which are hard stops."""
 
 from tpi_desk.clinical.alerts.allergy_alerts import is_no_known_allergy, recorded_allergies

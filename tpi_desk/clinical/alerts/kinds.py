@@ -29,6 +29,7 @@ class AlertCode(StrEnum):
     WEIGHT_MISSING = "weight_missing"
     ULTRASOUND_NOT_COVERED = "ultrasound_not_covered"
     ULTRASOUND_IMAGE_NOT_RETAINED = "ultrasound_image_not_retained"
+    IMAGE_PATIENT_MISMATCH = "image_patient_mismatch"
     PNEUMOTHORAX_RISK_SITE = "pneumothorax_risk_site"
     SESSIONS_IN_12_MONTHS = "sessions_in_12_months"
     SAME_MUSCLE_WITHIN_6_WEEKS = "same_muscle_within_6_weeks"

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from tpi_desk.clinical import payer_checks
 from tpi_desk.clinical.alerts.kinds import Alert, AlertCode, AlertSeverity
 from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.coding import image_retained
 from tpi_desk.clinical.record import PriorSession, SessionEntry
 
 
@@ -25,7 +26,7 @@ def ultrasound_alerts(entry: SessionEntry, catalog: Catalog) -> Iterator[Alert]:
             f"({', '.join(rules.lcd_ids)})",
             "ultrasound.guided",
         )
-    if not entry.ultrasound_image_retained:
+    if not image_retained(entry):
         yield Alert(
             AlertCode.ULTRASOUND_IMAGE_NOT_RETAINED,
             AlertSeverity.WARNING,

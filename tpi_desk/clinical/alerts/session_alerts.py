@@ -9,6 +9,7 @@ from decimal import Decimal
 from tpi_desk.clinical.alerts.allergy_alerts import allergy_alerts
 from tpi_desk.clinical.alerts.concentration_alerts import concentration_alerts
 from tpi_desk.clinical.alerts.dose_alerts import dose_alerts
+from tpi_desk.clinical.alerts.image_alerts import image_identity_alerts
 from tpi_desk.clinical.alerts.kinds import SEVERITY_ORDER, Alert, with_override
 from tpi_desk.clinical.alerts.lot_and_date_alerts import date_alerts, lot_alerts
 from tpi_desk.clinical.alerts.payer_alerts import payer_alerts, ultrasound_alerts
@@ -16,7 +17,7 @@ from tpi_desk.clinical.alerts.scope_alerts import scope_alerts
 from tpi_desk.clinical.alerts.site_risk_alerts import pneumothorax_alerts
 from tpi_desk.clinical.alerts.steroid_alerts import steroid_alerts
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import PriorSession, ProviderFacts, SessionEntry
+from tpi_desk.clinical.record import PatientFacts, PriorSession, ProviderFacts, SessionEntry
 from tpi_desk.clinical.settings import SafetySettings
 
 
@@ -30,13 +31,15 @@ def session_alerts(
     allergies: Sequence[str] = (),
     provider: ProviderFacts | None = None,
     safety: SafetySettings | None = None,
+    patient: PatientFacts | None = None,
 ) -> tuple[Alert, ...]:
     """Every alert for ``entry``, blocking first; never changes or caps a value.
 
     ``allergies`` are the patient's recorded allergies as free text ("lidocaine",
     "amide local anaesthetics", "Xylocaine"); each drug of the session is checked against
     them. ``provider`` (credentials) and ``safety`` (the clinic's state, the 90-day steroid
-    limit) feed the scope and cumulative checks. A hard stop is blocking until
+    limit) feed the scope and cumulative checks; ``patient`` the check of the patient each
+    DICOM image names. A hard stop is blocking until
     ``entry.override_reason`` is written, then an overridden warning.
     """
     safety = safety or SafetySettings()
@@ -53,6 +56,7 @@ def session_alerts(
             limit_90_days_mg=Decimal(safety.steroid_limit_90_days_mg),
         ),
         *ultrasound_alerts(entry, catalog),
+        *image_identity_alerts(entry, patient),
         *pneumothorax_alerts(entry, catalog),
         *payer_alerts(entry, catalog, history),
         *scope_alerts(entry, catalog, provider, clinic_state=safety.clinic_state),

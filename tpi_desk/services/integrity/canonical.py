@@ -55,6 +55,11 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def sha256_bytes(content: bytes) -> str:
+    """Hex SHA-256 of ``content`` as it is (an image's bytes)."""
+    return hashlib.sha256(content).hexdigest()
+
+
 def link_hash(previous_hash: str, content_hash: str) -> str:
     """The chain hash of a link: SHA-256 of the previous chain hash followed by this hash."""
     return sha256_hex(previous_hash + content_hash)

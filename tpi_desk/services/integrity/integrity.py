@@ -24,12 +24,19 @@ from tpi_desk.clinical.record import (
 )
 from tpi_desk.models.procedures import Signature, SignedRecordKind
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
-from tpi_desk.services.integrity.canonical import canonical_json, link_hash, sha256_hex
+from tpi_desk.services.integrity.canonical import (
+    canonical_json,
+    link_hash,
+    sha256_bytes,
+    sha256_hex,
+)
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN, append_link
 from tpi_desk.services.integrity.signing_keys import UnlockedKey
 
-# Notes are signed in @3 (session document @3's fields); @1 and @2 notes still verify.
+# Notes are signed in @3 (session document @3's fields), or in @4 (@3 and the note's
+# ultrasound images, by their SHA-256) when they hold images; @1 and @2 notes still verify.
 NOTE_FORMAT = "tpi-desk/signed-note@3"
+NOTE_FORMAT_V4 = "tpi-desk/signed-note@4"
 NOTE_FORMAT_V2 = "tpi-desk/signed-note@2"
 NOTE_FORMAT_V1 = "tpi-desk/signed-note@1"
 ADDENDUM_FORMAT = "tpi-desk/signed-addendum@1"
@@ -44,8 +51,15 @@ FORMATS = {
 # Every format ``verify`` reads, by kind (the first is the one written now).
 READABLE_FORMATS = {
     **{kind: (written,) for kind, written in FORMATS.items()},
-    SignedRecordKind.SESSION: (NOTE_FORMAT, NOTE_FORMAT_V2, NOTE_FORMAT_V1),
+    SignedRecordKind.SESSION: (NOTE_FORMAT, NOTE_FORMAT_V4, NOTE_FORMAT_V2, NOTE_FORMAT_V1),
 }
+# The formats whose content covers ultrasound images: a note signed in any other holds none.
+NOTE_FORMATS_WITH_IMAGES = frozenset({NOTE_FORMAT_V4})
+
+
+def note_format_for(entry: SessionEntry) -> str:
+    """The format a note holding ``entry`` is signed in now: @4 with images, @3 without."""
+    return NOTE_FORMAT_V4 if entry.ultrasound_images else NOTE_FORMAT
 
 
 def patient_part(facts: PatientFacts) -> dict[str, object]:
@@ -76,6 +90,32 @@ def person_part(facts: ProviderFacts) -> dict[str, object]:
 def provider_part(facts: ProviderFacts) -> dict[str, object]:
     """The provider or signer as a signed-note@2 holds them."""
     return {**person_part(facts), "acupuncture_certified": facts.acupuncture_certified}
+
+
+def entry_part_as_signed(entry: SessionEntry) -> dict[str, object]:
+    """The session part of a note holding ``entry``, in the format it is signed in now."""
+    return entry_part_v4(entry) if entry.ultrasound_images else entry_part(entry)
+
+
+def entry_part_v4(entry: SessionEntry) -> dict[str, object]:
+    """Every clinical field of a session, in the signed-note@4 shape: @3's, with the
+    ultrasound images in order inside ``ultrasound``. Each image is signed by the SHA-256
+    of its bytes, computed here (never the stored column), so ``verify`` reading the bytes
+    back finds an image that was swapped, however its row was edited."""
+    part = entry_part(entry)
+    ultrasound = part["ultrasound"]
+    assert isinstance(ultrasound, dict)
+    ultrasound["images"] = [
+        {
+            "sha256": sha256_bytes(image.content),
+            "media_type": image.image_format,
+            "file_name": image.file_name,
+            "width": image.width,
+            "height": image.height,
+        }
+        for image in entry.ultrasound_images
+    ]
+    return part
 
 
 def entry_part(entry: SessionEntry) -> dict[str, object]:
@@ -203,7 +243,11 @@ def note_content(
     note_format: str = NOTE_FORMAT,
 ) -> dict[str, object]:
     """A note's signed content in ``note_format`` (``verify`` re-serialises old notes in theirs)."""
-    parts = {NOTE_FORMAT_V1: entry_part_v1, NOTE_FORMAT_V2: entry_part_v2}
+    parts = {
+        NOTE_FORMAT_V1: entry_part_v1,
+        NOTE_FORMAT_V2: entry_part_v2,
+        NOTE_FORMAT_V4: entry_part_v4,
+    }
     session = parts.get(note_format, entry_part)(entry)
     return {
         "format": note_format,
@@ -235,6 +279,7 @@ def signed_note_content(
         signer=provider_part(signer.facts),
         signed_at=signed_at,
         cosign_required=cosign_required,
+        note_format=note_format_for(record.entry),
     )
 
 

@@ -1,8 +1,9 @@
 """Checking one range of the signature chain (verify splits the chain into such chunks).
 
 Each note is written from its rows straight into canonical text and compared with the signed
-content; only a link that differs, and the rarer kinds (addenda, co-signatures, error marks),
-take the full check that names what changed. Every link's Ed25519 signature is checked.
+content; only a link that differs, the rarer kinds (addenda, co-signatures, error marks) and
+notes holding ultrasound images (whose bytes are hashed again) take the full check that
+names what changed. Every link's Ed25519 signature is checked.
 The chunk walks its own links; the caller joins the chunks (``ChainWalk.join``).
 """
 
@@ -58,6 +59,7 @@ def _as_signed(link: Row[Any], rows: LinkRows) -> bool:
     content = link.content
     if (
         note is None
+        or link.session_id in rows.with_images
         or note["status"] == NoteStatus.DRAFT
         or note["content_hash"] != link.content_hash
         or note["signed_by_id"] != link.signer_id

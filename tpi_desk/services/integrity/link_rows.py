@@ -20,6 +20,7 @@ from tpi_desk.models.procedures import (
     ProcedureSession,
     SessionDiagnosis,
     SessionFinding,
+    SessionImage,
     Signature,
     SignedRecordKind,
 )
@@ -34,6 +35,7 @@ _LINE = MedicationLine.__table__.c
 _DIAGNOSIS = SessionDiagnosis.__table__.c
 _FINDING = SessionFinding.__table__.c
 _COSIGN = CosignRequest.__table__.c
+_IMAGE = SessionImage.__table__.c
 LINK_COLUMNS = (
     "sequence", "record_type", "record_id", "session_id", "signer_id", "signed_at", "content",
     "content_hash", "previous_hash", "chain_hash", "key_id", "signature",
@@ -49,6 +51,8 @@ class LinkRows:
     links: Sequence[Row[Any]]
     notes: dict[int, dict[str, Any]]
     sites: dict[int, list[tuple[tuple[object, ...], list[tuple[object, ...]]]]]
+    # Notes holding ultrasound images: they take the full check, which reads the images.
+    with_images: frozenset[int] = frozenset()
 
 
 def load_link_rows(db: Session, after: int, upto: int | None) -> LinkRows:
@@ -64,6 +68,8 @@ def load_link_rows(db: Session, after: int, upto: int | None) -> LinkRows:
         wanted = set(session_ids)
         notes = _notes(db, lowest, highest, wanted)
         sites = _sites(db, lowest, highest, wanted)
+        with_images = _with_images(db, lowest, highest, wanted)
+        return LinkRows(links, notes, sites, with_images)
     return LinkRows(links, notes, sites)
 
 
@@ -104,6 +110,12 @@ def _notes(db: Session, lowest: int, highest: int, wanted: set[int]) -> dict[int
         if session_id in notes:
             notes[session_id]["cosign_required"] = True
     return notes
+
+
+def _with_images(db: Session, lowest: int, highest: int, wanted: set[int]) -> frozenset[int]:
+    """The notes among ``wanted`` with an image row (the ids only, never the bytes)."""
+    query = _between(select(_IMAGE.session_id).distinct(), _IMAGE.session_id, lowest, highest)
+    return frozenset(wanted.intersection(db.scalars(query)))
 
 
 def _sites(

@@ -40,6 +40,7 @@ from tpi_desk.services.integrity.chain_walk import (
 )
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
 from tpi_desk.services.integrity.integrity import (
+    NOTE_FORMATS_WITH_IMAGES,
     READABLE_FORMATS,
     addendum_content,
     cosignature_content,
@@ -57,6 +58,7 @@ PROGRESS_LABEL = "Checking signatures"
 _NOTE_AS_SIGNED = (
     selectinload(ProcedureSession.diagnoses),
     selectinload(ProcedureSession.findings),
+    selectinload(ProcedureSession.images),
     selectinload(ProcedureSession.sites).selectinload(InjectionSite.medications),
     joinedload(ProcedureSession.cosign_request),
     raiseload("*"),
@@ -223,6 +225,9 @@ def _compare_record(
         differing = _differences(live, stored, signature.content)
         if note.content_hash != signature.content_hash:
             differing.append("content hash")
+        if note.images and stored["format"] not in NOTE_FORMATS_WITH_IMAGES:
+            # Signed in a format without images: any image row came later.
+            differing.append("ultrasound images added after signing")
         if differing:
             problems.append(f"{label} was altered outside the app ({', '.join(differing)})")
         return problems

@@ -47,11 +47,14 @@ from tpi_desk.services.storage.unit_of_work import run_unit_of_work
 
 log = logging.getLogger(__name__)
 
-_CHILDREN = ("session_diagnoses", "injection_sites", "session_findings", "medication_lines")
+_CHILDREN = (
+    "session_diagnoses", "injection_sites", "session_findings", "medication_lines",
+    "session_images",  # migration 0010
+)  # fmt: skip
 _APPEND_ONLY = (
     "audit_events", "signatures", "cosign_requests", "cosignatures", "entered_in_error_marks",
 )  # fmt: skip
-# The triggers migration 0003 creates, by backend; verify reports any that is missing
+# The triggers migrations 0003 and 0010 create, by backend; verify reports any that is missing
 # (or, on PostgreSQL, disabled).
 SQLITE_TRIGGERS = frozenset(
     [

@@ -14,6 +14,7 @@ from tpi_desk.clinical.record import (
     SiteEntry,
 )
 from tpi_desk.clinical.session_shape import MEDICATION_FIELDS, SESSION_FIELDS, SITE_FIELDS
+from tpi_desk.clinical.ultrasound_images import UltrasoundImage
 from tpi_desk.models.people import Patient, User
 from tpi_desk.models.procedures import (
     FindingKind,
@@ -22,6 +23,7 @@ from tpi_desk.models.procedures import (
     ProcedureSession,
     SessionDiagnosis,
     SessionFinding,
+    SessionImage,
     replace_children,
 )
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
@@ -106,10 +108,18 @@ def provider_record(row: User) -> ProviderRecord:
 
 
 # Session fields the ORM keeps differently from the record: the offset-aware instant, the
-# child rows (diagnoses, sites, findings) and the indication's two lists. Every other field
+# child rows (diagnoses, sites, findings, images) and the indication's two lists. Every other field
 # of the session, site and medication shapes is a column of the same name, copied as is.
 _SESSION_BY_HAND = frozenset(
-    {"performed_at", "diagnoses", "sites", "indication", "side_effects", "complications"}
+    {
+        "performed_at",
+        "diagnoses",
+        "sites",
+        "indication",
+        "side_effects",
+        "complications",
+        "ultrasound_images",
+    }
 )
 SESSION_COLUMN_FIELDS = tuple(f.name for f in SESSION_FIELDS if f.name not in _SESSION_BY_HAND)
 SITE_COLUMN_FIELDS = tuple(f.name for f in SITE_FIELDS if f.name != "medications")
@@ -145,7 +155,23 @@ def session_entry(row: ProcedureSession) -> SessionEntry:
         ),
         side_effects=row.side_effects,
         complications=row.complications,
+        ultrasound_images=tuple(image_entry(image) for image in row.images),
         **_columns(row, SESSION_COLUMN_FIELDS),
+    )
+
+
+def image_entry(row: SessionImage) -> UltrasoundImage:
+    """An image row as the record holds it (the stored SHA-256 as stored: ``verify``
+    recomputes it from the bytes)."""
+    return UltrasoundImage(
+        file_name=row.file_name,
+        image_format=row.media_type,
+        content=row.content,
+        sha256=row.sha256,
+        width=row.width,
+        height=row.height,
+        dicom_patient_name=row.dicom_patient_name,
+        dicom_patient_id=row.dicom_patient_id,
     )
 
 
@@ -170,6 +196,44 @@ def apply_session_entry(row: ProcedureSession, entry: SessionEntry) -> None:
     findings = [SessionFinding(kind=FindingKind.SIDE_EFFECT, text=t) for t in entry.side_effects]
     findings += [SessionFinding(kind=FindingKind.COMPLICATION, text=t) for t in entry.complications]
     replace_children(row, "findings", findings)
+    apply_images(row, entry.ultrasound_images)
+
+
+def apply_images(row: ProcedureSession, images: tuple[UltrasoundImage, ...]) -> None:
+    """Make the draft's image rows ``images``, in order, matching by SHA-256: an image
+    already stored keeps its row (only its position or name may change), so an autosave
+    never writes the bytes again; only new images are inserted, dropped ones deleted."""
+    stored = list(row.images)
+    if [(r.sha256, r.file_name) for r in stored] == [(i.sha256, i.file_name) for i in images]:
+        return
+    by_hash: dict[str, list[SessionImage]] = {}
+    for image_row in stored:
+        by_hash.setdefault(image_row.sha256, []).append(image_row)
+    wanted: list[SessionImage] = []
+    for image in images:
+        kept = by_hash.get(image.sha256)
+        if kept:
+            image_row = kept.pop(0)
+            image_row.file_name = image.file_name
+        else:
+            image_row = _image_row(image)
+        wanted.append(image_row)
+    for index, image_row in enumerate(wanted):
+        image_row.position = index
+    row.images[:] = wanted
+
+
+def _image_row(image: UltrasoundImage) -> SessionImage:
+    return SessionImage(
+        file_name=image.file_name,
+        media_type=image.image_format,
+        content=image.content,
+        sha256=image.sha256,
+        width=image.width,
+        height=image.height,
+        dicom_patient_name=image.dicom_patient_name,
+        dicom_patient_id=image.dicom_patient_id,
+    )
 
 
 def _site_row(site: SiteEntry) -> InjectionSite:

@@ -30,8 +30,9 @@ HISTORY_WINDOW = timedelta(days=367)
 SAME_DAY_WINDOW = timedelta(days=1, hours=14)
 
 # One query for the session and everything that is one-per-session (joined), then one per
-# collection: six round trips whatever the note holds (ten with a selectin per relationship,
-# about twice as slow; every save and signature loads a note).
+# collection: seven round trips whatever the note holds, its images' bytes included (eleven
+# with a selectin per relationship, about twice as slow; every save and signature loads a
+# note). Lists and overviews never use it, so they never read an image.
 _WHOLE_SESSION = (
     joinedload(ProcedureSession.patient),
     joinedload(ProcedureSession.provider),
@@ -42,6 +43,7 @@ _WHOLE_SESSION = (
     joinedload(ProcedureSession.error_mark).joinedload(EnteredInErrorMark.marked_by),
     selectinload(ProcedureSession.diagnoses),
     selectinload(ProcedureSession.findings),
+    selectinload(ProcedureSession.images),
     selectinload(ProcedureSession.sites).selectinload(InjectionSite.medications),
     # Oldest first (created_at, id): the relationship's own order.
     selectinload(ProcedureSession.addenda).joinedload(Addendum.author),
