@@ -24,6 +24,7 @@ from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.integrity import link_rows
 from tpi_desk.services.integrity.audit_check import _entry_sql
 from tpi_desk.services.integrity.canonical import sha256_hex
+from tpi_desk.services.integrity.link_chunks import _written_by_sqlite
 from tpi_desk.services.integrity.link_rows import load_link_rows
 from tpi_desk.services.integrity.note_sql import note_text_sql
 from tpi_desk.services.integrity.note_text import (
@@ -121,8 +122,13 @@ def test_sqlite_writes_the_python_text_of_every_note_in_every_format(
                 assert same_note_text(written, expected)
     finally:
         plain.close()
-    # The content signed now is in the first format, which SQLite writes as signed.
+    # The content signed now is in the first format, which SQLite writes as signed: the
+    # hostile note (kept as typed) takes SQLite's path, not the Python rebuild.
     assert note_format_of(rows.links[-1].content) == formats[0]
+    assert "\x7f" in notes[signed.id]["notes"] and "😀" in notes[signed.id]["notes"]
+    with desk.database.session_factory() as db:
+        links, as_signed = _written_by_sqlite(db, 0, None)
+    assert {link.sequence for link in links if link.session_id == signed.id} <= as_signed
     assert findings(desk) == []
 
 
