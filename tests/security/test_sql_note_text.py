@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.security.conftest import SignNote, Staff
+from tests.security.conftest import PASSWORD, SignNote, Staff
 from tests.security.test_note_text import ENTRIES
 from tests.security.test_verify import findings
 from tests.services.conftest import two_site_entry
@@ -170,3 +170,20 @@ def test_a_text_sqlite_leaves_unescaped_is_escaped_as_canonical_json() -> None:
     assert hashes_to('{"a":"é"}', sha256_hex('{"a":"\\u00e9"}'))
     assert not hashes_to('{"a":"\x01"}', sha256_hex('{"a":"\x01"}'))  # the not-as-stored mark
     assert not hashes_to(None, sha256_hex(""))
+
+
+def test_addenda_between_notes_leave_the_notes_on_sqlite_s_path(
+    desk: Desk, staff: Staff, sign_note: SignNote
+) -> None:
+    first = sign_note(staff.physician)
+    desk.addenda.add(
+        first.id, staff.physician.user_id, "Soreness gone.", actor=staff.physician,
+        password=PASSWORD,
+    )  # fmt: skip
+    sign_note(staff.physician)
+    with desk.database.session_factory() as db:
+        links, as_signed = _written_by_sqlite(db, 0, None)
+
+    assert [link.record_type.value for link in links] == ["session", "addendum", "session"]
+    assert as_signed == {1, 3}  # the addendum: the full check, as before
+    assert findings(desk) == []

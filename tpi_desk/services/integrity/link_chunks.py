@@ -105,16 +105,39 @@ def _written_by_sqlite(db: Session, after: int, upto: int | None) -> tuple[list[
             and link_hash(link.previous_hash, content_hash) == link.chain_hash
         ):
             as_signed.add(link.sequence)
-    rebuilt = [link.sequence for link in links if link.sequence not in as_signed]
-    if rebuilt:  # one read of the rows around them (the whole range if they are spread)
-        rows_read = load_link_rows(db, rebuilt[0] - 1, rebuilt[-1])
-        wanted = set(rebuilt)
+    # Notes whose SQLite text differs get the Python rebuild; other kinds (addenda,
+    # co-signatures, marks) the full check directly, as the rebuild would send them.
+    rebuilt = [
+        link.sequence
+        for link in links
+        if link.sequence not in as_signed
+        and link.record_type is SignedRecordKind.SESSION
+        and link.record_id == link.session_id
+    ]
+    wanted = set(rebuilt)
+    for first, last in _nearby(rebuilt):
+        rows_read = load_link_rows(db, first - 1, last)
         as_signed.update(
             link.sequence
             for link in rows_read.links
             if link.sequence in wanted and _as_signed(link, rows_read)
         )
     return links, as_signed
+
+
+_NEARBY = 64  # links read along rather than a separate read for each (six queries)
+
+
+def _nearby(sequences: list[int]) -> list[tuple[int, int]]:
+    """Ranges covering the ascending ``sequences``, one per group less than ``_NEARBY``
+    apart: rows are read per range, never much beyond the links wanted."""
+    ranges: list[tuple[int, int]] = []
+    for sequence in sequences:
+        if ranges and sequence - ranges[-1][1] < _NEARBY:
+            ranges[-1] = (ranges[-1][0], sequence)
+        else:
+            ranges.append((sequence, sequence))
+    return ranges
 
 
 def _as_signed(link: Row[Any], rows: LinkRows) -> bool:
