@@ -1,7 +1,13 @@
-"""Checks the audit chain: each entry's hash recomputed from its row, links and gaps."""
+"""Checks the audit chain: each entry's hash recomputed from its row, links and gaps.
+
+On SQLite each entry's canonical text is written by SQLite (sql_canonical.py) and only
+hashed here; an entry whose text does not give its hash is rebuilt in Python, which
+decides (so a difference in SQLite's writing costs time, never a false alarm)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -25,8 +31,15 @@ from tpi_desk.services.integrity.chain_walk import (
 )
 from tpi_desk.services.integrity.chains import AUDIT_CHAIN
 from tpi_desk.services.integrity.note_text import slot, text_template, value_text
+from tpi_desk.services.integrity.sql_canonical import (
+    column_sql,
+    hashes_to,
+    template_sql,
+    writes_text,
+)
 
 BATCH_SIZE = 20_000  # entries per chunk
+_REREAD_BATCH = 500  # entries read again by id at a time (their text did not match)
 PROGRESS_LABEL = "Checking audit entries"
 _ENTRY = AuditEvent.__table__.c
 
@@ -81,25 +94,84 @@ def check_audit_chain(
 
 def check_audit_chunk(db: Session, after: int, upto: int | None) -> ChunkWalk:
     """Check the entries numbered ``after`` + 1 .. ``upto`` (None: to the end) on their own."""
-    query = select(*_ENTRY_COLUMNS).order_by(_ENTRY.sequence)
-    query = in_range(query, _ENTRY.sequence, after, upto)
     chunk = ChunkWalk()
     walk = _walk()
-    for entry in db.execute(query).all():
-        event = cast(AuditEvent, entry)  # a row with the entry's columns, read alike
-        sequence = event.sequence or 0
-        previous, own = event.prev_hash or "", event.hash or ""
+    if writes_text(db):
+        entries, to_rebuild = _written_by_sqlite(db, after, upto)
+    else:
+        rows = _entry_rows(db, after, upto)
+        entries = [(row.id, row.sequence or 0, row.prev_hash or "", row.hash or "") for row in rows]
+        to_rebuild = rows
+    altered = _altered_entries(to_rebuild)
+    for entry_id, sequence, previous, own in entries:
         if chunk.first is None:
             chunk.first = (sequence, previous, own)
             walk.last_sequence, walk.last_hash = sequence - 1, previous  # joined later
         chunk.findings += walk.step(sequence, previous, own)
-        mapping = entry._mapping
-        text = _TEMPLATE % {name: value_text(mapping[name]) for name in _HASHED}
-        if sha256_hex(text) != event.hash and audit_hash(event) != event.hash:
-            chunk.findings.append(_altered(sequence, entry))
+        if entry_id in altered:
+            chunk.findings.append(altered[entry_id])
     chunk.last_sequence, chunk.last_hash = walk.last_sequence, walk.last_hash
     chunk.count = walk.count
     return chunk
+
+
+def _entry_rows(db: Session, after: int, upto: int | None) -> list[Any]:
+    query = select(*_ENTRY_COLUMNS).order_by(_ENTRY.sequence)
+    return list(db.execute(in_range(query, _ENTRY.sequence, after, upto)).all())
+
+
+def _altered_entries(rows: Sequence[Any]) -> dict[int, Finding]:
+    """The findings, by id, of the entries (rows) whose hash their columns do not give."""
+    altered = {}
+    for entry in rows:
+        event = cast(AuditEvent, entry)  # a row with the entry's columns, read alike
+        mapping = entry._mapping
+        text = _TEMPLATE % {name: value_text(mapping[name]) for name in _HASHED}
+        if sha256_hex(text) != event.hash and audit_hash(event) != event.hash:
+            altered[event.id] = _altered(event.sequence or 0, entry)
+    return altered
+
+
+def _written_by_sqlite(
+    db: Session, after: int, upto: int | None
+) -> tuple[list[tuple[int, int, str, str]], list[Any]]:
+    """Each entry's id, sequence and hashes, its canonical text written by SQLite and hashed
+    here; and the entries whose text does not give their hash, read as rows for the Python
+    check, which decides."""
+    bounds = [bound for bound in (after if after > 0 else None, upto) if bound is not None]
+    cursor = db.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows = cursor.execute(_entry_sql(after > 0, upto is not None), bounds).fetchall()
+    finally:
+        cursor.close()
+    entries = []
+    differing = []
+    for entry_id, sequence, previous, own, text in rows:
+        entries.append((entry_id, sequence or 0, previous or "", own or ""))
+        if not hashes_to(text, own):
+            differing.append(entry_id)
+    to_rebuild: list[Any] = []
+    for start in range(0, len(differing), _REREAD_BATCH):
+        wanted = differing[start : start + _REREAD_BATCH]
+        query = select(*_ENTRY_COLUMNS).where(_ENTRY.id.in_(wanted))
+        to_rebuild += db.execute(query).all()
+    return entries, to_rebuild
+
+
+@cache
+def _entry_sql(bounded_below: bool, bounded_above: bool) -> str:
+    """The query for a chunk's entries: id, sequence, hashes and the canonical text."""
+    slots = {name: column_sql(_ENTRY[name].type, f'"{name}"') for name in _HASHED}
+    where = [
+        *(["sequence > ?"] if bounded_below else []),
+        *(["sequence <= ?"] if bounded_above else []),
+    ]
+    return (
+        f"SELECT id, sequence, prev_hash, hash, {template_sql(_TEMPLATE, slots)} "
+        f"FROM {AuditEvent.__tablename__} "
+        + (f"WHERE {' AND '.join(where)} " if where else "")
+        + "ORDER BY sequence"
+    )
 
 
 def _walk() -> ChainWalk:

@@ -1,15 +1,19 @@
 """Checking one range of the signature chain (verify splits the chain into such chunks).
 
 Each note is written from its rows straight into canonical text and compared with the signed
-content; only a link that differs, the rarer kinds (addenda, co-signatures, error marks) and
-notes holding ultrasound images (whose bytes are hashed again) take the full check that
-names what changed. Every link's Ed25519 signature is checked.
+content: on SQLite by SQLite itself (note_sql.py), elsewhere, and for any note SQLite's text
+does not match, in Python (note_text.py); only a link that still differs, the rarer kinds
+(addenda, co-signatures, error marks) and notes holding ultrasound images (whose bytes are
+hashed again) take the full check that names what changed.
+Every link's Ed25519 signature is checked.
 The chunk walks its own links; the caller joins the chunks (``ChainWalk.join``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from hashlib import sha256
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -20,34 +24,130 @@ from tpi_desk.services.integrity.canonical import link_hash, sha256_hex
 from tpi_desk.services.integrity.chain_walk import ChainWalk, ChunkWalk, Finding
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
 from tpi_desk.services.integrity.key_check import KeyCheck
-from tpi_desk.services.integrity.link_rows import LinkRows, load_link_rows
+from tpi_desk.services.integrity.link_rows import LinkRows, load_link_rows, notes_with_images
+from tpi_desk.services.integrity.note_sql import link_chunk_sql
 from tpi_desk.services.integrity.note_text import note_format_of, note_text, people_texts
 from tpi_desk.services.integrity.signature_check import check_in_detail, link_label
+from tpi_desk.services.integrity.sql_canonical import same_note_text, writes_text
 
 
 def check_link_chunk(db: Session, keys: KeyCheck, after: int, upto: int | None) -> ChunkWalk:
     """Check the links numbered ``after`` + 1 .. ``upto`` (None: to the end)."""
-    rows = load_link_rows(db, after, upto)
+    links: Sequence[Any]
+    if writes_text(db):
+        links, as_signed = _written_by_sqlite(db, after, upto)
+    else:
+        rows = load_link_rows(db, after, upto)
+        links = rows.links
+        as_signed = {link.sequence for link in links if _as_signed(link, rows)}
     chunk = ChunkWalk()
-    if not rows.links:
+    if not links:
         return chunk
-    detailed = [link.sequence for link in rows.links if not _as_signed(link, rows)]
+    detailed = [link.sequence for link in links if link.sequence not in as_signed]
     details = check_in_detail(db, detailed) if detailed else {}
-    first = rows.links[0]
+    first = links[0]
     chunk.first = (first.sequence, first.previous_hash, first.chain_hash)
     walk = ChainWalk(SIGNATURE_CHAIN, "signature", lambda sequence: f"signature #{sequence}")
     walk.last_sequence, walk.last_hash = first.sequence - 1, first.previous_hash  # joined later
     findings = chunk.findings
-    for link in rows.links:
+    by_kind = chunk.by_kind
+    for link in links:
         kind = link.record_type
-        chunk.by_kind[kind] = chunk.by_kind.get(kind, 0) + 1
+        by_kind[kind] = by_kind.get(kind, 0) + 1
         findings += walk.step(link.sequence, link.previous_hash, link.chain_hash)
-        findings += details.get(link.sequence, ())
+        if details:
+            findings += details.get(link.sequence, ())
         problems = keys.problems(link, link_label(link))  # type: ignore[arg-type]  # a row
-        findings += [Finding(SIGNATURE_CHAIN, problem) for problem in problems]
+        if problems:
+            findings += [Finding(SIGNATURE_CHAIN, problem) for problem in problems]
     chunk.last_sequence, chunk.last_hash = walk.last_sequence, walk.last_hash
     chunk.count = walk.count
     return chunk
+
+
+class _Link(NamedTuple):
+    """A link as the SQLite query reads it (the columns ``KeyCheck`` and the walk use)."""
+
+    sequence: int
+    record_type: SignedRecordKind
+    record_id: int
+    session_id: int
+    signer_id: int
+    content: str
+    content_hash: str
+    previous_hash: str
+    chain_hash: str
+    key_id: int | None
+    signature: str | None
+
+
+def _written_by_sqlite(db: Session, after: int, upto: int | None) -> tuple[list[_Link], set[int]]:
+    """The range's links, and those whose note SQLite writes exactly as signed (with its
+    hashes right); the others get the Python rebuild, then, if it differs, the full check."""
+    sql = link_chunk_sql(after > 0, upto is not None)
+    bounds = [bound for bound in (after if after > 0 else None, upto) if bound is not None]
+    cursor = db.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows = cursor.execute(sql, bounds).fetchall()
+    finally:
+        cursor.close()
+    links = []
+    as_signed = set()
+    kinds = {kind.value: kind for kind in SignedRecordKind}
+    for row in rows:
+        *columns, rendered = row
+        columns[1] = kinds.get(columns[1]) or SignedRecordKind(columns[1])
+        link = _Link._make(columns)
+        links.append(link)
+        content, content_hash = link.content, link.content_hash
+        if (
+            same_note_text(rendered, content)
+            and sha256(content.encode()).hexdigest() == content_hash
+            and link_hash(link.previous_hash, content_hash) == link.chain_hash
+        ):
+            as_signed.add(link.sequence)
+    # A note holding ultrasound images takes the full check, which hashes the images again
+    # (and names any image row added to a note signed in a format without images): SQLite's
+    # text of a note leaves the images out.
+    note_ids = {link.session_id for link in links if link.sequence in as_signed}
+    if note_ids:
+        with_images = notes_with_images(db, min(note_ids), max(note_ids), note_ids)
+        as_signed.difference_update(
+            link.sequence for link in links if link.session_id in with_images
+        )
+    # Notes whose SQLite text differs get the Python rebuild; other kinds (addenda,
+    # co-signatures, marks) the full check directly, as the rebuild would send them.
+    rebuilt = [
+        link.sequence
+        for link in links
+        if link.sequence not in as_signed
+        and link.record_type is SignedRecordKind.SESSION
+        and link.record_id == link.session_id
+    ]
+    wanted = set(rebuilt)
+    for first, last in _nearby(rebuilt):
+        rows_read = load_link_rows(db, first - 1, last)
+        as_signed.update(
+            link.sequence
+            for link in rows_read.links
+            if link.sequence in wanted and _as_signed(link, rows_read)
+        )
+    return links, as_signed
+
+
+_NEARBY = 64  # links read along rather than a separate read for each (six queries)
+
+
+def _nearby(sequences: list[int]) -> list[tuple[int, int]]:
+    """Ranges covering the ascending ``sequences``, one per group less than ``_NEARBY``
+    apart: rows are read per range, never much beyond the links wanted."""
+    ranges: list[tuple[int, int]] = []
+    for sequence in sequences:
+        if ranges and sequence - ranges[-1][1] < _NEARBY:
+            ranges[-1] = (ranges[-1][0], sequence)
+        else:
+            ranges.append((sequence, sequence))
+    return ranges
 
 
 def _as_signed(link: Row[Any], rows: LinkRows) -> bool:

@@ -68,7 +68,7 @@ def load_link_rows(db: Session, after: int, upto: int | None) -> LinkRows:
         wanted = set(session_ids)
         notes = _notes(db, lowest, highest, wanted)
         sites = _sites(db, lowest, highest, wanted)
-        with_images = _with_images(db, lowest, highest, wanted)
+        with_images = notes_with_images(db, lowest, highest, wanted)
         return LinkRows(links, notes, sites, with_images)
     return LinkRows(links, notes, sites)
 
@@ -112,7 +112,7 @@ def _notes(db: Session, lowest: int, highest: int, wanted: set[int]) -> dict[int
     return notes
 
 
-def _with_images(db: Session, lowest: int, highest: int, wanted: set[int]) -> frozenset[int]:
+def notes_with_images(db: Session, lowest: int, highest: int, wanted: set[int]) -> frozenset[int]:
     """The notes among ``wanted`` with an image row (the ids only, never the bytes)."""
     query = _between(select(_IMAGE.session_id).distinct(), _IMAGE.session_id, lowest, highest)
     return frozenset(wanted.intersection(db.scalars(query)))

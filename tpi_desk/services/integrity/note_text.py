@@ -202,6 +202,23 @@ _SITE_TEMPLATES = {
 _FORMAT_MARK = {fmt: f'"format":{_quoted(fmt)},' for fmt in _NOTE_TEMPLATES}
 
 
+def fast_formats() -> tuple[str, ...]:
+    """The note formats written here, in the order ``note_format_of`` tries them."""
+    return tuple(_NOTE_TEMPLATES)
+
+
+def format_mark(note_format: str) -> str:
+    """The text by which a signed note's content names ``note_format``."""
+    return _FORMAT_MARK[note_format]
+
+
+def templates(note_format: str) -> tuple[str, str, str]:
+    """``note_format``'s templates: the note, one site (its ``medications`` slot holds the
+    lines' texts joined by commas) and one medication line."""
+    site, line = _SITE_TEMPLATES[note_format]
+    return _NOTE_TEMPLATES[note_format], site, line
+
+
 def note_format_of(content: str) -> str | None:
     """The signed-note format ``content`` claims, if it is one the fast path writes."""
     for note_format, mark in _FORMAT_MARK.items():
