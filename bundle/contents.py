@@ -26,8 +26,10 @@ DATA_PACKAGES = ("simple_icd_10_cm", "reportlab")
 METADATA_DISTRIBUTIONS = ("simple-icd-10-cm",)
 # Imported only by name at run time: SQLAlchemy loads the dialect named in the database URL.
 # The ICD-10-CM package too: code_set_index imports it by name, in the process that builds
-# the index (a frozen app builds it in its own process, see code_set.py).
+# the index (a frozen app builds it in its own process, see code_set.py). ReportLab imports
+# its C accelerator (rl-accel's _rl_accel) with exec, which PyInstaller does not follow.
 NAMED_IMPORTS = (
+    "_rl_accel",
     "simple_icd_10_cm",
     "simple_icd_10_cm.simple_icd_10_cm",
     "sqlalchemy.dialects.sqlite",

@@ -24,6 +24,8 @@ from tpi_desk.reports.note_styles import (
     side_by_side_style,
     text_commands,
 )
+from tpi_desk.reports.parsed_text import NoteParagraph, shared_paragraph
+from tpi_desk.reports.table_cells import styled_table
 
 # Taller than this (a third of a letter page), side-by-side blocks are stacked instead.
 SIDE_BY_SIDE_MAX_HEIGHT = 3.5 * inch
@@ -45,7 +47,7 @@ def heading(styles: StyleSheet1, title: str) -> list[Flowable]:
 
 def heading_paragraph(styles: StyleSheet1, title: str) -> Paragraph:
     """The heading alone, for sections that keep themselves together (KeepTogether)."""
-    return Paragraph(markup(title), styles["heading"])
+    return shared_paragraph(markup(title), styles["heading"])
 
 
 def heading_with_table(
@@ -89,7 +91,7 @@ class _StartsWithItsTable(KeepTogether):
 
 def text(styles: StyleSheet1, value: str, style: str = "body") -> Paragraph:
     """Plain text as a paragraph (escaped; never interpreted as markup)."""
-    return Paragraph(markup(value), styles[style])
+    return shared_paragraph(markup(value), styles[style])
 
 
 def text_paragraphs(styles: StyleSheet1, value: str, style: str = "note_text") -> list[Flowable]:
@@ -125,7 +127,7 @@ def cell(style: ParagraphStyle, value: str, room: float) -> str | Paragraph:
     lines = value.split("\n")
     if all(_fits(line, style, room) for line in lines):
         return value
-    return Paragraph(markup(value).replace("\n", "<br/>"), style)
+    return NoteParagraph(markup(value).replace("\n", "<br/>"), style)
 
 
 def _fits(line: str, style: ParagraphStyle, room: float) -> bool:
@@ -163,10 +165,10 @@ def data_table(
                 style.add(*command)
     for start, stop in spans:
         style.add("SPAN", start, stop)
-    return Table(
+    return styled_table(
         [header, *body],
+        style,
         colWidths=[column.width for column in columns],
-        style=style,
         repeatRows=1,
         hAlign="LEFT",
     )
@@ -239,10 +241,10 @@ def _side_by_side(
                 _key_values(styles, rows, label_width, value_width),
             ]
         )
-    return Table(
+    return styled_table(
         [cells],
+        side_by_side_style(len(blocks)),
         colWidths=[block_width] * len(blocks),
-        style=side_by_side_style(len(blocks)),
         hAlign="LEFT",
     )
 
@@ -258,4 +260,4 @@ def _key_values(
     style = key_value_style()
     for command in text_commands(label, (0, 0), (0, -1)) + text_commands(value, (1, 0), (1, -1)):
         style.add(*command)
-    return Table(cells, colWidths=[label_width, value_width], style=style, hAlign="LEFT")
+    return styled_table(cells, style, colWidths=[label_width, value_width], hAlign="LEFT")

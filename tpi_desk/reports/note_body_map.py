@@ -17,7 +17,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
-from reportlab.platypus import Flowable, KeepTogether, Table
+from reportlab.platypus import Flowable, KeepTogether
 
 from tpi_desk.clinical.body_map import (
     BODY_MAP_RESOURCE,
@@ -45,6 +45,7 @@ from tpi_desk.reports.note_styles import (
     TREATED_LINE,
     layout_table_style,
 )
+from tpi_desk.reports.table_cells import styled_table
 
 VIEWS = ("front", "back")
 FIGURE_HEIGHT = 2.8 * inch
@@ -224,10 +225,10 @@ def body_map_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     figure = BodyMapFigure(art, labels)
     legend = _legend(data, styles, sites, missing, numbered=figure.numbered)
     figure_width = figure.width + 24
-    table = Table(
+    table = styled_table(
         [[figure, legend]],
+        layout_table_style(),
         colWidths=[figure_width, CONTENT_WIDTH - figure_width],
-        style=layout_table_style(),
         hAlign="LEFT",
     )
     return [KeepTogether([heading_paragraph(styles, "Body map"), table])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.lib.styles import StyleSheet1
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from tpi_desk.clinical.dosing import format_number
@@ -23,6 +23,7 @@ from tpi_desk.reports.note_format import (
 )
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 from tpi_desk.reports.note_styles import RULE, layout_table_style
+from tpi_desk.reports.table_cells import styled_table
 
 LOGO_BOX = (1.1 * inch, 0.65 * inch)
 TITLE_WIDTH = 2.4 * inch  # room for "Trigger Point Injection" and the status on the right
@@ -50,10 +51,10 @@ def clinic_header(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     left: Flowable | list[Flowable] = details
     left_width = CONTENT_WIDTH - TITLE_WIDTH
     if logo is not None:
-        left = Table(
+        left = styled_table(
             [[logo, details]],
+            layout_table_style(),
             colWidths=[LOGO_BOX[0] + 10, left_width - LOGO_BOX[0] - 10],
-            style=layout_table_style(),
         )
     right = [
         text(styles, PROCEDURE_TITLES[data.entry.kind], "document_title"),
@@ -61,10 +62,10 @@ def clinic_header(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
         Spacer(1, 4),
         _status(data, styles),
     ]
-    header = Table(
+    header = styled_table(
         [[left, right]],
+        layout_table_style(),
         colWidths=[left_width, CONTENT_WIDTH - left_width],
-        style=layout_table_style(),
     )
     return [header, HRFlowable(width="100%", thickness=0.8, color=RULE, spaceBefore=8)]
 

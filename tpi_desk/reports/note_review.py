@@ -6,7 +6,7 @@ A signed note prints no alerts: by then the clinician has seen and weighed them.
 from __future__ import annotations
 
 from reportlab.lib.styles import StyleSheet1
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from tpi_desk.clinical.alerts import AlertSeverity
 from tpi_desk.clinical.record import NoteStatus
@@ -14,6 +14,7 @@ from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_format import markup
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 from tpi_desk.reports.note_styles import review_box_style
+from tpi_desk.reports.table_cells import styled_table
 
 REVIEW_TITLE = "Review before signing"
 SEVERITY_LABELS = {
@@ -47,5 +48,5 @@ def review_box(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     content = [Paragraph(REVIEW_TITLE, styles["review_title"]), *lines]
     return [
         Spacer(1, 8),
-        Table([[content]], colWidths=[CONTENT_WIDTH], style=review_box_style(), hAlign="LEFT"),
+        styled_table([[content]], review_box_style(), colWidths=[CONTENT_WIDTH], hAlign="LEFT"),
     ]
