@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TPI_DESK_DATA_DIR", tempfile.mkdtemp(prefix="tpi-desk-test-data-"))
 from sqlalchemy import create_engine, text
 
+from tests.database_support import place_migrated_copy
 from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.engine import normalize_url
@@ -108,9 +108,7 @@ def database(
     """
     url = normalize_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database:
-        target = Path(url.database)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(migrated_sqlite_template, target)
+        place_migrated_copy(migrated_sqlite_template, url)
     elif migrated_postgres_template is not None:
         admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
         try:
