@@ -196,7 +196,11 @@ def test_idle_lock_hides_patient_data_and_the_right_password_restores_the_editor
 def test_ctrl_l_locks_at_once_and_input_keeps_the_window_unlocked(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    window = show_window(qtbot, context, RecordingMessages(), idle_lock_ms=400)
+    # The 400 ms countdown starts once the window is up (showing it on a busy machine can
+    # take longer than that, and the window then locked before the first key press).
+    window = show_window(qtbot, context, RecordingMessages(), idle_lock_ms=60_000)
+    window.idle_watcher.timer.setInterval(400)
+    window.idle_watcher.start()
     for _ in range(4):  # activity restarts the countdown
         qtbot.wait(150)
         qtbot.keyClick(window.search_pane.search_box, "a")
