@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Checkpoints and other workstation files go to a throwaway data folder, never the user's.
 os.environ.setdefault("TPI_DESK_DATA_DIR", tempfile.mkdtemp(prefix="tpi-desk-test-data-"))
-from sqlalchemy import create_engine, text
+from sqlalchemy import URL, create_engine, text
 
+from tests.database_support import place_migrated_copy
 from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.models.database import Database, open_database
 from tpi_desk.models.engine import normalize_url
@@ -37,20 +38,26 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'tpi-desk.sqlite3'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
+def postgres_server() -> URL:
+    """The test server's URL; skips the test without one (fails it on CI)."""
     server_url = os.environ.get(POSTGRES_URL_ENV)
     if not server_url:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{POSTGRES_URL_ENV} is not set; CI must run the PostgreSQL tests")
         pytest.skip(f"{POSTGRES_URL_ENV} is not set")
-    server = normalize_url(server_url)
+    return normalize_url(server_url)
+
+
+@contextmanager
+def new_postgres_database(server: URL, template: str | None = None) -> Iterator[str]:
+    """The URL of a new, uniquely named database on ``server`` (a copy of ``template`` if
+    given, else empty), dropped afterwards."""
     name = f"tpi_desk_test_{uuid.uuid4().hex[:16]}"
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
         yield server.set(database=name).render_as_string(hide_password=False)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -58,10 +65,33 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
+    with new_postgres_database(postgres_server()) as url:
+        yield url
+
+
+@pytest.fixture
+def migrated_postgres_url(migrated_postgres_template: str | None) -> Iterator[str]:
+    """A fresh PostgreSQL database made as a copy of the run's migrated template."""
+    with new_postgres_database(postgres_server(), migrated_postgres_template) as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
-    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
-    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    """The URL of an empty database, once on SQLite and once on PostgreSQL.
+
+    For a test that opens ``database`` too, the PostgreSQL database is made as a copy of the
+    migrated template straight away (what ``database`` opens), rather than made empty and
+    then dropped and made again: two fewer CREATE/DROP DATABASE for each such test."""
+    if request.param == "sqlite":
+        fixture = "sqlite_url"
+    elif "database" in request.fixturenames:
+        fixture = "migrated_postgres_url"
+    else:
+        fixture = "postgres_url"
     url: str = request.getfixturevalue(fixture)
     return url
 
@@ -96,11 +126,7 @@ def migrated_postgres_template() -> Iterator[str | None]:
 
 
 @pytest.fixture
-def database(
-    database_url: str,
-    migrated_sqlite_template: Path,
-    migrated_postgres_template: str | None,
-) -> Iterator[Database]:
+def database(database_url: str, migrated_sqlite_template: Path) -> Iterator[Database]:
     """An open database migrated to head; its connections are closed at teardown.
 
     Migrating takes a while, so each test gets a copy of a database migrated once per run
@@ -108,21 +134,9 @@ def database(
     """
     url = normalize_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database:
-        target = Path(url.database)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(migrated_sqlite_template, target)
-    elif migrated_postgres_template is not None:
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
-                connection.execute(
-                    text(
-                        f'CREATE DATABASE "{url.database}" TEMPLATE "{migrated_postgres_template}"'
-                    )
-                )
-        finally:
-            admin.dispose()
+        place_migrated_copy(migrated_sqlite_template, url)
+    # A PostgreSQL database_url is a copy of the migrated template already (see
+    # database_url); were it not, opening it would migrate it.
     opened = open_database(url)
     yield opened
     opened.dispose()

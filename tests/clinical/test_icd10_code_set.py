@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import importlib
 import tomllib
+from types import ModuleType
 
 import pytest
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.paths import resource_path
 
-code_set = importlib.import_module("simple_icd_10_cm")
+
+@pytest.fixture(scope="module")
+def code_set() -> ModuleType:
+    """The ICD-10-CM package, imported when a test here runs: importing it parses the whole
+    code set (about 2 s), which every test worker would otherwise pay while collecting."""
+    return importlib.import_module("simple_icd_10_cm")
 
 
 def _listed_codes() -> list[dict[str, object]]:
@@ -21,7 +27,7 @@ def _listed_codes() -> list[dict[str, object]]:
 
 @pytest.mark.parametrize("entry", _listed_codes(), ids=lambda entry: str(entry["code"]))
 def test_every_listed_code_is_in_the_code_set_with_its_billability_and_descriptor(
-    entry: dict[str, object],
+    code_set: ModuleType, entry: dict[str, object]
 ) -> None:
     code = str(entry["code"])
     assert code_set.is_valid_item(code), f"{code} is not an ICD-10-CM code"

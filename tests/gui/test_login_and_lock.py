@@ -196,7 +196,11 @@ def test_idle_lock_hides_patient_data_and_the_right_password_restores_the_editor
 def test_ctrl_l_locks_at_once_and_input_keeps_the_window_unlocked(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    window = show_window(qtbot, context, RecordingMessages(), idle_lock_ms=400)
+    # The 400 ms countdown starts once the window is up (showing it on a busy machine can
+    # take longer than that, and the window then locked before the first key press).
+    window = show_window(qtbot, context, RecordingMessages(), idle_lock_ms=60_000)
+    window.idle_watcher.timer.setInterval(400)
+    window.idle_watcher.start()
     for _ in range(4):  # activity restarts the countdown
         qtbot.wait(150)
         qtbot.keyClick(window.search_pane.search_box, "a")
@@ -290,7 +294,12 @@ def test_sign_out_records_the_logout_and_hides_the_window(
 
 
 def test_locking_closes_a_dialog_left_open(qtbot: QtBot, context: AppContext) -> None:
-    window = show_window(qtbot, context, RecordingMessages(), idle_lock_ms=IDLE_MS)
+    # The short idle time starts just before the dialog opens: started with the window, it
+    # could run out while a busy machine still showed the window, locking it before the
+    # dialog opened, and then nothing would ever close the dialog (the test hung).
+    window = show_window(qtbot, context, RecordingMessages(), idle_lock_ms=60_000)
+    window.idle_watcher.timer.setInterval(IDLE_MS)
+    window.idle_watcher.start()
     opened: list[str] = []
     failures = when_modal_opens(PatientDialog, lambda dialog: opened.append(dialog.windowTitle()))
     window.new_patient()  # returns once the idle lock closed the dialog
