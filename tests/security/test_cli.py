@@ -198,6 +198,6 @@ def test_verify_names_an_edited_note_and_a_deleted_audit_entry(
     altered = f"signed note #{notes[1].id} (signature #2) was altered outside the app"
     assert f"signatures: {altered} (session pain after)" in lines
     assert "audit: audit entry #9 is missing: removed outside the app" in lines
-    assert lines[0].startswith("database: 28 of 28 protective triggers are missing")
+    assert lines[0].startswith("database: 31 of 31 protective triggers are missing")
     assert len(lines) == 3
     assert tampered.stderr.startswith("tpi-desk: 3 findings after checking 3 signatures")
