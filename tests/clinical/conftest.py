@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.clinical.session_document_support import Document, example_document
 from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.clinical.record import (
     MedicationEntry,
@@ -65,3 +66,10 @@ def patient() -> PatientFacts:
         sex=Sex.FEMALE,
         weight_kg=Decimal("68.5"),
     )
+
+
+@pytest.fixture
+def example() -> Document:
+    """The session document example (docs/examples/session.json) as decoded JSON, fresh for
+    each test to change."""
+    return example_document()

@@ -10,14 +10,13 @@ from pypdf import PdfReader
 from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_export_dialog import (  # noqa: F401 (fixtures)
+from tests.gui.export_dialog_support import (
     NOVEMBER,
     Clinic,
     cancelling_after_first_note,
-    clinic,
-    out,
     run_export,
 )
+from tests.gui.test_export_dialog import clinic, out  # noqa: F401 (fixtures)
 from tests.gui.window_support import RecordingMessages
 from tpi_desk.services.export import exporting, parallel_export
 from tpi_desk.services.export.exporting import ExportService
