@@ -1,4 +1,5 @@
-"""A 1366x768 laptop's screen for GUI tests, and keys pressed where the cursor is."""
+"""A 1366x768 laptop's screen for GUI tests, a new note opened on it, and keys pressed where
+the cursor is."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
-from tests.gui.window_support import activate
-from tpi_desk.ui.main_window import WINDOW_SIZE
+from tests.gui.window_support import RecordingMessages, activate, clinician, users_of
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.main_window import WINDOW_SIZE, MainWindow
+from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.window_geometry import GEOMETRY_KEY, place_window
 from tpi_desk.ui.workstation import workstation_settings
 
@@ -23,6 +26,27 @@ def place_on_laptop(window: QWidget) -> None:
     """Size and place ``window`` as it opens on the laptop (no remembered geometry)."""
     workstation_settings().remove(GEOMETRY_KEY)
     place_window(window, WINDOW_SIZE, LAPTOP_SCREEN)
+
+
+def new_note_on_laptop(
+    qtbot: QtBot, context: AppContext, patient_id: int
+) -> tuple[MainWindow, SessionEditor]:
+    """The clinician's main window opened on the laptop, the patient's page open and a new
+    note started in it (Ctrl+N)."""
+    window = MainWindow(
+        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
+    )
+    qtbot.addWidget(window)
+    place_on_laptop(window)
+    window.show()
+    qtbot.waitExposed(window)
+    activate(qtbot, window)
+    assert window.frameGeometry().height() <= LAPTOP_SCREEN.height()
+    assert window.open_patient(patient_id)
+    window.new_session_action.trigger()
+    editor = window.findChild(SessionEditor)
+    assert editor is not None
+    return window, editor
 
 
 def press(qtbot: QtBot, keys: str, window: QWidget | None = None) -> None:

@@ -11,20 +11,17 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.laptop_support import LAPTOP_SCREEN, place_on_laptop
+from tests.gui.laptop_support import new_note_on_laptop
 from tests.gui.test_session_editor_support import LIDOCAINE_1, fill_medication
 from tests.gui.window_support import (
-    RecordingMessages,
     activate,
     add_patient,
     add_physician,
     clinician,
-    users_of,
 )
 from tpi_desk.clinical.record import PatientFacts
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.patient_list_model import MRN_COLUMN, NAME_COLUMN
-from tpi_desk.ui.main_window import MainWindow
 from tpi_desk.ui.patient_search import NAME_SAMPLE
 from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.session_editor.editor_view import BODY_MAP_HEIGHT
@@ -55,19 +52,7 @@ def test_the_editor_fits_a_1366x768_laptop_and_every_field_is_reachable(
 ) -> None:
     add_physician(context)
     patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
-    window = MainWindow(
-        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
-    )
-    qtbot.addWidget(window)
-    place_on_laptop(window)
-    window.show()
-    qtbot.waitExposed(window)
-    activate(qtbot, window)
-    assert window.frameGeometry().height() <= LAPTOP_SCREEN.height()
-    assert window.open_patient(patient.id)
-    window.new_session_action.trigger()
-    editor = window.findChild(SessionEditor)
-    assert editor is not None
+    window, editor = new_note_on_laptop(qtbot, context, patient.id)
     for side in ("right", "left"):  # the upper trapezius: chest-wall fields too
         assert editor.add_site("upper_trapezius", side) is not None
     editor.refresh_analysis()
@@ -127,17 +112,7 @@ def test_the_alerts_and_codes_show_without_scrolling_the_right_column(
         PatientFacts("SYN-004128", "Quist", "Adela", date(1980, 3, 14), allergies=allergies),
         actor=clinician(context),
     )
-    window = MainWindow(
-        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
-    )
-    qtbot.addWidget(window)
-    place_on_laptop(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_patient(patient.id)
-    window.new_session_action.trigger()
-    editor = window.findChild(SessionEditor)
-    assert editor is not None
+    _window, editor = new_note_on_laptop(qtbot, context, patient.id)
     for side in ("right", "left"):
         site = editor.add_site("upper_trapezius", side)
         assert site is not None

@@ -15,19 +15,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.laptop_support import LAPTOP_SCREEN, place_on_laptop
+from tests.gui.laptop_support import new_note_on_laptop
 from tests.gui.window_support import (
-    RecordingMessages,
     activate,
     add_patient,
     add_physician,
-    clinician,
-    users_of,
 )
 from tests.image_support import dicom_bytes, png_bytes
 from tpi_desk.ui.app_context import AppContext
-from tpi_desk.ui.main_window import MainWindow
-from tpi_desk.ui.session_editor import SessionEditor
 
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
 OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
@@ -47,19 +42,7 @@ def test_two_images_in_the_editor_fit_a_laptop_screen(
     monkeypatch.setenv("HOME", str(tmp_path))  # the status bar shows the database under ~
     add_physician(context)
     patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
-    window = MainWindow(
-        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
-    )
-    qtbot.addWidget(window)
-    place_on_laptop(window)
-    window.show()
-    qtbot.waitExposed(window)
-    activate(qtbot, window)
-    assert window.frameGeometry().height() <= LAPTOP_SCREEN.height()
-    assert window.open_patient(patient.id)
-    window.new_session_action.trigger()
-    editor = window.findChild(SessionEditor)
-    assert editor is not None
+    window, editor = new_note_on_laptop(qtbot, context, patient.id)
     header = editor.form.header
     header.ultrasound_guided.setChecked(True)
     header.ultrasound_device.setText("Butterfly iQ3, linear")

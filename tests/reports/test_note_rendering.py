@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from tests.reports.pdf_reading import RenderedNote
+from tests.reports.poppler_support import render_pages
 from tpi_desk.reports.fonts import register_fonts
 from tpi_desk.reports.note_pdf import render_note, render_note_bytes
 from tpi_desk.reports.sample_notes import draft_note, single_site_note
@@ -58,15 +55,7 @@ def test_fonts_are_registered_once_per_process() -> None:
 def test_a_note_renders_to_png_pages_with_pdftoppm(
     single_site: RenderedNote, tmp_path: Path
 ) -> None:
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftoppm (poppler-utils) is missing; CI must render notes to PNG")
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    pdf = tmp_path / "note.pdf"
-    pdf.write_bytes(single_site.pdf)
-    subprocess.run([pdftoppm, "-png", "-r", "70", str(pdf), str(tmp_path / "page")], check=True)
-    pages = sorted(tmp_path.glob("page-*.png"))
+    pages = render_pages(single_site.pdf, tmp_path, 70)
     assert len(pages) == len(single_site.pages)
     with Image.open(pages[0]) as image:
         assert image.size == (595, 770)  # Letter, 8.5 x 11 in at 70 dpi

@@ -4,9 +4,6 @@ and a caption each (issue 15 item 5), read back from the PDF with pypdf."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from pypdf.generic import StreamObject
 
 from tests.image_support import dicom_bytes, jpeg_bytes, png_bytes, speckle
 from tests.reports.pdf_reading import RenderedNote, image_objects, render
+from tests.reports.poppler_support import render_pages
 from tpi_desk.clinical.image_reading import read_ultrasound_image
 from tpi_desk.clinical.ultrasound_images import UltrasoundImage
 from tpi_desk.reports import sample_notes
@@ -173,18 +171,8 @@ def test_the_aftercare_handout_shows_no_images() -> None:
 def test_poppler_draws_the_images_where_the_layout_put_them(
     with_images: RenderedNote, tmp_path: Path
 ) -> None:
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftoppm (poppler-utils) is missing; CI must render notes to PNG")
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    pdf = tmp_path / "note.pdf"
-    pdf.write_bytes(with_images.pdf)
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-        check=True,
-    )
-    with Image.open(next(tmp_path.glob("page-*.png"))) as page:
+    (first_page,) = render_pages(with_images.pdf, tmp_path, 60, pages=1)
+    with Image.open(first_page) as page:
         grey = page.convert("L")
     # The two stills sit side by side in the lower half of page 1 (8 cm = 189 px at 60 dpi):
     # mostly black fans where they are drawn, white paper in the gap between them.
