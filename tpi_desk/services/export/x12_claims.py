@@ -6,6 +6,10 @@ claim: a draft or a note entered in error, a patient without insurance, or a bil
 setting not set yet is named in one plain message. The file is written beside its target
 and renamed into place once complete and checked with pyx12 (``x12_validation``); each
 note's disclosure is audited before the rename.
+
+``write`` does it all at once (the command line). The export dialog ``prepare``s the file
+first, so that a refusal comes before its other outputs are written, and ``commit``s it (or
+``discard``s it, when the run is cancelled) once they are.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,6 +56,14 @@ class ClaimsRefused(UserError):
     """Some note cannot go on the claim, or the clinic's billing identity is incomplete."""
 
 
+class BillingIdentityIncomplete(ClaimsRefused):
+    """Settings of the clinic's billing identity are missing (or the NPI is not valid)."""
+
+    def __init__(self, message: str, missing: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.missing = missing  # the settings' labels ("Tax ID (EIN, 9 digits)"), in claim order
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimFileSummary:
     claims: int
@@ -60,6 +72,37 @@ class ClaimFileSummary:
     # Signed notes with no line of their own to bill (the day's procedure line is on an
     # earlier session's claim and they add no drug or guidance line): left out.
     without_lines: int = 0
+    session_ids: tuple[str, ...] = field(default=(), compare=False)  # the claimed notes
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedClaimFile:
+    """A complete claim file that passed the X12 check, beside its target under a temporary
+    name: ``commit`` audits each note's disclosure and renames it into place (replacing a
+    file there), ``discard`` removes it."""
+
+    summary: ClaimFileSummary
+    temporary: Path
+    audit: Callable[[], None]
+
+    def commit(self) -> ClaimFileSummary:
+        path = self.summary.path
+        try:
+            self.audit()
+            self.temporary.replace(path)
+        except OSError as error:
+            self.discard()
+            raise UserError(
+                f"Cannot write the claim file {path}: {error.strerror or error}."
+            ) from None
+        except BaseException:
+            self.discard()
+            raise
+        return self.summary
+
+    def discard(self) -> None:
+        with suppress(OSError):
+            self.temporary.unlink()
 
 
 class ClaimFileService:
@@ -79,11 +122,36 @@ class ClaimFileService:
         self, criteria: ExportCriteria, path: Path, *, actor: Actor | None = None
     ) -> ClaimFileSummary:
         """Write the matching notes' claims to ``path``; ClaimsRefused names what stops it."""
+        prepared = self.prepare(criteria, path, actor=actor)
+        assert prepared is not None  # only a cancelled preparation gives None
+        return prepared.commit()
+
+    def prepare(
+        self,
+        criteria: ExportCriteria,
+        path: Path,
+        *,
+        actor: Actor | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> PreparedClaimFile | None:
+        """The claim file written beside ``path`` and checked with pyx12, not yet in place
+        (None when ``cancelled()`` before the last note was read; nothing is left then).
+
+        Raises ClaimsRefused naming what keeps the notes off a claim, NothingToExport and
+        ExportFailed; nothing is written then either. ``progress(done, total)`` follows the
+        notes as they are read."""
         billing, demo = self._billing_provider()
         selection = self._exporting.select(criteria, actor=actor)
         if not selection:
             raise NothingToExport(f"No {criteria.describe()}.")
-        notes: list[NoteData] = list(selection)
+        notes: list[NoteData] = []
+        for note in selection:
+            if cancelled is not None and cancelled():
+                return None
+            notes.append(note)
+            if progress is not None:
+                progress(len(notes), len(selection))
         problems = [problem.message for note in notes for problem in claim_problems(note)]
         if problems:
             shown = problems[:MAX_PROBLEMS_SHOWN]
@@ -98,16 +166,14 @@ class ClaimFileService:
             claimed, billing, control_number=_control_number(now), created_at=now, test=demo
         )
         lines = sum(len(note.analysis.coding.claim_lines) for note in claimed)
-
-        def checked_and_audited(written: Path) -> None:
-            problems = x12_problems(written)
-            if problems:
-                shown = "\n  ".join(problems[:MAX_PROBLEMS_SHOWN])
-                raise ExportFailed(f"The claim file did not pass the X12 check:\n  {shown}")
-            self._audit_export(claimed, actor)
-
-        _write_atomically(path, text, before_rename=checked_and_audited)
-        return ClaimFileSummary(len(claimed), lines, path, without_lines=len(notes) - len(claimed))
+        summary = ClaimFileSummary(
+            len(claimed), lines, path, without_lines=len(notes) - len(claimed),
+            session_ids=tuple(str(note.session_id) for note in claimed),
+        )  # fmt: skip
+        temporary = _write_temporary(path, text)
+        prepared = PreparedClaimFile(summary, temporary, lambda: self._audit_export(claimed, actor))
+        _check_or_discard(prepared)
+        return prepared
 
     def _audit_export(self, notes: list[NoteData], actor: Actor | None) -> None:
         self._audit.record_export(actor, [int(note.session_id) for note in notes], DESTINATION)
@@ -132,9 +198,10 @@ def billing_provider(settings: ClinicSettings) -> BillingProvider:
             f"{clinic_setting_named(name).key} ({clinic_setting_named(name).label})"
             for name in dict.fromkeys(missing)
         )
-        raise ClaimsRefused(
+        raise BillingIdentityIncomplete(
             "No claim file was written: the clinic's billing identity needs these settings "
-            f"(tpi-desk settings set KEY VALUE, as an administrator):\n  {named}"
+            f"(tpi-desk settings set KEY VALUE, as an administrator):\n  {named}",
+            tuple(clinic_setting_named(name).label for name in dict.fromkeys(missing)),
         )
     return BillingProvider(
         name=settings.clinic_name,
@@ -151,15 +218,29 @@ def billing_provider(settings: ClinicSettings) -> BillingProvider:
     )
 
 
+def _check_or_discard(prepared: PreparedClaimFile) -> None:
+    """The pyx12 check of a prepared file; ExportFailed naming its errors, the file removed,
+    when it does not pass."""
+    try:
+        problems = x12_problems(prepared.temporary)
+    except BaseException:
+        prepared.discard()
+        raise
+    if problems:
+        prepared.discard()
+        shown = "\n  ".join(problems[:MAX_PROBLEMS_SHOWN])
+        raise ExportFailed(f"The claim file did not pass the X12 check:\n  {shown}")
+
+
 def _control_number(now: datetime) -> int:
     """A 9-digit interchange control number from the time (unique per second for a year)."""
     start_of_year = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     return 1 + int((now - start_of_year).total_seconds()) % 999_999_999
 
 
-def _write_atomically(path: Path, text: str, *, before_rename: Callable[[Path], None]) -> None:
-    """``text`` to ``path`` through a temporary file beside it; ``before_rename`` runs on
-    the complete file (the X12 check, the audit), and nothing is left if anything fails."""
+def _write_temporary(path: Path, text: str) -> Path:
+    """``text`` in a temporary file beside ``path`` (flushed to disk); nothing is left if
+    it cannot be written."""
     folder = path.parent if str(path.parent) else Path()
     try:
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -172,8 +253,6 @@ def _write_atomically(path: Path, text: str, *, before_rename: Callable[[Path], 
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
-        before_rename(Path(temp_name))
-        Path(temp_name).replace(path)
     except OSError as error:
         with suppress(OSError):
             Path(temp_name).unlink()
@@ -182,3 +261,4 @@ def _write_atomically(path: Path, text: str, *, before_rename: Callable[[Path], 
         with suppress(OSError):
             Path(temp_name).unlink()
         raise
+    return Path(temp_name)
