@@ -55,6 +55,10 @@ REQUIRED_SETTINGS = (
 class ClaimsRefused(UserError):
     """Some note cannot go on the claim, or the clinic's billing identity is incomplete."""
 
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems  # what keeps each note off the claim, every one
+
 
 class BillingIdentityIncomplete(ClaimsRefused):
     """Settings of the clinic's billing identity are missing (or the NPI is not valid)."""
@@ -157,7 +161,9 @@ class ClaimFileService:
             shown = problems[:MAX_PROBLEMS_SHOWN]
             more = len(problems) - len(shown)
             tail = f"\n  ... and {more} more" if more else ""
-            raise ClaimsRefused("No claim file was written:\n  " + "\n  ".join(shown) + tail)
+            raise ClaimsRefused(
+                "No claim file was written:\n  " + "\n  ".join(shown) + tail, tuple(problems)
+            )
         claimed = [note for note in notes if note.analysis.coding.claim_lines]
         if not claimed:
             raise NothingToExport(f"No line to bill in the {criteria.describe()}.")
