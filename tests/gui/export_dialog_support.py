@@ -4,7 +4,7 @@ dialog, reading what it wrote."""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from tests.gui.window_support import (
     add_session,
 )
 from tests.services.conftest import PASSWORD
+from tests.services.test_x12_claims import CLINIC, INSURANCE
 from tpi_desk.clinical.record import ProviderFacts, Role
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
 from tpi_desk.services.export.exporting import ExportService
@@ -86,6 +87,31 @@ def make_clinic(context: AppContext) -> Clinic:
         lukasz.id,
         november,
     )
+
+
+def set_billing_identity(context: AppContext) -> None:
+    """The clinic's billing identity, as an administrator sets it in Admin > Billing
+    identity (the claim file's billing provider and receiver)."""
+    admin = context.users.add_user("aadmin", "Ada Admin", PASSWORD, role=Role.ADMIN, actor=None)
+    actor = Actor(admin.id, admin.username, Role.ADMIN)
+    for key, value in CLINIC.items():
+        context.settings.set_value(key, value, actor=actor)
+
+
+def insure(clinic: Clinic, patient_id: int) -> None:
+    """A synthetic commercial plan, the patient the insured person."""
+    patient = clinic.context.patients.get(patient_id)
+    facts = replace(patient.facts, insurance=INSURANCE)
+    clinic.context.patients.update(
+        patient.id, patient.version, facts, actor=acting_as(clinic.hartley)
+    )
+
+
+def ready_for_claims(clinic: Clinic) -> None:
+    """The billing identity set and both patients insured: the 837P can be written."""
+    set_billing_identity(clinic.context)
+    insure(clinic, clinic.zoe_id)
+    insure(clinic, clinic.lukasz_id)
 
 
 def open_dialog(

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tpi_desk.desk import Desk
     from tpi_desk.services.export.exporting import ExportService
     from tpi_desk.services.export.fhir_export import FhirExportService
+    from tpi_desk.services.export.x12_claims import ClaimFileService
     from tpi_desk.services.settings.demo_database import DemoDatabase
 
 
@@ -71,6 +72,7 @@ class AppContext:
     load_exporting: Callable[[], ExportService]
     demo_database: DemoDatabase | None = None
     load_fhir_export: Callable[[], FhirExportService] | None = None
+    load_claim_files: Callable[[], ClaimFileService] | None = None
 
     @cached_property
     def exporting(self) -> ExportService:
@@ -108,4 +110,5 @@ class AppContext:
             load_exporting=lambda: desk.exporting,
             demo_database=desk.demo_database,
             load_fhir_export=lambda: desk.fhir_export,
+            load_claim_files=lambda: desk.claim_files,
         )

@@ -48,6 +48,7 @@ from tpi_desk.ui.export_choices import (
     separator,
     week_of,
 )
+from tpi_desk.ui.export_claims_choice import ClaimsOutputChoice
 from tpi_desk.ui.export_fhir_choice import FhirOutputChoice
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
 from tpi_desk.ui.formatting import count_of
@@ -67,8 +68,9 @@ QFrame#separator {{ color: #e5e9ef; background: #e5e9ef; max-height: 1px; border
 
 
 class ExportDialog(QDialog):
-    """Filters (dates, provider, status, patient), outputs (merged PDF or a PDF per note, and
-    a claims CSV), then the export in a worker thread with a progress bar and Cancel."""
+    """Filters (dates, provider, status, patient), outputs (merged PDF or a PDF per note, a
+    claims CSV, an 837P claim file, a FHIR bundle), then the export in a worker thread with a
+    progress bar and Cancel."""
 
     export_finished = Signal(object)  # the ExportReport, or the UserError that stopped it
 
@@ -121,6 +123,7 @@ class ExportDialog(QDialog):
         self._format_group.addButton(self.per_note_radio)
         self.csv_check = QCheckBox("A CSV of claim lines")
         self.csv_check.setChecked(True)
+        self.claims_check = ClaimsOutputChoice(context.load_claim_files)
         self.fhir_check = FhirOutputChoice(context.load_fhir_export)
         self.folder_edit = QLineEdit(remembered_text(EXPORT_FOLDER_KEY) or str(documents_folder()))
         self.folder_edit.setAccessibleName("Folder")
@@ -201,6 +204,7 @@ class ExportDialog(QDialog):
         form.addRow("PDFs", self.merged_radio)
         form.addRow("", self.per_note_radio)
         form.addRow("Claims", self.csv_check)
+        form.addRow("", self.claims_check)
         form.addRow("EHR", self.fhir_check)
         form.addRow("Folder", folder)
         form.addRow("", self.outputs_label)
@@ -236,11 +240,9 @@ class ExportDialog(QDialog):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self._update_outputs)
         self.merged_radio.toggled.connect(self._update_outputs)
-        self.csv_check.toggled.connect(self._update_outputs)
-        self.fhir_check.toggled.connect(self._update_outputs)
-        self.status.currentIndexChanged.connect(
-            lambda: self.fhir_check.follow_status(self.status.currentData())
-        )
+        for check in (self.csv_check, self.claims_check, self.fhir_check):
+            check.toggled.connect(self._update_outputs)
+        self.status.currentIndexChanged.connect(self._follow_status)
         self.folder_edit.textChanged.connect(self._update_outputs)
         self.browse_button.clicked.connect(self._browse)
         self.export_button.clicked.connect(self.start_export)
@@ -250,6 +252,11 @@ class ExportDialog(QDialog):
     @property
     def actor(self) -> Actor | None:
         return self._actor
+
+    def _follow_status(self) -> None:
+        """The claim file and the FHIR bundle hold signed notes only."""
+        for check in (self.claims_check, self.fhir_check):
+            check.follow_status(self.status.currentData())
 
     # --- filters and outputs ------------------------------------------------------------
 
@@ -300,6 +307,7 @@ class ExportDialog(QDialog):
             csv_path=folder / f"claims_{stem}.csv" if self.csv_check.isChecked() else None,
             actor=self._actor,
             fhir=self.fhir_check.output(folder, stem),
+            claims=self.claims_check.output(folder, stem),
         )
 
     def ask_folder(self, start: Path | None) -> Path | None:
@@ -319,11 +327,7 @@ class ExportDialog(QDialog):
         if job is None:
             self.outputs_label.setText("Choose the folder to write to.")
             return
-        names = [
-            f"{path.name}{'/' if path == job.pdf_dir else ''}"
-            for path in (job.merged_pdf, job.pdf_dir, job.csv_path, job.fhir and job.fhir.path)
-            if path
-        ]
+        names = [f"{path.name}{'/' if path == job.pdf_dir else ''}" for path in job.outputs()]
         self.outputs_label.setText("Writes " + "\nand ".join(names) + " in that folder.")
 
     # --- running ------------------------------------------------------------------------
@@ -351,8 +355,7 @@ class ExportDialog(QDialog):
             self._show_message(f"The folder {folder} cannot be made: {error.strerror}.", RED)
             return False
         remember_text(EXPORT_FOLDER_KEY, str(folder))
-        fhir = job.fhir.path if job.fhir is not None else None
-        existing = [p.name for p in (job.merged_pdf, job.csv_path, fhir) if p and p.exists()]
+        existing = [p.name for p in job.outputs() if p != job.pdf_dir and p.exists()]
         if existing and not self._messages.confirm(
             self,
             "Replace the files?",
@@ -400,7 +403,7 @@ class ExportDialog(QDialog):
             self.progress_label.setText(
                 f"{count_of(report.summary.notes, 'note')} in {seconds:.1f} s"
             )
-            self._show_message(self.report_text(report, job), GREEN)
+            self._show_message(report.sentence(job), GREEN)
         self.export_finished.emit(report)
 
     def _failed(self, error: UserError) -> None:
@@ -424,22 +427,12 @@ class ExportDialog(QDialog):
         self.progress_label.clear()
         return worker.job
 
-    @staticmethod
-    def report_text(report: ExportReport, job: ExportJob | None) -> str:
-        """ "Exported 12 notes (24 pages) and 19 claim lines to …"."""
-        summary = report.summary
-        text = f"Exported {count_of(summary.notes, 'note')} ({count_of(report.pages, 'page')})"
-        if job is not None and job.csv_path is not None:
-            text += f" and {count_of(summary.claim_lines, 'claim line')}"
-        folder = next((path.parent for path in summary.files), None)
-        if job is not None and job.pdf_dir is not None:
-            folder = job.pdf_dir.parent
-        return text + (f" to {folder}." if folder is not None else ".")
-
     def _show_running(self, running: bool) -> None:
         for widget in self._form_widgets():
             widget.setEnabled(not running)
         self.status.setEnabled(not running and self.status.count() > 1)
+        if not running:
+            self._follow_status()  # drafts chosen: the signed-only outputs stay off
         self.export_button.setVisible(not running)
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
@@ -448,7 +441,8 @@ class ExportDialog(QDialog):
         return [
             *(self.date_from, self.date_to, self.this_month_button, self.last_month_button),
             *(self.provider, self.patient, self.merged_radio, self.per_note_radio),
-            *(self.csv_check, self.fhir_check, self.folder_edit, self.browse_button),
+            *(self.csv_check, self.claims_check, self.fhir_check, self.folder_edit),
+            self.browse_button,
         ]
 
     def _show_message(self, text: str, colour: str) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtPdf import QPdfDocument
@@ -13,15 +15,20 @@ from PySide6.QtPdf import QPdfDocument
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.export.exporting import ExportCriteria, ExportService, ExportSummary
 from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.export_claims_choice import ClaimsOutput, ClaimsRun
 from tpi_desk.ui.export_fhir_choice import FhirOutput, write_fhir_output
+from tpi_desk.ui.formatting import count_of
+
+if TYPE_CHECKING:
+    from tpi_desk.services.export.x12_claims import ClaimFileSummary
 
 _log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class ExportJob:
-    """What to export and where: a merged PDF or a folder of PDFs, a claims CSV, a FHIR
-    bundle."""
+    """What to export and where: a merged PDF or a folder of PDFs, a claims CSV, an X12
+    837P claim file, a FHIR bundle."""
 
     criteria: ExportCriteria
     merged_pdf: Path | None = None
@@ -29,6 +36,14 @@ class ExportJob:
     csv_path: Path | None = None
     actor: Actor | None = None
     fhir: FhirOutput | None = None  # the FHIR R4 bundle, when asked for
+    claims: ClaimsOutput | None = None  # the X12 837P claim file, when asked for
+
+    def outputs(self) -> list[Path]:
+        """The files (and the folder of PDFs) the export writes, in the dialog's order."""
+        claims = self.claims.path if self.claims is not None else None
+        fhir = self.fhir.path if self.fhir is not None else None
+        paths = (self.merged_pdf, self.pdf_dir, self.csv_path, claims, fhir)
+        return [path for path in paths if path is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +52,26 @@ class ExportReport:
 
     summary: ExportSummary
     pages: int
+    claims: ClaimFileSummary | None = None  # the claim file put in place, if any
 
     @property
     def cancelled(self) -> bool:
         return self.summary.cancelled
+
+    def sentence(self, job: ExportJob | None) -> str:
+        """ "Exported 12 notes (24 pages), 19 claim lines and 12 837P claims to …"."""
+        summary = self.summary
+        parts = [f"{count_of(summary.notes, 'note')} ({count_of(self.pages, 'page')})"]
+        if job is not None and job.csv_path is not None:
+            parts.append(count_of(summary.claim_lines, "claim line"))
+        if self.claims is not None:
+            parts.append(count_of(self.claims.claims, "837P claim"))
+        text = "Exported " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "")
+        text += parts[-1]
+        folder = next((path.parent for path in summary.files), None)
+        if job is not None and job.pdf_dir is not None:
+            folder = job.pdf_dir.parent
+        return text + (f" to {folder}." if folder is not None else ".")
 
 
 class ExportWorker(QThread):
@@ -83,26 +114,14 @@ class ExportWorker(QThread):
         self.wait()
 
     def run(self) -> None:
-        job = self._job
+        job, claims, started = self._job, ClaimsRun(self._job.claims), time.perf_counter()
         try:
-            billing = None
-            if any(path is not None for path in (job.merged_pdf, job.pdf_dir, job.csv_path)):
-                billing = self._service.export(
-                    job.criteria,
-                    merged_pdf=job.merged_pdf,
-                    pdf_dir=job.pdf_dir,
-                    csv_path=job.csv_path,
-                    progress=self._progressed,
-                    cancelled=self._cancel.is_set,
-                    actor=job.actor,
-                )
-            summary = write_fhir_output(
-                job.fhir, job.criteria, billing=billing, progress=self._progressed,
-                cancelled=self._cancel.is_set, actor=job.actor,
-            )  # fmt: skip
+            summary = self._write(job, claims, started)
             if summary is None:
-                raise UserError("Choose what to write: PDFs, claim lines or a FHIR bundle.")
-            report = ExportReport(summary, count_pdf_pages(summary.files))
+                raise UserError(
+                    "Choose what to write: PDFs, claim lines, a claim file or a FHIR bundle."
+                )
+            report = ExportReport(summary, count_pdf_pages(summary.files), claims.written)
         except UserError as error:
             self.export_failed.emit(error)
             return
@@ -112,7 +131,34 @@ class ExportWorker(QThread):
                 UserError("The export stopped because of an unexpected error; nothing was written.")
             )
             return
+        finally:
+            claims.discard()
         self.export_finished.emit(report)
+
+    def _write(self, job: ExportJob, claims: ClaimsRun, started: float) -> ExportSummary | None:
+        """The claim file is prepared first (its refusals come before anything is written)
+        and put in place last, once the other outputs are."""
+        if not claims.prepare(
+            job.criteria, progress=self._progressed, cancelled=self._cancel.is_set,
+            actor=job.actor,
+        ):  # fmt: skip
+            return ExportSummary(0, 0, (), (), time.perf_counter() - started, cancelled=True)
+        billing = None
+        if any(path is not None for path in (job.merged_pdf, job.pdf_dir, job.csv_path)):
+            billing = self._service.export(
+                job.criteria,
+                merged_pdf=job.merged_pdf,
+                pdf_dir=job.pdf_dir,
+                csv_path=job.csv_path,
+                progress=self._progressed,
+                cancelled=self._cancel.is_set,
+                actor=job.actor,
+            )
+        summary = write_fhir_output(
+            job.fhir, job.criteria, billing=billing, progress=self._progressed,
+            cancelled=self._cancel.is_set, actor=job.actor,
+        )  # fmt: skip
+        return claims.finish(summary, started=started)
 
     def _progressed(self, done: int, total: int | None) -> None:
         self.progressed.emit(done, total or 0)
