@@ -65,6 +65,7 @@ def test_the_claim_file_is_written_with_the_pdf_and_validates(
     assert dialog.outputs_label.text() == (
         f"Writes notes_{NOVEMBER}.pdf\nand claims_{NOVEMBER}.csv\nand {CLAIM_FILE} in that folder."
     )
+    assert dialog.outputs_label.height() >= dialog.outputs_label.sizeHint().height()  # no clip
     report = run_export(qtbot, dialog)
 
     assert isinstance(report, ExportReport), report
@@ -95,6 +96,17 @@ def test_drafts_turn_the_claims_choice_off_with_a_reason(
     assert ".837" not in dialog.outputs_label.text()
     dialog.status.setCurrentIndex(0)
     assert dialog.claims_check.isEnabled() and dialog.claims_check.toolTip() == ""
+
+
+def test_the_choice_stays_off_after_a_run_with_drafts(
+    qtbot: QtBot, clinic: Clinic, folder: Path
+) -> None:
+    dialog = open_dialog(qtbot, clinic, folder, actor=acting_as(clinic.hartley))
+    dialog.status.setCurrentIndex(1)  # all notes, drafts included
+
+    assert isinstance(run_export(qtbot, dialog), ExportReport)
+
+    assert not dialog.claims_check.isEnabled() and not dialog.fhir_check.isEnabled()
 
 
 def test_a_missing_billing_identity_names_the_admin_menu_item(
