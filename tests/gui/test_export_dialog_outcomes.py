@@ -23,6 +23,7 @@ from tests.gui.export_dialog_support import (
     csv_rows,
     make_clinic,
     open_dialog,
+    ready_for_claims,
     run_export,
 )
 from tests.gui.window_support import (
@@ -216,7 +217,9 @@ def test_screenshot_of_the_export_dialog(
 ) -> None:
     folder = out / "Billing"
     folder.mkdir()
+    ready_for_claims(clinic)
     dialog = open_dialog(qtbot, clinic, folder)
+    dialog.claims_check.setChecked(True)  # the 837P claim file too (issue 15)
     run_export(qtbot, dialog)
     dialog.folder_edit.setText(str(Path("~/Documents/Billing")))
     dialog.message_label.setText(
