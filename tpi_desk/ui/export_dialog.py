@@ -329,7 +329,7 @@ class ExportDialog(QDialog):
             return
         names = [f"{path.name}{'/' if path == job.pdf_dir else ''}" for path in job.outputs()]
         self.outputs_label.setText("Writes " + "\nand ".join(names) + " in that folder.")
-        # A line more: taller (the minimum size leaves out the wrapped hints' heights).
+        # Taller for a line more (Qt's minimum size leaves out the wrapped hints' height).
         if self.isVisible() and (layout := self.layout()) is not None:
             layout.activate()  # measured with the new text now, not at the next event
             if (needed := self.heightForWidth(self.width())) > self.height():
