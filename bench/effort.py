@@ -132,7 +132,7 @@ def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
     driver = Driver(verbose=verbose)
     failures: list[BaseException] = []
 
-    def plan() -> Iterator[object]:
+    def plan() -> Iterator[Step]:
         yield driver.begin("setup")
         yield from first_start(driver)
         yield driver.begin("sign in")  # the administrator signs out, the physician in
@@ -163,7 +163,7 @@ def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
                 application.exit(1)
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
-    script = Script(plan(), finished)  # type: ignore[arg-type]
+    script = Script(plan(), finished)
     script.start()
     status = run_app(url)
     del application

@@ -122,9 +122,12 @@ def test_reports_menu_opens_the_lot_recall(qtbot: QtBot, context: AppContext) ->
     assert action.isVisible() and action.text() == "&Lot recall…"
 
     opened: list[LotRecallDialog] = []
-    failures = when_modal_opens(
-        LotRecallDialog, lambda shown: (opened.append(shown), shown.accept())
-    )
+
+    def note_and_close(shown: LotRecallDialog) -> None:
+        opened.append(shown)
+        shown.accept()
+
+    failures = when_modal_opens(LotRecallDialog, note_and_close)
     action.trigger()
 
     assert not failures and len(opened) == 1
