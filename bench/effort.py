@@ -93,12 +93,14 @@ def use_clock(clock: ReturnVisitClock) -> None:
     same keyword the tests use)."""
     from tpi_desk.desk import Desk
 
+    # mypy types a classmethod read from its class as a plain callable, without __func__.
     opener = Desk.open.__func__  # type: ignore[attr-defined]
 
     def open_with_clock(cls: type[Desk], url: str, **options: object) -> Desk:
         options.setdefault("clock", clock)
         return opener(cls, url, **options)
 
+    # Replaced on purpose, for this process only: mypy refuses any assignment to a method.
     Desk.open = classmethod(open_with_clock)  # type: ignore[method-assign,assignment]
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import distinct, func, select, text
+from sqlalchemy import QueuePool, distinct, func, select, text
 
 from tests.services.conftest import Services, actor_for, patient_facts
 from tpi_desk.clinical.catalog import Catalog
@@ -360,7 +360,9 @@ def test_sqlite_bulk_load_leaves_the_pooled_connection_durable_and_the_file_soun
             after = [connection.exec_driver_sql(f"PRAGMA {p}").scalar() for p in pragmas]
             integrity = connection.exec_driver_sql("PRAGMA integrity_check").scalar()
             broken_links = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-        pooled = database.engine.pool.checkedin()  # type: ignore[attr-defined]
+        pool = database.engine.pool
+        assert isinstance(pool, QueuePool)  # SQLAlchemy's pool for a SQLite file
+        pooled = pool.checkedin()
     finally:
         database.dispose()
 
