@@ -36,7 +36,7 @@ class SignInDriver(QObject):
                 QTimer.singleShot(self._typing_ms, lambda: self._enter(watched))
         elif event.type() == QEvent.Type.Paint and type(watched).__name__ == "MainWindow":
             print("main window shown", time.monotonic(), flush=True)
-            QTimer.singleShot(0, lambda: QApplication.instance().exit(0))  # type: ignore[union-attr]
+            QTimer.singleShot(0, lambda: QApplication.exit(0))
         return False
 
     def _enter(self, dialog: LoginDialog) -> None:

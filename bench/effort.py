@@ -93,12 +93,14 @@ def use_clock(clock: ReturnVisitClock) -> None:
     same keyword the tests use)."""
     from tpi_desk.desk import Desk
 
+    # mypy types a classmethod read from its class as a plain callable, without __func__.
     opener = Desk.open.__func__  # type: ignore[attr-defined]
 
     def open_with_clock(cls: type[Desk], url: str, **options: object) -> Desk:
         options.setdefault("clock", clock)
         return opener(cls, url, **options)
 
+    # Replaced on purpose, for this process only: mypy refuses any assignment to a method.
     Desk.open = classmethod(open_with_clock)  # type: ignore[method-assign,assignment]
 
 
@@ -132,7 +134,7 @@ def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
     driver = Driver(verbose=verbose)
     failures: list[BaseException] = []
 
-    def plan() -> Iterator[object]:
+    def plan() -> Iterator[Step]:
         yield driver.begin("setup")
         yield from first_start(driver)
         yield driver.begin("sign in")  # the administrator signs out, the physician in
@@ -163,7 +165,7 @@ def run(scratch: Path, *, verbose: bool, as_json: bool) -> int:
                 application.exit(1)
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
-    script = Script(plan(), finished)  # type: ignore[arg-type]
+    script = Script(plan(), finished)
     script.start()
     status = run_app(url)
     del application

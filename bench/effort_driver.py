@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QKeyCombination, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -110,7 +110,8 @@ class Driver:
 
         def press() -> None:
             target = keyboard_target()
-            combination = QKeySequence(name)[0]  # type: ignore[index]
+            # PySide6's stubs leave out QKeySequence's indexing (Qt's operator[]).
+            combination: QKeyCombination = QKeySequence(name)[0]  # type: ignore[index]
             self._record("key", target, name)
             QTest.keyClick(target, combination.key(), combination.keyboardModifiers())
 

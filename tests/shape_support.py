@@ -57,6 +57,8 @@ def base_entry() -> SessionEntry:
     )
 
 
+# The changes name any field of the record, as `object`: mypy cannot match them to
+# replace()'s keywords (hence ignore[arg-type]); replace() still refuses a wrong name.
 def _session(**changes: object) -> Change:
     return lambda entry: replace(entry, **changes)  # type: ignore[arg-type]
 

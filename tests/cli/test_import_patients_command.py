@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -118,7 +119,7 @@ def test_a_bad_row_is_named_and_nothing_is_written(
 
 def test_a_fhir_bundle_of_patients_is_imported(tpi_desk: TpiDesk, url: str, tmp_path: Path) -> None:
     mr = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}
-    bundle = {
+    bundle: dict[str, Any] = {  # a FHIR document: JSON, of any shape
         "resourceType": "Bundle",
         "type": "collection",
         "entry": [
@@ -148,7 +149,7 @@ def test_a_fhir_bundle_of_patients_is_imported(tpi_desk: TpiDesk, url: str, tmp_
         "male",
     )
 
-    bundle["entry"][0]["resource"]["birthDate"] = "1975-13-30"  # type: ignore[index]
+    bundle["entry"][0]["resource"]["birthDate"] = "1975-13-30"
     (tmp_path / "bad.json").write_text(json.dumps(bundle), encoding="utf-8")
     bad = tpi_desk("import-patients", "bad.json", database=url)
 

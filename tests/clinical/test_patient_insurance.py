@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -35,6 +35,15 @@ NORTHWIND = PatientInsurance(
 )
 
 
+class TextChange(TypedDict, total=False):
+    """A bad-field case's change to the insurance's text fields, checked as ``replace`` takes it."""
+
+    payer_name: str
+    payer_id: str
+    member_id: str
+    group_number: str
+
+
 def example_with(insurance: object) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["patient"]["insurance"] = insurance
@@ -60,7 +69,7 @@ def test_the_relationships_are_the_x12_codes_shown_in_plain_words() -> None:
         ({"group_number": "NW~40117"}, "group_number", "may contain only letters, digits"),
     ],
 )
-def test_each_bad_field_is_named(change: dict[str, str], path: str, message: str) -> None:
+def test_each_bad_field_is_named(change: TextChange, path: str, message: str) -> None:
     problems = insurance_problems(replace(NORTHWIND, **change))
     assert [p.path for p in problems] == [f"patient.insurance.{path}"]
     assert problems[0].message.startswith(message)

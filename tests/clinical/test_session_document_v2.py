@@ -147,6 +147,8 @@ def test_a_document_with_a_bad_ndc_names_the_field(catalog: Catalog) -> None:
 # --- Every new field with a closed set or a range is checked -----------------------------
 
 
+# The changes name any field of the record, as `object`: mypy cannot match them to
+# replace()'s keywords (hence ignore[arg-type]); replace() still refuses a wrong name.
 def _session(**changes: object) -> Callable[[SessionEntry], SessionEntry]:
     return lambda entry: replace(entry, **changes)  # type: ignore[arg-type]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QKeyCombination, QRect
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.exceptions import TimeoutError
@@ -57,7 +57,8 @@ def press(qtbot: QtBot, keys: str, window: QWidget | None = None) -> None:
         activate(qtbot, window)
     target = QApplication.focusWidget() or QApplication.activeWindow()
     assert target is not None, "no window has the keyboard"
-    combination = QKeySequence(keys)[0]
+    # PySide6's stubs leave out QKeySequence's indexing (Qt's operator[]: the nth combination).
+    combination: QKeyCombination = QKeySequence(keys)[0]  # type: ignore[index]
     qtbot.keyClick(target, combination.key(), combination.keyboardModifiers())
     QApplication.processEvents()  # the event loop turns between keys, as for a user
 

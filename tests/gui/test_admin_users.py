@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.admin_support import PASSWORD, Clinic
@@ -41,10 +42,10 @@ def add_dialog(qtbot: QtBot, clinic: Clinic) -> AddUserDialog:
 
 
 def test_the_table_lists_every_account_with_its_role_and_state(
-    qtbot: QtBot, qtmodeltester: object, clinic: Clinic
+    qtbot: QtBot, qtmodeltester: ModelTester, clinic: Clinic
 ) -> None:
     dialog = users_dialog(qtbot, clinic)
-    qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
+    qtmodeltester.check(dialog.model)
     usernames = [cell(dialog, row, UserColumn.USERNAME) for row in range(dialog.model.rowCount())]
     assert usernames == ["admin.ada", "cokonkwo", "ihartley", "kim.billing", "rvarga"]
     row = usernames.index("rvarga")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.admin_support import Clinic
@@ -59,7 +60,7 @@ def column(model: AuditTableModel, which: AuditColumn) -> list[str]:
 
 
 def test_the_model_fetches_page_after_page_newest_first(
-    qtmodeltester: object, clinic: Clinic
+    qtmodeltester: ModelTester, clinic: Clinic
 ) -> None:
     for _ in range(25):
         clinic.context.patients.get(clinic.patient.id, actor=clinic.physician)
@@ -67,7 +68,7 @@ def test_the_model_fetches_page_after_page_newest_first(
     model.start(lambda after: clinic.audit_log.report(clinic.admin, after=after, limit=10))
     assert model.rowCount() == 10
     assert model.canFetchMore()
-    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    qtmodeltester.check(model)
     while model.canFetchMore():
         model.fetchMore()
     everything = clinic.audit_log.report(clinic.admin, limit=1_000).rows
@@ -76,7 +77,7 @@ def test_the_model_fetches_page_after_page_newest_first(
     assert sequences == sorted(sequences, reverse=True)
     # the full report above added one entry (the report itself) on top of those the model read
     assert sequences == [entry.sequence or 0 for entry in everything[1:]]
-    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    qtmodeltester.check(model)
 
 
 def test_a_failing_page_is_reported_once_and_fetching_stops(clinic: Clinic) -> None:

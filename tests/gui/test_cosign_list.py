@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.admin_support import PASSWORD, Clinic
@@ -27,14 +28,14 @@ def cosign_list(qtbot: QtBot, clinic: Clinic, actor: Actor) -> CosignListWidget:
 
 
 def test_a_physician_sees_the_note_waiting_for_them(
-    qtbot: QtBot, qtmodeltester: object, clinic: Clinic, waiting_note: SessionRecord
+    qtbot: QtBot, qtmodeltester: ModelTester, clinic: Clinic, waiting_note: SessionRecord
 ) -> None:
     clinic.sign_note(clinic.physician)  # a physician's own note waits for nobody
     widget = cosign_list(qtbot, clinic, clinic.second_physician)
     with qtbot.waitSignal(widget.pending_count_changed) as counted:
         assert widget.reload()
     assert counted.args == [1]
-    qtmodeltester.check(widget.model)  # type: ignore[attr-defined]
+    qtmodeltester.check(widget.model)
     row = [widget.model.index(0, column).data() for column in CosignColumn]
     assert str(row[0]).startswith("Nov 20, 2026  ")
     assert row[1:] == [

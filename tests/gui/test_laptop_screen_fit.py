@@ -5,6 +5,7 @@ once Tab reaches it, names and MRNs readable, and the alerts and codes with room
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -69,7 +70,7 @@ def test_the_editor_fits_a_1366x768_laptop_and_every_field_is_reachable(
             continue
         activate(qtbot, window)
         field.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(lambda field=field: _holds_focus(field))
+        qtbot.waitUntil(partial(_holds_focus, field))
         QApplication.processEvents()
         assert _visible_in(field, viewport), field.accessibleName() or type(field).__name__
     # The map gives up height to the alerts and codes below it.

@@ -86,12 +86,12 @@ def test_the_list_pages_in_as_the_table_is_scrolled(
 
 
 def test_the_list_is_saved_whole_as_csv_and_pdf(
-    dialog: LotRecallDialog, lot: tuple[str, int], tmp_path: Path
+    dialog: LotRecallDialog, lot: tuple[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     name, count = lot
     dialog.lot_edit.setText(name.lower())
     dialog.search()
-    dialog.ask_save_path = lambda kind: tmp_path / f"recall.{kind}"  # type: ignore[method-assign]
+    monkeypatch.setattr(dialog, "ask_save_path", lambda kind: tmp_path / f"recall.{kind}")
 
     dialog.save_csv_button.click()
     dialog.save_pdf_button.click()
@@ -122,9 +122,12 @@ def test_reports_menu_opens_the_lot_recall(qtbot: QtBot, context: AppContext) ->
     assert action.isVisible() and action.text() == "&Lot recall…"
 
     opened: list[LotRecallDialog] = []
-    failures = when_modal_opens(
-        LotRecallDialog, lambda shown: (opened.append(shown), shown.accept())
-    )
+
+    def note_and_close(shown: LotRecallDialog) -> None:
+        opened.append(shown)
+        shown.accept()
+
+    failures = when_modal_opens(LotRecallDialog, note_and_close)
     action.trigger()
 
     assert not failures and len(opened) == 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QKeyCombination, QRect, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -52,7 +52,7 @@ class X11LineEdit(QLineEdit):
         return super().event(event)
 
 
-CTRL_E = QKeySequence("Ctrl+E")[0]  # type: ignore[index]
+CTRL_E = QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_E)
 
 
 def test_ctrl_e_from_the_search_box_opens_the_export(qtbot: QtBot, context: AppContext) -> None:

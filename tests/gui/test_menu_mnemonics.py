@@ -30,7 +30,8 @@ def _shown_letters(root: QWidget) -> list[tuple[str, str]]:
         labelled = isinstance(widget, QLabel) and widget.buddy() is not None
         if not (labelled or isinstance(widget, QAbstractButton)):
             continue
-        text = widget.text()  # type: ignore[attr-defined]
+        assert isinstance(widget, QLabel | QAbstractButton)  # what the test above let through
+        text = widget.text()
         letter = _letter(text)
         if letter is not None:
             found.append((letter, text))

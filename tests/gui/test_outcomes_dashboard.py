@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtWidgets import QComboBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -67,8 +68,8 @@ def dashboard(qtbot: QtBot, context: AppContext) -> OutcomesDialog:
     return dialog
 
 
-def choose(combo: object, value: str) -> None:
-    combo.setCurrentIndex(combo.findData(value))  # type: ignore[attr-defined]
+def choose(combo: QComboBox, value: str) -> None:
+    combo.setCurrentIndex(combo.findData(value))
 
 
 def test_each_filter_changes_what_the_chart_draws(dashboard: OutcomesDialog) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.gui.window_support import RecordingMessages, show_window, when_modal_opens
@@ -70,7 +71,7 @@ def test_a_bad_row_holds_the_import_until_the_bad_rows_are_left_out(
 
 
 def test_file_menu_imports_patients_into_the_list(
-    qtbot: QtBot, context: AppContext, tmp_path: Path
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "patients.csv"
     path.write_text(GOOD, encoding="utf-8")
@@ -78,7 +79,7 @@ def test_file_menu_imports_patients_into_the_list(
     window = show_window(qtbot, context, messages)
     action = window.window_actions.import_patients
     assert action.isVisible() and action.isEnabled()
-    window.recall_import.ask_patient_file = lambda: path  # type: ignore[method-assign]
+    monkeypatch.setattr(window.recall_import, "ask_patient_file", lambda: path)
 
     failures = when_modal_opens(PatientImportDialog, lambda shown: shown.import_button.click())
     action.trigger()

@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_session_editor_support import (
@@ -32,10 +33,10 @@ from tpi_desk.ui.session_editor.form_state import raw_from_entry, read_form
 NDC_LIDOCAINE = "00409-4276-01"
 
 
-def _choose(combo: object, value: str) -> None:
-    index = combo.findData(value)  # type: ignore[attr-defined]
+def _choose(combo: QComboBox, value: str) -> None:
+    index = combo.findData(value)
     assert index >= 0, f"{value!r} is not offered"
-    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
+    combo.setCurrentIndex(index)
 
 
 def _type_documentation_fields(editor: SessionEditor) -> None:

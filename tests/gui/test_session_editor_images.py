@@ -36,8 +36,11 @@ from tpi_desk.ui.session_editor.form_state import (
 from tpi_desk.ui.session_editor.image_files import read_image_files
 from tpi_desk.ui.session_editor.image_view_dialog import ImageViewDialog
 
-# The editor tests' patient is SYN-004127, Zoë Ñúñez; this header names someone else.
-OTHER_PATIENT = {"patient_name": "RIVERA^ALEX", "patient_id": "MRN-100001"}
+
+def _other_patients_dicom() -> bytes:
+    """An ultrasound image whose header names someone else (the editor tests' patient is
+    SYN-004127, Zoë Ñúñez)."""
+    return dicom_bytes(patient_name="RIVERA^ALEX", patient_id="MRN-100001")
 
 
 def _files(folder: Path, **contents: bytes) -> list[str]:
@@ -158,7 +161,7 @@ def test_a_dicom_image_of_another_patient_is_warned_about_next_to_the_strip(
     editor = _guided_editor(qtbot, context, ScriptedMessages())
     strip = editor.form.header.images
 
-    _attach(qtbot, editor, _files(tmp_path, other_dcm=dicom_bytes(**OTHER_PATIENT)))
+    _attach(qtbot, editor, _files(tmp_path, other_dcm=_other_patients_dicom()))
 
     assert strip.warning.isVisibleTo(editor)
     warning = strip.warning.text()
@@ -316,7 +319,7 @@ def test_a_signed_note_shows_its_thumbnails_without_attach_or_remove(
 ) -> None:
     editor = _guided_editor(qtbot, context, ScriptedMessages())
     strip = editor.form.header.images
-    paths = _files(tmp_path, one_png=png_bytes(seed=3), two_dcm=dicom_bytes(**OTHER_PATIENT))
+    paths = _files(tmp_path, one_png=png_bytes(seed=3), two_dcm=_other_patients_dicom())
     _attach(qtbot, editor, paths)
 
     editor.show_read_only(True)  # as a signed note opens

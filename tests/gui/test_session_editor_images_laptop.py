@@ -7,6 +7,7 @@ the test's temporary folder and is only checked."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,11 @@ from tpi_desk.ui.app_context import AppContext
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
 OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 LARGEST_PNG = 400_000
+
+
+def _is_focus_widget(widget: QWidget) -> bool:
+    """The keyboard focus is on ``widget`` itself."""
+    return QApplication.focusWidget() is widget
 
 
 def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
@@ -64,7 +70,7 @@ def test_two_images_in_the_editor_fit_a_laptop_screen(
     for field in (images.attach_button, images.thumbnails, images.remove_button):
         activate(qtbot, window)
         field.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(lambda field=field: QApplication.focusWidget() is field)
+        qtbot.waitUntil(partial(_is_focus_widget, field))
         QApplication.processEvents()
         assert _visible_in(field, viewport), field.accessibleName()
 

@@ -103,7 +103,7 @@ def test_float_dose_is_refused(database: Database, draft_id: int) -> None:
     with database.session_factory() as session:
         line = session.scalars(select(MedicationLine)).first()
         assert line is not None
-        line.volume_ml = 0.1  # type: ignore[assignment]
+        line.volume_ml = 0.1  # type: ignore[assignment]  # a float on purpose: it is refused
         with pytest.raises(StatementError, match="expected a Decimal"):
             session.flush()
 

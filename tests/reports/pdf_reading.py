@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import cast
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, StreamObject
+from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
 from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_pdf import render_note_bytes
@@ -81,9 +81,21 @@ def image_objects(reader: PdfReader, page_number: int | None = None) -> list[Str
         objects = cast(DictionaryObject, resources.get("/XObject", DictionaryObject()))
         for reference in objects.values():
             stream = cast(StreamObject, reference.get_object())
-            if stream["/Subtype"] == "/Image":
+            if stream["/Subtype"] == NameObject("/Image"):
                 found.append(stream)
     return found
+
+
+def integer(dictionary: DictionaryObject, key: str) -> int:
+    """The whole number under ``key``: an image's /Width or /Height, a page tree's /Count."""
+    value = dictionary[key]
+    assert isinstance(value, NumberObject), f"{key} is {value!r}, not a whole number"
+    return int(value)
+
+
+def pixel_size(image: StreamObject) -> tuple[int, int]:
+    """An image XObject's width and height in pixels."""
+    return integer(image, "/Width"), integer(image, "/Height")
 
 
 def render(data: NoteData) -> RenderedNote:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from tests.reports.pdf_reading import image_objects
+from tests.reports.pdf_reading import image_objects, pixel_size
 from tpi_desk.reports import sample_notes
 from tpi_desk.reports.batch_export import export_batch
 from tpi_desk.reports.batch_parts import render_part
@@ -29,7 +29,7 @@ def batch() -> list[NoteData]:
 
 def images_by_page(reader: PdfReader) -> list[list[tuple[int, int]]]:
     return [
-        sorted((int(image["/Width"]), int(image["/Height"])) for image in image_objects(reader, n))
+        sorted(pixel_size(image) for image in image_objects(reader, n))
         for n in range(len(reader.pages))
     ]
 

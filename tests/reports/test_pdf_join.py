@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject
 
+from tests.reports.pdf_reading import integer
 from tpi_desk.reports import sample_notes
 from tpi_desk.reports.batch_parts import render_part
 from tpi_desk.reports.note_data import NoteData
@@ -99,7 +100,7 @@ def test_every_page_belongs_to_the_one_page_tree(tmp_path: Path) -> None:
 
     root = reader.root_object["/Pages"].get_object()
     assert isinstance(root, DictionaryObject)
-    assert int(root["/Count"]) == len(reader.pages)  # type: ignore[call-overload]
+    assert integer(root, "/Count") == len(reader.pages)
     assert all(page["/Parent"] == root for page in reader.pages)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import pytest
 from sqlalchemy import select
@@ -160,7 +160,12 @@ def dry_needling_entry() -> SessionEntry:
     )
 
 
-SignNote = Callable[..., SessionRecord]
+class SignNote(Protocol):
+    """The ``sign_note`` fixture: a draft by ``author``, signed by them."""
+
+    def __call__(
+        self, author: Actor, entry: SessionEntry | None = None, password: str = PASSWORD
+    ) -> SessionRecord: ...
 
 
 @pytest.fixture

@@ -227,10 +227,12 @@ def test_the_app_works_through_the_workstation_role_and_the_chains_stay_intact(
 ) -> None:
     with workstation_engine.connect() as connection:
         actions = connection.execute(select(AuditEvent.action)).scalars().all()
-        owners = dict(
+        owners: dict[str, str] = dict(
             connection.execute(
                 text("SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public'")
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     assert "sign" in actions
     assert set(owners.values()) == {clinic.roles.owner}

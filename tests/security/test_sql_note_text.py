@@ -13,12 +13,11 @@ from dataclasses import replace
 
 import pytest
 
-from tests.security.conftest import PASSWORD, SignNote, Staff
+from tests.security.conftest import PASSWORD, Desk, SignNote, Staff
 from tests.security.test_note_text import ENTRIES
 from tests.security.test_verify import findings
 from tests.services.conftest import two_site_entry
 from tpi_desk.clinical.record import SessionEntry
-from tpi_desk.desk import Desk
 from tpi_desk.models.database import Database
 from tpi_desk.services.dto import PatientRecord
 from tpi_desk.services.integrity import link_rows
@@ -136,7 +135,7 @@ def test_sqlite_writes_the_python_text_of_every_note_in_every_format(
 def test_sqlite_writes_each_audit_entry_s_hashed_text(
     desk: Desk, staff: Staff, sign_note: SignNote
 ) -> None:
-    sign_note(staff.physician, _hostile())  # type: ignore[arg-type]
+    sign_note(staff.physician, _hostile())
     plain = _plain(desk.database)
     try:
         entries = plain.execute(_entry_sql(False, False)).fetchall()

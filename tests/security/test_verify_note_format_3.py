@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.security.conftest import Desk, SignNote, Staff
 from tests.security.test_verify_note_formats import _rewrite_keeping_triggers
 from tests.services.conftest import two_site_entry
+from tpi_desk.clinical.record import SessionEntry
 from tpi_desk.models.database import Database
 from tpi_desk.models.procedures import Signature
 from tpi_desk.services.integrity.canonical import (
@@ -32,7 +33,7 @@ def _sqlite_only(database: Database) -> None:
         pytest.skip("rewrites a signature with the SQLite driver")
 
 
-def _recorded_entry() -> object:
+def _recorded_entry() -> SessionEntry:
     return replace(
         two_site_entry(),
         procedure_started=time(9, 32),

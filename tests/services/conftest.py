@@ -168,4 +168,5 @@ def two_site_entry(performed_at: datetime | None = None, **changes: object) -> S
         instructions="Expect soreness for a few days.",
         follow_up="Review in 6 weeks.",
     )
+    # ``changes`` name any field, as `object`: mypy cannot match them to replace()'s keywords.
     return replace(entry, **changes) if changes else entry  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import distinct, func, select, text
+from sqlalchemy import QueuePool, distinct, func, select, text
 
 from tests.services.conftest import Services, actor_for, patient_facts
 from tpi_desk.clinical.catalog import Catalog
@@ -119,9 +119,11 @@ def test_signed_demo_notes_are_signed_as_the_app_signs_them_and_verify_finds_the
 
     assert report.findings == ()
     assert report.signatures.total == len(signed) > 100
+    signed_times = [r.signed_at for r in signed if r.signed_at is not None]
+    assert len(signed_times) == len(signed)
     sequences = sorted((r.signature_sequence, r.signed_at, r.id) for r in signed)
     assert [s[0] for s in sequences] == list(range(1, len(signed) + 1))
-    assert [s[1] for s in sequences] == sorted(r.signed_at for r in signed)  # chain = time
+    assert [s[1] for s in sequences] == sorted(signed_times)  # chain = time
     assert all(r.content_hash and r.chain_hash for r in signed)
 
 
@@ -358,7 +360,9 @@ def test_sqlite_bulk_load_leaves_the_pooled_connection_durable_and_the_file_soun
             after = [connection.exec_driver_sql(f"PRAGMA {p}").scalar() for p in pragmas]
             integrity = connection.exec_driver_sql("PRAGMA integrity_check").scalar()
             broken_links = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-        pooled = database.engine.pool.checkedin()  # type: ignore[attr-defined]
+        pool = database.engine.pool
+        assert isinstance(pool, QueuePool)  # SQLAlchemy's pool for a SQLite file
+        pooled = pool.checkedin()
     finally:
         database.dispose()
 

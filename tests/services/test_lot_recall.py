@@ -23,7 +23,7 @@ from tests.services.conftest import (
     two_site_entry,
 )
 from tpi_desk.clinical.catalog import Catalog
-from tpi_desk.clinical.record import MedicationEntry, NoteStatus, ProviderFacts, Role
+from tpi_desk.clinical.record import MedicationEntry, NoteStatus, ProviderFacts, Role, SessionEntry
 from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.database import Database
 from tpi_desk.services.dto import PatientRecord, ProviderRecord
@@ -38,7 +38,7 @@ def recall(database: Database, catalog: Catalog) -> LotRecallService:
     return LotRecallService(database.session_factory, catalog, clock=lambda: NOW)
 
 
-def _with_lots(entry_lot: str, ndc: str = "") -> object:
+def _with_lots(entry_lot: str, ndc: str = "") -> SessionEntry:
     """The two-site session with its lidocaine lines from ``entry_lot`` (and ``ndc``)."""
     entry = two_site_entry()
     sites = tuple(
@@ -55,10 +55,10 @@ def _with_lots(entry_lot: str, ndc: str = "") -> object:
 
 
 def _signed(
-    services: Services, patient: PatientRecord, physician: ProviderRecord, entry: object
+    services: Services, patient: PatientRecord, physician: ProviderRecord, entry: SessionEntry
 ) -> int:
     actor = actor_for(physician)
-    draft = services.drafts.create(patient.id, physician.id, entry, actor=actor)  # type: ignore[arg-type]
+    draft = services.drafts.create(patient.id, physician.id, entry, actor=actor)
     services.signing.sign(draft.id, draft.version, physician.id, actor=actor, password=PASSWORD)
     return draft.id
 
@@ -76,7 +76,7 @@ def test_every_line_of_the_lot_whatever_its_spacing_or_case(
     later = replace(
         _with_lots("Lx2291"), performed_at=datetime(2026, 11, 21, 9, tzinfo=CLINIC_TIME)
     )
-    draft = services.drafts.create(other.id, physician.id, later, actor=actor_for(physician))  # type: ignore[arg-type]
+    draft = services.drafts.create(other.id, physician.id, later, actor=actor_for(physician))
     _signed(services, patient, physician, _with_lots("LX-9999"))  # another lot
 
     found = recall.search(" lX2291 ", actor=actor_for(physician))
@@ -123,7 +123,7 @@ def test_readers_who_may_not_open_drafts_are_told_how_many_were_left_out(
     _signed(services, patient, physician, _with_lots("LX2291"))
     services.drafts.create(
         patient.id, physician.id, _with_lots("LX2291"), actor=actor_for(physician)
-    )  # type: ignore[arg-type]
+    )
     billing = actor_for(add_account(services, BILLING, Role.BILLING))
 
     found = recall.search("lx2291", actor=billing)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.services.conftest import Services, actor_for, add_account, patient_facts
 from tpi_desk.clinical.insurance import PatientInsurance
 from tpi_desk.clinical.patient_import import map_columns, read_rows
-from tpi_desk.clinical.record import ProviderFacts, Role
+from tpi_desk.clinical.record import PatientFacts, ProviderFacts, Role
 from tpi_desk.models.audit import AuditEvent
 from tpi_desk.models.database import Database
 from tpi_desk.services.dto import ProviderRecord
@@ -33,7 +33,7 @@ def importer(database: Database) -> PatientImportService:
     return PatientImportService(database.session_factory)
 
 
-def _many(count: int) -> list:  # type: ignore[type-arg]
+def _many(count: int) -> list[PatientFacts]:
     return [patient_facts(f"SYN-{n:05d}", "Nguyen", f"Ana{n}") for n in range(count)]
 
 
