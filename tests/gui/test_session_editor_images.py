@@ -324,7 +324,8 @@ def test_a_signed_note_shows_its_thumbnails_without_attach_or_remove(
     assert strip.thumbnails.isVisibleTo(editor) and strip.thumbnails.count() == 2
     assert not strip.attach_button.isVisibleTo(editor)
     assert not strip.remove_button.isVisibleTo(editor)
-    assert not strip.view_button.isVisibleTo(editor)  # the disabled form could not open it
+    assert strip.view_button.isVisibleTo(editor) and strip.view_button.isEnabled()
+    assert strip.thumbnails.isEnabled()  # opened larger still (test_signed_note_images)
     assert strip.warning.isVisibleTo(editor)  # the identity warning stays
     assert not strip.remove_current()  # no removal from a signed note, whatever asks
     assert len(strip.images()) == 2

@@ -33,6 +33,8 @@ THUMBNAIL_SIZE = QSize(128, 96)
 THUMBNAIL_CELL = QSize(146, 124)
 ATTACH_TEXT = "Attach i&mage…"
 REMOVE_TITLE = "Remove image"
+VIEW_TIP = "Enter or double-click shows an image larger"
+VIEW_AND_REMOVE_TIP = f"{VIEW_TIP}; Delete removes it (asks first)"
 _LIST_STYLE = f"""
 QListWidget {{ padding: 2px; }}
 QListWidget:focus {{ border: 2px solid {ACCENT}; padding: 1px; }}
@@ -100,9 +102,6 @@ class UltrasoundImageStrip(QWidget):
         )
         self.thumbnails = ThumbnailList()
         self.thumbnails.setAccessibleName("Ultrasound images")
-        self.thumbnails.setToolTip(
-            "Enter or double-click shows an image larger; Delete removes it (asks first)"
-        )
         self.view_button = QPushButton("View…")
         self.view_button.setAccessibleName("View the ultrasound image larger")
         self.remove_button = QPushButton("Remove…")
@@ -315,9 +314,10 @@ class UltrasoundImageStrip(QWidget):
         has_images = bool(self._images)
         self.attach_button.setVisible(self._editable)
         self.attach_button.setEnabled(self.can_attach())
-        # A signed note's form is disabled as a whole: no dead View button on it.
-        self.view_button.setVisible(has_images and self._editable)
+        # A signed note's images still open larger: View, Enter and double-click.
+        self.view_button.setVisible(has_images)
         self.view_button.setEnabled(self.current_image() is not None)
+        self.thumbnails.setToolTip(VIEW_AND_REMOVE_TIP if self._editable else VIEW_TIP)
         self.remove_button.setVisible(has_images and self._editable)
         self.remove_button.setEnabled(self.current_image() is not None)
 
