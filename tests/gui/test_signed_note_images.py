@@ -161,7 +161,7 @@ def test_a_signed_notes_view_button_works_and_attach_and_remove_stay_out_of_reac
     assert messages.of_kind("confirm") == []  # Delete asks nothing: there is no removing
     assert len(strip.images()) == 2 and not editor.has_unsaved_changes()
     # Files dropped or chosen attach nothing to a signed note.
-    assert strip.attach_files([str(tmp_path / "long-axis.png")]) == ()
+    assert not strip.attach_files([str(tmp_path / "long-axis.png")])
     assert len(strip.images()) == 2
     # Everything else on the note stays locked.
     locked: list[QWidget] = [

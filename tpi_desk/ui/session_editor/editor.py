@@ -227,6 +227,7 @@ class SessionEditor(EditorView):
     ) -> None:
         self._analysis_timer.stop()
         self._saver.stop_autosave()
+        self.form.header.images.cancel_reading()  # never the last note's images on this one
         self._keeper.start(patient, record)
         self._sites.forget_removed()
         self._sites.refresh_vials()
@@ -413,6 +414,7 @@ class SessionEditor(EditorView):
             kept = self._keeper.find_copy()
             if kept is not None and self._keeper.session_id is None:
                 self._closed_unsaved.add(kept.key)
+        self.form.header.images.cancel_reading()  # closed before its images were read
         self.close_requested.emit()
 
     # --- signing -----------------------------------------------------------------------------
