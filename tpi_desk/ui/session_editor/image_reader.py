@@ -16,9 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage
 
-from tpi_desk.clinical.image_reading import display_picture, kept_file_name
+from tpi_desk.clinical.image_reading import kept_file_name, thumbnail_picture
 from tpi_desk.clinical.ultrasound_images import UltrasoundImage
 from tpi_desk.ui.session_editor.image_files import FilesRead, read_image_files
 
@@ -28,34 +27,26 @@ _request_numbers = itertools.count(1)
 
 @dataclass(frozen=True, slots=True)
 class ImagesRead:
-    """The answer to request ``request``: the files read, and each new image's thumbnail by
-    its SHA-256 (a null image when Qt cannot draw it)."""
+    """The answer to request ``request``: the files read, and each new image's thumbnail (PNG
+    bytes, None when it cannot be drawn) by its SHA-256."""
 
     request: int
     files: FilesRead
-    thumbnails: Mapping[str, QImage]
-
-
-def thumbnail_image(image: UltrasoundImage, size: QSize) -> QImage:
-    """``image`` shrunk to fit ``size`` (a DICOM image through its PNG picture); a null image
-    when Qt cannot draw it. Safe on any thread: a QImage, not a QPixmap."""
-    content, _ = display_picture(image)
-    picture = QImage.fromData(content)
-    if picture.isNull():
-        return picture
-    return picture.scaled(
-        size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-    )
+    thumbnails: Mapping[str, bytes | None]
 
 
 def read_with_thumbnails(
     request: int, paths: Sequence[str], attached: Sequence[UltrasoundImage], size: QSize
 ) -> ImagesRead:
-    """Read ``paths`` as ``read_image_files`` does and make the new images' thumbnails; an
+    """Read ``paths`` as ``read_image_files`` does and make the new images' thumbnails (with
+    Pillow: Qt's own decoding would hold Python's lock, and the window's thread with it); an
     unexpected failure is logged and named in plain words, never raised."""
     try:
         files = read_image_files(paths, attached)
-        thumbnails = {image.sha256: thumbnail_image(image, size) for image in files.images}
+        thumbnails = {
+            image.sha256: thumbnail_picture(image, size.width(), size.height())
+            for image in files.images
+        }
     except Exception:  # a bug or no memory left: the strip must not wait for ever
         _log.exception("Reading ultrasound image files failed")
         names = ", ".join(kept_file_name(path) for path in paths)

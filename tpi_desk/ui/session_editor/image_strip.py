@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDropEvent, QIcon, QImage, QKeyEvent, QPixmap
+from PySide6.QtGui import QAction, QDropEvent, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpi_desk.clinical.image_reading import kept_file_name
+from tpi_desk.clinical.image_reading import kept_file_name, thumbnail_picture
 from tpi_desk.clinical.ultrasound_images import UltrasoundImage, identity_mismatch
 from tpi_desk.ui.messages import UserMessages
 from tpi_desk.ui.session_editor.image_files import IMAGE_FILE_FILTER
-from tpi_desk.ui.session_editor.image_reader import ImageFileReader, ImagesRead, thumbnail_image
+from tpi_desk.ui.session_editor.image_reader import ImageFileReader, ImagesRead
 from tpi_desk.ui.session_editor.image_view_dialog import ImageViewDialog
 from tpi_desk.ui.session_editor.style import ACCENT, AMBER, MUTED
 
@@ -368,7 +368,9 @@ class UltrasoundImageStrip(QWidget):
     def _thumbnail(self, image: UltrasoundImage) -> QIcon:
         """The thumbnail made when ``image`` was read, or made now (a note opened)."""
         made = self._thumbnails.get(image.sha256)
-        return made if made is not None else _icon(thumbnail_image(image, THUMBNAIL_SIZE))
+        if made is not None:
+            return made
+        return _icon(thumbnail_picture(image, THUMBNAIL_SIZE.width(), THUMBNAIL_SIZE.height()))
 
     def _show_warnings(self) -> None:
         reasons = self.mismatches()
@@ -412,14 +414,13 @@ def _dropped_files(event: QDropEvent) -> list[str]:
     return [url.toLocalFile() for url in urls if url.isLocalFile()]
 
 
-def _icon(picture: QImage | None) -> QIcon:
-    """A thumbnail as the strip shows it (grey when Qt cannot draw the image); the same
+def _icon(picture: bytes | None) -> QIcon:
+    """A thumbnail (PNG bytes) as the strip shows it, grey when it cannot be drawn; the same
     picture when the strip is disabled, not a greyed one."""
-    if picture is None or picture.isNull():
+    pixmap = QPixmap()
+    if picture is None or not pixmap.loadFromData(picture):
         pixmap = QPixmap(THUMBNAIL_SIZE)
         pixmap.fill(Qt.GlobalColor.lightGray)
-    else:
-        pixmap = QPixmap.fromImage(picture)
     icon = QIcon()
     for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled, QIcon.Mode.Selected):
         icon.addPixmap(pixmap, mode)
