@@ -140,6 +140,23 @@ def test_an_image_read_after_its_note_was_closed_is_dropped_and_the_draft_kept(
     assert stored.ultrasound_interpretation == "Needle tip in the trapezius"
 
 
+def test_signing_waits_until_the_images_are_read(
+    qtbot: QtBot, context: AppContext, tmp_path: Path
+) -> None:
+    editor = _guided_editor(qtbot, context)
+    strip = editor.form.header.images
+
+    with qtbot.waitSignal(strip.reading_finished, timeout=READ_TIMEOUT_MS):
+        assert strip.attach_files([_large_dicom(tmp_path)])
+        assert not editor.sign()  # Ctrl+Enter pressed at once: no sign dialog yet
+        assert editor.banner.text() == (
+            "The ultrasound images are still being read: sign once they show."
+        )
+        assert not editor.is_read_only()
+
+    assert [image.file_name for image in strip.images()] == ["long-clip.dcm"]
+
+
 def test_a_note_signed_while_its_images_are_read_names_them_and_attaches_nothing(
     qtbot: QtBot, context: AppContext, tmp_path: Path
 ) -> None:
