@@ -4,14 +4,18 @@ only, the pixel size and a DICOM file's patient; every refusal names the file an
 from __future__ import annotations
 
 import hashlib
+import io
+from dataclasses import replace
 
 import pytest
+from PIL import Image
 
 from tests.image_support import dicom_bytes, jpeg_bytes, png_bytes
 from tpi_desk.clinical.image_reading import (
     display_picture,
     kept_file_name,
     read_ultrasound_image,
+    thumbnail_picture,
 )
 from tpi_desk.clinical.ultrasound_images import (
     MAX_IMAGE_BYTES,
@@ -117,3 +121,31 @@ def test_pictures_without_a_header_are_never_flagged() -> None:
     image = read_ultrasound_image("view.png", png_bytes())
 
     assert identity_mismatch(image, mrn="X", family_name="Y", given_name="Z") is None
+
+
+@pytest.mark.parametrize(
+    ("content", "fits"),
+    [
+        (png_bytes(640, 480), (128, 96)),  # 4:3 fills the box
+        (jpeg_bytes(800, 400), (128, 64)),  # wide: as wide as the box, half as high
+        (dicom_bytes(width=300, height=600), (48, 96)),  # tall, through its PNG picture
+        (png_bytes(40, 30), (40, 30)),  # small: never enlarged
+    ],
+)
+def test_a_thumbnail_fits_its_box_and_keeps_the_image_s_shape(
+    content: bytes, fits: tuple[int, int]
+) -> None:
+    image = read_ultrasound_image("still", content)
+
+    thumbnail = thumbnail_picture(image, 128, 96)
+
+    assert thumbnail is not None
+    with Image.open(io.BytesIO(thumbnail)) as picture:
+        assert picture.format == "PNG"
+        assert picture.size == fits
+
+
+def test_an_image_that_cannot_be_drawn_has_no_thumbnail() -> None:
+    image = read_ultrasound_image("still.png", png_bytes())
+
+    assert thumbnail_picture(replace(image, content=png_bytes()[:60]), 128, 96) is None

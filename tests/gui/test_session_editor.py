@@ -237,7 +237,9 @@ def test_signing_records_who_and_when_and_leaves_the_note_read_only(
     assert record.signed_by == physician.facts.display_name
     assert record.signed_at == NOW
     assert editor.is_read_only()
-    assert not editor.form.isEnabled()
+    header = editor.form.header
+    assert not header.performed_at.isEnabled() and not header.pain_before.isEnabled()
+    assert not editor.form.sites.isEnabled() and not editor.form.outcome.isEnabled()
     assert editor.header.sign_button.isHidden()
     assert not editor.sign_action.isEnabled()
     assert "Signed by Astrid Ødegård, MD on Mar 4, 2026 at 9:30 AM" in editor.signed_notice.text()

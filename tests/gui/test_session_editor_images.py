@@ -63,7 +63,8 @@ def _guided_editor(qtbot: QtBot, context: AppContext, messages: ScriptedMessages
 
 
 def _attach(qtbot: QtBot, editor: SessionEditor, paths: Sequence[str]) -> None:
-    """Press "Attach image…" and choose ``paths`` in the (stand-in) file chooser."""
+    """Press "Attach image…", choose ``paths`` in the (stand-in) file chooser, and wait until
+    they are read (on a worker thread)."""
     images = editor.form.header.images
     asked: list[QWidget] = []
 
@@ -72,7 +73,8 @@ def _attach(qtbot: QtBot, editor: SessionEditor, paths: Sequence[str]) -> None:
         return list(paths)
 
     images.choose_files = choose
-    qtbot.mouseClick(images.attach_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(images.reading_finished, timeout=10_000):
+        qtbot.mouseClick(images.attach_button, Qt.MouseButton.LeftButton)
     assert asked == [images]
 
 
@@ -112,10 +114,14 @@ def test_a_png_and_a_dicom_attached_show_as_thumbnails_and_reach_the_session_in_
     assert raw.ultrasound_images == entry.ultrasound_images
     payload = json.loads(json.dumps(raw_to_payload(raw)))
     assert raw_from_payload(payload).ultrasound_images == entry.ultrasound_images
-    # Autosave ran: the recovery copy of this new session holds both images.
-    qtbot.waitUntil(lambda: bool(editor.recovered_drafts()), timeout=5000)
-    kept = editor.recovered_drafts()[0].form.ultrasound_images
-    assert [image.sha256 for image in kept] == [image.sha256 for image in entry.ultrasound_images]
+
+    # Autosave ran (again once the images came): the recovery copy holds both images.
+    def kept() -> list[str]:
+        drafts = editor.recovered_drafts()
+        return [image.sha256 for image in drafts[0].form.ultrasound_images] if drafts else []
+
+    qtbot.waitUntil(lambda: len(kept()) == 2, timeout=5000)
+    assert kept() == [image.sha256 for image in entry.ultrasound_images]
 
 
 def test_a_damaged_file_is_named_in_the_editor_and_nothing_of_it_is_attached(
@@ -238,7 +244,9 @@ def test_files_dropped_on_the_attach_button_are_attached(
     enter = QDragEnterEvent(QPoint(4, 4), copy, mime, left, plain)
 
     QApplication.sendEvent(strip.attach_button, enter)
-    QApplication.sendEvent(strip.attach_button, QDropEvent(QPointF(4, 4), copy, mime, left, plain))
+    with qtbot.waitSignal(strip.reading_finished, timeout=10_000):
+        drop = QDropEvent(QPointF(4, 4), copy, mime, left, plain)
+        QApplication.sendEvent(strip.attach_button, drop)
 
     assert enter.isAccepted()
     assert [image.file_name for image in strip.images()] == ["dropped.png"]
@@ -327,7 +335,8 @@ def test_a_signed_note_shows_its_thumbnails_without_attach_or_remove(
     assert strip.thumbnails.isVisibleTo(editor) and strip.thumbnails.count() == 2
     assert not strip.attach_button.isVisibleTo(editor)
     assert not strip.remove_button.isVisibleTo(editor)
-    assert not strip.view_button.isVisibleTo(editor)  # the disabled form could not open it
+    assert strip.view_button.isVisibleTo(editor) and strip.view_button.isEnabled()
+    assert strip.thumbnails.isEnabled()  # opened larger still (test_signed_note_images)
     assert strip.warning.isVisibleTo(editor)  # the identity warning stays
     assert not strip.remove_current()  # no removal from a signed note, whatever asks
     assert len(strip.images()) == 2

@@ -59,6 +59,7 @@ def test_two_images_in_the_editor_fit_a_laptop_screen(
     frame.write_bytes(dicom_bytes(width=800, height=600, seed=5))  # another patient's header
     header.images.choose_files = lambda _parent: [str(still), str(frame)]
     header.images.attach_button.click()
+    qtbot.waitUntil(lambda: header.images.thumbnails.count() == 2, timeout=10_000)
     editor.refresh_analysis()
     qtbot.wait(300)
 

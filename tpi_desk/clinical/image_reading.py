@@ -1,6 +1,6 @@
 """Reading an ultrasound image file: which format it is (by its bytes, never by its name),
 that it is a whole, decodable image, its pixel size and, for DICOM, the patient it names;
-and a picture of a DICOM image that screens and PDFs can show.
+a picture of a DICOM image that screens and PDFs can show, and a thumbnail of any of them.
 
 Pillow reads PNG and JPEG; pydicom reads DICOM (imported only when a DICOM file is read, so
 starting the app does not pay for it). Whatever the file, a problem ends in
@@ -31,6 +31,8 @@ _DICOM_MAGIC_OFFSET = 128
 _DICOM_MAGIC = b"DICM"
 # Decoding bombs: an ultrasound frame is at most a few thousand pixels a side.
 _MAX_PIXELS = 40_000_000
+# Modes a thumbnail keeps as they are; any other (16-bit grey, CMYK) is drawn as RGB.
+_THUMBNAIL_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA"})
 
 
 def read_ultrasound_image(file_name: str, content: bytes) -> UltrasoundImage:
@@ -84,6 +86,22 @@ def display_picture(image: UltrasoundImage) -> tuple[bytes, ImageFormat]:
     if image.image_format is not ImageFormat.DICOM:
         return image.content, image.image_format
     return _dicom_as_png(image.content), ImageFormat.PNG
+
+
+def thumbnail_picture(image: UltrasoundImage, width: int, height: int) -> bytes | None:
+    """``image`` shrunk to fit ``width`` x ``height`` (never enlarged), as PNG bytes; None
+    when it cannot be drawn. Pillow decodes and shrinks without holding Python's interpreter
+    lock, so a worker thread making thumbnails leaves the window's thread free."""
+    content, _ = display_picture(image)
+    try:
+        with Image.open(io.BytesIO(content)) as picture:
+            picture.thumbnail((width, height), Image.Resampling.LANCZOS)  # JPEG: drafted
+            shown = picture if picture.mode in _THUMBNAIL_MODES else picture.convert("RGB")
+            buffer = io.BytesIO()
+            shown.save(buffer, format="PNG")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return buffer.getvalue()
 
 
 def _read_picture(name: str, content: bytes, image_format: ImageFormat) -> tuple[int, int]:

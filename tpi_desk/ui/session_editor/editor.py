@@ -45,6 +45,7 @@ AUTOSAVE_INTERVAL_MS = 2000
 ANALYSIS_DELAY_MS = 150
 OVERRIDE_NOT_SAVED = "The override reason could not be saved: see the message in the editor."
 NO_CLINICIAN = "No clinician is set up yet: a session needs the provider who performed it."
+IMAGES_STILL_READ = "The ultrasound images are still being read: sign once they show."
 
 
 class SessionEditor(EditorView):
@@ -227,6 +228,7 @@ class SessionEditor(EditorView):
     ) -> None:
         self._analysis_timer.stop()
         self._saver.stop_autosave()
+        self.form.header.images.cancel_reading()  # never the last note's images on this one
         self._keeper.start(patient, record)
         self._sites.forget_removed()
         self._sites.refresh_vials()
@@ -413,6 +415,7 @@ class SessionEditor(EditorView):
             kept = self._keeper.find_copy()
             if kept is not None and self._keeper.session_id is None:
                 self._closed_unsaved.add(kept.key)
+        self.form.header.images.cancel_reading()  # closed before its images were read
         self.close_requested.emit()
 
     # --- signing -----------------------------------------------------------------------------
@@ -420,6 +423,9 @@ class SessionEditor(EditorView):
     def sign(self) -> bool:
         """Save, show the checklist and warnings, and sign as the session's provider."""
         if self._keeper.patient is None or self._read_only:
+            return False
+        if self.form.header.images.is_reading():  # never signed without the image retained
+            self.banner.show_message(BannerKind.INFO, IMAGES_STILL_READ)
             return False
         if not self.save() or self._keeper.record is None:
             return False

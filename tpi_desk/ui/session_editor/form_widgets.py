@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
 
@@ -21,6 +22,15 @@ def section_heading(text: str) -> QLabel:
     label.setFont(font)
     label.setContentsMargins(0, 8, 0, 2)
     return label
+
+
+def enable_children(parent: QWidget, enabled: bool, *, keep: QWidget | None = None) -> None:
+    """Enable or disable each widget laid out directly in ``parent``, but ``keep``: a signed
+    note locks its fields one by one so that its ultrasound images can still be opened (a
+    widget inside a disabled one can never be enabled)."""
+    for child in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if child is not keep:
+            child.setEnabled(enabled)
 
 
 def muted_label(text: str, buddy: QWidget | None = None) -> QLabel:

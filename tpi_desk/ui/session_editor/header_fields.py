@@ -29,6 +29,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
     caption,
     choice_combo,
     compact_edit,
+    enable_children,
     mark_fields,
     problems_under,
     select_data,
@@ -146,6 +147,7 @@ class HeaderFields(QWidget):
             )
             combo.setMinimumContentsLength(COMBO_MINIMUM_CHARACTERS)
         self._previous_kind = ProcedureKind.TRIGGER_POINT_INJECTION.value
+        self._editable = True
         self._build_layout()
         self._connect_signals()
         self._update_ultrasound_fields()
@@ -248,9 +250,12 @@ class HeaderFields(QWidget):
         guided = self.ultrasound_guided.isChecked()
         if not guided:
             self.ultrasound_image_retained.setChecked(False)
-        self.ultrasound_image_retained.setEnabled(guided)
-        self.ultrasound_device.setEnabled(guided)
-        self.ultrasound_interpretation.setEnabled(guided)
+        for field in (
+            self.ultrasound_image_retained,
+            self.ultrasound_device,
+            self.ultrasound_interpretation,
+        ):
+            field.setEnabled(guided and self._editable)
         self.images.set_attach_allowed(guided)
 
     # --- values ----------------------------------------------------------------------------
@@ -272,7 +277,11 @@ class HeaderFields(QWidget):
         self.provider.setCurrentIndex(self.provider.findData(provider_id))
 
     def set_editable(self, editable: bool) -> None:
-        """A signed note: its images shown, without attach and remove."""
+        """A signed note: every field locked, its images shown and opened larger, without
+        attach and remove."""
+        self._editable = editable
+        enable_children(self, editable, keep=self.images)
+        self._update_ultrasound_fields()
         self.images.set_editable(editable)
 
     def set_kind(self, kind: str) -> None:

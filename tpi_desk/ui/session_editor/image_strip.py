@@ -1,6 +1,7 @@
 """The session's retained ultrasound images as a strip of thumbnails: attach (button or files
-dropped), view larger (Enter or double-click), remove (after a confirmation), and a warning
-when a DICOM image names another patient."""
+dropped; the files are read on a worker thread while "Reading …" shows), view larger (Enter
+or double-click), remove (after a confirmation), and a warning when a DICOM image names
+another patient."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDropEvent, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpi_desk.clinical.image_reading import kept_file_name
+from tpi_desk.clinical.image_reading import kept_file_name, thumbnail_picture
 from tpi_desk.clinical.ultrasound_images import UltrasoundImage, identity_mismatch
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.session_editor.image_files import IMAGE_FILE_FILTER, read_image_files
-from tpi_desk.ui.session_editor.image_view_dialog import ImageViewDialog, image_pixmap
+from tpi_desk.ui.session_editor.image_files import IMAGE_FILE_FILTER
+from tpi_desk.ui.session_editor.image_reader import ImageFileReader, ImagesRead
+from tpi_desk.ui.session_editor.image_view_dialog import ImageViewDialog
 from tpi_desk.ui.session_editor.style import ACCENT, AMBER, MUTED
 
 THUMBNAIL_SIZE = QSize(128, 96)
@@ -33,6 +34,8 @@ THUMBNAIL_SIZE = QSize(128, 96)
 THUMBNAIL_CELL = QSize(146, 124)
 ATTACH_TEXT = "Attach i&mage…"
 REMOVE_TITLE = "Remove image"
+VIEW_TIP = "Enter or double-click shows an image larger"
+VIEW_AND_REMOVE_TIP = f"{VIEW_TIP}; Delete removes it (asks first)"
 _LIST_STYLE = f"""
 QListWidget {{ padding: 2px; }}
 QListWidget:focus {{ border: 2px solid {ACCENT}; padding: 1px; }}
@@ -83,6 +86,9 @@ class UltrasoundImageStrip(QWidget):
     changed = Signal()
     images_attached = Signal()
     problem_found = Signal(str)
+    # The files asked for are read and what could be kept is attached (not after a reading
+    # that was given up: another note opened, or this one closed).
+    reading_finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +98,10 @@ class UltrasoundImageStrip(QWidget):
         self._patient = ("", "", "")
         self._editable = True
         self._attach_allowed = True
+        self._thumbnails: dict[str, QIcon] = {}  # by SHA-256: made once per image
+        self.reader = ImageFileReader(self)
+        self._reading: int | None = None  # the request this strip waits for
+        self._reading_names = ""
         self.attach_button = QPushButton(ATTACH_TEXT)
         self.attach_button.setAccessibleName("Attach ultrasound image")
         self.attach_button.setToolTip(
@@ -100,15 +110,14 @@ class UltrasoundImageStrip(QWidget):
         )
         self.thumbnails = ThumbnailList()
         self.thumbnails.setAccessibleName("Ultrasound images")
-        self.thumbnails.setToolTip(
-            "Enter or double-click shows an image larger; Delete removes it (asks first)"
-        )
         self.view_button = QPushButton("View…")
         self.view_button.setAccessibleName("View the ultrasound image larger")
         self.remove_button = QPushButton("Remove…")
         self.remove_button.setAccessibleName("Remove the ultrasound image")
         self.status = QLabel()
         self.status.setStyleSheet(f"color: {MUTED};")
+        self.status.setAccessibleName("Ultrasound image reading")
+        self.status.hide()
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(f"color: {AMBER};")
@@ -156,6 +165,7 @@ class UltrasoundImageStrip(QWidget):
         layout.addWidget(self.warning)
 
     def _connect(self) -> None:
+        self.reader.finished.connect(self._take_read)
         self.attach_button.clicked.connect(self.attach_chosen)
         self.view_button.clicked.connect(self.view_current)
         self.remove_button.clicked.connect(self.remove_current)
@@ -217,7 +227,20 @@ class UltrasoundImageStrip(QWidget):
         self._update_buttons()
 
     def can_attach(self) -> bool:
-        return self._editable and self._attach_allowed
+        """Attach is open on an editable, guided session, once the files asked for before
+        are read."""
+        return self._editable and self._attach_allowed and self._reading is None
+
+    def is_reading(self) -> bool:
+        return self._reading is not None
+
+    def cancel_reading(self) -> None:
+        """Give up the files being read (the note closed, or another one opened): what they
+        give is dropped when it comes."""
+        if self._reading is None:
+            return
+        self._reading = None
+        self._end_reading_state()
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -226,32 +249,66 @@ class UltrasoundImageStrip(QWidget):
         if self.can_attach():
             self.attach_files(self.choose_files(self))
 
-    def attach_files(self, paths: Sequence[str]) -> tuple[UltrasoundImage, ...]:
-        """Read ``paths`` and attach the images; a file that cannot be kept is reported (by
-        ``problem_found``, naming it) and nothing of it attached. Returns what was attached."""
+    def attach_files(self, paths: Sequence[str]) -> bool:
+        """Start reading ``paths`` on a worker thread, "Reading …" shown meanwhile; the images
+        are attached when read, and a file that cannot be kept is reported then (by
+        ``problem_found``, naming it). False when nothing could be started."""
         if not paths or not self.can_attach():
-            return ()
-        names = ", ".join(kept_file_name(path) for path in paths)
-        self.status.setText(f"Reading {names}…")
-        self.show()
+            return False
+        self._reading_names = ", ".join(kept_file_name(path) for path in paths)
+        self._reading = self.reader.start(paths, self._images, THUMBNAIL_SIZE)
+        word = "image" if len(paths) == 1 else "images"
+        self.status.setText(f"Reading {word} {self._reading_names}…")
         self.status.show()
-        self.status.repaint()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            read = read_image_files(paths, self._images)
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.status.hide()
-            self.setVisible(bool(self._images))
-        if read.images:
-            self._images.extend(read.images)
+        self.show()
+        self._update_buttons()
+        return True
+
+    def _take_read(self, result: ImagesRead) -> None:
+        """The files read: attach what can be kept, if this strip still waits for them."""
+        if result.request != self._reading:
+            return  # given up: another note, or this one closed
+        self._reading = None
+        self._end_reading_state()
+        problems = list(result.files.problems)
+        if not (self._editable and self._attach_allowed):
+            why = (
+                "the note was signed"
+                if not self._editable
+                else "the session was marked not ultrasound guided"
+            )
+            problems.insert(0, f"{self._reading_names}: {why} while the images were read")
+            images: list[UltrasoundImage] = []
+        else:
+            images = self._new_images(result, problems)
+        if images:
+            self._images.extend(images)
             self._show_images()
             self.thumbnails.setCurrentRow(len(self._images) - 1)
             self.images_attached.emit()
             self.changed.emit()
-        if read.problems:
-            self.problem_found.emit("Not attached: " + " · ".join(read.problems))
-        return read.images
+        if problems:
+            self.problem_found.emit("Not attached: " + " · ".join(problems))
+        self.reading_finished.emit()
+
+    def _new_images(self, result: ImagesRead, problems: list[str]) -> list[UltrasoundImage]:
+        """The images read that are not attached already (one may have been removed and
+        attached again meanwhile), their thumbnails kept."""
+        known = {image.sha256 for image in self._images}
+        images: list[UltrasoundImage] = []
+        for image in result.files.images:
+            if image.sha256 in known:
+                problems.append(f"{image.file_name}: this image is attached already")
+                continue
+            known.add(image.sha256)
+            images.append(image)
+            self._thumbnails[image.sha256] = _icon(result.thumbnails.get(image.sha256))
+        return images
+
+    def _end_reading_state(self) -> None:
+        self.status.hide()
+        self.setVisible(bool(self._images))
+        self._update_buttons()
 
     def current_image(self) -> UltrasoundImage | None:
         row = self.thumbnails.currentRow()
@@ -293,18 +350,27 @@ class UltrasoundImageStrip(QWidget):
 
     def _show_images(self) -> None:
         self.thumbnails.clear()
+        self._thumbnails = {image.sha256: self._thumbnail(image) for image in self._images}
         for image in self._images:
-            item = QListWidgetItem(_thumbnail(image), image.file_name)
+            item = QListWidgetItem(self._thumbnails[image.sha256], image.file_name)
             item.setToolTip(f"{image.file_name}\n{image.size_words}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, image_words(image))
             self.thumbnails.addItem(item)
         has_images = bool(self._images)
         self.thumbnails.setVisible(has_images)
-        self.setVisible(has_images)  # no empty strip taking the short screen's height
+        # No empty strip taking the short screen's height (but "Reading …" while it shows).
+        self.setVisible(has_images or self.is_reading())
         if has_images and self.thumbnails.currentRow() < 0:
             self.thumbnails.setCurrentRow(0)
         self._show_warnings()
         self._update_buttons()
+
+    def _thumbnail(self, image: UltrasoundImage) -> QIcon:
+        """The thumbnail made when ``image`` was read, or made now (a note opened)."""
+        made = self._thumbnails.get(image.sha256)
+        if made is not None:
+            return made
+        return _icon(thumbnail_picture(image, THUMBNAIL_SIZE.width(), THUMBNAIL_SIZE.height()))
 
     def _show_warnings(self) -> None:
         reasons = self.mismatches()
@@ -315,9 +381,10 @@ class UltrasoundImageStrip(QWidget):
         has_images = bool(self._images)
         self.attach_button.setVisible(self._editable)
         self.attach_button.setEnabled(self.can_attach())
-        # A signed note's form is disabled as a whole: no dead View button on it.
-        self.view_button.setVisible(has_images and self._editable)
+        # A signed note's images still open larger: View, Enter and double-click.
+        self.view_button.setVisible(has_images)
         self.view_button.setEnabled(self.current_image() is not None)
+        self.thumbnails.setToolTip(VIEW_AND_REMOVE_TIP if self._editable else VIEW_TIP)
         self.remove_button.setVisible(has_images and self._editable)
         self.remove_button.setEnabled(self.current_image() is not None)
 
@@ -347,19 +414,13 @@ def _dropped_files(event: QDropEvent) -> list[str]:
     return [url.toLocalFile() for url in urls if url.isLocalFile()]
 
 
-def _thumbnail(image: UltrasoundImage) -> QIcon:
-    """The image shrunk to the strip's height; the same picture when the strip is disabled (a
-    signed note), not a greyed one."""
-    pixmap = image_pixmap(image)
-    if pixmap.isNull():
+def _icon(picture: bytes | None) -> QIcon:
+    """A thumbnail (PNG bytes) as the strip shows it, grey when it cannot be drawn; the same
+    picture when the strip is disabled, not a greyed one."""
+    pixmap = QPixmap()
+    if picture is None or not pixmap.loadFromData(picture):
         pixmap = QPixmap(THUMBNAIL_SIZE)
         pixmap.fill(Qt.GlobalColor.lightGray)
-    else:
-        pixmap = pixmap.scaled(
-            THUMBNAIL_SIZE,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
     icon = QIcon()
     for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled, QIcon.Mode.Selected):
         icon.addPixmap(pixmap, mode)

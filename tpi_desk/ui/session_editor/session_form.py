@@ -17,7 +17,7 @@ from tpi_desk.ui.session_editor.consent_fields import ConsentFields
 from tpi_desk.ui.session_editor.diagnosis_picker import DiagnosisPicker
 from tpi_desk.ui.session_editor.exam_fields import ExamFields
 from tpi_desk.ui.session_editor.form_state import RawSession
-from tpi_desk.ui.session_editor.form_widgets import section_heading
+from tpi_desk.ui.session_editor.form_widgets import enable_children, section_heading
 from tpi_desk.ui.session_editor.header_fields import HeaderFields
 from tpi_desk.ui.session_editor.indication_fields import IndicationFields
 from tpi_desk.ui.session_editor.outcome_fields import OutcomeFields
@@ -126,8 +126,9 @@ class SessionForm(QWidget):
         self.sites_heading.setText("Injection sites" if injection else "Needling sites")
 
     def set_read_only(self, read_only: bool) -> None:
-        """A signed note: every input disabled, and the buttons that add or remove hidden."""
-        self.setEnabled(not read_only)
+        """A signed note: every input disabled, and the buttons that add or remove hidden;
+        only its ultrasound images stay open to view (the header keeps them enabled)."""
+        enable_children(self, not read_only, keep=self.header)
         self.header.set_editable(not read_only)
         self.diagnoses.set_editable(not read_only)
         self.sites.set_editable(not read_only)

@@ -1,0 +1,109 @@
+"""A signed note with two ultrasound images in the window of a 1366x768 laptop: the thumbnails
+and View are on screen once Tab reaches them, attach and remove are gone, and the picture.
+
+Set TPI_DESK_SCREENSHOTS=DIR to write signed-note-images.png there; otherwise it goes to the
+test's temporary folder and is only checked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.gui.laptop_support import LAPTOP_SCREEN, place_on_laptop
+from tests.gui.test_session_editor_support import (
+    DialogAnswerer,
+    record_two_site_session,
+    sign_with_password,
+)
+from tests.gui.window_support import (
+    RecordingMessages,
+    activate,
+    add_patient,
+    add_physician,
+    clinician,
+    users_of,
+)
+from tests.image_support import dicom_bytes, png_bytes
+from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.main_window import MainWindow
+from tpi_desk.ui.session_editor import SessionEditor
+from tpi_desk.ui.session_editor.sign_dialog import SignDialog
+
+SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
+OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+LARGEST_PNG = 400_000
+
+
+def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+@OFFSCREEN_POPUP
+def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
+    qtbot: QtBot, context: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))  # the status bar shows the database under ~
+    add_physician(context)
+    patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
+    window = MainWindow(
+        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
+    )
+    qtbot.addWidget(window)
+    place_on_laptop(window)
+    window.show()
+    qtbot.waitExposed(window)
+    activate(qtbot, window)
+    assert window.open_patient(patient.id)
+    window.new_session_action.trigger()
+    editor = window.findChild(SessionEditor)
+    assert editor is not None
+    record_two_site_session(editor)
+    header = editor.form.header
+    header.ultrasound_guided.setChecked(True)
+    header.ultrasound_device.setText("Butterfly iQ3, linear")
+    header.ultrasound_interpretation.setText("Needle tip in the upper trapezius; pleura clear")
+    still = tmp_path / "trapezius-long-axis.png"
+    still.write_bytes(png_bytes(640, 480, seed=11))
+    frame = tmp_path / "US0001.dcm"
+    frame.write_bytes(dicom_bytes(patient_name="", patient_id="SYN-004127", width=800, height=600))
+    images = header.images
+    images.choose_files = lambda _parent: [str(still), str(frame)]
+    images.attach_button.click()
+    qtbot.waitUntil(lambda: images.thumbnails.count() == 2)
+    signer = DialogAnswerer(SignDialog, sign_with_password)
+    assert editor.sign()
+    assert signer.handled and editor.is_read_only()
+    qtbot.wait(200)
+
+    assert images.thumbnails.isEnabled() and images.view_button.isVisibleTo(editor)
+    assert not images.attach_button.isVisibleTo(editor)
+    assert not images.remove_button.isVisibleTo(editor)
+    viewport = editor.form_scroll.viewport()
+    # (The signed note's sites show their drugs' whole names and can widen the form a little;
+    # the strip itself fits the column.)
+    assert images.width() <= viewport.width()
+    for field in (images.thumbnails, images.view_button):
+        activate(qtbot, window)
+        field.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda field=field: QApplication.focusWidget() is field)
+        QApplication.processEvents()
+        assert _visible_in(field, viewport), field.accessibleName()
+
+    images.thumbnails.setFocus(Qt.FocusReason.TabFocusReason)
+    editor.form_scroll.ensureWidgetVisible(header.ultrasound_device, 0, 160)
+    qtbot.wait(200)
+    path = folder / "signed-note-images.png"
+    QApplication.processEvents()
+    assert window.grab().save(str(path))
+    picture = QImage(str(path))
+    assert (picture.width(), picture.height()) == (window.width(), window.height())
+    assert window.frameGeometry().height() <= LAPTOP_SCREEN.height()
+    assert path.stat().st_size < LARGEST_PNG
