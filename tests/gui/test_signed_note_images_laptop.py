@@ -7,6 +7,7 @@ test's temporary folder and is only checked."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,10 @@ from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
 OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 LARGEST_PNG = 400_000
+
+
+def _has_focus(field: QWidget) -> bool:
+    return QApplication.focusWidget() is field
 
 
 def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
@@ -93,7 +98,7 @@ def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
     for field in (images.thumbnails, images.view_button):
         activate(qtbot, window)
         field.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(lambda field=field: QApplication.focusWidget() is field)
+        qtbot.waitUntil(partial(_has_focus, field))
         QApplication.processEvents()
         assert _visible_in(field, viewport), field.accessibleName()
 
