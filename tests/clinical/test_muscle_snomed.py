@@ -3,8 +3,13 @@
 Each row is the concept the catalog must hold for the muscle and the source it was checked
 in: ``dicom`` is DICOM PS3.16 (the SNOMED CT codes of DICOM's anatomic code lists, as
 pydicom 3.0 ships them in ``pydicom.sr.codedict``), ``fhir`` the HL7 FHIR R4 value set
-"SNOMED CT Anatomical Structure for Administration Site Codes". Trapezius parts, iliocostalis
-lumborum and longissimus thoracis carry the whole muscle's concept.
+"SNOMED CT Anatomical Structure for Administration Site Codes", ``mcode`` HL7 mCODE's
+"Radiotherapy Treatment Location" value set, ``ehdsi`` the eHDSI "Body Site" value set,
+``silph`` the Philippine SILPH "List of Body Sites" (expanded against SNOMED CT International
+2024-10-01), ``nz`` Health New Zealand's Care in the Community IG and ``totalseg``
+TotalSegmentator's SNOMED CT mapping. The comment of a row names the other sources that agree;
+"one source" marks a concept seen in that source only. Trapezius parts, iliocostalis lumborum
+and longissimus thoracis carry the whole muscle's concept.
 """
 
 from __future__ import annotations
@@ -18,9 +23,23 @@ from tpi_desk.clinical.catalog import Catalog, CatalogError, load_catalog
 from tpi_desk.clinical.catalog.snomed import concept_id_problem, verhoeff_valid
 from tpi_desk.paths import resource_path
 
-SOURCE_KEY = {"dicom": "dicom_ps3_16", "fhir": "fhir_r4_approach_site_codes"}
+SOURCE_KEY = {
+    "dicom": "dicom_ps3_16",
+    "fhir": "fhir_r4_approach_site_codes",
+    "mcode": "hl7_mcode_radiotherapy",
+    "ehdsi": "ehdsi_body_site",
+    "silph": "ph_silph_body_sites",
+    "nz": "nz_cinc_rheumatic_fever",
+    "totalseg": "totalsegmentator",
+}
 EXPECTED = [
     # (muscle id, SNOMED CT concept, source)
+    ("masseter", "79368004", "mcode"),  # also eHDSI, TotalSegmentator
+    ("temporalis", "52927003", "mcode"),  # also eHDSI, TotalSegmentator
+    ("lateral_pterygoid", "88938001", "mcode"),  # also eHDSI, TotalSegmentator
+    ("medial_pterygoid", "85002005", "mcode"),  # also eHDSI, TotalSegmentator
+    ("levator_scapulae", "11327007", "silph"),  # also TotalSegmentator
+    ("suboccipitals", "244847002", "silph"),  # one source: the suboccipital muscle group
     ("upper_trapezius", "31764008", "dicom"),  # Structure of trapezius muscle
     ("middle_trapezius", "31764008", "dicom"),
     ("lower_trapezius", "31764008", "dicom"),
@@ -43,6 +62,11 @@ EXPECTED = [
     ("longissimus_thoracis", "88340001", "dicom"),  # Structure of longissimus muscle
     ("multifidus", "5709001", "fhir"),
     ("gluteus_maximus", "206007", "fhir"),
+    ("gluteus_medius", "78333006", "nz"),  # also TotalSegmentator, MOOSE
+    ("gluteus_minimus", "75297007", "totalseg"),  # also MOOSE
+    ("piriformis", "75699001", "silph"),  # one source
+    ("iliopsoas", "68455001", "ehdsi"),  # also TotalSegmentator, MOOSE
+    ("rectus_femoris", "72226001", "silph"),  # one source
     ("vastus_lateralis", "1403006", "fhir"),
     ("vastus_medialis", "3478008", "fhir"),
 ]

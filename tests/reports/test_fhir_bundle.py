@@ -206,12 +206,24 @@ def test_a_bilateral_site_of_the_many_sites_note_is_51440002(bundle: dict[str, A
 
 def test_a_muscle_without_a_verified_concept_goes_by_name(tmp_path: Path) -> None:
     note = sample_notes.single_site_note()
-    site = SiteEntry("levator_scapulae", Side.RIGHT, medications=note.entry.sites[0].medications)
+    site = SiteEntry("brachioradialis", Side.RIGHT, medications=note.entry.sites[0].medications)
     found = written(tmp_path, replace(note, entry=replace(note.entry, sites=(site,))))
     body_site = resources(found, "Procedure")[0]["bodySite"][0]
     assert "coding" not in body_site
-    assert body_site["text"] == "Levator scapulae, right"
+    assert body_site["text"] == "Brachioradialis, right"
     assert laterality_of(body_site) == "24028007"
+
+
+def test_a_muscle_coded_from_a_value_set_expansion_carries_its_term(tmp_path: Path) -> None:
+    note = sample_notes.single_site_note()
+    site = SiteEntry("levator_scapulae", Side.LEFT, medications=note.entry.sites[0].medications)
+    found = written(tmp_path, replace(note, entry=replace(note.entry, sites=(site,))))
+    body_site = resources(found, "Procedure")[0]["bodySite"][0]
+    assert body_site["coding"] == [
+        {"system": SNOMED, "code": "11327007", "display": "Structure of levator scapulae muscle"}
+    ]
+    assert body_site["text"] == "Levator scapulae, left"
+    assert laterality_of(body_site) == "7771000"
 
 
 def test_a_medication_administration_per_drug_per_site(bundle: dict[str, Any]) -> None:
