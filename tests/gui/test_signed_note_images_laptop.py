@@ -16,24 +16,19 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.laptop_support import LAPTOP_SCREEN, place_on_laptop
+from tests.gui.laptop_support import LAPTOP_SCREEN, new_note_on_laptop
 from tests.gui.test_session_editor_support import (
     DialogAnswerer,
     record_two_site_session,
     sign_with_password,
 )
 from tests.gui.window_support import (
-    RecordingMessages,
     activate,
     add_patient,
     add_physician,
-    clinician,
-    users_of,
 )
 from tests.image_support import dicom_bytes, png_bytes
 from tpi_desk.ui.app_context import AppContext
-from tpi_desk.ui.main_window import MainWindow
-from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
@@ -58,18 +53,7 @@ def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
     monkeypatch.setenv("HOME", str(tmp_path))  # the status bar shows the database under ~
     add_physician(context)
     patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
-    window = MainWindow(
-        context, RecordingMessages(), actor=clinician(context), users=users_of(context)
-    )
-    qtbot.addWidget(window)
-    place_on_laptop(window)
-    window.show()
-    qtbot.waitExposed(window)
-    activate(qtbot, window)
-    assert window.open_patient(patient.id)
-    window.new_session_action.trigger()
-    editor = window.findChild(SessionEditor)
-    assert editor is not None
+    window, editor = new_note_on_laptop(qtbot, context, patient.id)
     record_two_site_session(editor)
     header = editor.form.header
     header.ultrasound_guided.setChecked(True)
@@ -92,9 +76,10 @@ def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
     assert not images.attach_button.isVisibleTo(editor)
     assert not images.remove_button.isVisibleTo(editor)
     viewport = editor.form_scroll.viewport()
-    # (The signed note's sites show their drugs' whole names and can widen the form a little;
-    # the strip itself fits the column.)
-    assert images.width() <= viewport.width()
+    # The signed sites show their drugs' whole names, with lot and expiry on a line under them:
+    # the form still fits the column, nothing scrolls sideways (it was 31 px too wide).
+    assert editor.form_scroll.widget().minimumSizeHint().width() <= viewport.width()
+    assert editor.form_scroll.horizontalScrollBar().maximum() == 0
     for field in (images.thumbnails, images.view_button):
         activate(qtbot, window)
         field.setFocus(Qt.FocusReason.TabFocusReason)

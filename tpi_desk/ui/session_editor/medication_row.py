@@ -111,6 +111,7 @@ class MedicationRow(QWidget):
         row.addWidget(self.lot)
         row.addWidget(self.expires)
         row.addWidget(self.remove_button)
+        self._first_line = row
         details = QHBoxLayout()
         details.setContentsMargins(DETAILS_INDENT, 0, 0, 0)
         details.setSpacing(6)
@@ -122,12 +123,33 @@ class MedicationRow(QWidget):
         details.addSpacing(8)
         details.addWidget(self.ndc)
         details.addStretch(1)
+        # A signed line's lot and expiry (see show_signed); empty while the line is edited.
+        self._lot_line = QHBoxLayout()
+        self._lot_line.setContentsMargins(DETAILS_INDENT, 0, 0, 0)
+        self._lot_line.setSpacing(6)
+        self._lot_line.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
         layout.addLayout(row)
+        layout.addLayout(self._lot_line)
         layout.addLayout(details)
         layout.addWidget(self.errors)
+
+    def show_signed(self, signed: bool) -> None:
+        """A signed line shows its drug's whole name (never cut off) and its lot and expiry
+        on a line of their own under it, so that the line still fits a laptop's column; a
+        line being edited has them beside the volume, in the order they are typed."""
+        self.drug.show_whole_name(signed)
+        source, target = (
+            (self._first_line, self._lot_line) if signed else (self._lot_line, self._first_line)
+        )
+        if target.indexOf(self.lot) >= 0:
+            return
+        at = 0 if signed else target.indexOf(self.remove_button)
+        for offset, field in enumerate((self.lot, self.expires)):
+            source.removeWidget(field)
+            target.insertWidget(at + offset, field)
 
     def _connect_signals(self) -> None:
         self.drug.currentIndexChanged.connect(self._on_drug_chosen)

@@ -174,7 +174,7 @@ class SiteEditor(QFrame):
         row.changed.connect(self.changed)
         row.remove_requested.connect(self._remove_medication)
         row.remove_button.setVisible(self._editable)
-        row.drug.show_whole_name(not self._editable)
+        row.show_signed(not self._editable)
         self.medication_rows.append(row)
         self.medications_box.addWidget(row)
         self._renumber()
@@ -209,7 +209,7 @@ class SiteEditor(QFrame):
         self.add_medication_button.setVisible(editable and self._medications_enabled)
         for row in self.medication_rows:
             row.remove_button.setVisible(editable)
-            row.drug.show_whole_name(not editable)
+            row.show_signed(not editable)
 
     # --- values ----------------------------------------------------------------------------
 
