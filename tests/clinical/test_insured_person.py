@@ -67,7 +67,7 @@ def test_a_complete_dependent_and_one_without_the_insured_person_yet_have_no_pro
         ({"patient_address": replace(ADDRESS, state="Maine")}, "patient_address.state",
          "Patient, insurance, patient's address: state", "must be the state's two capital"),
         ({"patient_address": replace(ADDRESS, zip_code="4101")}, "patient_address.zip_code",
-         "Patient, insurance, patient's address: ZIP code", "must be a ZIP code of 5 or 9"),
+         "Patient, insurance, patient's address: ZIP code", "must be 5 or 9 digits"),
         ({"patient_address": replace(ADDRESS, city="")}, "patient_address.city",
          "Patient, insurance, patient's address: city", "is required"),
         ({"relationship": InsuredRelationship.SELF, "patient_address": None}, "subscriber",

@@ -86,7 +86,7 @@ def address_problems(address: PostalAddress, prefix: str) -> Iterator[FieldProbl
     if not address.zip_code:
         yield problem(f"{prefix}.zip_code", "is required")
     elif not POSTAL_ZIP_PATTERN.fullmatch(address.zip_code):
-        yield problem(f"{prefix}.zip_code", "must be a ZIP code of 5 or 9 digits, e.g. 04101")
+        yield problem(f"{prefix}.zip_code", "must be 5 or 9 digits")
 
 
 def _line_problems(path: str, text: str, limit: int) -> Iterator[FieldProblem]:
