@@ -46,6 +46,8 @@ def test_a_fresh_demo_database_exports_claims_that_validate(
     assert segments[0][0] == "ISA" and segments[0][15] == "T"  # a demo file is a test file
     assert ["REF", "EI", "004127315"] in segments
     assert sum(segment[0] == "CLM" for segment in segments) >= 30
+    # Demo spouses and children on someone else's plan get a patient level (2000C).
+    assert any(segment[0] == "PAT" for segment in segments)
     assert (tmp_path / "claims.csv").exists()
 
 

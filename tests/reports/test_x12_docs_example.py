@@ -1,5 +1,6 @@
-"""The synthetic example in docs/x12.md is a claim file pyx12 accepts, and values typed with
-X12 separators or letters outside ASCII cannot break a segment."""
+"""The synthetic examples in docs/x12.md (the patient insured, and a dependent) are claim
+files pyx12 accepts, and values typed with X12 separators or letters outside ASCII cannot
+break a segment."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ from tpi_desk.reports.x12_segments import x12_text
 DOCS = Path(__file__).parents[2] / "docs" / "x12.md"
 
 
-def test_the_documented_example_validates(tmp_path: Path) -> None:
+def test_the_documented_examples_validate(tmp_path: Path) -> None:
     text = DOCS.read_text(encoding="utf-8")
-    example = text.split("## A synthetic example", 1)[1].split("```", 2)[1].strip()
-    path = tmp_path / "example.837"
-    path.write_text(example + "\n", encoding="ascii")
+    blocks = text.split("## A synthetic example", 1)[1].split("```")[1::2]
+    assert len(blocks) == 2  # a patient who is the insured, then a dependent
+    for number, example in enumerate(blocks):
+        path = tmp_path / f"example{number}.837"
+        path.write_text(example.strip() + "\n", encoding="ascii")
 
-    segments = assert_valid_837p(path)
+        segments = assert_valid_837p(path)
 
-    assert segments[0][0] == "ISA" and segments[-1][0] == "IEA"
+        assert segments[0][0] == "ISA" and segments[-1][0] == "IEA"
+    assert ["PAT", "19"] in segments
 
 
 def test_values_are_folded_to_plain_ascii_without_separators() -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from tests.security.test_demo_data_database import no_operator
 from tpi_desk.cli import main
-from tpi_desk.clinical.insurance import InsuredRelationship
 from tpi_desk.clinical.insurance_checks import insurance_problems
+from tpi_desk.clinical.record import Coverage
 from tpi_desk.clinical.settings import clinic_setting
 from tpi_desk.desk import Desk
 from tpi_desk.models.people import Patient
@@ -47,8 +47,12 @@ def test_a_fresh_demo_database_has_the_clinic_identity_and_insured_patients(
     for row in patients:
         insurance = patient_insurance(row)
         assert insurance is not None, row.mrn
-        assert insurance.relationship is InsuredRelationship.SELF
         assert insurance_problems(insurance) == ()
+        # A dependent has the insured person and an address on file, and commercial coverage.
+        on_file = (insurance.subscriber is not None, insurance.patient_address is not None)
+        assert on_file == (insurance.is_dependent, insurance.is_dependent), row.mrn
+        if insurance.is_dependent:
+            assert row.coverage is Coverage.COMMERCIAL
         assert "demo" in insurance.payer_name.lower()
         member_ids.add(insurance.member_id)
     assert len(member_ids) == 12

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.services.conftest import Services, actor_for, add_account, patient_facts
-from tpi_desk.clinical.insurance import PatientInsurance
+from tpi_desk.clinical.insurance import InsuredRelationship, PatientInsurance
+from tpi_desk.clinical.insured_person import PostalAddress, Subscriber, SubscriberSex
 from tpi_desk.clinical.patient_import import map_columns, read_rows
 from tpi_desk.clinical.record import PatientFacts, ProviderFacts, Role
 from tpi_desk.models.audit import AuditEvent
@@ -148,9 +149,15 @@ def test_a_list_without_insurance_keeps_the_insurance_on_file_and_new_patients_g
     services: Services, importer: PatientImportService, physician: ProviderRecord
 ) -> None:
     """Failed before: an imported patient's hash ignored the insurance columns (a crash), and a
-    list without insurance would have erased the coverage on file."""
+    list without insurance would have erased the coverage on file (a dependent's insured
+    person and address included)."""
     actor = actor_for(physician)
-    on_file = PatientInsurance(payer_name="Synthetic Mutual", payer_id="SYN01", member_id="M-1")
+    on_file = PatientInsurance(
+        payer_name="Synthetic Mutual", payer_id="SYN01", member_id="M-1",
+        relationship=InsuredRelationship.CHILD,
+        subscriber=Subscriber("Okafor", "Adaeze", date(1961, 8, 14), SubscriberSex.FEMALE),
+        patient_address=PostalAddress("14 Alder Lane", "Portland", "ME", "04101"),
+    )  # fmt: skip
     known = services.patients.create(
         replace(patient_facts("SYN-00001"), insurance=on_file), actor=actor
     )

@@ -1,6 +1,7 @@
 """The X12 837P claim file (issue 15, item 2) from real signed notes in a real database,
 every file checked with the pyx12 validator: a two-site claim with drug lines and their NDCs,
-JW/JZ, a bilateral site, a draft refused, a patient without insurance named."""
+JW/JZ, a bilateral site, a draft refused, a patient without insurance named (dependents:
+test_x12_dependents)."""
 
 from __future__ import annotations
 
@@ -209,22 +210,6 @@ def test_a_missing_billing_identity_names_each_setting(
     assert "tpi-desk settings set KEY VALUE" in message
     for key in CLINIC:
         assert key in message
-
-
-def test_a_patient_insured_through_someone_else_is_sent_to_the_practice_system(
-    services: Services,
-    patient: PatientRecord,
-    physician: ProviderRecord,
-    claims: ClaimFileService,
-    tmp_path: Path,
-) -> None:
-    spouse = replace(INSURANCE, relationship=InsuredRelationship.SPOUSE)
-    facts = replace(patient.facts, insurance=spouse)
-    services.patients.update(patient.id, patient.version, facts, actor=actor_for(physician))
-    sign(services, patient, physician, two_site_with_drugs())
-
-    with pytest.raises(ClaimsRefused, match=r"is insured through someone else \(spouse of"):
-        claims.write(DAY, tmp_path / "claims.837")
 
 
 def test_medicare_dry_needling_outside_the_ncd_carries_gy(

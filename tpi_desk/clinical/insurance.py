@@ -2,7 +2,9 @@
 relationship to the insured person, as a professional claim (X12 837P) needs them.
 
 The relationship is kept as its X12 individual relationship code (005010X222A1, SBR02 and
-PAT01) and shown in plain words; only the four relationships a clinic meets are offered.
+PAT01) and shown in plain words; only the four relationships a clinic meets are offered. A
+patient insured through someone else also carries the insured person (``Subscriber``) and
+the patient's own address, which the claim's patient loop (2010CA) requires.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from tpi_desk.clinical.insured_person import PostalAddress, Subscriber
 
 
 class InsuredRelationship(StrEnum):
@@ -39,18 +43,32 @@ IDENTIFIER_PATTERN = re.compile(r"[A-Za-z0-9-]+")
 # punctuation payer names use.
 PAYER_NAME_PATTERN = re.compile(r"[A-Za-z0-9 .,&'/()#-]+")
 
-INSURANCE_KEYS = ("payer_name", "payer_id", "member_id", "group_number", "relationship")
+INSURANCE_KEYS = (
+    "payer_name", "payer_id", "member_id", "group_number", "relationship", "subscriber",
+    "patient_address",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class PatientInsurance:
-    """The insurance the patient's claims go to; ``group_number`` may be empty."""
+    """The insurance the patient's claims go to; ``group_number`` may be empty.
+
+    ``subscriber`` and ``patient_address`` are kept only for a patient insured through
+    someone else (None: not on file; such a patient's claims are refused until they are).
+    """
 
     payer_name: str
     payer_id: str
     member_id: str
     group_number: str = ""
     relationship: InsuredRelationship = InsuredRelationship.SELF
+    subscriber: Subscriber | None = None
+    patient_address: PostalAddress | None = None
+
+    @property
+    def is_dependent(self) -> bool:
+        """The patient is insured through someone else (spouse, child, other)."""
+        return self.relationship is not InsuredRelationship.SELF
 
     @property
     def relationship_words(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from tpi_desk.clinical.field_problems import problem, required_text
 from tpi_desk.clinical.insurance import (
@@ -12,20 +13,88 @@ from tpi_desk.clinical.insurance import (
     PAYER_NAME_PATTERN,
     PatientInsurance,
 )
+from tpi_desk.clinical.insured_person import (
+    MAX_CITY_LENGTH,
+    MAX_STREET_LENGTH,
+    MAX_SUBSCRIBER_FAMILY_NAME_LENGTH,
+    MAX_SUBSCRIBER_GIVEN_NAME_LENGTH,
+    POSTAL_ZIP_PATTERN,
+    STATE_PATTERN,
+    PostalAddress,
+    Subscriber,
+)
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.clinical.text_safety import code_point, first_hidden_character
+
+EARLIEST_SUBSCRIBER_BIRTH_YEAR = 1900
+ONLY_FOR_DEPENDENTS = "is kept only for a patient insured through someone else"
 
 
 def insurance_problems(
-    insurance: PatientInsurance | None, prefix: str = "patient.insurance"
+    insurance: PatientInsurance | None,
+    prefix: str = "patient.insurance",
+    today: date | None = None,
 ) -> tuple[FieldProblem, ...]:
-    """Problems with the insurance's fields, each named by its path (none for no insurance)."""
+    """Problems with the insurance's fields, each named by its path (none for no insurance).
+
+    The insured person and the patient's address may be left out (a claim then names them
+    as missing); given, every field of them is checked. They are kept only for a patient
+    insured through someone else."""
     if insurance is None:
         return ()
     found = list(_payer_name_problems(f"{prefix}.payer_name", insurance.payer_name))
     found += _identifier_problems(f"{prefix}.payer_id", insurance.payer_id, required=True)
     found += _identifier_problems(f"{prefix}.member_id", insurance.member_id, required=True)
     found += _identifier_problems(f"{prefix}.group_number", insurance.group_number, required=False)
+    on_file = {"subscriber": insurance.subscriber, "patient_address": insurance.patient_address}
+    for key, given in on_file.items():
+        if given is not None and not insurance.is_dependent:
+            found.append(problem(f"{prefix}.{key}", ONLY_FOR_DEPENDENTS))
+    if insurance.subscriber is not None:
+        found += subscriber_problems(insurance.subscriber, f"{prefix}.subscriber", today)
+    if insurance.patient_address is not None:
+        found += address_problems(insurance.patient_address, f"{prefix}.patient_address")
     return tuple(found)
+
+
+def subscriber_problems(
+    subscriber: Subscriber, prefix: str, today: date | None = None
+) -> Iterator[FieldProblem]:
+    """The insured person's name (both parts) is required; the birth date may wait until
+    it is known (a claim names it as missing), and is checked when given."""
+    yield from _line_problems(
+        f"{prefix}.family_name", subscriber.family_name, MAX_SUBSCRIBER_FAMILY_NAME_LENGTH
+    )
+    yield from _line_problems(
+        f"{prefix}.given_name", subscriber.given_name, MAX_SUBSCRIBER_GIVEN_NAME_LENGTH
+    )
+    born, path = subscriber.date_of_birth, f"{prefix}.date_of_birth"
+    if born is None:
+        return
+    if born > (today or date.today()):
+        yield problem(path, "cannot be in the future")
+    elif born.year < EARLIEST_SUBSCRIBER_BIRTH_YEAR:
+        yield problem(path, f"must be in {EARLIEST_SUBSCRIBER_BIRTH_YEAR} or later")
+
+
+def address_problems(address: PostalAddress, prefix: str) -> Iterator[FieldProblem]:
+    """Street, city, two-letter state and ZIP code, all required."""
+    yield from _line_problems(f"{prefix}.street", address.street, MAX_STREET_LENGTH)
+    yield from _line_problems(f"{prefix}.city", address.city, MAX_CITY_LENGTH)
+    if not STATE_PATTERN.fullmatch(address.state):
+        yield problem(f"{prefix}.state", "must be the state's two capital letters, e.g. ME")
+    if not address.zip_code:
+        yield problem(f"{prefix}.zip_code", "is required")
+    elif not POSTAL_ZIP_PATTERN.fullmatch(address.zip_code):
+        yield problem(f"{prefix}.zip_code", "must be 5 or 9 digits")
+
+
+def _line_problems(path: str, text: str, limit: int) -> Iterator[FieldProblem]:
+    hidden = first_hidden_character(text)
+    if hidden is not None:
+        yield problem(path, f"contains an invisible or control character ({code_point(hidden)})")
+    else:
+        yield from required_text(path, text, limit)
 
 
 def _payer_name_problems(path: str, name: str) -> Iterator[FieldProblem]:

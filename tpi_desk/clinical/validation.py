@@ -276,7 +276,7 @@ def validate_patient(
                 "cannot be true while allergies are listed",
             )
         )
-    problems += insurance_problems(patient.insurance, f"{prefix}.insurance")
+    problems += insurance_problems(patient.insurance, f"{prefix}.insurance", today)
     return tuple(problems)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, String, event, false, text
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from tpi_desk.clinical.insurance import InsuredRelationship
+from tpi_desk.clinical.insured_person import SubscriberSex
 from tpi_desk.clinical.record import Coverage, Role, Sex
 from tpi_desk.clinical.text_folding import fold
 from tpi_desk.models.base import (
@@ -83,6 +84,22 @@ class Patient(Base):
     insurance_relationship: Mapped[InsuredRelationship | None] = mapped_column(
         str_enum(InsuredRelationship, "insurance_relationship")
     )
+    # Migration 0011: for a patient insured through someone else, the insured person (sex
+    # NULL: none on file) and the patient's address (street empty: none on file).
+    insurance_subscriber_family_name: Mapped[str] = mapped_column(
+        String(60), default="", server_default=""
+    )
+    insurance_subscriber_given_name: Mapped[str] = mapped_column(
+        String(35), default="", server_default=""
+    )
+    insurance_subscriber_birth_date: Mapped[date | None]
+    insurance_subscriber_sex: Mapped[SubscriberSex | None] = mapped_column(
+        str_enum(SubscriberSex, "insurance_subscriber_sex")
+    )
+    insurance_patient_street: Mapped[str] = mapped_column(String(55), default="", server_default="")
+    insurance_patient_city: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    insurance_patient_state: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    insurance_patient_zip: Mapped[str] = mapped_column(String(10), default="", server_default="")
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
     version: Mapped[Version] = mapped_column()

@@ -5,4 +5,4 @@ A test checks it against the newest migration script, so the two cannot drift ap
 
 from __future__ import annotations
 
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0011"

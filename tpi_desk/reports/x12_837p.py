@@ -1,11 +1,13 @@
 """Signed notes as an X12 837P professional claim file (ASC X12 005010X222A1).
 
 One interchange, one functional group, one transaction set: the billing provider (the clinic,
-loops 2000A/2010AA), then per note a subscriber (2000B/2010BA, the patient as insured), the
-payer (2010BB), one claim (2300) with its diagnoses (HI), the rendering provider (2310B,
-the clinician who performed and signed) and a service line (2400) for each of the note's
-claim lines: the codes the app derived (``analysis.coding.claim_lines``), never re-derived
-here; drug lines carry their NDC (2410 LIN/CTP, qualifier N4). docs/x12.md describes it.
+loops 2000A/2010AA), then per note a subscriber (2000B/2010BA: the patient as insured, or the
+insured person of a spouse, child or other dependent, who then gets a patient level
+2000C/2010CA under it), the payer (2010BB), one claim (2300) with its diagnoses (HI), the
+rendering provider (2310B, the clinician who performed and signed) and a service line (2400)
+for each of the note's claim lines: the codes the app derived (``analysis.coding.claim_lines``),
+never re-derived here; drug lines carry their NDC (2410 LIN/CTP, qualifier N4). docs/x12.md
+describes it.
 
 TPI Desk keeps no fee schedule: every charge is 0 and the practice-management system prices
 the claim. Takes plain data only (``NoteData``); ``ClaimProblem`` names what a note lacks.
@@ -19,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from tpi_desk.clinical.code_lines import CodeLine
-from tpi_desk.clinical.insurance import InsuredRelationship, PatientInsurance
+from tpi_desk.clinical.insurance import PatientInsurance
 from tpi_desk.clinical.ndc import normalised_ndc
 from tpi_desk.clinical.record import Coverage, Sex
 from tpi_desk.reports.note_data import NoteData
@@ -88,17 +90,41 @@ def claim_problems(note: NoteData) -> list[ClaimProblem]:
     insurance = note.patient.insurance
     if insurance is None:
         found.append(f"{who} has no insurance on file: add it in the patient's details")
-    elif insurance.relationship is not InsuredRelationship.SELF:
-        found.append(
-            f"{who} is insured through someone else ({insurance.relationship_words.lower()}); "
-            "TPI Desk does not keep the insured person's name and birth date, so bill this "
-            "claim from the practice-management system"
-        )
+    elif insurance.is_dependent:
+        found += _dependent_problems(who, insurance)
     if not note.provider.npi:
         found.append(f"the clinician of note #{note.session_id} has no NPI")
     if not note.analysis.coding.icd10:
         found.append(f"note #{note.session_id} has no diagnosis")
     return [ClaimProblem(note.session_id, message) for message in found]
+
+
+def _dependent_problems(who: str, insurance: PatientInsurance) -> list[str]:
+    """What a claim for a patient insured through someone else lacks: the insured person's
+    name and birth date, and the patient's own address (loops 2010BA and 2010CA)."""
+    relation = insurance.relationship_words.lower()
+    subscriber, missing = insurance.subscriber, []
+    if subscriber is None:
+        missing.append("the insured person (name and date of birth)")
+    else:
+        missing += [
+            words
+            for words, value in (
+                ("the insured person's family name", subscriber.family_name),
+                ("the insured person's given name", subscriber.given_name),
+                ("the insured person's date of birth", subscriber.date_of_birth),
+            )
+            if not value
+        ]
+    if insurance.patient_address is None:
+        missing.append("the patient's address")
+    if not missing:
+        return []
+    return [
+        f"{who} is insured as {relation}, but {' and '.join(missing)} "
+        f"{'is' if len(missing) == 1 else 'are'} not on file: add "
+        f"{'it' if len(missing) == 1 else 'them'} in the patient's insurance details"
+    ]
 
 
 def write_837p(
@@ -128,8 +154,9 @@ def write_837p(
     out.add("BHT", "0019", "00", f"TPI{control_number}", day, clock, "CH")
     _submitter_and_receiver(out, billing)
     _billing_provider(out, billing)
-    for index, note in enumerate(notes, start=2):
-        _claim(out, note, billing, index)
+    level = 2
+    for note in notes:
+        level = _claim(out, note, billing, level)
     out.add("SE", str(out.transaction_count()), "0001")
     out.add("GE", "1", group)
     out.add("IEA", "1", f"{control_number:09d}")
@@ -153,11 +180,13 @@ def _billing_provider(out: SegmentWriter, billing: BillingProvider) -> None:
     out.add("REF", "EI", billing.tax_id)
 
 
-def _claim(out: SegmentWriter, note: NoteData, billing: BillingProvider, hl: int) -> None:
+def _claim(out: SegmentWriter, note: NoteData, billing: BillingProvider, level: int) -> int:
+    """One claim under its subscriber (and patient) levels, the first numbered ``level``;
+    the next free level number."""
     insurance = note.patient.insurance
     if insurance is None:  # refused by claim_problems
         raise ValueError(f"note #{note.session_id}: no insurance")
-    _subscriber(out, note, insurance, hl)
+    next_level = _subscriber(out, note, insurance, level)
     coding, entry = note.analysis.coding, note.entry
     place = entry.place_of_service or billing.place_of_service
     diagnoses = [code.replace(".", "") for code in coding.icd10[:MAX_DIAGNOSES]]
@@ -174,24 +203,56 @@ def _claim(out: SegmentWriter, note: NoteData, billing: BillingProvider, hl: int
     served = entry.performed_at.strftime("%Y%m%d")
     for number, line in enumerate(coding.claim_lines, start=1):
         _service_line(out, note, line, number, pointers, served)
+    return next_level
 
 
-def _subscriber(out: SegmentWriter, note: NoteData, insurance: PatientInsurance, hl: int) -> None:
-    """Loops 2000B, 2010BA and 2010BB: the patient as the insured, and the payer."""
-    patient = note.patient
-    out.add("HL", str(hl), "1", "22", "0")
+def _subscriber(out: SegmentWriter, note: NoteData, insurance: PatientInsurance, level: int) -> int:
+    """Loops 2000B, 2010BA and 2010BB: the insured and the payer; for a dependent, the
+    patient's level 2000C/2010CA follows. The next free level number.
+
+    The patient who is the insured is named with birth date and sex in 2010BA (SBR02 ``18``).
+    For a dependent, SBR02 stays empty and 2010BA holds the insured person's name and member
+    ID only: the guide sends 2010BA's address and DMG only when the patient is the subscriber
+    ("If not required by this implementation guide, do not send"); the patient's name,
+    address, birth date and sex go in 2010CA, the relationship in PAT01."""
+    patient, subscriber = note.patient, insurance.subscriber
+    dependent = insurance.is_dependent and subscriber is not None
+    out.add("HL", str(level), "1", "22", "1" if dependent else "0")
     filing = CLAIM_FILING[patient.coverage]
-    out.add("SBR", "P", insurance.relationship.value, insurance.group_number, "", "", "", "", "",
-            filing)  # fmt: skip
+    relationship = "" if dependent else insurance.relationship.value
+    out.add("SBR", "P", relationship, insurance.group_number, "", "", "", "", "", filing)
+    if dependent and subscriber is not None:
+        family, given = subscriber.family_name, subscriber.given_name
+    else:
+        family, given = patient.family_name, patient.given_name
     out.add(
-        "NM1", "IL", "1", x12_text(patient.family_name, 60), x12_text(patient.given_name, 35),
-        "", "", "", "MI", insurance.member_id,
+        "NM1", "IL", "1", x12_text(family, 60), x12_text(given, 35), "", "", "", "MI",
+        insurance.member_id,
     )  # fmt: skip
-    out.add("DMG", "D8", patient.date_of_birth.strftime("%Y%m%d"), DMG_SEX[patient.sex])
+    if not dependent:
+        out.add("DMG", "D8", patient.date_of_birth.strftime("%Y%m%d"), DMG_SEX[patient.sex])
     out.add(
         "NM1", "PR", "2", x12_text(insurance.payer_name, 60), "", "", "", "", "PI",
         insurance.payer_id,
     )  # fmt: skip
+    if not dependent:
+        return level + 1
+    _patient(out, note, insurance, level)
+    return level + 2
+
+
+def _patient(out: SegmentWriter, note: NoteData, insurance: PatientInsurance, parent: int) -> None:
+    """Loops 2000C and 2010CA: the dependent patient under the subscriber's level: the
+    relationship to the insured (PAT01), name, address, birth date and sex."""
+    patient, address = note.patient, insurance.patient_address
+    if address is None:  # refused by claim_problems
+        raise ValueError(f"note #{note.session_id}: no patient address")
+    out.add("HL", str(parent + 1), str(parent), "23", "0")
+    out.add("PAT", insurance.relationship.value)
+    out.add("NM1", "QC", "1", x12_text(patient.family_name, 60), x12_text(patient.given_name, 35))
+    out.add("N3", x12_text(address.street, 55))
+    out.add("N4", x12_text(address.city, 30), address.state, address.zip_code.replace("-", ""))
+    out.add("DMG", "D8", patient.date_of_birth.strftime("%Y%m%d"), DMG_SEX[patient.sex])
 
 
 def _rendering_provider(out: SegmentWriter, note: NoteData) -> None:

@@ -1,7 +1,11 @@
 """The patient dialog's insurance group: payer, member and group, and the patient's
-relationship to the insured in plain words; each field shows its own problem beneath it."""
+relationship to the insured in plain words; for a patient insured through someone else, the
+insured person and the patient's address (``DependentFields``). Each field shows its own
+problem beneath it."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +23,7 @@ from tpi_desk.clinical.insurance import (
     PatientInsurance,
 )
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.ui.dependent_fields import DEPENDENT_FIELDS, DependentFields
 from tpi_desk.ui.error_label import error_label
 
 INSURANCE_FIELDS = ("payer_name", "payer_id", "member_id", "group_number", "relationship")
@@ -29,13 +34,13 @@ def insurance_field_of(path: str) -> str | None:
     """The insurance field a problem path names (``patient.insurance.member_id`` ->
     ``member_id``), or None for a path outside the insurance."""
     _, found, rest = path.partition("insurance.")
-    return rest if found and rest in INSURANCE_FIELDS else None
+    return rest if found and rest in (*INSURANCE_FIELDS, *DEPENDENT_FIELDS) else None
 
 
 class InsuranceGroup(QGroupBox):
     """ "Insurance on file", checkable: unchecked means the patient has none on file."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, today: date | None = None, parent: QWidget | None = None) -> None:
         super().__init__("Insurance on file", parent)
         self.setCheckable(True)
         self.setChecked(False)
@@ -64,27 +69,50 @@ class InsuranceGroup(QGroupBox):
                 strict=True,
             )
         )
+        self.dependent = DependentFields(today or date.today())
+        self._fields.update(self.dependent.widgets)
         self._errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name, label in zip(INSURANCE_FIELDS, INSURANCE_LABELS, strict=True):
             form.addRow(label, self._with_error_label(name))
+        self.dependent.lay_out({name: self._with_error_label(name) for name in DEPENDENT_FIELDS})
+        form.addRow(self.dependent)
+        self.relationship.currentIndexChanged.connect(self._show_dependent_fields)
+        self._show_dependent_fields()
+
+    def is_dependent(self) -> bool:
+        """The relationship chosen is not "Self"."""
+        return InsuredRelationship(self.relationship.currentData()) is not InsuredRelationship.SELF
+
+    def _show_dependent_fields(self) -> None:
+        self.dependent.setVisible(self.is_dependent())
 
     def insurance(self) -> PatientInsurance | None:
         """What is typed, trimmed; None when the group is unchecked."""
         if not self.isChecked():
             return None
+        dependent = self.is_dependent()
         return PatientInsurance(
             payer_name=self.payer_name.text().strip(),
             payer_id=self.payer_id.text().strip(),
             member_id=self.member_id.text().strip(),
             group_number=self.group_number.text().strip(),
             relationship=InsuredRelationship(self.relationship.currentData()),
+            subscriber=self.dependent.subscriber() if dependent else None,
+            patient_address=self.dependent.patient_address() if dependent else None,
         )
+
+    def typing_problems(self) -> list[FieldProblem]:
+        """What was typed that cannot be read (a date of birth that is no date)."""
+        if not self.isChecked() or not self.is_dependent():
+            return []
+        return self.dependent.typing_problems()
 
     def show_insurance(self, insurance: PatientInsurance | None) -> None:
         self.setChecked(insurance is not None)
         if insurance is None:
+            self.dependent.show_on_file(None, None)
             return
         self.payer_name.setText(insurance.payer_name)
         self.payer_id.setText(insurance.payer_id)
@@ -93,6 +121,7 @@ class InsuranceGroup(QGroupBox):
         self.relationship.setCurrentIndex(
             max(0, self.relationship.findData(insurance.relationship.value))
         )
+        self.dependent.show_on_file(insurance.subscriber, insurance.patient_address)
 
     def field_error(self, name: str) -> str:
         """The message shown under field ``name`` ("" when it has none)."""

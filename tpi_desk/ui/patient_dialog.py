@@ -72,6 +72,11 @@ def field_of(path: str) -> str:
     return name.split(".", 1)[0].split("[", 1)[0]
 
 
+def shown_at(path: str) -> str:
+    """Where a problem is shown: the insurance's own field, or the form's field."""
+    return path if path.startswith("patient.insurance.") else field_of(path)
+
+
 def field_message(problem: FieldProblem) -> str:
     """A problem as it reads next to its field: "Required", "Allergy 2 is required"."""
     if "[" in problem.path:
@@ -127,7 +132,7 @@ class PatientDialog(FormDialog):
         self.no_known_drug_allergies.setToolTip(
             "Asked, and the patient has none (NKDA). Leave both empty when not asked yet."
         )
-        self.insurance = InsuranceGroup()
+        self.insurance = InsuranceGroup(context.clock().date())
 
         # Above the form, bold: the dialog's style sheet colours it (role "form-error").
         self.error_label.setStyleSheet("")
@@ -227,6 +232,7 @@ class PatientDialog(FormDialog):
         born = self.date_of_birth.born()
         if born is None:
             local.append(self._date_of_birth_problem())
+        local += self.insurance.typing_problems()
         facts = PatientFacts(
             mrn=self.mrn.text().strip(),
             family_name=self.family_name.text().strip(),
@@ -242,7 +248,7 @@ class PatientDialog(FormDialog):
         checked = [
             problem
             for problem in validate_patient(facts, today=self._context.clock().date())
-            if field_of(problem.path) not in {field_of(p.path) for p in local}
+            if shown_at(problem.path) not in {shown_at(p.path) for p in local}
         ]
         problems = local + checked
         return (None if problems else facts), problems

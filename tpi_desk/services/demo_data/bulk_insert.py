@@ -221,7 +221,10 @@ PATIENT_COLUMNS = (
     "id", "mrn", "family_name", "given_name", "search_text", "date_of_birth", "sex",
     "weight_kg", "allergies", "no_known_drug_allergies", "coverage", "insurance_payer_name",
     "insurance_payer_id", "insurance_member_id", "insurance_group_number",
-    "insurance_relationship", "created_at", "updated_at", "version",
+    "insurance_relationship", "insurance_subscriber_family_name",
+    "insurance_subscriber_given_name", "insurance_subscriber_birth_date",
+    "insurance_subscriber_sex", "insurance_patient_street", "insurance_patient_city",
+    "insurance_patient_state", "insurance_patient_zip", "created_at", "updated_at", "version",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "id", "patient_id", "provider_id", "performed_at", "performed_at_offset_minutes", "kind",

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from tpi_desk.clinical.insurance import InsuredRelationship
 from tpi_desk.clinical.record import Coverage
 from tpi_desk.models.base import Base
 from tpi_desk.models.people import Patient, User, patient_search_text
@@ -21,6 +20,7 @@ from tpi_desk.models.procedures import (
     SessionDiagnosis,
 )
 from tpi_desk.services.demo_data.bulk_insert import BulkTable, PendingRows, Statement
+from tpi_desk.services.demo_data.dependents import demo_relationship, dependent_values
 from tpi_desk.services.demo_data.timeline import Timeline
 from tpi_desk.services.demo_data.vocabulary import (
     ALLERGY_LISTS,
@@ -116,13 +116,13 @@ def _patient_values(
     families = rng.choices(FAMILY_NAMES, k=len(patient_ids))
     givens = rng.choices(GIVEN_NAMES, k=len(patient_ids))
     random_number = rng.random
-    self_insured = table.bind("insurance_relationship", InsuredRelationship.SELF)
     values: list[Any] = []
     for patient_id, family, given in zip(patient_ids, families, givens, strict=True):
         mrn = f"D{patient_id:07d}"
         age_days = 7300 + int(random_number() * 23_725)
         weight_tenths = 480 + int(random_number() * 671)
         allergies = ALLERGY_LISTS[int(random_number() * len(ALLERGY_LISTS))]
+        born = timeline.today - timedelta(days=age_days)
         values.extend(
             (
                 patient_id,
@@ -130,7 +130,7 @@ def _patient_values(
                 family,
                 given,
                 patient_search_text(family, given, mrn),
-                table.bind("date_of_birth", timeline.today - timedelta(days=age_days)),
+                table.bind("date_of_birth", born),
                 table.bind("sex", SEXES[int(random_number() * len(SEXES))]),
                 table.bind("weight_kg", Decimal(weight_tenths).scaleb(-1)),
                 table.bind("allergies", allergies),
@@ -142,13 +142,25 @@ def _patient_values(
                     "coverage", coverage := COVERAGES[int(random_number() * len(COVERAGES))]
                 ),
                 *_insurance_values(table, patient_id, coverage),
-                self_insured,
+                *_relationship_values(table, patient_id, coverage, family, age_days, born),
                 registered,
                 registered,
                 version,
             )
         )
     return values
+
+
+def _relationship_values(
+    table: BulkTable, patient_id: int, coverage: Coverage, family: str, age_days: int, born: date
+) -> tuple[Any, ...]:
+    """The patient's relationship to the insured, then the insured person and the patient's
+    address of a dependent (``dependents``)."""
+    relationship = demo_relationship(patient_id, age_days, coverage)
+    return (
+        table.bind("insurance_relationship", relationship),
+        *dependent_values(table, patient_id, family, born, relationship),
+    )
 
 
 def _insurance_values(table: BulkTable, patient_id: int, coverage: Coverage) -> tuple[Any, ...]:

@@ -26,7 +26,8 @@ def patient_content(row: Patient) -> dict[str, object]:
     """What a patient's hash covers: every fact the user enters (not ids or timestamps).
 
     The insurance (migration 0008) is covered once the patient has one; a patient without
-    keeps the content, and so the hash, audited before insurance was recorded.
+    keeps the content, and so the hash, audited before insurance was recorded. The same holds
+    for the insured person and address of a dependent (migration 0011).
     """
     content: dict[str, object] = {
         "format": PATIENT_FORMAT,
@@ -41,14 +42,35 @@ def patient_content(row: Patient) -> dict[str, object]:
         "coverage": row.coverage,
     }
     if row.insurance_relationship is not None:
-        content["insurance"] = {
-            "payer_name": row.insurance_payer_name,
-            "payer_id": row.insurance_payer_id,
-            "member_id": row.insurance_member_id,
-            "group_number": row.insurance_group_number,
-            "relationship": row.insurance_relationship,
-        }
+        content["insurance"] = _insurance_content(row)
     return content
+
+
+def _insurance_content(row: Patient) -> dict[str, object]:
+    """The insurance part; the insured person and the patient's address (migration 0011)
+    only once on file, so insurance audited before they were kept keeps its hash."""
+    insurance: dict[str, object] = {
+        "payer_name": row.insurance_payer_name,
+        "payer_id": row.insurance_payer_id,
+        "member_id": row.insurance_member_id,
+        "group_number": row.insurance_group_number,
+        "relationship": row.insurance_relationship,
+    }
+    if row.insurance_subscriber_sex is not None:
+        insurance["subscriber"] = {
+            "family_name": row.insurance_subscriber_family_name,
+            "given_name": row.insurance_subscriber_given_name,
+            "date_of_birth": row.insurance_subscriber_birth_date,
+            "sex": row.insurance_subscriber_sex,
+        }
+    if row.insurance_patient_street:
+        insurance["patient_address"] = {
+            "street": row.insurance_patient_street,
+            "city": row.insurance_patient_city,
+            "state": row.insurance_patient_state,
+            "zip_code": row.insurance_patient_zip,
+        }
+    return insurance
 
 
 def patient_hash(row: Patient) -> str:

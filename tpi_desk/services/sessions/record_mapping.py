@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tpi_desk.clinical.insurance import PatientInsurance
+from tpi_desk.clinical.insured_person import PostalAddress, Subscriber
 from tpi_desk.clinical.record import (
     Indication,
     MedicationEntry,
@@ -54,18 +55,54 @@ def patient_insurance(row: Patient) -> PatientInsurance | None:
         member_id=row.insurance_member_id,
         group_number=row.insurance_group_number,
         relationship=row.insurance_relationship,
+        subscriber=_subscriber(row),
+        patient_address=_patient_address(row),
+    )
+
+
+def _subscriber(row: Patient) -> Subscriber | None:
+    """The insured person on file (migration 0011), or None (no sex stored)."""
+    if row.insurance_subscriber_sex is None:
+        return None
+    return Subscriber(
+        family_name=row.insurance_subscriber_family_name,
+        given_name=row.insurance_subscriber_given_name,
+        date_of_birth=row.insurance_subscriber_birth_date,
+        sex=row.insurance_subscriber_sex,
+    )
+
+
+def _patient_address(row: Patient) -> PostalAddress | None:
+    """The patient's address on file with the insurance, or None (no street stored)."""
+    if not row.insurance_patient_street:
+        return None
+    return PostalAddress(
+        street=row.insurance_patient_street,
+        city=row.insurance_patient_city,
+        state=row.insurance_patient_state,
+        zip_code=row.insurance_patient_zip,
     )
 
 
 def insurance_columns(insurance: PatientInsurance | None) -> dict[str, object]:
     """The patient row's insurance columns for ``insurance`` (all empty and no relationship
     for none), by column name: for a row, or for a bulk insert's values."""
+    subscriber = insurance.subscriber if insurance else None
+    address = insurance.patient_address if insurance else None
     return {
         "insurance_payer_name": insurance.payer_name if insurance else "",
         "insurance_payer_id": insurance.payer_id if insurance else "",
         "insurance_member_id": insurance.member_id if insurance else "",
         "insurance_group_number": insurance.group_number if insurance else "",
         "insurance_relationship": insurance.relationship if insurance else None,
+        "insurance_subscriber_family_name": subscriber.family_name if subscriber else "",
+        "insurance_subscriber_given_name": subscriber.given_name if subscriber else "",
+        "insurance_subscriber_birth_date": subscriber.date_of_birth if subscriber else None,
+        "insurance_subscriber_sex": subscriber.sex if subscriber else None,
+        "insurance_patient_street": address.street if address else "",
+        "insurance_patient_city": address.city if address else "",
+        "insurance_patient_state": address.state if address else "",
+        "insurance_patient_zip": address.zip_code if address else "",
     }
 
 
