@@ -77,7 +77,8 @@ def test_a_complete_dependent_and_one_without_the_insured_person_yet_have_no_pro
 def test_each_bad_field_of_a_dependent_is_named_in_words(
     changes: dict[str, object], path: str, label: str, message: str
 ) -> None:
-    (found,) = insurance_problems(replace(CHILD, **changes), today=TODAY)
+    # ``changes`` name fields of several types, as `object`: mypy cannot match replace()'s keywords.
+    (found,) = insurance_problems(replace(CHILD, **changes), today=TODAY)  # type: ignore[arg-type]
     assert found.path == f"patient.insurance.{path}"
     assert found.label == label
     assert found.message.startswith(message)

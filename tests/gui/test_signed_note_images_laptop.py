@@ -78,7 +78,8 @@ def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
     viewport = editor.form_scroll.viewport()
     # The signed sites show their drugs' whole names, with lot and expiry on a line under them:
     # the form still fits the column, nothing scrolls sideways (it was 31 px too wide).
-    assert editor.form_scroll.widget().minimumSizeHint().width() <= viewport.width()
+    form = editor.form_scroll.widget()
+    assert form is not None and form.minimumSizeHint().width() <= viewport.width()
     assert editor.form_scroll.horizontalScrollBar().maximum() == 0
     for field in (images.thumbnails, images.view_button):
         activate(qtbot, window)

@@ -28,11 +28,18 @@ INSURED = Subscriber("Okafor", "Adaeze", date(1961, 8, 14), SubscriberSex.FEMALE
 ADDRESS = PostalAddress("14 Alder Lane", "Portland", "ME", "04101-2201")
 
 
-def dependent(relationship: InsuredRelationship, **changes: object) -> PatientInsurance:
-    insurance = replace(
-        INSURANCE, relationship=relationship, subscriber=INSURED, patient_address=ADDRESS
+def dependent(
+    relationship: InsuredRelationship,
+    *,
+    subscriber: Subscriber | None = INSURED,
+    patient_address: PostalAddress | None = ADDRESS,
+) -> PatientInsurance:
+    return replace(
+        INSURANCE,
+        relationship=relationship,
+        subscriber=subscriber,
+        patient_address=patient_address,
     )
-    return replace(insurance, **changes)
 
 
 def insure(
@@ -85,6 +92,7 @@ def test_each_relationship_makes_a_claim_file_that_validates(
         ["HL", "2", "1", "22", "1"], ["HL", "3", "2", "23", "0"],
     ]  # fmt: skip
     assert subscriber == ["NM1", "IL", "1", "Okafor", "Adaeze", "", "", "", "MI", "NWH00001001"]
+    assert pat01 is not None
     assert segments_named(segments, "PAT") == [["PAT", pat01]]
     start = segments.index(["PAT", pat01])
     assert segments[start + 1 : start + 6] == [
@@ -129,14 +137,10 @@ def test_a_file_with_a_self_insured_and_a_dependent_claim_validates(
 
 
 @pytest.mark.parametrize(
-    ("changes", "named"),
+    ("subscriber", "address", "named"),
     [
-        (
-            {"subscriber": replace(INSURED, date_of_birth=None)},
-            "the insured person's date of birth",
-        ),
-        ({"subscriber": None}, "the insured person (name and date of birth)"),
-        ({"patient_address": None}, "the patient's address"),
+        (None, ADDRESS, "the insured person's name"),
+        (INSURED, None, "the patient's address"),
     ],
 )
 def test_a_dependent_without_the_insured_person_on_file_is_refused_in_words(
@@ -145,10 +149,12 @@ def test_a_dependent_without_the_insured_person_on_file_is_refused_in_words(
     physician: ProviderRecord,
     claims: ClaimFileService,
     tmp_path: Path,
-    changes: dict[str, object],
+    subscriber: Subscriber | None,
+    address: PostalAddress | None,
     named: str,
 ) -> None:
-    insure(services, patient, physician, dependent(InsuredRelationship.CHILD, **changes))
+    child = dependent(InsuredRelationship.CHILD, subscriber=subscriber, patient_address=address)
+    insure(services, patient, physician, child)
     sign(services, patient, physician, session())
     out = tmp_path / "out"
     out.mkdir()
@@ -160,3 +166,31 @@ def test_a_dependent_without_the_insured_person_on_file_is_refused_in_words(
     assert "Ñúñez, Zoë (MRN SYN-1001) is insured as child of the insured, but " in message
     assert f"{named} is not on file: add it in the patient's insurance details" in message
     assert list(out.iterdir()) == []
+
+
+def test_a_dependent_whose_insured_person_has_no_birth_date_on_file_is_billed(
+    services: Services,
+    patient: PatientRecord,
+    physician: ProviderRecord,
+    claims: ClaimFileService,
+    tmp_path: Path,
+) -> None:
+    """005010X222A1 2010BA DMG: "Required when the patient is the subscriber ... If not
+    required by this implementation guide, do not send": a dependent's claim does not carry
+    the insured person's birth date, so a missing one does not hold the claim back."""
+    unknown_birth = replace(INSURED, date_of_birth=None)
+    insure(
+        services,
+        patient,
+        physician,
+        dependent(InsuredRelationship.SPOUSE, subscriber=unknown_birth),
+    )
+    sign(services, patient, physician, session())
+    path = tmp_path / "claims.837"
+
+    summary = claims.write(DAY, path)
+
+    segments = assert_valid_837p(path)
+    assert summary.claims == 1
+    assert segments_named(segments, "PAT") == [["PAT", "01"]]
+    assert segments_named(segments, "DMG") == [["DMG", "D8", "19790402", "F"]]

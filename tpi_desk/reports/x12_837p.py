@@ -101,18 +101,18 @@ def claim_problems(note: NoteData) -> list[ClaimProblem]:
 
 def _dependent_problems(who: str, insurance: PatientInsurance) -> list[str]:
     """What a claim for a patient insured through someone else lacks: the insured person's
-    name and birth date, and the patient's own address (loops 2010BA and 2010CA)."""
+    name and the patient's own address (loops 2010BA and 2010CA). The insured person's birth
+    date is kept when known but not required: 2010BA carries no DMG for a dependent."""
     relation = insurance.relationship_words.lower()
     subscriber, missing = insurance.subscriber, []
     if subscriber is None:
-        missing.append("the insured person (name and date of birth)")
+        missing.append("the insured person's name")
     else:
         missing += [
             words
             for words, value in (
                 ("the insured person's family name", subscriber.family_name),
                 ("the insured person's given name", subscriber.given_name),
-                ("the insured person's date of birth", subscriber.date_of_birth),
             )
             if not value
         ]
