@@ -4,8 +4,9 @@ the cursor is."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 
-from PySide6.QtCore import QKeyCombination, QRect
+from PySide6.QtCore import QKeyCombination, QPoint, QRect
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.exceptions import TimeoutError
@@ -47,6 +48,39 @@ def new_note_on_laptop(
     editor = window.findChild(SessionEditor)
     assert editor is not None
     return window, editor
+
+
+def visible_in(widget: QWidget, viewport: QWidget) -> bool:
+    """Whether ``widget`` lies wholly inside ``viewport`` (a scroll area's view)."""
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+def alerts_and_codes_out_of_view(editor: SessionEditor) -> list[str]:
+    """The alerts and codes parts that are not wholly inside the right column's view."""
+    panel = editor.live_panel
+    viewport = editor.live_scroll.viewport()
+    parts = [panel.alerts_heading, *panel.alert_labels, panel.codes_view, panel.diagnosis_codes]
+    return [
+        part.text() if hasattr(part, "text") else type(part).__name__
+        for part in parts
+        if part.isVisible() and not visible_in(part, viewport)
+    ]
+
+
+def wait_for_alerts_and_codes_in_view(qtbot: QtBot, editor: SessionEditor) -> None:
+    """Wait until the right column has laid out again (every alert as tall as its wrapped
+    text) and, as far as the column allows, the alerts and codes are in view."""
+    panel = editor.live_panel
+    qtbot.waitUntil(
+        lambda: all(
+            label.width() < panel.width()  # laid out (a new label starts at 640 x 480)
+            and label.height() >= label.heightForWidth(label.width())
+            for label in panel.alert_labels
+        )
+    )
+    with suppress(TimeoutError):  # the caller asserts what is out of view, by name
+        qtbot.waitUntil(lambda: not alerts_and_codes_out_of_view(editor), timeout=2000)
 
 
 def press(qtbot: QtBot, keys: str, window: QWidget | None = None) -> None:

@@ -12,7 +12,12 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.laptop_support import new_note_on_laptop
+from tests.gui.laptop_support import (
+    alerts_and_codes_out_of_view,
+    new_note_on_laptop,
+    visible_in,
+    wait_for_alerts_and_codes_in_view,
+)
 from tests.gui.test_session_editor_support import LIDOCAINE_1, fill_medication
 from tests.gui.window_support import (
     activate,
@@ -24,7 +29,6 @@ from tpi_desk.clinical.record import PatientFacts
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.item_models.patient_list_model import MRN_COLUMN, NAME_COLUMN
 from tpi_desk.ui.patient_search import NAME_SAMPLE
-from tpi_desk.ui.session_editor import SessionEditor
 from tpi_desk.ui.session_editor.editor_view import BODY_MAP_HEIGHT
 
 OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
@@ -40,11 +44,6 @@ def _holds_focus(field: QWidget) -> bool:
     """The cursor in ``field`` or in its own line edit (the muscle picker's)."""
     focused = QApplication.focusWidget()
     return focused is not None and (focused is field or field.isAncestorOf(focused))
-
-
-def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
-    top_left = widget.mapTo(viewport, QPoint(0, 0))
-    return viewport.rect().contains(QRect(top_left, widget.size()))
 
 
 @OFFSCREEN_POPUP
@@ -72,7 +71,7 @@ def test_the_editor_fits_a_1366x768_laptop_and_every_field_is_reachable(
         field.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.waitUntil(partial(_holds_focus, field))
         QApplication.processEvents()
-        assert _visible_in(field, viewport), field.accessibleName() or type(field).__name__
+        assert visible_in(field, viewport), field.accessibleName() or type(field).__name__
     # The map gives up height to the alerts and codes below it.
     assert editor.body_map is not None
     assert editor.body_map.height() < BODY_MAP_HEIGHT
@@ -86,18 +85,6 @@ def test_the_editor_fits_a_1366x768_laptop_and_every_field_is_reachable(
     assert not table.isColumnHidden(MRN_COLUMN)
     assert header.sectionSize(MRN_COLUMN) > mrn_needs
     assert _on_screen(table, window)
-
-
-def _alerts_and_codes_in_view(editor: SessionEditor) -> list[str]:
-    """The alerts and codes parts that are not wholly inside the right column's view."""
-    panel = editor.live_panel
-    viewport = editor.live_scroll.viewport()
-    parts = [panel.alerts_heading, *panel.alert_labels, panel.codes_view, panel.diagnosis_codes]
-    return [
-        part.text() if hasattr(part, "text") else type(part).__name__
-        for part in parts
-        if part.isVisible() and not _visible_in(part, viewport)
-    ]
 
 
 @OFFSCREEN_POPUP
@@ -122,16 +109,8 @@ def test_the_alerts_and_codes_show_without_scrolling_the_right_column(
     editor.refresh_analysis()
     qtbot.waitUntil(lambda: editor.live_panel.codes_view.isVisible())
     panel = editor.live_panel
-    # The column has laid out again: every alert as tall as its wrapped text.
-    qtbot.waitUntil(
-        lambda: all(
-            label.width() < panel.width()  # laid out (a new label starts at 640 x 480)
-            and label.height() >= label.heightForWidth(label.width())
-            for label in panel.alert_labels
-        )
-    )
-    qtbot.waitUntil(lambda: not _alerts_and_codes_in_view(editor), timeout=2000)
+    wait_for_alerts_and_codes_in_view(qtbot, editor)
 
     assert editor.live_scroll.verticalScrollBar().value() == 0
-    assert _alerts_and_codes_in_view(editor) == []
+    assert alerts_and_codes_out_of_view(editor) == []
     assert panel.codes_model.rowCount() >= 1

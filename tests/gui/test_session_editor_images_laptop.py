@@ -11,12 +11,15 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.laptop_support import new_note_on_laptop
+from tests.gui.laptop_support import (
+    new_note_on_laptop,
+    visible_in,
+)
 from tests.gui.window_support import (
     activate,
     add_patient,
@@ -33,11 +36,6 @@ LARGEST_PNG = 400_000
 def _is_focus_widget(widget: QWidget) -> bool:
     """The keyboard focus is on ``widget`` itself."""
     return QApplication.focusWidget() is widget
-
-
-def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
-    top_left = widget.mapTo(viewport, QPoint(0, 0))
-    return viewport.rect().contains(QRect(top_left, widget.size()))
 
 
 @OFFSCREEN_POPUP
@@ -73,7 +71,7 @@ def test_two_images_in_the_editor_fit_a_laptop_screen(
         field.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.waitUntil(partial(_is_focus_widget, field))
         QApplication.processEvents()
-        assert _visible_in(field, viewport), field.accessibleName()
+        assert visible_in(field, viewport), field.accessibleName()
 
     images.thumbnails.setFocus(Qt.FocusReason.TabFocusReason)
     editor.form_scroll.ensureWidgetVisible(header.ultrasound_device, 0, 160)

@@ -11,12 +11,18 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.laptop_support import LAPTOP_SCREEN, new_note_on_laptop
+from tests.gui.laptop_support import (
+    LAPTOP_SCREEN,
+    alerts_and_codes_out_of_view,
+    new_note_on_laptop,
+    visible_in,
+    wait_for_alerts_and_codes_in_view,
+)
 from tests.gui.test_session_editor_support import (
     DialogAnswerer,
     record_two_site_session,
@@ -38,11 +44,6 @@ LARGEST_PNG = 400_000
 
 def _has_focus(field: QWidget) -> bool:
     return QApplication.focusWidget() is field
-
-
-def _visible_in(widget: QWidget, viewport: QWidget) -> bool:
-    top_left = widget.mapTo(viewport, QPoint(0, 0))
-    return viewport.rect().contains(QRect(top_left, widget.size()))
 
 
 @OFFSCREEN_POPUP
@@ -81,12 +82,17 @@ def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
     form = editor.form_scroll.widget()
     assert form is not None and form.minimumSizeHint().width() <= viewport.width()
     assert editor.form_scroll.horizontalScrollBar().maximum() == 0
+    # Issue 14: the right column needs no scrolling of its own for the alerts and codes, on a
+    # signed note too (its banner takes height; its three alerts wrap in the narrow column).
+    wait_for_alerts_and_codes_in_view(qtbot, editor)
+    assert len(editor.live_panel.alert_labels) == 3
+    assert alerts_and_codes_out_of_view(editor) == []
     for field in (images.thumbnails, images.view_button):
         activate(qtbot, window)
         field.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.waitUntil(partial(_has_focus, field))
         QApplication.processEvents()
-        assert _visible_in(field, viewport), field.accessibleName()
+        assert visible_in(field, viewport), field.accessibleName()
 
     images.thumbnails.setFocus(Qt.FocusReason.TabFocusReason)
     editor.form_scroll.ensureWidgetVisible(header.ultrasound_device, 0, 160)

@@ -43,6 +43,8 @@ BODY_MAP_HEIGHT = 330
 # below it: at most this share of the columns' height, never under the smallest height.
 BODY_MAP_SHARE = 0.42
 BODY_MAP_SMALLEST = 200
+# A signed note's map only shows the sites (nothing to click) and its banner takes height:
+# where even the smallest map would push its alerts and codes out of view, the map folds away.
 
 
 class EditorView(QWidget):
@@ -60,6 +62,7 @@ class EditorView(QWidget):
         self.form = SessionForm(catalog)
         self.form_scroll = FocusFollowingScrollArea(self.form)
         self.body_map = _body_map(catalog)
+        self._map_may_fold = False
         self.live_panel = LivePanel(catalog)
         self.live_scroll = FocusFollowingScrollArea(self.live_panel)
         self.live_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -121,6 +124,8 @@ class EditorView(QWidget):
         self.header.set_editing(not read_only)
         if self.body_map is not None:
             self.body_map.set_interactive(not read_only)
+        self._map_may_fold = read_only
+        self._map_fitting.start()
 
     def show_opened(
         self,
@@ -223,8 +228,9 @@ class EditorView(QWidget):
         self.fit_body_map()
 
     def fit_body_map(self) -> None:
-        """The map takes up to 42 % of the column's height, and gives up more (down to its
-        smallest) when the alerts and codes below it need the room (issue 14)."""
+        """The map takes up to 42 % of the column's height, and gives up more when the alerts
+        and codes below it need the room (issue 14): down to its smallest while editing; on a
+        signed note it folds away instead."""
         if self.body_map is None:
             return
         share = min(int(self.columns.height() * BODY_MAP_SHARE), BODY_MAP_HEIGHT)
@@ -234,7 +240,9 @@ class EditorView(QWidget):
             + self.live_scroll.viewport().height()
             - self.live_panel.height_for_alerts_and_codes()
         )
-        height = max(BODY_MAP_SMALLEST, min(share, room_left))
+        height = min(share, room_left)
+        if height < BODY_MAP_SMALLEST:
+            height = 0 if self._map_may_fold else BODY_MAP_SMALLEST
         if self.body_map.height() != height:
             self.body_map.setFixedHeight(height)
 
