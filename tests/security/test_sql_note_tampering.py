@@ -196,6 +196,27 @@ _STORED_OTHERWISE = {
     "an audit entry's time with a T": (
         "UPDATE audit_events SET occurred_at = REPLACE(occurred_at, ' ', 'T') WHERE sequence = 2"
     ),
+    # Blobs holding the very bytes of the value: the text SQLite would write for them is the
+    # signed one, so they must not be written as text at all.
+    "a text column holding a blob": (
+        "UPDATE procedure_sessions SET skin_prep = CAST(skin_prep AS BLOB)"
+    ),
+    "a number as a blob": "UPDATE procedure_sessions SET patient_id = CAST(patient_id AS BLOB)",
+    "a flag as a blob": (
+        "UPDATE procedure_sessions SET ultrasound_guided = CAST(ultrasound_guided AS BLOB)"
+    ),
+    "an instant as a blob": (
+        "UPDATE procedure_sessions SET performed_at = CAST(performed_at AS BLOB)"
+    ),
+    "a date as a blob": (
+        f"UPDATE medication_lines SET expires = CAST(expires AS BLOB) WHERE site_id = {_FIRST_SITE}"
+    ),
+    "an audit entry's action as a blob": (
+        "UPDATE audit_events SET action = CAST(action AS BLOB) WHERE sequence = 2"
+    ),
+    "an audit entry's user as a blob": (
+        "UPDATE audit_events SET user_id = CAST(user_id AS BLOB) WHERE sequence = 2"
+    ),
 }
 
 

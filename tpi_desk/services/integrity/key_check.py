@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,23 @@ from tpi_desk.models.procedures import Signature
 from tpi_desk.models.signing_keys import SigningKey
 from tpi_desk.services.integrity.key_trust import KeyTrust
 from tpi_desk.services.integrity.signing_keys import signature_valid
+
+
+class SignedLink(Protocol):
+    """What the check reads of a link: a ``Signature`` or a row with its columns."""
+
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def signer_id(self) -> int: ...
+    @property
+    def previous_hash(self) -> str: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def key_id(self) -> int | None: ...
+    @property
+    def signature(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +41,13 @@ class KeyCheck:
     trust: KeyTrust
     # Per user: the lowest chain position from which their notes must carry a signature.
     signed_from: dict[int, int]
+    # Per registered key: its owner and public key, read off the rows once (verify checks a
+    # million links against a handful of keys).
+    _owners: dict[int, tuple[int, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        owners = {key_id: (key.user_id, key.public_key) for key_id, key in self.registered.items()}
+        object.__setattr__(self, "_owners", owners)
 
     @classmethod
     def load(cls, db: Session) -> KeyCheck:
@@ -46,6 +71,21 @@ class KeyCheck:
             for key_id, key in sorted(self.keys.items())
             if key_id not in self.trust.registered
         ] + self.trust.problems
+
+    def signed_validly(self, link: SignedLink) -> bool:
+        """Whether the link carries a valid Ed25519 signature by its signer's registered key:
+        the usual answer, found without naming the link. False: ``problems`` says what is
+        wrong, if anything (a link signed before its signer had a key is not)."""
+        if link.key_id is None or link.signature is None:
+            return False
+        owner = self._owners.get(link.key_id)
+        return (
+            owner is not None
+            and owner[0] == link.signer_id
+            and signature_valid(
+                owner[1], link.signature, link.sequence, link.previous_hash, link.content_hash
+            )
+        )
 
     def problems(self, signature: Signature, label: str) -> list[str]:
         """What is wrong with the link's Ed25519 signature (empty: nothing)."""
