@@ -48,6 +48,13 @@ def test_a_fresh_demo_database_exports_claims_that_validate(
     assert sum(segment[0] == "CLM" for segment in segments) >= 30
     # Demo spouses and children on someone else's plan get a patient level (2000C).
     assert any(segment[0] == "PAT" for segment in segments)
+    # Every patient who is the insured has an address (005010X222A1 2010BA N3/N4: "Required
+    # when the patient is the subscriber"): N3 and N4 between the subscriber's name and DMG.
+    self_insured = [i for i, s in enumerate(segments) if s[:3] == ["SBR", "P", "18"]]
+    assert self_insured
+    for start in self_insured:
+        names = [segment[0] for segment in segments[start + 1 : start + 5]]
+        assert names == ["NM1", "N3", "N4", "DMG"], segments[start : start + 5]
     assert (tmp_path / "claims.csv").exists()
 
 

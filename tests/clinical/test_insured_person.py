@@ -1,6 +1,7 @@
-"""The insured person and the patient's address of a dependent (issue 15): their checks
-name each field in words, and the session document carries them inside the optional
-``patient.insurance`` object (older documents, without them, read as before)."""
+"""The insured person of a dependent and the patient's address (issue 15; the address for a
+patient who is the insured too): their checks name each field in words, and the session
+document carries them inside the optional ``patient.insurance`` object (older documents,
+without them, read as before)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,45 @@ def test_each_bad_field_of_a_dependent_is_named_in_words(
     assert found.path == f"patient.insurance.{path}"
     assert found.label == label
     assert found.message.startswith(message)
+
+
+SELF = replace(CHILD, relationship=InsuredRelationship.SELF, subscriber=None)
+# 005010X222A1 2010BA N3/N4: "Required when the patient is the subscriber", so the address of
+# a patient who is the insured is kept and checked like a dependent's.
+SELF_ADDRESS_ROWS = [
+    ({}, None, ""),
+    ({"patient_address": None}, None, ""),
+    ({"patient_address": replace(ADDRESS, street="")}, "patient_address.street",
+     "Patient, insurance, patient's address: street"),
+    ({"patient_address": replace(ADDRESS, state="me")}, "patient_address.state",
+     "Patient, insurance, patient's address: state"),
+    ({"patient_address": replace(ADDRESS, zip_code="041")}, "patient_address.zip_code",
+     "Patient, insurance, patient's address: ZIP code"),
+    ({"subscriber": INSURED}, "subscriber", "Patient, insurance: insured person"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("changes", "path", "label"), SELF_ADDRESS_ROWS)
+def test_a_patient_who_is_the_insured_may_have_an_address_and_each_bad_field_is_named(
+    changes: dict[str, object], path: str | None, label: str
+) -> None:
+    # ``changes`` name fields of several types, as `object`: mypy cannot match replace()'s keywords.
+    found = insurance_problems(replace(SELF, **changes), today=TODAY)  # type: ignore[arg-type]
+    assert [(p.path, p.label) for p in found] == (
+        [] if path is None else [(f"patient.insurance.{path}", label)]
+    )
+
+
+def test_the_document_of_a_patient_who_is_the_insured_keeps_the_address(
+    catalog: Catalog,
+) -> None:
+    in_document = {
+        key: value for key, value in CHILD_IN_DOCUMENT.items() if key != "subscriber"
+    } | {"relationship": "18"}
+    doc = parse_session_document(example_with(in_document), catalog)
+
+    assert doc.patient.insurance == SELF
+    assert json.loads(to_json(doc))["patient"]["insurance"] == in_document
 
 
 def test_the_document_reads_and_writes_the_insured_person(catalog: Catalog) -> None:

@@ -1,6 +1,7 @@
-"""The insurance group's fields for a patient insured through someone else (issue 15): shown
-only when the relationship is not "Self", typed and saved, shown again when the patient is
-edited, and each bad field named under it in words."""
+"""The insurance group's fields for a patient insured through someone else (issue 15): the
+insured person shown only when the relationship is not "Self", typed and saved with the
+patient's address, shown again when the patient is edited, and each bad field named under it
+in words (the address of a patient who is the insured: test_patient_self_address_dialog)."""
 
 from __future__ import annotations
 
@@ -31,10 +32,16 @@ def type_dependent(
     fields.subscriber_given_name.setText("Adaeze")
     fields.subscriber_date_of_birth.setText(born)
     fields.subscriber_sex.setCurrentIndex(fields.subscriber_sex.findData("F"))
-    fields.street.setText("14 Alder Lane")
-    fields.city.setText("Portland")
-    fields.state.setText("me")
-    fields.zip_code.setText(zip_code)
+    type_address(dialog, zip_code=zip_code)
+
+
+def type_address(dialog: PatientDialog, *, zip_code: str = "04101") -> None:
+    """The patient's own address, asked for whoever the insured is."""
+    address = dialog.insurance.address
+    address.street.setText("14 Alder Lane")
+    address.city.setText("Portland")
+    address.state.setText("me")
+    address.zip_code.setText(zip_code)
 
 
 def test_the_insured_person_is_asked_for_only_when_the_patient_is_not_the_insured(
@@ -73,10 +80,10 @@ def test_a_dependent_typed_is_saved_and_shown_again(
     assert fields.subscriber_family_name.text() == "Okafor"
     assert fields.subscriber_date_of_birth.born() == date(1961, 8, 14)
     assert fields.subscriber_sex.currentText() == "Female"
-    assert fields.zip_code.text() == "04101"
+    assert again.insurance.address.zip_code.text() == "04101"
 
 
-def test_switching_back_to_self_keeps_no_insured_person(
+def test_switching_back_to_self_keeps_no_insured_person_but_the_address(
     dialog: PatientDialog, context: AppContext
 ) -> None:
     fill(dialog)
@@ -87,7 +94,8 @@ def test_switching_back_to_self_keeps_no_insured_person(
 
     assert dialog.saved is not None and dialog.saved.facts.insurance is not None
     assert dialog.saved.facts.insurance.subscriber is None
-    assert dialog.saved.facts.insurance.patient_address is None
+    address = PostalAddress("14 Alder Lane", "Portland", "ME", "04101")
+    assert dialog.saved.facts.insurance.patient_address == address
 
 
 @pytest.mark.parametrize(
@@ -118,7 +126,7 @@ def test_a_half_typed_insured_person_names_what_is_missing(
     fill(dialog)
     type_dependent(dialog)
     dialog.insurance.dependent.subscriber_given_name.clear()
-    dialog.insurance.dependent.city.clear()
+    dialog.insurance.address.city.clear()
 
     click_ok(dialog)
 

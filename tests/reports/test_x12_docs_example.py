@@ -1,5 +1,5 @@
-"""The synthetic examples in docs/x12.md (the patient insured, and a dependent) are claim
-files pyx12 accepts, and values typed with X12 separators or letters outside ASCII cannot
+"""The synthetic examples in docs/x12.md (the patient insured, with their address in 2010BA,
+and a dependent) are claim files pyx12 accepts, and values typed with X12 separators or letters outside ASCII cannot
 break a segment."""
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ def test_the_documented_examples_validate(tmp_path: Path) -> None:
         segments = assert_valid_837p(path)
 
         assert segments[0][0] == "ISA" and segments[-1][0] == "IEA"
+        # 005010X222A1 2010BA N3/N4: "Required when the patient is the subscriber" (SBR02 18).
+        for start in (i for i, s in enumerate(segments) if s[:3] == ["SBR", "P", "18"]):
+            names = [segment[0] for segment in segments[start + 1 : start + 5]]
+            assert names == ["NM1", "N3", "N4", "DMG"], segments[start : start + 5]
     assert ["PAT", "19"] in segments
 
 

@@ -48,9 +48,10 @@ def test_a_fresh_demo_database_has_the_clinic_identity_and_insured_patients(
         insurance = patient_insurance(row)
         assert insurance is not None, row.mrn
         assert insurance_problems(insurance) == ()
-        # A dependent has the insured person and an address on file, and commercial coverage.
+        # A dependent has the insured person on file, and commercial coverage; every patient
+        # an address (2010BA N3/N4, "Required when the patient is the subscriber").
         on_file = (insurance.subscriber is not None, insurance.patient_address is not None)
-        assert on_file == (insurance.is_dependent, insurance.is_dependent), row.mrn
+        assert on_file == (insurance.is_dependent, True), row.mrn
         if insurance.is_dependent:
             assert row.coverage is Coverage.COMMERCIAL
         assert "demo" in insurance.payer_name.lower()

@@ -22,6 +22,7 @@ from tests.services.conftest import (
 from tests.x12_support import assert_valid_837p
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.insurance import InsuredRelationship, PatientInsurance
+from tpi_desk.clinical.insured_person import PostalAddress
 from tpi_desk.clinical.record import (
     ContainerKind,
     Coverage,
@@ -37,9 +38,13 @@ from tpi_desk.services.export.exporting import ExportCriteria, ExportService, Ex
 from tpi_desk.services.export.x12_claims import ClaimFileService, ClaimsRefused
 
 DAY = ExportCriteria(date(2026, 11, 20), date(2026, 11, 20))
+# The patient is the insured, with the address 2010BA N3/N4 then carries (005010X222A1:
+# "Required when the patient is the subscriber").
+SELF_ADDRESS = PostalAddress("27 Harbor View Road", "South Portland", "ME", "04106")
 INSURANCE = PatientInsurance(
-    "Northwind Health Plan (demo)", "NWHP1", "NWH00001001", "NW-40117", InsuredRelationship.SELF
-)
+    "Northwind Health Plan (demo)", "NWHP1", "NWH00001001", "NW-40117", InsuredRelationship.SELF,
+    patient_address=SELF_ADDRESS,
+)  # fmt: skip
 CLINIC = {
     "clinic.name": "Harbor Pain Clinic",
     "clinic.npi": "1245319599",

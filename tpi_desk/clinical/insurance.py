@@ -1,10 +1,13 @@
 """A patient's health insurance: who pays (payer), the member and group, and the patient's
-relationship to the insured person, as a professional claim (X12 837P) needs them.
+relationship to the insured person, and the patient's address, as a professional claim (X12
+837P) needs them.
 
 The relationship is kept as its X12 individual relationship code (005010X222A1, SBR02 and
-PAT01) and shown in plain words; only the four relationships a clinic meets are offered. A
-patient insured through someone else also carries the insured person (``Subscriber``) and
-the patient's own address, which the claim's patient loop (2010CA) requires.
+PAT01) and shown in plain words; only the four relationships a clinic meets are offered. The
+patient's own address goes on every claim: in the subscriber loop (2010BA N3/N4, "Required
+when the patient is the subscriber") for a patient who is the insured, in the patient loop
+(2010CA) for one insured through someone else, who also carries the insured person
+(``Subscriber``).
 """
 
 from __future__ import annotations
@@ -53,8 +56,9 @@ INSURANCE_KEYS = (
 class PatientInsurance:
     """The insurance the patient's claims go to; ``group_number`` may be empty.
 
-    ``subscriber`` and ``patient_address`` are kept only for a patient insured through
-    someone else (None: not on file; such a patient's claims are refused until they are).
+    ``subscriber`` is kept only for a patient insured through someone else,
+    ``patient_address`` for every patient (None: not on file; the patient's claims are
+    refused until what the claim needs is).
     """
 
     payer_name: str

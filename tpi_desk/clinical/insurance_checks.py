@@ -38,18 +38,17 @@ def insurance_problems(
     """Problems with the insurance's fields, each named by its path (none for no insurance).
 
     The insured person and the patient's address may be left out (a claim then names them
-    as missing); given, every field of them is checked. They are kept only for a patient
-    insured through someone else."""
+    as missing); given, every field of them is checked. The insured person is kept only for
+    a patient insured through someone else; the patient's address for every patient (the
+    claim carries it in 2010BA for the insured, in 2010CA for a dependent)."""
     if insurance is None:
         return ()
     found = list(_payer_name_problems(f"{prefix}.payer_name", insurance.payer_name))
     found += _identifier_problems(f"{prefix}.payer_id", insurance.payer_id, required=True)
     found += _identifier_problems(f"{prefix}.member_id", insurance.member_id, required=True)
     found += _identifier_problems(f"{prefix}.group_number", insurance.group_number, required=False)
-    on_file = {"subscriber": insurance.subscriber, "patient_address": insurance.patient_address}
-    for key, given in on_file.items():
-        if given is not None and not insurance.is_dependent:
-            found.append(problem(f"{prefix}.{key}", ONLY_FOR_DEPENDENTS))
+    if insurance.subscriber is not None and not insurance.is_dependent:
+        found.append(problem(f"{prefix}.subscriber", ONLY_FOR_DEPENDENTS))
     if insurance.subscriber is not None:
         found += subscriber_problems(insurance.subscriber, f"{prefix}.subscriber", today)
     if insurance.patient_address is not None:

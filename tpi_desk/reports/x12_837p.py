@@ -1,13 +1,13 @@
 """Signed notes as an X12 837P professional claim file (ASC X12 005010X222A1).
 
 One interchange, one functional group, one transaction set: the billing provider (the clinic,
-loops 2000A/2010AA), then per note a subscriber (2000B/2010BA: the patient as insured, or the
-insured person of a spouse, child or other dependent, who then gets a patient level
-2000C/2010CA under it), the payer (2010BB), one claim (2300) with its diagnoses (HI), the
-rendering provider (2310B, the clinician who performed and signed) and a service line (2400)
-for each of the note's claim lines: the codes the app derived (``analysis.coding.claim_lines``),
-never re-derived here; drug lines carry their NDC (2410 LIN/CTP, qualifier N4). docs/x12.md
-describes it.
+loops 2000A/2010AA), then per note a subscriber (2000B/2010BA: the patient as insured, with
+their address, or the insured person of a spouse, child or other dependent, who then gets a
+patient level 2000C/2010CA under it), the payer (2010BB), one claim (2300) with its diagnoses
+(HI), the rendering provider (2310B, the clinician who performed and signed) and a service
+line (2400) for each of the note's claim lines: the codes the app derived
+(``analysis.coding.claim_lines``), never re-derived here; drug lines carry their NDC (2410
+LIN/CTP, qualifier N4). docs/x12.md describes it.
 
 TPI Desk keeps no fee schedule: every charge is 0 and the practice-management system prices
 the claim. Takes plain data only (``NoteData``); ``ClaimProblem`` names what a note lacks.
@@ -92,6 +92,13 @@ def claim_problems(note: NoteData) -> list[ClaimProblem]:
         found.append(f"{who} has no insurance on file: add it in the patient's details")
     elif insurance.is_dependent:
         found += _dependent_problems(who, insurance)
+    elif insurance.patient_address is None:
+        # 005010X222A1 2010BA N3/N4: "Required when the patient is the subscriber" (pyx12
+        # cannot tell: the segments are situational).
+        found.append(
+            f"{who} is the insured, but the patient's address is not on file: add it in the "
+            "patient's insurance details"
+        )
     if not note.provider.npi:
         found.append(f"the clinician of note #{note.session_id} has no NPI")
     if not note.analysis.coding.icd10:
@@ -210,9 +217,10 @@ def _subscriber(out: SegmentWriter, note: NoteData, insurance: PatientInsurance,
     """Loops 2000B, 2010BA and 2010BB: the insured and the payer; for a dependent, the
     patient's level 2000C/2010CA follows. The next free level number.
 
-    The patient who is the insured is named with birth date and sex in 2010BA (SBR02 ``18``).
-    For a dependent, SBR02 stays empty and 2010BA holds the insured person's name and member
-    ID only: the guide sends 2010BA's address and DMG only when the patient is the subscriber
+    The patient who is the insured is named with address, birth date and sex in 2010BA
+    (SBR02 ``18``; N3/N4 and DMG "Required when the patient is the subscriber"). For a
+    dependent, SBR02 stays empty and 2010BA holds the insured person's name and member ID
+    only: the guide sends 2010BA's address and DMG only when the patient is the subscriber
     ("If not required by this implementation guide, do not send"); the patient's name,
     address, birth date and sex go in 2010CA, the relationship in PAT01."""
     patient, subscriber = note.patient, insurance.subscriber
@@ -230,6 +238,7 @@ def _subscriber(out: SegmentWriter, note: NoteData, insurance: PatientInsurance,
         insurance.member_id,
     )  # fmt: skip
     if not dependent:
+        _address(out, note, insurance)
         out.add("DMG", "D8", patient.date_of_birth.strftime("%Y%m%d"), DMG_SEX[patient.sex])
     out.add(
         "NM1", "PR", "2", x12_text(insurance.payer_name, 60), "", "", "", "", "PI",
@@ -244,15 +253,22 @@ def _subscriber(out: SegmentWriter, note: NoteData, insurance: PatientInsurance,
 def _patient(out: SegmentWriter, note: NoteData, insurance: PatientInsurance, parent: int) -> None:
     """Loops 2000C and 2010CA: the dependent patient under the subscriber's level: the
     relationship to the insured (PAT01), name, address, birth date and sex."""
-    patient, address = note.patient, insurance.patient_address
-    if address is None:  # refused by claim_problems
-        raise ValueError(f"note #{note.session_id}: no patient address")
+    patient = note.patient
     out.add("HL", str(parent + 1), str(parent), "23", "0")
     out.add("PAT", insurance.relationship.value)
     out.add("NM1", "QC", "1", x12_text(patient.family_name, 60), x12_text(patient.given_name, 35))
+    _address(out, note, insurance)
+    out.add("DMG", "D8", patient.date_of_birth.strftime("%Y%m%d"), DMG_SEX[patient.sex])
+
+
+def _address(out: SegmentWriter, note: NoteData, insurance: PatientInsurance) -> None:
+    """The patient's address as N3 (street) and N4 (city, state, ZIP digits): in 2010BA for
+    the patient who is the insured, in 2010CA for a dependent."""
+    address = insurance.patient_address
+    if address is None:  # refused by claim_problems
+        raise ValueError(f"note #{note.session_id}: no patient address")
     out.add("N3", x12_text(address.street, 55))
     out.add("N4", x12_text(address.city, 30), address.state, address.zip_code.replace("-", ""))
-    out.add("DMG", "D8", patient.date_of_birth.strftime("%Y%m%d"), DMG_SEX[patient.sex])
 
 
 def _rendering_provider(out: SegmentWriter, note: NoteData) -> None:

@@ -1,6 +1,7 @@
 """The insurance group's fields for a patient insured through someone else: the insured
-person (name, date of birth, sex) and the patient's address, which a claim for a spouse,
-child or other dependent needs. Shown only when the relationship is not "Self"."""
+person (name, date of birth, sex), whom a claim for a spouse, child or other dependent names.
+Shown only when the relationship is not "Self" (the patient's address, asked for every
+patient, is ``PatientAddressFields``)."""
 
 from __future__ import annotations
 
@@ -12,39 +13,31 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QW
 from tpi_desk.clinical.field_problems import problem
 from tpi_desk.clinical.insured_person import (
     SUBSCRIBER_SEX_WORDS,
-    PostalAddress,
     Subscriber,
     SubscriberSex,
 )
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.ui.date_of_birth_field import DateOfBirthField
 
-# The fields by their path inside ``patient.insurance``, with their labels.
+# The fields by their path inside ``patient.insurance``.
 DEPENDENT_FIELDS = (
     "subscriber.family_name", "subscriber.given_name", "subscriber.date_of_birth",
-    "subscriber.sex", "patient_address.street", "patient_address.city",
-    "patient_address.state", "patient_address.zip_code",
+    "subscriber.sex",
 )  # fmt: skip
-# The form's rows (label, fields side by side): eight fields in five rows, so that the
+# The form's rows (label, fields side by side): four fields in three rows, so that the
 # dialog of a dependent still fits a 1366x768 laptop screen.
 DEPENDENT_ROWS = (
     ("Insured's family name", ("subscriber.family_name",)),
     ("Insured's given name", ("subscriber.given_name",)),
     ("Insured's birth date, sex", ("subscriber.date_of_birth", "subscriber.sex")),
-    ("Patient's street", ("patient_address.street",)),
-    ("City, state, ZIP", ("patient_address.city", "patient_address.state",
-                          "patient_address.zip_code")),
 )  # fmt: skip
-# The state's box keeps its two letters' width; the ZIP code's box is wide enough for its
-# error to read on one line.
-STRETCH = {"patient_address.state": 0, "patient_address.zip_code": 1, "patient_address.city": 1}
 BIRTH_DATE_PATH = "patient.insurance.subscriber.date_of_birth"
 
 
 class DependentFields(QWidget):
-    """The insured person and the patient's address, laid out as rows of ``form``.
+    """The insured person, laid out as rows of a form.
 
-    Left all blank, each reads as "not on file" (a claim then names it as missing)."""
+    Left all blank, it reads as "not on file" (a claim then names it as missing)."""
 
     def __init__(self, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,18 +49,6 @@ class DependentFields(QWidget):
         for sex, words in SUBSCRIBER_SEX_WORDS.items():
             self.subscriber_sex.addItem(words, sex.value)
         self.subscriber_sex.setCurrentIndex(self.subscriber_sex.findData(SubscriberSex.UNKNOWN))
-        self.street = QLineEdit()
-        self.street.setPlaceholderText("The patient's own address, e.g. 14 Alder Lane")
-        self.city = QLineEdit()
-        self.state = QLineEdit()
-        self.city.setPlaceholderText("The patient's city")
-        self.state.setMaxLength(2)
-        self.state.setPlaceholderText("ME")
-        self.state.setToolTip("The state's two letters")
-        self.state.setFixedWidth(self.fontMetrics().horizontalAdvance("MMMM") + 12)
-        self.zip_code = QLineEdit()
-        self.zip_code.setPlaceholderText("04101")
-        self.zip_code.setToolTip("5 or 9 digits, e.g. 04101 or 04101-2201")
         self.widgets: dict[str, QWidget] = dict(
             zip(
                 DEPENDENT_FIELDS,
@@ -76,10 +57,6 @@ class DependentFields(QWidget):
                     self.subscriber_given_name,
                     self.subscriber_date_of_birth,
                     self.subscriber_sex,
-                    self.street,
-                    self.city,
-                    self.state,
-                    self.zip_code,
                 ),
                 strict=True,
             )
@@ -97,7 +74,7 @@ class DependentFields(QWidget):
                 continue
             row = QHBoxLayout()
             for name in names:
-                row.addWidget(boxes[name], STRETCH.get(name, 1))
+                row.addWidget(boxes[name], 1)
             form.addRow(label, row)
 
     def subscriber(self) -> Subscriber | None:
@@ -113,15 +90,6 @@ class DependentFields(QWidget):
             sex=SubscriberSex(self.subscriber_sex.currentData()),
         )
 
-    def patient_address(self) -> PostalAddress | None:
-        """The address typed (None when every line of it is blank)."""
-        parts = [field.text().strip() for field in (self.street, self.city, self.state,
-                                                     self.zip_code)]  # fmt: skip
-        if not any(parts):
-            return None
-        street, city, state, zip_code = parts
-        return PostalAddress(street, city, state.upper(), zip_code)
-
     def typing_problems(self) -> list[FieldProblem]:
         """A date of birth typed that is no date (the checks cannot see what was typed)."""
         field = self.subscriber_date_of_birth
@@ -129,8 +97,8 @@ class DependentFields(QWidget):
             return []
         return [problem(BIRTH_DATE_PATH, f"is not a date: type it as {field.shown_format()}")]
 
-    def show_on_file(self, subscriber: Subscriber | None, address: PostalAddress | None) -> None:
-        """Show what is on file (blank fields for what is not)."""
+    def show_on_file(self, subscriber: Subscriber | None) -> None:
+        """Show the insured person on file (blank fields when none is)."""
         self.subscriber_family_name.setText(subscriber.family_name if subscriber else "")
         self.subscriber_given_name.setText(subscriber.given_name if subscriber else "")
         born = subscriber.date_of_birth if subscriber else None
@@ -139,7 +107,3 @@ class DependentFields(QWidget):
             self.subscriber_date_of_birth.setDate(QDate(born.year, born.month, born.day))
         sex = subscriber.sex if subscriber else SubscriberSex.UNKNOWN
         self.subscriber_sex.setCurrentIndex(self.subscriber_sex.findData(sex.value))
-        self.street.setText(address.street if address else "")
-        self.city.setText(address.city if address else "")
-        self.state.setText(address.state if address else "")
-        self.zip_code.setText(address.zip_code if address else "")

@@ -1,7 +1,8 @@
 """The patient dialog's insurance group: payer, member and group, and the patient's
 relationship to the insured in plain words; for a patient insured through someone else, the
-insured person and the patient's address (``DependentFields``). Each field shows its own
-problem beneath it."""
+insured person (``DependentFields``); for every patient, the patient's own address
+(``PatientAddressFields``), which every claim carries. Each field shows its own problem
+beneath it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from tpi_desk.clinical.insurance import (
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.ui.dependent_fields import DEPENDENT_FIELDS, DependentFields
 from tpi_desk.ui.error_label import error_label
+from tpi_desk.ui.patient_address_fields import ADDRESS_FIELDS, PatientAddressFields
 
 INSURANCE_FIELDS = ("payer_name", "payer_id", "member_id", "group_number", "relationship")
 INSURANCE_LABELS = ("Payer", "Payer ID", "Member ID", "Group number", "Patient is")
@@ -34,7 +36,8 @@ def insurance_field_of(path: str) -> str | None:
     """The insurance field a problem path names (``patient.insurance.member_id`` ->
     ``member_id``), or None for a path outside the insurance."""
     _, found, rest = path.partition("insurance.")
-    return rest if found and rest in (*INSURANCE_FIELDS, *DEPENDENT_FIELDS) else None
+    known = (*INSURANCE_FIELDS, *DEPENDENT_FIELDS, *ADDRESS_FIELDS)
+    return rest if found and rest in known else None
 
 
 class InsuranceGroup(QGroupBox):
@@ -71,6 +74,8 @@ class InsuranceGroup(QGroupBox):
         )
         self.dependent = DependentFields(today or date.today())
         self._fields.update(self.dependent.widgets)
+        self.address = PatientAddressFields()
+        self._fields.update(self.address.widgets)
         self._errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -78,6 +83,8 @@ class InsuranceGroup(QGroupBox):
             form.addRow(label, self._with_error_label(name))
         self.dependent.lay_out({name: self._with_error_label(name) for name in DEPENDENT_FIELDS})
         form.addRow(self.dependent)
+        self.address.lay_out({name: self._with_error_label(name) for name in ADDRESS_FIELDS})
+        form.addRow(self.address)
         self.relationship.currentIndexChanged.connect(self._show_dependent_fields)
         self._show_dependent_fields()
 
@@ -100,7 +107,7 @@ class InsuranceGroup(QGroupBox):
             group_number=self.group_number.text().strip(),
             relationship=InsuredRelationship(self.relationship.currentData()),
             subscriber=self.dependent.subscriber() if dependent else None,
-            patient_address=self.dependent.patient_address() if dependent else None,
+            patient_address=self.address.patient_address(),
         )
 
     def typing_problems(self) -> list[FieldProblem]:
@@ -112,7 +119,8 @@ class InsuranceGroup(QGroupBox):
     def show_insurance(self, insurance: PatientInsurance | None) -> None:
         self.setChecked(insurance is not None)
         if insurance is None:
-            self.dependent.show_on_file(None, None)
+            self.dependent.show_on_file(None)
+            self.address.show_on_file(None)
             return
         self.payer_name.setText(insurance.payer_name)
         self.payer_id.setText(insurance.payer_id)
@@ -121,7 +129,8 @@ class InsuranceGroup(QGroupBox):
         self.relationship.setCurrentIndex(
             max(0, self.relationship.findData(insurance.relationship.value))
         )
-        self.dependent.show_on_file(insurance.subscriber, insurance.patient_address)
+        self.dependent.show_on_file(insurance.subscriber)
+        self.address.show_on_file(insurance.patient_address)
 
     def field_error(self, name: str) -> str:
         """The message shown under field ``name`` ("" when it has none)."""

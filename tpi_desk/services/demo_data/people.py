@@ -154,8 +154,8 @@ def _patient_values(
 def _relationship_values(
     table: BulkTable, patient_id: int, coverage: Coverage, family: str, age_days: int, born: date
 ) -> tuple[Any, ...]:
-    """The patient's relationship to the insured, then the insured person and the patient's
-    address of a dependent (``dependents``)."""
+    """The patient's relationship to the insured, then the insured person of a dependent and
+    every patient's address (``dependents``)."""
     relationship = demo_relationship(patient_id, age_days, coverage)
     return (
         table.bind("insurance_relationship", relationship),

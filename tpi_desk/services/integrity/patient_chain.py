@@ -27,7 +27,8 @@ def patient_content(row: Patient) -> dict[str, object]:
 
     The insurance (migration 0008) is covered once the patient has one; a patient without
     keeps the content, and so the hash, audited before insurance was recorded. The same holds
-    for the insured person and address of a dependent (migration 0011).
+    for a dependent's insured person and for the patient's address (migration 0011; the
+    address of a patient who is the insured is kept in the same columns).
     """
     content: dict[str, object] = {
         "format": PATIENT_FORMAT,
