@@ -1,6 +1,6 @@
 """The synthetic examples in docs/x12.md (the patient insured, with their address in 2010BA,
-and a dependent) are claim files pyx12 accepts, and values typed with X12 separators or letters outside ASCII cannot
-break a segment."""
+and a dependent) are claim files pyx12 accepts, and values typed with X12 separators or letters
+outside ASCII cannot break a segment."""
 
 from __future__ import annotations
 
