@@ -47,7 +47,7 @@ from tpi_desk.reports.note_styles import (
     TREATED_LINE,
     layout_table_style,
 )
-from tpi_desk.reports.table_cells import styled_table
+from tpi_desk.reports.table_cells import shaped_table
 
 VIEWS = ("front", "back")
 FIGURE_HEIGHT = 2.8 * inch
@@ -222,9 +222,10 @@ def body_map_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     figure = BodyMapFigure(art, labels)
     legend = _legend(data, styles, sites, missing, numbered=figure.numbered)
     figure_width = figure.width + 24
-    table = styled_table(
+    table = shaped_table(
         [[figure, legend]],
-        layout_table_style(),
+        "layout",
+        layout_table_style,
         colWidths=[figure_width, CONTENT_WIDTH - figure_width],
         hAlign="LEFT",
     )
