@@ -12,6 +12,7 @@ from tpi_desk.clinical.alerts import Alert, AlertSeverity
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.checklist import Checklist, ChecklistItem, signing_checklist
 from tpi_desk.clinical.record import PatientFacts, ProcedureKind, SessionEntry, Side, SiteEntry
+from tpi_desk.clinical.validation import validate_entry
 
 EXPIRED = Alert("lot_expired", AlertSeverity.BLOCKING, "Lidocaine lot OLD-7 expired", None)
 REMINDER = Alert("pneumothorax_risk_site", AlertSeverity.INFO, "Upper trapezius ...", None)
@@ -163,3 +164,15 @@ def test_the_patient_must_be_known_and_valid(
 def test_unknown_item_key(complete_entry: SessionEntry, catalog: Catalog) -> None:
     with pytest.raises(KeyError, match="No checklist item 'signature'"):
         checklist(complete_entry, catalog, None).item("signature")
+
+
+def test_problems_given_by_the_caller_are_the_ones_it_would_find(
+    complete_entry: SessionEntry, catalog: Catalog, patient: PatientFacts
+) -> None:
+    entry = replace(complete_entry, sites=(replace(complete_entry.sites[0], points=0),))
+    problems = validate_entry(entry, catalog)
+    assert problems  # a value that can never be saved
+    found = signing_checklist(entry, catalog, alerts=(), patient=patient)
+    given = signing_checklist(entry, catalog, alerts=(), patient=patient, problems=problems)
+    assert given == found
+    assert not given.ready

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 
 from tpi_desk.paths import resource_path
 from tpi_desk.reports.fonts import REGULAR, RepeatedTextFont, register_fonts
+from tpi_desk.reports.note_blocks import Column, data_table, facts_table
 from tpi_desk.reports.note_styles import (
     data_table_style,
     key_value_style,
@@ -22,7 +23,7 @@ from tpi_desk.reports.note_styles import (
     text_commands,
 )
 from tpi_desk.reports.parsed_text import NoteParagraph, shared_paragraph
-from tpi_desk.reports.table_cells import styled_table
+from tpi_desk.reports.table_cells import shaped_table, styled_table
 
 CELL_ATTRIBUTES = (
     "fontname", "fontsize", "leading", "leftPadding", "rightPadding", "topPadding",
@@ -88,6 +89,35 @@ def test_a_style_with_table_options_is_left_to_reportlab() -> None:
     style = TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)], spaceBefore=6)
     table = styled_table([["a", "b"]], style)
     assert table.spaceBefore == 6
+
+
+def test_tables_of_one_shape_draw_the_same_pdf_as_tables_styled_each_time() -> None:
+    register_fonts()
+
+    def zebra(make: Callable[..., Table], rows: int) -> Table:
+        if make is _plain_table:
+            return _zebra_table(make, rows)
+        return _zebra_table(
+            lambda data, style, **options: make(data, "zebra", lambda: style, **options), rows
+        )
+
+    # Sizes seen before and new ones, in turn: each table gets its own size's styles.
+    sizes = [6, 3, 6, 120, 3]
+    assert _pdf([zebra(shaped_table, n) for n in sizes]) == _pdf(
+        [zebra(_plain_table, n) for n in sizes]
+    )
+
+
+def test_a_shaped_table_keeps_its_own_cells_and_never_the_last_ones() -> None:
+    styles = note_stylesheet()
+    columns = [Column("Muscle", 200), Column("mL", 60, "table_number", "table_header_number")]
+    first = data_table(styles, columns, [["Upper trapezius", "1.0"]])
+    second = data_table(styles, columns, [["Levator scapulae", "2.5"]])
+    assert second._cellvalues[1] == ["Levator scapulae", "2.5"]
+    assert first._cellvalues[1] == ["Upper trapezius", "1.0"]
+    assert second._cellStyles[1][1] is first._cellStyles[1][1]  # the shape's, shared
+    facts = facts_table(styles, [("Consent", "Written"), ("Position", "Prone")])
+    assert [row[1] for row in facts._cellvalues] == ["Written", "Prone"]
 
 
 def test_shared_paragraphs_start_from_the_same_fragments() -> None:

@@ -5,19 +5,21 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from pypdf import PdfReader
 from reportlab.lib.rl_accel import fp_str
 
 from tests.reports.pdf_reading import RenderedNote, render
 from tpi_desk.clinical.record import Side, SiteEntry
+from tpi_desk.reports.batch_parts import render_part
 from tpi_desk.reports.note_body_map import (
     SIMPLIFY_TOLERANCE,
     shipped_body_map,
     simplified,
     treated_regions,
 )
-from tpi_desk.reports.note_styles import TREATED_FILL
+from tpi_desk.reports.note_styles import BODY_FILL, TREATED_FILL
 from tpi_desk.reports.sample_notes import ZOE, make_note, single_site_entry, single_site_note
 
 
@@ -92,3 +94,21 @@ def test_outline_simplification_keeps_shape_within_the_tolerance() -> None:
     assert kept[0] == outline[0] and kept[-1] == outline[-1]
     assert len(kept) < len(outline) / 2
     assert set(kept) <= set(outline)
+
+
+def test_the_outlines_are_written_once_per_document_and_shown_on_every_note(
+    tmp_path: Path,
+) -> None:
+    notes = [single_site_note(), make_note(single_site_entry(), ZOE), single_site_note()]
+    path = tmp_path / "part.pdf"
+    render_part(notes, path, first_number=1, with_json=False, note_done=lambda: None)
+    reader = PdfReader(path)
+    shown: list[tuple[str, int]] = []
+    for page in reader.pages:
+        forms = page["/Resources"].get("/XObject", {})
+        shown += [(name, ref.idnum) for name, ref in forms.items() if "BodyMap" in name]
+    assert len(shown) == 2 * len(notes)  # front and back on each note's body-map page
+    assert len({ref for _name, ref in shown}) == 2  # one drawing of each view
+    outline_fill = f"{fp_str(*BODY_FILL.rgb())} rg"
+    for _name, ref in set(shown):
+        assert outline_fill in reader.get_object(ref).get_data().decode("latin-1")

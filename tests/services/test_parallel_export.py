@@ -133,3 +133,31 @@ def test_workers_start_from_a_fork_server_except_where_there_is_none_or_frozen(
     assert parallel_export.worker_context().get_start_method() == expected
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert parallel_export.worker_context().get_start_method() == "spawn"
+
+
+def test_the_part_laid_out_while_the_workers_start_is_the_one_a_worker_lays_out(
+    demo: Database,  # noqa: F811 (the fixture)
+    catalog: Catalog,
+    tmp_path: Path,
+) -> None:
+    ids = service(demo, catalog).select(WHOLE_DEMO).session_ids
+    texts: dict[str, list[list[str]]] = {}
+    for who, factory in (("here", demo.session_factory), ("workers", None)):
+        render = parallel_export.ParallelRender(
+            database_url=demo.engine.url.render_as_string(hide_password=False),
+            catalog=catalog,
+            workers=2,
+            generated_at=NOW,
+            with_json=True,
+            progress=None,
+            cancelled=lambda: False,
+            session_factory=factory,
+        )
+        scratch = tmp_path / who
+        scratch.mkdir()
+        parts = list(render.parts(ids, scratch))
+        texts[who] = [page_texts(part.pdf) for part in parts if part.pdf is not None]
+        texts[who + " notes"] = [[note.session_id for note in part.notes] for part in parts]
+    assert texts["here"] == texts["workers"]
+    assert texts["here notes"] == texts["workers notes"]
+    assert sum(len(part) for part in texts["here notes"]) == len(ids)

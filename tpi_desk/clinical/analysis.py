@@ -76,7 +76,7 @@ def analyse_session(
     alerts = with_coding_alerts(
         alerts, coding_alerts(entry, catalog, coverage=coverage, history=history)
     )
-    checklist = signing_checklist(entry, catalog, alerts=alerts, patient=patient)
+    checklist = signing_checklist(entry, catalog, alerts=alerts, patient=patient, problems=problems)
     return SessionAnalysis(
         coding=derive_codes(
             entry, catalog, settings or CodingSettings(), coverage=coverage, history=history

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tpi_desk.clinical.alerts import Alert, blocking
 from tpi_desk.clinical.catalog import Catalog
+from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import PatientFacts, ProcedureKind, SessionEntry
 from tpi_desk.clinical.validation import describe_site, validate_entry, validate_patient
 
@@ -45,11 +46,13 @@ def signing_checklist(
     *,
     alerts: Sequence[Alert],
     patient: PatientFacts | None,
+    problems: Sequence[FieldProblem] | None = None,
 ) -> Checklist:
     """Every item that must be done before ``entry`` can be signed; ``.ready`` when all are.
 
     Items that do not apply (medications for dry needling, the ultrasound device without
-    guidance) are left out rather than shown as done.
+    guidance) are left out rather than shown as done. ``problems``: ``validate_entry``'s
+    answer for ``entry`` when the caller has it already (worked out here otherwise).
     """
     is_injection = entry.kind is ProcedureKind.TRIGGER_POINT_INJECTION
     items = [
@@ -71,7 +74,8 @@ def signing_checklist(
         items.append(
             ChecklistItem("ultrasound_device", "Ultrasound device", bool(entry.ultrasound_device))
         )
-    problems = validate_entry(entry, catalog)
+    if problems is None:
+        problems = validate_entry(entry, catalog)
     items.append(
         ChecklistItem(
             "valid",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
 from reportlab.platypus.doctemplate import FrameBreak
 
 from tpi_desk.reports.note_format import NBSP, markup
@@ -25,7 +26,7 @@ from tpi_desk.reports.note_styles import (
     text_commands,
 )
 from tpi_desk.reports.parsed_text import NoteParagraph, shared_paragraph
-from tpi_desk.reports.table_cells import styled_table
+from tpi_desk.reports.table_cells import shaped_table
 
 # Taller than this (a third of a letter page), side-by-side blocks are stacked instead.
 SIDE_BY_SIDE_MAX_HEIGHT = 3.5 * inch
@@ -35,6 +36,9 @@ SURELY_SHORT_CHARACTERS = 700
 # Room in which any table's header and first rows fit (a site with five drugs is ~150 pt):
 # below it, the start is laid out to see whether it fits under its heading.
 SURE_TABLE_START = 3 * inch
+# Distinct (text, font, size) widths remembered: labels, headers, drugs and muscles recur in
+# every note of a batch.
+WIDTHS_REMEMBERED = 8192
 
 
 def heading(styles: StyleSheet1, title: str) -> list[Flowable]:
@@ -133,7 +137,13 @@ def cell(style: ParagraphStyle, value: str, room: float) -> str | Paragraph:
 def _fits(line: str, style: ParagraphStyle, room: float) -> bool:
     # No glyph of the font is wider than 1.1 em: short texts need no measuring.
     size = style.fontSize
-    return len(line) * size * 1.1 <= room or stringWidth(line, style.fontName, size) <= room
+    return len(line) * size * 1.1 <= room or _width(line, style.fontName, size) <= room
+
+
+@lru_cache(maxsize=WIDTHS_REMEMBERED)
+def _width(line: str, font_name: str, size: float) -> float:
+    """The text's width in points (measured once per text, font and size)."""
+    return float(stringWidth(line, font_name, size))
 
 
 def data_table(
@@ -154,20 +164,32 @@ def data_table(
         ]
         for row in rows
     ]
-    style = data_table_style(len(body) + 1, zebra_groups=zebra_groups, padding=padding)
-    for row, names in ((0, [c.header_style for c in columns]), (1, [c.style for c in columns])):
-        last_row = row if row == 0 else -1
-        base = styles[names[0]]
-        for command in text_commands(base, (0, row), (-1, last_row)):
-            style.add(*command)
-        for first, last, name in _runs(names):
-            for command in text_commands(styles[name], (first, row), (last, last_row), base=base):
+    rows_count = len(body) + 1
+    header_styles = tuple(c.header_style for c in columns)
+    cell_styles = tuple(c.style for c in columns)
+
+    def make_style() -> TableStyle:
+        style = data_table_style(rows_count, zebra_groups=zebra_groups, padding=padding)
+        for row, names in ((0, header_styles), (1, cell_styles)):
+            last_row = row if row == 0 else -1
+            base = styles[names[0]]
+            for command in text_commands(base, (0, row), (-1, last_row)):
                 style.add(*command)
-    for start, stop in spans:
-        style.add("SPAN", start, stop)
-    return styled_table(
+            for first, last, name in _runs(names):
+                for command in text_commands(
+                    styles[name], (first, row), (last, last_row), base=base
+                ):
+                    style.add(*command)
+        for start, stop in spans:
+            style.add("SPAN", start, stop)
+        return style
+
+    zebra = tuple(zebra_groups) if zebra_groups is not None else None
+    shape = ("data", styles, header_styles, cell_styles, zebra, padding, tuple(spans))
+    return shaped_table(
         [header, *body],
-        style,
+        shape,
+        make_style,
         colWidths=[column.width for column in columns],
         repeatRows=1,
         hAlign="LEFT",
@@ -241,9 +263,10 @@ def _side_by_side(
                 _key_values(styles, rows, label_width, value_width),
             ]
         )
-    return styled_table(
+    return shaped_table(
         [cells],
-        side_by_side_style(len(blocks)),
+        "side_by_side",
+        lambda: side_by_side_style(len(blocks)),
         colWidths=[block_width] * len(blocks),
         hAlign="LEFT",
     )
@@ -257,7 +280,18 @@ def _key_values(
         [cell(label, name, label_width - KEY_VALUE_GAP), cell(value, text, value_width)]
         for name, text in rows
     ]
-    style = key_value_style()
-    for command in text_commands(label, (0, 0), (0, -1)) + text_commands(value, (1, 0), (1, -1)):
-        style.add(*command)
-    return styled_table(cells, style, colWidths=[label_width, value_width], hAlign="LEFT")
+
+    def make_style() -> TableStyle:
+        style = key_value_style()
+        commands = text_commands(label, (0, 0), (0, -1)) + text_commands(value, (1, 0), (1, -1))
+        for command in commands:
+            style.add(*command)
+        return style
+
+    return shaped_table(
+        cells,
+        ("key_values", label, value),
+        make_style,
+        colWidths=[label_width, value_width],
+        hAlign="LEFT",
+    )

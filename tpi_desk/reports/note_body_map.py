@@ -1,13 +1,15 @@
 """The body-map figure: front and back outlines with the treated muscles filled and numbered.
 
 The art (resources/body_map) is loaded once per process and its outlines are turned into
-PDF paths once, so a note pays only for the regions it fills. Design coordinates have y
+PDF paths once, drawn once per document (a form XObject each note's figure shows), so a note
+pays only for the regions it fills. Design coordinates have y
 pointing down; the figure flips them.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -45,7 +47,7 @@ from tpi_desk.reports.note_styles import (
     TREATED_LINE,
     layout_table_style,
 )
-from tpi_desk.reports.table_cells import styled_table
+from tpi_desk.reports.table_cells import shaped_table
 
 VIEWS = ("front", "back")
 FIGURE_HEIGHT = 2.8 * inch
@@ -147,19 +149,14 @@ class BodyMapFigure(Flowable):
     def _draw_view(self, canvas: Canvas, art: _ViewArt, left: float) -> None:
         view, scale = art.view, self.scale
         top = self.height
+        form = _art_form(canvas, art, scale)
         canvas.saveState()
         canvas.translate(left, top)
         canvas.scale(scale, -scale)
-        canvas.setLineJoin(1)
-        canvas.setFillColor(BODY_FILL)
-        canvas.setStrokeColor(BODY_LINE)
-        canvas.setLineWidth(0.7 / scale)
-        canvas.drawPath(art.outline, stroke=1, fill=1)
-        canvas.setStrokeColor(REGION_LINE)
-        canvas.setLineWidth(0.3 / scale)
-        canvas.drawPath(art.details, stroke=1, fill=0)
+        canvas.doForm(form)
         treated = [region for region in self.labels if region.view == view.name]
         if treated:
+            canvas.setLineJoin(1)
             canvas.setFillColor(TREATED_FILL)
             canvas.setStrokeColor(TREATED_LINE)
             canvas.setLineWidth(0.6 / scale)
@@ -225,9 +222,10 @@ def body_map_section(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     figure = BodyMapFigure(art, labels)
     legend = _legend(data, styles, sites, missing, numbered=figure.numbered)
     figure_width = figure.width + 24
-    table = styled_table(
+    table = shaped_table(
         [[figure, legend]],
-        layout_table_style(),
+        "layout",
+        layout_table_style,
         colWidths=[figure_width, CONTENT_WIDTH - figure_width],
         hAlign="LEFT",
     )
@@ -286,6 +284,34 @@ def _view_art(view: BodyMapView) -> _ViewArt:
     lefts = [_centre_x(r.points) for r in view.regions if r.side is Side.LEFT]
     right_on_left = bool(rights and lefts) and sum(rights) / len(rights) < sum(lefts) / len(lefts)
     return _ViewArt(view, _polygon(view.outline), details, right_on_left)
+
+
+def _art_form(canvas: Canvas, art: _ViewArt, scale: float) -> str:
+    """The name of the view's outline and guides drawn as a form of the canvas's document,
+    drawn there the first time: every note of a merged document shows the same drawing,
+    so its paths are written (and compressed) once per document, not once per note."""
+    name = _form_name(art, scale)
+    if not canvas.hasForm(name):
+        view = art.view
+        # The drawing in design coordinates, with room around it for the strokes.
+        canvas.beginForm(name, -view.width, -view.height, 2 * view.width, 2 * view.height)
+        canvas.setLineJoin(1)
+        canvas.setFillColor(BODY_FILL)
+        canvas.setStrokeColor(BODY_LINE)
+        canvas.setLineWidth(0.7 / scale)
+        canvas.drawPath(art.outline, stroke=1, fill=1)
+        canvas.setStrokeColor(REGION_LINE)
+        canvas.setLineWidth(0.3 / scale)
+        canvas.drawPath(art.details, stroke=1, fill=0)
+        canvas.endForm()
+    return name
+
+
+@cache
+def _form_name(art: _ViewArt, scale: float) -> str:
+    """A name that only this drawing at this scale has (the same in every process)."""
+    drawn = f"{scale!r} {art.outline.getCode()} {art.details.getCode()}".encode()
+    return f"BodyMap{art.view.name.capitalize()}{zlib.crc32(drawn):08x}"
 
 
 @cache

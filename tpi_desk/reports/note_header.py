@@ -23,7 +23,7 @@ from tpi_desk.reports.note_format import (
 )
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 from tpi_desk.reports.note_styles import RULE, layout_table_style
-from tpi_desk.reports.table_cells import styled_table
+from tpi_desk.reports.table_cells import shaped_table
 
 LOGO_BOX = (1.1 * inch, 0.65 * inch)
 TITLE_WIDTH = 2.4 * inch  # room for "Trigger Point Injection" and the status on the right
@@ -51,9 +51,10 @@ def clinic_header(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     left: Flowable | list[Flowable] = details
     left_width = CONTENT_WIDTH - TITLE_WIDTH
     if logo is not None:
-        left = styled_table(
+        left = shaped_table(
             [[logo, details]],
-            layout_table_style(),
+            "layout",
+            layout_table_style,
             colWidths=[LOGO_BOX[0] + 10, left_width - LOGO_BOX[0] - 10],
         )
     right = [
@@ -62,9 +63,10 @@ def clinic_header(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
         Spacer(1, 4),
         _status(data, styles),
     ]
-    header = styled_table(
+    header = shaped_table(
         [[left, right]],
-        layout_table_style(),
+        "layout",
+        layout_table_style,
         colWidths=[left_width, CONTENT_WIDTH - left_width],
     )
     return [header, HRFlowable(width="100%", thickness=0.8, color=RULE, spaceBefore=8)]

@@ -14,7 +14,7 @@ from tpi_desk.reports.note_data import NoteData
 from tpi_desk.reports.note_format import markup
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 from tpi_desk.reports.note_styles import review_box_style
-from tpi_desk.reports.table_cells import styled_table
+from tpi_desk.reports.table_cells import shaped_table
 
 REVIEW_TITLE = "Review before signing"
 SEVERITY_LABELS = {
@@ -48,5 +48,7 @@ def review_box(data: NoteData, styles: StyleSheet1) -> list[Flowable]:
     content = [Paragraph(REVIEW_TITLE, styles["review_title"]), *lines]
     return [
         Spacer(1, 8),
-        styled_table([[content]], review_box_style(), colWidths=[CONTENT_WIDTH], hAlign="LEFT"),
+        shaped_table(
+            [[content]], "review_box", review_box_style, colWidths=[CONTENT_WIDTH], hAlign="LEFT"
+        ),
     ]

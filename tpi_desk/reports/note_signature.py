@@ -11,7 +11,7 @@ from tpi_desk.reports.note_data import NoteAddendum, NoteData, NoteErrorMark, No
 from tpi_desk.reports.note_format import SEPARATOR, date_time
 from tpi_desk.reports.note_pages import CONTENT_WIDTH
 from tpi_desk.reports.note_styles import panel_style
-from tpi_desk.reports.table_cells import styled_table
+from tpi_desk.reports.table_cells import shaped_table
 
 PERFORMER_ATTESTATION = (
     "I personally performed this procedure and attest that this note is accurate and complete."
@@ -76,7 +76,7 @@ def _signature_panel(data: NoteData, signature: NoteSignature, styles: StyleShee
     ]
     if data.content_hash:
         lines.append(text(styles, f"Content hash: {data.content_hash}", "hash"))
-    return styled_table([[lines]], panel_style(), colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+    return shaped_table([[lines]], "panel", panel_style, colWidths=[CONTENT_WIDTH], hAlign="LEFT")
 
 
 def _addendum_times(addendum: NoteAddendum) -> str:

@@ -8,11 +8,15 @@ the commands and the table's size, so ``styled_table`` works them out once per (
 rows, columns) and hands the table the finished styles. ReportLab only reads cell styles
 once they are set (splitting a table across pages shares them between the halves), so
 tables may share them. Lines, backgrounds and spans stay with the table's own style.
+
+``shaped_table`` goes one step further for the note's recurring tables (data tables,
+label/value blocks, layout grids): their whole style is made and sorted into cell and table
+commands once per shape, instead of once per table of every note.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -31,10 +35,58 @@ def styled_table(data: Sequence[Sequence[Any]], style: TableStyle, **options: An
 
     The same table as ReportLab would build (same cell styles, same drawing), built faster.
     """
-    rows = len(data)
-    columns = max((len(row) for row in data), default=0)
-    if not rows or not columns or options.get("splitInRow") or _has_options(style):
+    rows, columns = _size(data)
+    styled = _sorted_style(style, rows, columns, options)
+    if styled is None:
         return Table(data, style=style, **options)  # (splitting inside a row edits styles)
+    return _table(data, styled, options)
+
+
+def shaped_table(
+    data: Sequence[Sequence[Any]],
+    shape: Hashable,
+    make_style: Callable[[], TableStyle],
+    **options: Any,
+) -> Table:
+    """``styled_table(data, make_style(), **options)``, with ``make_style`` called and its
+    commands sorted only the first time this ``shape`` meets a table of this size.
+
+    ``shape`` names everything ``make_style`` depends on besides the table's rows and
+    columns (which are added to it), as hashable values (style objects, names, numbers).
+    """
+    rows, columns = _size(data)
+    key = (shape, rows, columns, bool(options.get("splitInRow")))
+    if key not in _SHAPES:
+        if len(_SHAPES) >= SHAPES_REMEMBERED:
+            _SHAPES.clear()
+        _SHAPES[key] = _sorted_style(make_style(), rows, columns, options)
+    styled = _SHAPES[key]
+    if styled is None:
+        return Table(data, style=make_style(), **options)
+    return _table(data, styled, options)
+
+
+# A shape's table commands (shared: a table copies them) and its cells' styles.
+_SortedStyle = tuple[TableStyle, tuple[tuple[CellStyle, ...], ...]]
+_SHAPES: dict[Hashable, _SortedStyle | None] = {}
+
+
+def _size(data: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    return len(data), max((len(row) for row in data), default=0)
+
+
+def _table(data: Sequence[Sequence[Any]], styled: _SortedStyle, options: dict[str, Any]) -> Table:
+    table_style, cell_styles = styled
+    return Table(data, style=table_style, cellStyles=[list(row) for row in cell_styles], **options)
+
+
+def _sorted_style(
+    style: TableStyle, rows: int, columns: int, options: dict[str, Any]
+) -> _SortedStyle | None:
+    """The table's own commands and the cells' styles; None where ReportLab must style the
+    table itself (no cells, splitting inside a row, table options, unhashable values)."""
+    if not rows or not columns or options.get("splitInRow") or _has_options(style):
+        return None
     cell_commands: list[tuple[Any, ...]] = []
     table_commands: list[tuple[Any, ...]] = []
     for command in style.getCommands():
@@ -43,13 +95,8 @@ def styled_table(data: Sequence[Sequence[Any]], style: TableStyle, **options: An
     try:
         shared = _cell_styles(tuple(cell_commands), rows, columns)
     except TypeError:  # a command value that cannot be a cache key: style the usual way
-        return Table(data, style=style, **options)
-    return Table(
-        data,
-        style=TableStyle(table_commands),
-        cellStyles=[list(row) for row in shared],
-        **options,
-    )
+        return None
+    return TableStyle(table_commands), shared
 
 
 def _has_options(style: TableStyle) -> bool:

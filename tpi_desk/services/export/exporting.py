@@ -262,6 +262,7 @@ class ExportService:
             with_json=json_path is not None,
             progress=progress,
             cancelled=cancelled or (lambda: False),
+            session_factory=self._session_factory,
         )
         return export_parts(
             lambda scratch: render.parts(selection.session_ids, scratch),

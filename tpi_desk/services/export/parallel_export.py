@@ -12,6 +12,10 @@ is a copy of it ready at once instead of a new interpreter importing them again 
 second of CPU each, on every export). Elsewhere (Windows) they are spawned. Neither copies
 the app itself, whose threads (the window, the database) a plain fork would leave broken.
 
+Starting the workers takes a few seconds (the fork server imports the export's modules before
+it can start any): meanwhile this process, which has them already, lays out the batch's first
+part itself, with ``session_factory``, while a thread starts the pool and hands it the rest.
+
 A worker reports each note it has laid out through a queue, so progress moves note by note;
 ``cancelled()`` is polled every few hundredths of a second, and a cancel terminates the pool
 at once (its part files are in a scratch folder that is removed).
@@ -23,10 +27,11 @@ import multiprocessing
 import os
 import queue
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +75,8 @@ def usable_cores() -> int:
 
 @dataclass(frozen=True, slots=True)
 class ParallelRender:
-    """How to render a batch's notes in ``workers`` processes reading ``database_url``."""
+    """How to render a batch's notes in ``workers`` processes reading ``database_url``;
+    with ``session_factory``, this process lays out the first part while they start."""
 
     database_url: str
     catalog: Catalog
@@ -79,50 +85,109 @@ class ParallelRender:
     with_json: bool
     progress: Progress | None
     cancelled: CancelCheck
+    session_factory: sessionmaker[Session] | None = None
 
     def parts(self, session_ids: Sequence[int], scratch: Path) -> Iterator[RenderedPart]:
         """The rendered parts in the batch's order; raises _Cancelled on cancel."""
         total = len(session_ids)
         chunk = max(CHUNK_NOTES, -(-total // (self.workers * PARTS_PER_WORKER)))
+        starts = list(range(0, total, chunk))
+        here = starts[:1] if self.session_factory is not None and len(starts) > 1 else []
         context = worker_context()
         notes_done = context.Queue()
         stop = context.Event()
         done = 0
+
+        def note_done_here() -> None:
+            nonlocal done
+            if self.cancelled():
+                stop.set()
+                raise _Cancelled
+            done += 1
+            if self.progress is not None:
+                self.progress(done, total)
+
+        with ThreadPoolExecutor(1, thread_name_prefix="export-workers") as starter:
+            starting = starter.submit(
+                self._start_pool,
+                context,
+                notes_done,
+                stop,
+                [
+                    (start, tuple(session_ids[start : start + chunk]))
+                    for start in starts[len(here) :]
+                ],
+                scratch,
+            )
+            try:
+                for start in here:
+                    ids = session_ids[start : start + chunk]
+                    yield self._render_here(ids, start, scratch, note_done_here)
+                pool, pending = starting.result()
+                for result in pending:
+                    while not result.ready():
+                        done = self._follow(notes_done, done, total, stop)
+                    yield result.get()  # a worker's exception is raised here
+                    done = self._follow(notes_done, done, total, stop, wait=False)
+                for _moment in range(40):  # the last reports may still be on their way
+                    if done >= total:
+                        break
+                    done = self._follow(notes_done, done, total, stop)
+                pool.close()
+            finally:
+                stop.set()
+                _stop_pool(starting)
+                notes_done.close()
+                notes_done.join_thread()
+
+    def _start_pool(
+        self,
+        context: multiprocessing.context.BaseContext,
+        notes_done: Any,
+        stop: Any,
+        chunks: list[tuple[int, tuple[int, ...]]],
+        scratch: Path,
+    ) -> tuple[Pool, list[AsyncResult[RenderedPart]]]:
+        """The worker pool, started, with ``chunks`` (first index, session ids) handed out."""
         pool = context.Pool(
             self.workers,
             initializer=_start_worker,
             initargs=(self.database_url, self.catalog, notes_done, stop),
         )
-        try:
-            pending: list[AsyncResult[RenderedPart]] = [
-                pool.apply_async(
-                    _render_chunk,
-                    (
-                        tuple(session_ids[start : start + chunk]),
-                        self.generated_at,
-                        start + 1,
-                        str(scratch / f"part-{start:07d}.pdf"),
-                        self.with_json,
-                    ),
-                )
-                for start in range(0, total, chunk)
-            ]
-            for result in pending:
-                while not result.ready():
-                    done = self._follow(notes_done, done, total, stop)
-                yield result.get()  # a worker's exception is raised here
-                done = self._follow(notes_done, done, total, stop, wait=False)
-            for _moment in range(40):  # the last reports may still be on their way
-                if done >= total:
-                    break
-                done = self._follow(notes_done, done, total, stop)
-            pool.close()
-        finally:
-            stop.set()
-            pool.terminate()
-            pool.join()
-            notes_done.close()
-            notes_done.join_thread()
+        pending = [
+            pool.apply_async(
+                _render_chunk,
+                (
+                    ids,
+                    self.generated_at,
+                    start + 1,
+                    str(scratch / f"part-{start:07d}.pdf"),
+                    self.with_json,
+                ),
+            )
+            for start, ids in chunks
+        ]
+        return pool, pending
+
+    def _render_here(
+        self,
+        session_ids: Sequence[int],
+        start: int,
+        scratch: Path,
+        note_done: Callable[[], None],
+    ) -> RenderedPart:
+        """A part laid out in this process with ``session_factory``, as a worker would."""
+        factory = self.session_factory
+        if factory is None:
+            raise RuntimeError("a part is laid out here only with a session factory")
+        notes = load_notes(factory, self.catalog, session_ids, self.generated_at)
+        return render_part(
+            notes,
+            scratch / f"part-{start:07d}.pdf",
+            first_number=start + 1,
+            with_json=self.with_json,
+            note_done=note_done,
+        )
 
     def _follow(
         self, notes_done: Any, done: int, total: int, stop: Any, *, wait: bool = True
@@ -146,6 +211,16 @@ class ParallelRender:
             done += 1
             if self.progress is not None:
                 self.progress(done, total)
+
+
+def _stop_pool(starting: Future[tuple[Pool, list[AsyncResult[RenderedPart]]]]) -> None:
+    """Terminate the pool once it has started (if it could start at all)."""
+    try:
+        pool, _pending = starting.result()
+    except Exception:  # its error, if any, has been raised where the pool was wanted
+        return
+    pool.terminate()
+    pool.join()
 
 
 # --- In each worker process -------------------------------------------------------------
