@@ -6,8 +6,10 @@ import io
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, StreamObject
 from reportlab.lib.rl_accel import fp_str
 
 from tests.reports.pdf_reading import RenderedNote, render
@@ -105,10 +107,12 @@ def test_the_outlines_are_written_once_per_document_and_shown_on_every_note(
     reader = PdfReader(path)
     shown: list[tuple[str, int]] = []
     for page in reader.pages:
-        forms = page["/Resources"].get("/XObject", {})
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        forms = cast(DictionaryObject, resources.get("/XObject", DictionaryObject()))
         shown += [(name, ref.idnum) for name, ref in forms.items() if "BodyMap" in name]
     assert len(shown) == 2 * len(notes)  # front and back on each note's body-map page
     assert len({ref for _name, ref in shown}) == 2  # one drawing of each view
     outline_fill = f"{fp_str(*BODY_FILL.rgb())} rg"
     for _name, ref in set(shown):
-        assert outline_fill in reader.get_object(ref).get_data().decode("latin-1")
+        drawing = cast(StreamObject, reader.get_object(ref))
+        assert outline_fill in drawing.get_data().decode("latin-1")
