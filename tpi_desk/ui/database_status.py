@@ -24,12 +24,21 @@ class DatabaseStatus:
         status_bar.addWidget(self.database_label, 1)
         status_bar.addPermanentWidget(self.counts_label)
         status_bar.setSizeGripEnabled(False)
+        self._counts_asked = 0
 
     def refresh_counts(self) -> None:
-        """Count patients and sessions off the UI thread (whole-table counts take a while)."""
-        run_in_background(self._window, self._overview.counts, self._show_counts)
+        """Count patients and sessions off the UI thread (whole-table counts take a while).
+        Only the newest count is shown: an older one that finishes later (it began before
+        demo data or an import filled the database) is dropped."""
+        self._counts_asked += 1
+        asked = self._counts_asked
+        run_in_background(
+            self._window, self._overview.counts, lambda outcome: self._show_counts(asked, outcome)
+        )
 
-    def _show_counts(self, outcome: object) -> None:
+    def _show_counts(self, asked: int, outcome: object) -> None:
+        if asked != self._counts_asked:
+            return
         if isinstance(outcome, RecordCounts):
             patients = count_of(outcome.patients, "patient")
             self.counts_label.setText(f"{patients}   ·   {count_of(outcome.sessions, 'session')}")
