@@ -28,15 +28,29 @@ def test_patient_dialog_screenshot(
     dialog.mrn.setText("SYN-004127")
     dialog.family_name.setText("Ñúñez")
     dialog.given_name.setText("Zoë")
-    dialog.coverage.setCurrentIndex(dialog.coverage.findData("medicare"))
+    dialog.coverage.setCurrentIndex(dialog.coverage.findData("commercial"))
     dialog.allergies.setText("NKDA")
     dialog.allergies.editingFinished.emit()
+    # A child on a parent's plan: the insured person's rows show under the relationship.
+    insurance = dialog.insurance
+    insurance.setChecked(True)
+    insurance.payer_name.setText("Northwind Health Plan")
+    insurance.payer_id.setText("NWHP1")
+    insurance.member_id.setText("NWH00001001")
+    insurance.relationship.setCurrentIndex(insurance.relationship.findData("19"))
+    insurance.dependent.subscriber_family_name.setText("Ñúñez")
+    insurance.dependent.subscriber_given_name.setText("Marisol")
+    insurance.address.street.setText("14 Alder Lane")
+    insurance.address.city.setText("Portland")
+    insurance.address.state.setText("ME")
+    insurance.address.zip_code.setText("04101")
     dialog.show()
     qtbot.waitExposed(dialog)
 
     image = _saved(dialog.grab().toImage(), screenshots / "patient-dialog.png")
 
     assert image.width() >= 460
+    assert insurance.dependent.isVisible() and insurance.address.isVisible()
     assert dialog.no_known_drug_allergies.isChecked()
     assert dialog.allergies.text() == "" and not dialog.allergies.isEnabled()
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -85,6 +86,7 @@ class InsuranceGroup(QGroupBox):
         form.addRow(self.dependent)
         self.address.lay_out({name: self._with_error_label(name) for name in ADDRESS_FIELDS})
         form.addRow(self.address)
+        _align_label_columns(form, self.dependent.layout(), self.address.layout())
         self.relationship.currentIndexChanged.connect(self._show_dependent_fields)
         self._show_dependent_fields()
 
@@ -164,3 +166,19 @@ class InsuranceGroup(QGroupBox):
         column.addWidget(error)
         self._errors[name] = error
         return box
+
+
+def _align_label_columns(*layouts: QLayout | None) -> None:
+    """The insurance's rows, the insured person's and the address's are three forms, one under
+    the other: their labels get one width, so that their fields start in one column."""
+    labels = [
+        label
+        for layout in layouts
+        if isinstance(layout, QFormLayout)
+        for row in range(layout.rowCount())
+        if (item := layout.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+        and (label := item.widget()) is not None
+    ]
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
