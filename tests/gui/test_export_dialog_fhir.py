@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.window_support import (
@@ -19,9 +20,10 @@ from tests.gui.window_support import (
 )
 from tests.services.conftest import PASSWORD
 from tpi_desk.services.dto import ProviderRecord, SessionRecord
+from tpi_desk.services.export.exporting import ExportService
 from tpi_desk.ui.app_context import AppContext
-from tpi_desk.ui.export_dialog import ExportDialog
-from tpi_desk.ui.export_worker import ExportReport
+from tpi_desk.ui.export_dialog import ExportDialog, WorkerFactory
+from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
 
 NOVEMBER = "2026-11-01_to_2026-11-30"
 RUN_TIMEOUT_MS = 60_000
@@ -55,9 +57,15 @@ def signed(context: AppContext, physician: ProviderRecord) -> tuple[SessionRecor
 
 
 def open_dialog(
-    qtbot: QtBot, context: AppContext, physician: ProviderRecord, folder: Path
+    qtbot: QtBot,
+    context: AppContext,
+    physician: ProviderRecord,
+    folder: Path,
+    make_worker: WorkerFactory = ExportWorker,
 ) -> ExportDialog:
-    dialog = ExportDialog(context, RecordingMessages(), actor=acting_as(physician))
+    dialog = ExportDialog(
+        context, RecordingMessages(), actor=acting_as(physician), make_worker=make_worker
+    )
     qtbot.addWidget(dialog)
     dialog.folder_edit.setText(str(folder))
     dialog.this_month_button.click()
@@ -116,3 +124,47 @@ def test_drafts_turn_the_choice_off(
     assert job is not None and job.fhir is None
     dialog.status.setCurrentIndex(0)
     assert dialog.fhir_check.isEnabled()
+
+
+def cancelling_when_the_bundle_starts(progress_seen: list[int]) -> WorkerFactory:
+    """Workers whose export is cancelled in their own thread as the FHIR part reports its
+    first note (the PDFs and claim lines, written first, are done by then)."""
+
+    def make(service: ExportService, job: ExportJob, parent: QObject | None) -> ExportWorker:
+        worker = ExportWorker(service, job, parent)
+
+        def progressed(done: int, _total: int) -> None:
+            if progress_seen and 0 < done <= progress_seen[-1]:  # a new part counts from 1
+                worker.cancel()
+            progress_seen.append(done)
+
+        worker.progressed.connect(progressed, Qt.ConnectionType.DirectConnection)
+        return worker
+
+    return make
+
+
+def test_cancelling_during_the_bundle_names_the_files_already_written(
+    qtbot: QtBot,
+    context: AppContext,
+    physician: ProviderRecord,
+    signed: tuple[SessionRecord, ...],
+    tmp_path: Path,
+) -> None:
+    """It said "nothing was written" while the PDF and the claim lines were on disk."""
+    seen: list[int] = []
+    dialog = open_dialog(
+        qtbot, context, physician, tmp_path, make_worker=cancelling_when_the_bundle_starts(seen)
+    )
+    dialog.fhir_check.setChecked(True)
+    with qtbot.waitSignal(dialog.export_finished, timeout=RUN_TIMEOUT_MS) as outcome:
+        assert dialog.start_export()
+
+    report = outcome.args[0]
+    assert isinstance(report, ExportReport) and report.cancelled
+    assert not (tmp_path / f"fhir_{NOVEMBER}.json").exists()
+    assert (tmp_path / f"notes_{NOVEMBER}.pdf").is_file()
+    assert dialog.message_label.text() == (
+        f"Export cancelled before its end; already written: notes_{NOVEMBER}.pdf, "
+        f"claims_{NOVEMBER}.csv."
+    )

@@ -402,7 +402,7 @@ class ExportDialog(QDialog):
         job = self._end_run()
         if report.cancelled:
             self.progress_bar.reset()
-            self._show_message("Export cancelled; nothing was written.", AMBER)
+            self._show_message(report.cancelled_sentence(), AMBER)
         else:
             seconds = report.summary.seconds
             self.progress_label.setText(

@@ -58,6 +58,15 @@ class ExportReport:
     def cancelled(self) -> bool:
         return self.summary.cancelled
 
+    def cancelled_sentence(self) -> str:
+        """What a cancelled export leaves: nothing, or (cancelled during the FHIR bundle, after
+        the PDFs and claim lines were written and audited) the files already written."""
+        written = self.summary.files
+        if not written:
+            return "Export cancelled; nothing was written."
+        names = ", ".join(path.name for path in written)
+        return f"Export cancelled before its end; already written: {names}."
+
     def sentence(self, job: ExportJob | None) -> str:
         """ "Exported 12 notes (24 pages), 19 claim lines and 12 837P claims to …"."""
         summary = self.summary
@@ -75,7 +84,8 @@ class ExportReport:
 
 
 class ExportWorker(QThread):
-    """One export; ``cancel()`` stops it before the next note and nothing is written.
+    """One export; ``cancel()`` stops it before the next note and nothing is written (once
+    the PDFs and claim lines are written, a cancel during the FHIR bundle keeps them).
 
     ``progressed(done, total)`` follows every note; then exactly one of ``export_finished``
     (an ExportReport, also when cancelled) or ``export_failed`` (a UserError) is emitted.
