@@ -231,31 +231,16 @@ def _stop_fork_server() -> None:
 
 
 def _child_bare(out: Path) -> None:
+    from bare_platypus import build_bare_pdf
     from pypdf import PdfReader
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table
 
-    from tpi_desk.reports.fonts import REGULAR, register_fonts
-    from tpi_desk.reports.note_format import markup
-    from tpi_desk.reports.note_pages import binary_streams
+    from tpi_desk.reports.fonts import register_fonts
 
     contents = json.loads((out / "bare-content.json").read_text(encoding="utf-8"))
     register_fonts()
     pdf = out / "bare.pdf"
     started, started_cpu = time.perf_counter(), time.process_time()
-    normal = getSampleStyleSheet()["Normal"]
-    normal.fontName = REGULAR
-    story: list[Flowable] = []
-    for content in contents:
-        if story:
-            story.append(PageBreak())
-        story += [
-            Paragraph(markup(item), normal) if isinstance(item, str) else Table(item, repeatRows=1)
-            for item in content
-        ]
-    with binary_streams():
-        SimpleDocTemplate(str(pdf), pagesize=letter).build(story)
+    build_bare_pdf(contents, pdf)
     seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     rss = _peak_rss_mb()
     pages = len(PdfReader(pdf).pages)

@@ -23,21 +23,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bare_platypus import build_bare_pdf
 from export_bench import _criteria, _database_with_signed_notes, _service
 from note_pdf_bench import BareContent, bare_content
-from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table
 
 from tpi_desk.clinical.catalog import load_catalog
 from tpi_desk.models.database import open_database
 from tpi_desk.paths import resource_path
 from tpi_desk.reports.batch_export import merged_note_story
 from tpi_desk.reports.batch_parts import render_part
-from tpi_desk.reports.fonts import REGULAR, register_fonts
+from tpi_desk.reports.fonts import register_fonts
 from tpi_desk.reports.note_data import NoteData
-from tpi_desk.reports.note_format import markup
-from tpi_desk.reports.note_pages import binary_streams
 from tpi_desk.services.export.note_loading import load_notes
 
 PART_NOTES = 50
@@ -112,18 +108,7 @@ def _ours(notes: list[NoteData], folder: Path) -> None:
 def _bare(contents: list[BareContent], folder: Path) -> None:
     """As export_bench.py's bare run: the notes' text in one plain platypus document."""
     register_fonts()
-    normal = getSampleStyleSheet()["Normal"]
-    normal.fontName = REGULAR
-    story: list[Flowable] = []
-    for content in contents:
-        if story:
-            story.append(PageBreak())
-        story += [
-            Paragraph(markup(item), normal) if isinstance(item, str) else Table(item, repeatRows=1)
-            for item in content
-        ]
-    with binary_streams():
-        SimpleDocTemplate(str(folder / "bare.pdf"), pagesize=letter).build(story)
+    build_bare_pdf(contents, folder / "bare.pdf")
 
 
 def _cpu_ms(action: Callable[[], None], notes: int) -> float:

@@ -13,29 +13,25 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.laptop_support import (
     new_note_on_laptop,
     visible_in,
 )
+from tests.gui.ultrasound_support import has_focus, record_guided_ultrasound
 from tests.gui.window_support import (
     activate,
     add_patient,
     add_physician,
 )
-from tests.image_support import dicom_bytes, png_bytes
+from tests.image_support import dicom_bytes
 from tpi_desk.ui.app_context import AppContext
 
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
 OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 LARGEST_PNG = 400_000
-
-
-def _is_focus_widget(widget: QWidget) -> bool:
-    """The keyboard focus is on ``widget`` itself."""
-    return QApplication.focusWidget() is widget
 
 
 @OFFSCREEN_POPUP
@@ -47,17 +43,9 @@ def test_two_images_in_the_editor_fit_a_laptop_screen(
     add_physician(context)
     patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
     window, editor = new_note_on_laptop(qtbot, context, patient.id)
+    # The frame carries another patient's header: the identity warning shows under it.
+    record_guided_ultrasound(qtbot, editor, tmp_path, dicom_bytes(width=800, height=600, seed=5))
     header = editor.form.header
-    header.ultrasound_guided.setChecked(True)
-    header.ultrasound_device.setText("Butterfly iQ3, linear")
-    header.ultrasound_interpretation.setText("Needle tip in the upper trapezius; pleura clear")
-    still = tmp_path / "trapezius-long-axis.png"
-    still.write_bytes(png_bytes(640, 480, seed=11))
-    frame = tmp_path / "US0001.dcm"
-    frame.write_bytes(dicom_bytes(width=800, height=600, seed=5))  # another patient's header
-    header.images.choose_files = lambda _parent: [str(still), str(frame)]
-    header.images.attach_button.click()
-    qtbot.waitUntil(lambda: header.images.thumbnails.count() == 2, timeout=10_000)
     editor.refresh_analysis()
     qtbot.wait(300)
 
@@ -69,7 +57,7 @@ def test_two_images_in_the_editor_fit_a_laptop_screen(
     for field in (images.attach_button, images.thumbnails, images.remove_button):
         activate(qtbot, window)
         field.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(partial(_is_focus_widget, field))
+        qtbot.waitUntil(partial(has_focus, field))
         QApplication.processEvents()
         assert visible_in(field, viewport), field.accessibleName()
 

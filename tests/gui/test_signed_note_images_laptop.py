@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.laptop_support import (
@@ -28,22 +28,19 @@ from tests.gui.test_session_editor_support import (
     record_two_site_session,
     sign_with_password,
 )
+from tests.gui.ultrasound_support import has_focus, record_guided_ultrasound
 from tests.gui.window_support import (
     activate,
     add_patient,
     add_physician,
 )
-from tests.image_support import dicom_bytes, png_bytes
+from tests.image_support import dicom_bytes
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor.sign_dialog import SignDialog
 
 SCREENSHOTS_ENV = "TPI_DESK_SCREENSHOTS"
 OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 LARGEST_PNG = 400_000
-
-
-def _has_focus(field: QWidget) -> bool:
-    return QApplication.focusWidget() is field
 
 
 @OFFSCREEN_POPUP
@@ -56,18 +53,10 @@ def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
     patient = add_patient(context, "SYN-004127", "Abernathy-Ñúñez", "Zoë")
     window, editor = new_note_on_laptop(qtbot, context, patient.id)
     record_two_site_session(editor)
+    frame = dicom_bytes(patient_name="", patient_id="SYN-004127", width=800, height=600)
+    record_guided_ultrasound(qtbot, editor, tmp_path, frame)
     header = editor.form.header
-    header.ultrasound_guided.setChecked(True)
-    header.ultrasound_device.setText("Butterfly iQ3, linear")
-    header.ultrasound_interpretation.setText("Needle tip in the upper trapezius; pleura clear")
-    still = tmp_path / "trapezius-long-axis.png"
-    still.write_bytes(png_bytes(640, 480, seed=11))
-    frame = tmp_path / "US0001.dcm"
-    frame.write_bytes(dicom_bytes(patient_name="", patient_id="SYN-004127", width=800, height=600))
     images = header.images
-    images.choose_files = lambda _parent: [str(still), str(frame)]
-    images.attach_button.click()
-    qtbot.waitUntil(lambda: images.thumbnails.count() == 2)
     signer = DialogAnswerer(SignDialog, sign_with_password)
     assert editor.sign()
     assert signer.handled and editor.is_read_only()
@@ -90,7 +79,7 @@ def test_a_signed_notes_images_show_with_view_on_a_laptop_screen(
     for field in (images.thumbnails, images.view_button):
         activate(qtbot, window)
         field.setFocus(Qt.FocusReason.TabFocusReason)
-        qtbot.waitUntil(partial(_has_focus, field))
+        qtbot.waitUntil(partial(has_focus, field))
         QApplication.processEvents()
         assert visible_in(field, viewport), field.accessibleName()
 

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox
-
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.export.exporting import ExportCriteria, ExportStatus, ExportSummary
 from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.signed_only_choice import SignedOnlyChoice
 
 if TYPE_CHECKING:
     from tpi_desk.services.export.x12_claims import (
@@ -54,26 +53,18 @@ class ClaimsOutput:
     service: ClaimFileService
 
 
-class ClaimsOutputChoice(QCheckBox):
+class ClaimsOutputChoice(SignedOnlyChoice):
     """ "An X12 837P claim file for the clearinghouse"; unchecked until asked for."""
 
     def __init__(self, load_service: Callable[[], ClaimFileService] | None) -> None:
-        super().__init__(CHECKBOX_TEXT)
-        self.setAccessibleName(ACCESSIBLE_NAME)
+        super().__init__(
+            CHECKBOX_TEXT, ACCESSIBLE_NAME, available=load_service is not None, why_off=SIGNED_ONLY
+        )
         self.setAccessibleDescription(
             "Writes a professional claim file (X12 005010X222A1) of the signed notes, checked "
             "before it is saved."
         )
         self._load_service = load_service
-        self.setVisible(load_service is not None)
-
-    def follow_status(self, status: object) -> None:
-        """Off, and not to be turned on, while the chosen status includes drafts."""
-        signed_only = status in (None, ExportStatus.SIGNED.value)
-        if not signed_only:
-            self.setChecked(False)
-        self.setEnabled(signed_only)
-        self.setToolTip("" if signed_only else SIGNED_ONLY)
 
     def output(self, folder: Path, stem: str) -> ClaimsOutput | None:
         """The claim file to write in ``folder`` (None when not asked for)."""

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox
-
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.export.exporting import ExportCriteria, ExportStatus, ExportSummary
 from tpi_desk.services.export.fhir_export import SIGNED_ONLY
 from tpi_desk.services.permissions import Actor
+from tpi_desk.ui.signed_only_choice import SignedOnlyChoice
 
 if TYPE_CHECKING:
     from tpi_desk.services.export.fhir_export import FhirExportService
@@ -34,22 +33,17 @@ class FhirOutput:
     service: FhirExportService
 
 
-class FhirOutputChoice(QCheckBox):
+class FhirOutputChoice(SignedOnlyChoice):
     """ "A FHIR R4 bundle for the EHR (signed notes only)"; unchecked until asked for."""
 
     def __init__(self, load_service: Callable[[], FhirExportService] | None) -> None:
-        super().__init__("A FHIR R4 bundle for the EHR (signed notes only)")
-        self.setAccessibleName("FHIR bundle")
+        super().__init__(
+            "A FHIR R4 bundle for the EHR (signed notes only)",
+            "FHIR bundle",
+            available=load_service is not None,
+            why_off=SIGNED_ONLY,
+        )
         self._load_service = load_service
-        self.setVisible(load_service is not None)
-
-    def follow_status(self, status: object) -> None:
-        """Off, and not to be turned on, while the chosen status includes drafts."""
-        signed_only = status in (None, ExportStatus.SIGNED.value)
-        if not signed_only:
-            self.setChecked(False)
-        self.setEnabled(signed_only)
-        self.setToolTip("" if signed_only else SIGNED_ONLY)
 
     def output(self, folder: Path, stem: str) -> FhirOutput | None:
         """The bundle to write in ``folder`` (None when not asked for)."""
