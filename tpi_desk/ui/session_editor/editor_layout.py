@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
@@ -13,6 +14,9 @@ RIGHT_COLUMN_SHARE = 0.36
 FORM_SLACK = 8
 # Room kept around the field with the cursor when the form scrolls to it (x, y).
 FOCUS_MARGIN = (24, 48)
+# How long the form follows a field that got the cursor while its place still moves.
+SETTLE_INTERVAL_MS = 15
+SETTLE_TICKS = 20
 
 
 class FocusFollowingScrollArea(QScrollArea):
@@ -26,6 +30,13 @@ class FocusFollowingScrollArea(QScrollArea):
         # Not a Tab stop itself: Tab into it jumped back into the sites instead of going on
         # to the header and the patient list (its fields get the focus, and it follows).
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._settling: QWidget | None = None
+        self._last_place: tuple[QPoint, QSize, QSize] | None = None
+        self._settle_ticks = 0
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_INTERVAL_MS)
+        self._settle_timer.timeout.connect(self._follow_settling_field)
         application = QApplication.instance()
         if isinstance(application, QApplication):
             application.focusChanged.connect(self._on_focus_changed)
@@ -33,16 +44,43 @@ class FocusFollowingScrollArea(QScrollArea):
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         content = self.widget()
         if new is not None and content is not None and content.isAncestorOf(new):
-            # The whole field and some room around it; ``ensureWidgetVisible`` settles for
-            # a line edit's text cursor and left its lower edge under the bottom of a short
-            # (1366x768) screen.
-            centre = new.mapTo(content, new.rect().center())
-            self.ensureVisible(
-                centre.x(),
-                centre.y(),
-                new.width() // 2 + FOCUS_MARGIN[0],
-                new.height() // 2 + FOCUS_MARGIN[1],
-            )
+            self._reveal(new)
+            # A field just added (a new site's card) gets the cursor before it is laid out:
+            # its place then was not yet its own, and the form scrolled to the wrong one.
+            # Follow it until its place stops moving.
+            self._settling = new
+            self._last_place = None
+            self._settle_ticks = 0
+            self._settle_timer.start()
+
+    def _reveal(self, field: QWidget) -> None:
+        """The whole field and some room around it; ``ensureWidgetVisible`` settles for a
+        line edit's text cursor and left its lower edge under the bottom of a short
+        (1366x768) screen."""
+        content = self.widget()
+        if content is None:
+            return
+        centre = field.mapTo(content, field.rect().center())
+        self.ensureVisible(
+            centre.x(),
+            centre.y(),
+            field.width() // 2 + FOCUS_MARGIN[0],
+            field.height() // 2 + FOCUS_MARGIN[1],
+        )
+
+    def _follow_settling_field(self) -> None:
+        field, content = self._settling, self.widget()
+        if field is None or content is None or not shiboken6.isValid(field) or not field.hasFocus():
+            self._settling = None  # the cursor moved on, or the field was removed meanwhile
+            return
+        place = (field.mapTo(content, QPoint(0, 0)), field.size(), content.size())
+        if place == self._last_place or self._settle_ticks >= SETTLE_TICKS:
+            self._settling = None
+            return
+        self._last_place = place
+        self._settle_ticks += 1
+        self._reveal(field)
+        self._settle_timer.start()
 
 
 class EditorColumns(QSplitter):

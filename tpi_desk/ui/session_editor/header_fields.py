@@ -304,6 +304,9 @@ class HeaderFields(QWidget):
         self.ultrasound_image_retained.setChecked(raw.ultrasound_image_retained)
         self.ultrasound_device.setText(raw.ultrasound_device)
         self.ultrasound_interpretation.setText(raw.ultrasound_interpretation)
+        # A loaded value shows its beginning: a narrow field showed "…or Pain Clinic".
+        for field in (self.location_name, self.ultrasound_device, self.ultrasound_interpretation):
+            field.setCursorPosition(0)
         self.images.set_images(raw.ultrasound_images)
         self._update_ultrasound_fields()
         self.time_out_performed.setChecked(raw.time_out_performed)

@@ -303,8 +303,11 @@ class LivePanel(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setProperty("done", done)
-        label.setVisible(self._checklist_shown)
+        # Into the layout (and so the panel) before it is shown: a label shown while it has no
+        # parent is a window of its own, and on X11 mapping it closed any open pop-up (the
+        # muscle suggestions vanished at each keystroke while the checklist was rebuilt).
         self.checklist_box.addWidget(label)
+        label.setVisible(self._checklist_shown)
         self.checklist_labels.append(label)
 
     def set_checklist_shown(self, shown: bool) -> None:

@@ -8,7 +8,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -32,6 +31,7 @@ from tpi_desk.ui.session_editor.form_widgets import (
 )
 from tpi_desk.ui.session_editor.medication_row import MedicationRow, VialSource
 from tpi_desk.ui.session_editor.muscle_picker import MusclePicker
+from tpi_desk.ui.session_editor.side_choice import SideChoice
 from tpi_desk.ui.session_editor.style import BORDER, CARD, MUTED
 
 SIDE_LABELS = {
@@ -75,10 +75,7 @@ class SiteEditor(QFrame):
         self.title.setFont(font)
         self.muscle = MusclePicker(catalog)
         self.muscle.setMinimumWidth(180)
-        self.side = QComboBox()
-        self.side.addItem("Side", "")
-        for side, label in SIDE_LABELS.items():
-            self.side.addItem(label, side.value)
+        self.side = SideChoice(SIDE_LABELS)
         self.points = QSpinBox()
         self.points.setRange(*POINTS_RANGE)
         self.points.setToolTip("Trigger points treated in this muscle")
@@ -148,6 +145,7 @@ class SiteEditor(QFrame):
         self.muscle.muscle_chosen.connect(self.muscle_chosen)
         self.muscle.muscle_chosen.connect(self._on_muscle_chosen)
         self.side.currentIndexChanged.connect(self.changed)
+        self.side.chosen_by_letter.connect(self._on_side_chosen_by_letter)
         self.points.valueChanged.connect(self.changed)
         self.needle_gauge.textChanged.connect(self.changed)
         self.needle_length.textChanged.connect(self.changed)
@@ -159,6 +157,19 @@ class SiteEditor(QFrame):
         """A muscle picked with Enter: the side follows in one key (l, r, b, m)."""
         if not self.side.currentData():
             self.side.setFocus()
+
+    def _on_side_chosen_by_letter(self) -> None:
+        """The side typed as a letter: on to what the site still needs, the drug of its first
+        medication line, else that line's volume (carried from the site before, selected to
+        be typed over); without medication lines (dry needling), the points."""
+        rows = self.medication_rows if not self.add_medication_button.isHidden() else []
+        if rows and not rows[0].drug.drug_id():
+            rows[0].drug.setFocus()
+        elif rows:
+            rows[0].volume.setFocus()
+            rows[0].volume.selectAll()
+        else:
+            self.points.setFocus()
 
     def _on_add_medication_clicked(self) -> None:
         row = self.add_medication()
