@@ -50,6 +50,7 @@ from tpi_desk.ui.export_choices import (
 )
 from tpi_desk.ui.export_claims_choice import ClaimsOutputChoice
 from tpi_desk.ui.export_fhir_choice import FhirOutputChoice
+from tpi_desk.ui.export_file_naming import per_note_choice_text
 from tpi_desk.ui.export_worker import ExportJob, ExportReport, ExportWorker
 from tpi_desk.ui.formatting import count_of
 from tpi_desk.ui.messages import UserMessages
@@ -114,9 +115,7 @@ class ExportDialog(QDialog):
         self.patient = PatientChoice(context.patients, actor)
 
         self.merged_radio = QRadioButton("One PDF, with a bookmark per note")
-        self.per_note_radio = QRadioButton(
-            "One PDF per note, each named by date of service, MRN and family name"
-        )
+        self.per_note_radio = QRadioButton(per_note_choice_text(context.settings, actor))
         self.merged_radio.setChecked(True)
         self._format_group = QButtonGroup(self)
         self._format_group.addButton(self.merged_radio)
