@@ -5,7 +5,9 @@ fold with the cursor in it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +20,7 @@ from tpi_desk.clinical.record import Role
 from tpi_desk.clinical.settings import CLINIC_LOCATION
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.session_editor import SessionEditor
 
 # Windows a user expects to see open: dialogs, main windows, menus, pop-ups and tool tips.
 EXPECTED_WINDOW_TYPES = (
@@ -82,24 +85,20 @@ def test_typing_a_muscle_shows_no_stray_window_and_keeps_the_suggestions_open(
 def test_a_site_added_below_the_fold_is_scrolled_into_view_with_its_cursor(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    """On the laptop screen the third site's card was added below the form's view: the
-    cursor waited in its muscle field, out of sight, and its suggestions opened off it."""
+    """Under X11, on the laptop screen, the third site's card was added below the form's
+    view: the cursor waited in its muscle field out of sight, and its suggestions opened off
+    it. (Offscreen the focus arrives after the layout and this held before the fix too; the
+    X11 walkthrough, tests/bench/test_effort_under_x11.py, is the one that saw it.)"""
     patient = add_patient(context)
     window, editor = new_note_on_laptop(qtbot, context, patient.id)
     viewport = editor.form_scroll.viewport()
     for number in (1, 2, 3):
         activate(qtbot, window)
         editor.add_site_action.trigger()
-        qtbot.waitUntil(lambda n=number: len(editor.form.sites.site_editors) == n)
+        qtbot.waitUntil(partial(_has_sites, editor, number))
         site = editor.form.sites.site_editors[-1]
         qtbot.waitUntil(site.muscle.line_edit.hasFocus)
         qtbot.wait(100)
-        print(
-            number,
-            site.muscle.line_edit.mapTo(viewport, QPoint(0, 0)),
-            viewport.height(),
-            editor.form_scroll.verticalScrollBar().value(),
-        )
         assert visible_in(site.muscle.line_edit, viewport)
     assert window.isVisible()
 
@@ -120,6 +119,10 @@ def test_a_long_clinic_name_shows_its_beginning_in_the_narrow_location_field(
     field = editor.form.header.location_name
     assert field.text() == name
     assert field.cursorPosition() == 0
+
+
+def _has_sites(editor: SessionEditor, count: int) -> bool:
+    return len(editor.form.sites.site_editors) == count
 
 
 @OFFSCREEN_POPUP
@@ -153,3 +156,19 @@ def test_the_side_typed_as_a_letter_moves_the_cursor_on_to_the_drug(
     qtbot.keyClicks(drug, "lidocaine 1")
     assert drug.drug_id()
     assert site.side.currentData() == "right"
+
+
+def test_on_the_laptop_the_location_field_shows_a_clinic_name_whole(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    """The state and place-of-service lists took their longest item's width and left the
+    location "Harbor I" on a signed note at 1366x768."""
+    patient = add_patient(context)
+    window, editor = new_note_on_laptop(qtbot, context, patient.id)
+    field = editor.form.header.location_name
+    qtbot.wait(50)
+    room = field.width() - 16  # the frame and text margins
+    assert field.fontMetrics().horizontalAdvance("Harbor Pain Clinic") <= room
+    state = editor.form.header.location_state
+    assert state.view().minimumWidth() >= state.view().sizeHintForColumn(0)
+    assert window.isVisible()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -244,8 +245,16 @@ class BodyMapWidget(QWidget):
         font = QFont(self.font())
         font.setBold(True)
         painter.setFont(font)
+        word = VIEW_CAPTIONS.get(view.name, "")
+        # A figure drawn small (the signed note's narrow column) left no room between the
+        # word and the marks ("RFront L"): the caption gets at least a space's room on each
+        # side of the word, centred under the figure.
+        metrics = QFontMetricsF(font)
+        needed = metrics.horizontalAdvance(word) + 2 * (metrics.horizontalAdvance("R  "))
+        if caption.width() < needed:
+            caption.adjust(-(needed - caption.width()) / 2, 0, (needed - caption.width()) / 2, 0)
         painter.setPen(CAPTION_COLOUR)
-        painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, VIEW_CAPTIONS.get(view.name, ""))
+        painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, word)
         marks = SIDE_MARKS.get(view.name)
         if marks is not None:
             painter.setPen(MARK_COLOUR)

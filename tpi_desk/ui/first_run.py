@@ -93,8 +93,8 @@ class FirstRunPage(QWidget):
             ),
             (
                 "Import session documents",
-                "Sessions saved as tpi-desk/session@1 JSON files arrive as drafts. Nothing is "
-                "imported unless every file is valid.",
+                "Sessions saved as tpi-desk/session JSON files (@2 or @1) arrive as drafts. "
+                "Nothing is imported unless every file is valid.",
                 self.import_button,
             ),
             (

@@ -172,6 +172,15 @@ class HeaderFields(QWidget):
         grid.addWidget(caption("&Location", self.location_name), 5, 0)
         location = QHBoxLayout()
         location.setSpacing(6)
+        # The drop-downs as wide as a short item, their lists as wide as the longest: the
+        # location's name kept a few letters ("Harbor I") beside a state list sized for
+        # "District of Columbia" and places of service for their longest label.
+        for combo, letters in ((self.location_state, 12), (self.place_of_service, 14)):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(letters)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
         location.addWidget(self.location_name, 1)
         location.addWidget(self.location_state)
         location.addWidget(self.place_of_service)
