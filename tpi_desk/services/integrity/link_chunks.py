@@ -12,8 +12,10 @@ The chunk walks its own links; the caller joins the chunks (``ChainWalk.join``).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from hashlib import sha256
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Row
@@ -52,14 +54,13 @@ def check_link_chunk(db: Session, keys: KeyCheck, after: int, upto: int | None) 
     walk = ChainWalk(SIGNATURE_CHAIN, "signature", lambda sequence: f"signature #{sequence}")
     walk.last_sequence, walk.last_hash = first.sequence - 1, first.previous_hash  # joined later
     findings = chunk.findings
-    by_kind = chunk.by_kind
+    chunk.by_kind.update(Counter(map(attrgetter("record_type"), links)))
+    step, signed_validly = walk.step, keys.signed_validly
     for link in links:
-        kind = link.record_type
-        by_kind[kind] = by_kind.get(kind, 0) + 1
-        findings += walk.step(link.sequence, link.previous_hash, link.chain_hash)
+        findings += step(link.sequence, link.previous_hash, link.chain_hash)
         if details:
             findings += details.get(link.sequence, ())
-        if not keys.signed_validly(link):
+        if not signed_validly(link):
             problems = keys.problems(link, link_label(link))  # type: ignore[arg-type]  # a row
             findings += [Finding(SIGNATURE_CHAIN, problem) for problem in problems]
     chunk.last_sequence, chunk.last_hash = walk.last_sequence, walk.last_hash
@@ -159,7 +160,7 @@ def _same(link: _Link, rendered: str | None) -> bool:
     return (
         same_note_text(rendered, content)
         and sha256(content.encode()).hexdigest() == content_hash
-        and link_hash(link.previous_hash, content_hash) == link.chain_hash
+        and sha256((link.previous_hash + content_hash).encode()).hexdigest() == link.chain_hash
     )
 
 
