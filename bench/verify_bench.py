@@ -5,17 +5,19 @@ Usage: python bench/verify_bench.py [--sessions 2000] [--runs 2] [--db FILE] [--
 
 Builds a SQLite database of N synthetic notes with `generate_demo_data` (or copies --db, a
 demo database, to a scratch folder: the file given is never changed), then makes it look
-like a clinic's (bench/verify_bench_data.py): every link signed with its signer's registered
-Ed25519 key, and two audit entries per note. Runs the whole verification (both chains,
-every note re-serialised, every Ed25519 signature, the patients, the triggers) ``--runs``
-times, in worker processes as a large database is (``--workers``, default one per core,
-even below the size where verify starts them: a small run then includes their start-up),
-and prints the best run: wall time, CPU time of this process and of the workers, and the
-machine's load (other busy processes on a 2-core machine slow the figures down), and the
-1M figure from the CPU time, as if the workers had the cores to themselves. The workers'
-start-up (a Python process importing the app: about a second each, paid once per run
-whatever its size) is measured apart and also left out of a last 1M figure: in a run of
-20,000 notes it weighs as much as the checking itself, in one of a million it is noise.
+like a clinic's (bench/verify_bench_data.py): a few % addenda, co-signatures, error marks
+and notes holding ultrasound images among the notes (bench/verify_bench_mix.py), every link
+signed with its signer's registered Ed25519 key, and two audit entries per link. Runs the
+whole verification (both chains, every record re-serialised, every Ed25519 signature, the
+patients, the triggers) ``--runs`` times, in worker processes as a large database is
+(``--workers``, default one per core, even below the size where verify starts them: a
+small run then includes their start-up), and prints the best run: wall time, CPU time of
+this process and of the workers, the machine's load (other busy processes on a 2-core
+machine slow the figures down), and the 1M figure from the CPU time, as if the workers had
+the cores to themselves. The workers' start-up (a Python process importing the app: about
+a second each, paid once per run whatever its size) is measured apart and also left out
+of a last 1M figure: in a run of 20,000 notes it weighs as much as the checking itself, in
+one of a million it is noise.
 Issue 13's target: < 60 s for 1M signatures and their audit entries.
 """
 
@@ -134,6 +136,7 @@ def main() -> None:
     links, entries = report.signatures.total, report.audit_entries
     per_link = wall / links
     print(f"verify: {links:,} signatures and {entries:,} audit entries in {wall:.2f} s")
+    print(f"  ({report.summary()})")
     print(f"  (database prepared in {prepared:.0f} s: notes, Ed25519 keys and signatures)")
     print(f"  CPU {cpu:.2f} s here + {children:.2f} s in {args.workers} worker(s)")
     print(f"  load average before the run {load:.1f}")

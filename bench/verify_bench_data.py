@@ -1,5 +1,6 @@
-"""A demo database made to look like a clinic's for `verify`: Ed25519-signed links and two
-audit entries per note (its draft created, then signed), as the app writes them.
+"""A demo database made to look like a clinic's for `verify`: addenda, co-signatures, error
+marks and notes with images among the notes (verify_bench_mix.py), Ed25519-signed links and
+two audit entries per link (its draft created, then signed), as the app writes them.
 
 Demo data is signed in bulk without signing keys or audit entries (fast to generate). Here,
 on a scratch copy only, each signer is issued a key through the app's own key registry
@@ -18,6 +19,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from verify_bench_mix import add_clinic_mix
 
 from tpi_desk.clinical.record import Role
 from tpi_desk.models.audit import AuditEvent, ChainHead
@@ -34,11 +36,18 @@ _HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # one unloc
 _BATCH = 5_000
 
 
-def make_clinic_like(path: Path) -> None:
-    """Sign every link of ``path``'s signature chain with its signer's key and add the
-    notes' audit entries (a scratch copy: the file is rewritten)."""
+def make_clinic_like(path: Path) -> dict[str, int]:
+    """Add the links besides notes (verify_bench_mix.py), sign every link of ``path``'s
+    signature chain with its signer's key and add two audit entries per link (a scratch
+    copy: the file is rewritten); how many of each kind were added."""
     triggers = _drop_triggers(path)
     try:
+        connection = sqlite3.connect(path)
+        try:
+            added = add_clinic_mix(connection)
+            connection.commit()
+        finally:
+            connection.close()
         database = open_database(f"sqlite:///{path}", upgrade=False)
         try:
             with database.session_factory.begin() as db:
@@ -61,6 +70,7 @@ def make_clinic_like(path: Path) -> None:
             database.dispose()
     finally:
         _restore_triggers(path, triggers)
+    return added
 
 
 def _root_key(db: Session) -> UnlockedKey:

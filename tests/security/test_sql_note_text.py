@@ -172,7 +172,7 @@ def test_a_text_sqlite_leaves_unescaped_is_escaped_as_canonical_json() -> None:
     assert not hashes_to(None, sha256_hex(""))
 
 
-def test_addenda_between_notes_leave_the_notes_on_sqlite_s_path(
+def test_addenda_between_notes_take_sqlite_s_path_with_the_notes(
     desk: Desk, staff: Staff, sign_note: SignNote
 ) -> None:
     first = sign_note(staff.physician)
@@ -185,5 +185,5 @@ def test_addenda_between_notes_leave_the_notes_on_sqlite_s_path(
         links, as_signed = _written_by_sqlite(db, 0, None)
 
     assert [link.record_type.value for link in links] == ["session", "addendum", "session"]
-    assert as_signed == {1, 3}  # the addendum: the full check, as before
+    assert as_signed == {1, 2, 3}  # the addendum too (record_sql.py)
     assert findings(desk) == []

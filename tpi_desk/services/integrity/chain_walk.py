@@ -108,10 +108,15 @@ class ChainWalk:
         self.last_hash = GENESIS_HASH
         self.count = 0
 
-    def step(self, sequence: int, previous_hash: str, own_hash: str) -> list[Finding]:
+    def step(self, sequence: int, previous_hash: str, own_hash: str) -> Sequence[Finding]:
         """Findings about the entry numbered ``sequence`` (stored hashes, in order)."""
-        findings = []
         expected = self.last_sequence + 1
+        if sequence == expected and previous_hash == self.last_hash:  # the usual case
+            self.last_sequence = sequence
+            self.last_hash = own_hash
+            self.count += 1
+            return ()
+        findings = []
         if sequence > expected:
             findings.append(self._missing(expected, sequence - 1, ""))
         elif previous_hash != self.last_hash:
@@ -133,8 +138,7 @@ class ChainWalk:
         here (does it follow the entry before?), the rest was checked by the chunk."""
         if chunk.first is None:
             return []
-        findings = self.step(*chunk.first)
-        findings += chunk.findings
+        findings = [*self.step(*chunk.first), *chunk.findings]
         self.last_sequence, self.last_hash = chunk.last_sequence, chunk.last_hash
         self.count += chunk.count - 1
         return findings

@@ -1,18 +1,21 @@
 """Checking one range of the signature chain (verify splits the chain into such chunks).
 
-Each note is written from its rows straight into canonical text and compared with the signed
-content: on SQLite by SQLite itself (note_sql.py), elsewhere, and for any note SQLite's text
-does not match, in Python (note_text.py); only a link that still differs, the rarer kinds
-(addenda, co-signatures, error marks) and notes holding ultrasound images (whose bytes are
-hashed again) take the full check that names what changed.
+Each signed record is written from its rows straight into canonical text and compared with
+the signed content: on SQLite by SQLite itself (note_sql.py for notes, record_sql.py for
+addenda, co-signatures and error marks, a signed-note@4's images from their bytes by
+note_images.py), elsewhere, and for any note SQLite's text does not match, in Python
+(note_text.py); only a link that still differs, and on PostgreSQL the kinds besides notes
+and notes holding images, take the full check that names what changed.
 Every link's Ed25519 signature is checked.
 The chunk walks its own links; the caller joins the chunks (``ChainWalk.join``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from hashlib import sha256
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Row
@@ -25,10 +28,11 @@ from tpi_desk.services.integrity.chain_walk import ChainWalk, ChunkWalk, Finding
 from tpi_desk.services.integrity.chains import SIGNATURE_CHAIN
 from tpi_desk.services.integrity.key_check import KeyCheck
 from tpi_desk.services.integrity.link_rows import LinkRows, load_link_rows, notes_with_images
+from tpi_desk.services.integrity.note_images import image_texts
 from tpi_desk.services.integrity.note_sql import link_chunk_sql
 from tpi_desk.services.integrity.note_text import note_format_of, note_text, people_texts
 from tpi_desk.services.integrity.signature_check import check_in_detail, link_label
-from tpi_desk.services.integrity.sql_canonical import same_note_text, writes_text
+from tpi_desk.services.integrity.sql_canonical import IMAGES, same_note_text, writes_text
 
 
 def check_link_chunk(db: Session, keys: KeyCheck, after: int, upto: int | None) -> ChunkWalk:
@@ -50,14 +54,13 @@ def check_link_chunk(db: Session, keys: KeyCheck, after: int, upto: int | None) 
     walk = ChainWalk(SIGNATURE_CHAIN, "signature", lambda sequence: f"signature #{sequence}")
     walk.last_sequence, walk.last_hash = first.sequence - 1, first.previous_hash  # joined later
     findings = chunk.findings
-    by_kind = chunk.by_kind
+    chunk.by_kind.update(Counter(map(attrgetter("record_type"), links)))
+    step, signed_validly = walk.step, keys.signed_validly
     for link in links:
-        kind = link.record_type
-        by_kind[kind] = by_kind.get(kind, 0) + 1
-        findings += walk.step(link.sequence, link.previous_hash, link.chain_hash)
+        findings += step(link.sequence, link.previous_hash, link.chain_hash)
         if details:
             findings += details.get(link.sequence, ())
-        if not keys.signed_validly(link):
+        if not signed_validly(link):
             problems = keys.problems(link, link_label(link))  # type: ignore[arg-type]  # a row
             findings += [Finding(SIGNATURE_CHAIN, problem) for problem in problems]
     chunk.last_sequence, chunk.last_hash = walk.last_sequence, walk.last_hash
@@ -82,38 +85,54 @@ class _Link(NamedTuple):
 
 
 def _written_by_sqlite(db: Session, after: int, upto: int | None) -> tuple[list[_Link], set[int]]:
-    """The range's links, and those whose note SQLite writes exactly as signed (with its
-    hashes right); the others get the Python rebuild, then, if it differs, the full check."""
+    """The range's links, and those whose record SQLite writes exactly as signed (with its
+    hashes right); the other notes get the Python rebuild, then, if it differs, the full
+    check, other kinds the full check directly."""
     sql = link_chunk_sql(after > 0, upto is not None)
     bounds = [bound for bound in (after if after > 0 else None, upto) if bound is not None]
     cursor = db.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         rows = cursor.execute(sql, bounds).fetchall()
+        links = []
+        as_signed = set()
+        with_images: list[tuple[_Link, str]] = []  # signed-note@4 notes, their text to fill
+        kinds = {kind.value: kind for kind in SignedRecordKind}
+        for row in rows:
+            *columns, rendered = row
+            columns[1] = kinds.get(columns[1]) or SignedRecordKind(columns[1])
+            link = _Link._make(columns)
+            links.append(link)
+            if rendered is not None and IMAGES in rendered:
+                with_images.append((link, rendered))
+            elif _same(link, rendered):
+                as_signed.add(link.sequence)
+        if with_images:
+            texts = image_texts(cursor, {link.session_id for link, _ in with_images})
+            as_signed.update(
+                link.sequence
+                for link, rendered in with_images
+                if (images := texts.get(link.session_id)) is not None
+                and rendered.count(IMAGES) == 1
+                and _same(link, rendered.replace(IMAGES, images))
+            )
     finally:
         cursor.close()
-    links = []
-    as_signed = set()
-    kinds = {kind.value: kind for kind in SignedRecordKind}
-    for row in rows:
-        *columns, rendered = row
-        columns[1] = kinds.get(columns[1]) or SignedRecordKind(columns[1])
-        link = _Link._make(columns)
-        links.append(link)
-        content, content_hash = link.content, link.content_hash
-        if (
-            same_note_text(rendered, content)
-            and sha256(content.encode()).hexdigest() == content_hash
-            and link_hash(link.previous_hash, content_hash) == link.chain_hash
-        ):
-            as_signed.add(link.sequence)
-    # A note holding ultrasound images takes the full check, which hashes the images again
-    # (and names any image row added to a note signed in a format without images): SQLite's
-    # text of a note leaves the images out.
-    note_ids = {link.session_id for link in links if link.sequence in as_signed}
+    # A note signed in a format without images that holds an image row takes the full
+    # check, which names the images added after signing.
+    note_ids = {
+        link.session_id
+        for link in links
+        if link.sequence in as_signed and link.record_type is SignedRecordKind.SESSION
+    }
     if note_ids:
-        with_images = notes_with_images(db, min(note_ids), max(note_ids), note_ids)
+        imaged = notes_with_images(db, min(note_ids), max(note_ids), note_ids)
+        imaged_formats = {link.sequence for link, _ in with_images}
         as_signed.difference_update(
-            link.sequence for link in links if link.session_id in with_images
+            link.sequence
+            for link in links
+            if link.session_id in imaged
+            and link.record_type is SignedRecordKind.SESSION
+            and link.sequence not in imaged_formats
         )
     # Notes whose SQLite text differs get the Python rebuild; other kinds (addenda,
     # co-signatures, marks) the full check directly, as the rebuild would send them.
@@ -133,6 +152,16 @@ def _written_by_sqlite(db: Session, after: int, upto: int | None) -> tuple[list[
             if link.sequence in wanted and _as_signed(link, rows_read)
         )
     return links, as_signed
+
+
+def _same(link: _Link, rendered: str | None) -> bool:
+    """Whether SQLite's ``rendered`` text is the link's signed content, with its hashes."""
+    content, content_hash = link.content, link.content_hash
+    return (
+        same_note_text(rendered, content)
+        and sha256(content.encode()).hexdigest() == content_hash
+        and sha256((link.previous_hash + content_hash).encode()).hexdigest() == link.chain_hash
+    )
 
 
 _NEARBY = 64  # links read along rather than a separate read for each (six queries)

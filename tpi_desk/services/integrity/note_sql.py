@@ -1,5 +1,6 @@
-"""The query that reads a range of the signature chain with each signed note's canonical
-text written by SQLite (sql_canonical.py), for verify on SQLite.
+"""The query that reads a range of the signature chain with each signed record's canonical
+text written by SQLite (sql_canonical.py), for verify on SQLite: notes here, addenda,
+co-signatures and error marks by record_sql.py.
 
 Each note format's text comes from the same templates as the Python rebuild (note_text.py),
 so key order and nesting cannot drift; the facts about people are copied from the stored
@@ -7,7 +8,8 @@ content, as the Python rebuild does (by ``same_note_text``: reading the content 
 a few microseconds a time). A note whose link and row disagree (another record,
 a draft, other hashes, signer or time), or whose format the query does not write, gets no
 text (NULL) and takes the Python path. A format with a slot the query cannot fill (a new
-one) is left to Python too.
+one) is left to Python too. A signed-note@4's images are an ``IMAGES`` mark here, filled
+from the images' bytes (note_images.py).
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from tpi_desk.services.integrity.note_text import (
     MEDICATION_COLUMNS,
     NOTE_COLUMNS,
     SITE_COLUMNS,
-    fast_formats,
     format_mark,
+    sql_formats,
     templates,
 )
+from tpi_desk.services.integrity.record_sql import record_kinds, record_text_sql
 from tpi_desk.services.integrity.sql_canonical import (
+    IMAGES,
     PERSON,
     column_sql,
     instant_sql,
@@ -79,6 +83,7 @@ def _note_slots() -> dict[str, str]:
         )
     for person in _PEOPLE:  # copied from the content in Python (``same_note_text``)
         slots[person] = f"char({ord(PERSON)})"
+    slots["images"] = f"char({ord(IMAGES)})"  # signed-note@4's, from the bytes (note_images)
     return slots
 
 
@@ -113,7 +118,7 @@ def link_chunk_sql(bounded_below: bool, bounded_above: bool) -> str:
     """The query for a chunk's links (parameters: the bounds asked for, in order)."""
     branches = [
         f"WHEN instr(l.content, {sql_string(format_mark(note_format))}) > 0 THEN {text}"
-        for note_format in fast_formats()
+        for note_format in sql_formats()
         if (text := note_text_sql(note_format)) is not None
     ]
     signed = ", ".join(sql_string(s.value) for s in NoteStatus if s is not NoteStatus.DRAFT)
@@ -129,8 +134,12 @@ def link_chunk_sql(bounded_below: bool, bounded_above: bool) -> str:
     ]
     columns = ", ".join(f"l.{name}" for name in LINK_FIELDS[:-1])
     rendered = f"CASE {' '.join(branches)} END" if branches else "NULL"
+    others = " ".join(
+        f"WHEN {sql_string(kind.value)} THEN {record_text_sql(kind)}" for kind in record_kinds()
+    )
     return (
-        f"SELECT {columns}, CASE WHEN {as_signed} THEN {rendered} END "
+        f"SELECT {columns}, CASE WHEN {as_signed} THEN {rendered} "
+        f"ELSE CASE l.record_type {others} END END "
         "FROM signatures l LEFT JOIN procedure_sessions n ON n.id = l.session_id "
         + (f"WHERE {' AND '.join(where)} " if where else "")
         + "ORDER BY l.sequence"

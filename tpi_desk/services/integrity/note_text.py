@@ -23,7 +23,12 @@ from tpi_desk.services.integrity.canonical import (
     canonical_instant,
     canonical_json,
 )
-from tpi_desk.services.integrity.integrity import NOTE_FORMAT, NOTE_FORMAT_V1, NOTE_FORMAT_V2
+from tpi_desk.services.integrity.integrity import (
+    NOTE_FORMAT,
+    NOTE_FORMAT_V1,
+    NOTE_FORMAT_V2,
+    NOTE_FORMAT_V4,
+)
 
 _quoted: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _scan = json.JSONDecoder().raw_decode
@@ -160,6 +165,16 @@ def _v3_session() -> dict[str, object]:
     }
 
 
+def _v4_session() -> dict[str, object]:
+    """@3's session with the images in ``ultrasound`` (written by SQLite only: the slot
+    holds an ``IMAGES`` mark, which verify fills from the images' bytes)."""
+    session = _v3_session()
+    ultrasound = session["ultrasound"]
+    assert isinstance(ultrasound, dict)
+    ultrasound["images"] = slot("images")
+    return session
+
+
 def _note(note_format: str, session: dict[str, object]) -> str:
     names = ("patient_id", "provider_id", "session_id", "signer_id", "signed_at")
     return text_template(
@@ -194,17 +209,25 @@ _NOTE_TEMPLATES = {
     NOTE_FORMAT_V2: _note(NOTE_FORMAT_V2, _v2_session()),
     NOTE_FORMAT_V1: _note(NOTE_FORMAT_V1, _v1_session()),
 }
+# Written by SQLite only (the Python rebuild has no images to fill ``images`` with).
+_SQL_NOTE_TEMPLATES = _NOTE_TEMPLATES | {NOTE_FORMAT_V4: _note(NOTE_FORMAT_V4, _v4_session())}
 _SITE_TEMPLATES = {
+    NOTE_FORMAT_V4: _site(True),
     NOTE_FORMAT: _site(True),
     NOTE_FORMAT_V2: _site(True),
     NOTE_FORMAT_V1: _site(False),
 }
-_FORMAT_MARK = {fmt: f'"format":{_quoted(fmt)},' for fmt in _NOTE_TEMPLATES}
+_FORMAT_MARK = {fmt: f'"format":{_quoted(fmt)},' for fmt in _SQL_NOTE_TEMPLATES}
 
 
 def fast_formats() -> tuple[str, ...]:
     """The note formats written here, in the order ``note_format_of`` tries them."""
     return tuple(_NOTE_TEMPLATES)
+
+
+def sql_formats() -> tuple[str, ...]:
+    """The note formats SQLite writes: ``fast_formats`` and signed-note@4."""
+    return tuple(_SQL_NOTE_TEMPLATES)
 
 
 def format_mark(note_format: str) -> str:
@@ -216,13 +239,13 @@ def templates(note_format: str) -> tuple[str, str, str]:
     """``note_format``'s templates: the note, one site (its ``medications`` slot holds the
     lines' texts joined by commas) and one medication line."""
     site, line = _SITE_TEMPLATES[note_format]
-    return _NOTE_TEMPLATES[note_format], site, line
+    return _SQL_NOTE_TEMPLATES[note_format], site, line
 
 
 def note_format_of(content: str) -> str | None:
     """The signed-note format ``content`` claims, if it is one the fast path writes."""
-    for note_format, mark in _FORMAT_MARK.items():
-        if mark in content:
+    for note_format in _NOTE_TEMPLATES:
+        if _FORMAT_MARK[note_format] in content:
             return note_format
     return None
 

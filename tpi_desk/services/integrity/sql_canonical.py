@@ -61,6 +61,8 @@ NOT_AS_STORED = "\x01"
 _POISON = "char(1)"
 # Written where the text holds a value copied from the signed content (``same_note_text``).
 PERSON = "\x02"
+# Written where a signed-note@4 holds its images, filled from the images' bytes in Python.
+IMAGES = "\x03"
 
 
 def _by_storage(column: str, when: str) -> str:
