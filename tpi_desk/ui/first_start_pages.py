@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from tpi_desk.clinical.record import Role
 from tpi_desk.clinical.settings import ClinicSettings, clinic_setting_named
 from tpi_desk.ui.admin.account_form import ROLE_LABELS
-from tpi_desk.ui.session_editor.form_widgets import choice_combo, select_data
+from tpi_desk.ui.choice_combos import choice_combo, select_data
 
 CLINIC_INTRO = (
     "Every note prints the clinic's name, address, phone and NPI at the top; the state "

@@ -27,8 +27,8 @@ from tpi_desk.clinical.settings import ClinicSettings, changed_settings, clinic_
 from tpi_desk.services.errors import UserError
 from tpi_desk.services.permissions import Actor
 from tpi_desk.ui.app_context import AppContext
+from tpi_desk.ui.choice_combos import choice_combo, select_data
 from tpi_desk.ui.messages import UserMessages
-from tpi_desk.ui.session_editor.form_widgets import choice_combo, select_data
 
 COUNT_SIDES_TEXT = clinic_setting_named("count_sides_separately").label
 COUNT_SIDES_HINT = (

@@ -12,16 +12,15 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLineEdit, QW
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import ConsentType
+from tpi_desk.ui.choice_combos import choice_combo, select_data
 from tpi_desk.ui.session_editor.check_list import CheckList
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
     caption,
-    choice_combo,
     mark_fields,
     muted_label,
     problems_under,
-    select_data,
     set_invalid,
 )
 

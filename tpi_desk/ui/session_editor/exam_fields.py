@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QWidg
 
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
+from tpi_desk.ui.choice_combos import choice_combo, select_data
 from tpi_desk.ui.session_editor.form_state import (
     ASPIRATION_NEGATIVE,
     ASPIRATION_POSITIVE,
@@ -19,11 +20,9 @@ from tpi_desk.ui.session_editor.form_state import (
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
     caption,
-    choice_combo,
     compact_edit,
     mark_fields,
     muted_label,
-    select_data,
 )
 
 NOT_RECORDED = "Not recorded"

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.ui.session_editor.form_state import short_label
@@ -59,27 +59,6 @@ def compact_edit(placeholder: str, width: int, *, tooltip: str = "") -> QLineEdi
     if tooltip:
         edit.setToolTip(tooltip)
     return edit
-
-
-def choice_combo(choices: Mapping[str, str], *, empty: str, tooltip: str = "") -> QComboBox:
-    """A combo box of ``choices`` (value -> label) after an ``empty`` item meaning "none"."""
-    combo = QComboBox()
-    combo.addItem(empty, "")
-    for value, label in choices.items():
-        combo.addItem(label, value)
-    if tooltip:
-        combo.setToolTip(tooltip)
-    return combo
-
-
-def select_data(combo: QComboBox, value: str) -> None:
-    """Show the item holding ``value``; a value the list lacks (from an imported document) is
-    added as it is, so it is kept and its problem shown rather than silently dropped."""
-    index = combo.findData(value)
-    if index < 0 and value:
-        combo.addItem(value, value)
-        index = combo.count() - 1
-    combo.setCurrentIndex(max(0, index))
 
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:

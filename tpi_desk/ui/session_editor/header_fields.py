@@ -22,17 +22,16 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import ProcedureKind
 from tpi_desk.services.dto import ProviderRecord
+from tpi_desk.ui.choice_combos import choice_combo, select_data
 from tpi_desk.ui.formatting import PROCEDURE_NAMES
 from tpi_desk.ui.session_editor.form_state import RawSession
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
     caption,
-    choice_combo,
     compact_edit,
     enable_children,
     mark_fields,
     problems_under,
-    select_data,
 )
 from tpi_desk.ui.session_editor.image_strip import UltrasoundImageStrip
 from tpi_desk.ui.session_editor.procedure_time_fields import ProcedureTimeFields

@@ -13,13 +13,13 @@ from tpi_desk.clinical.dosing import dose_mg, format_number
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.clinical.record import ContainerKind
 from tpi_desk.services.dto import OpenVial
+from tpi_desk.ui.choice_combos import select_data
 from tpi_desk.ui.session_editor.drug_picker import DrugPicker
 from tpi_desk.ui.session_editor.form_state import RawMedication, parse_decimal
 from tpi_desk.ui.session_editor.form_widgets import (
     ErrorLabel,
     compact_edit,
     mark_fields,
-    select_data,
 )
 from tpi_desk.ui.session_editor.session_transfer import vial_for, with_vial
 from tpi_desk.ui.session_editor.style import MUTED
