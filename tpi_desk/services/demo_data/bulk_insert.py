@@ -290,6 +290,44 @@ def bulk_transaction(connection: Connection) -> Iterator[None]:
         yield
 
 
+# Into an empty SQLite database, the loaded tables' plain (non-unique) indexes are built
+# once after the load, and their insert guards (the triggers refusing a row added to a
+# signed note: the load adds its rows before it signs) are set again after it: inserting a
+# million rows into indexes on random keys (the lot, the patient, the folded name) missed
+# SQLite's cache at every row, and each guard ran a query per row.
+_REBUILT_AFTER_LOAD = (
+    "patients", "procedure_sessions", "session_diagnoses", "session_findings",
+    "injection_sites", "medication_lines",
+)  # fmt: skip
+
+
+@contextmanager
+def indexes_built_after_load(connection: Connection) -> Iterator[None]:
+    """SQLite, no session stored yet: drop the loaded tables' plain indexes and insert
+    triggers, load, then create them again from their own definitions, inside the load's
+    transaction (a failed load rolls the drop back too; other connections see the schema
+    only as committed, guards included). Anything else keeps them as they are."""
+    if connection.dialect.name != "sqlite" or connection.scalar(
+        text("SELECT EXISTS (SELECT 1 FROM procedure_sessions)")
+    ):
+        yield
+        return
+    tables = ", ".join(f"'{table}'" for table in _REBUILT_AFTER_LOAD)
+    definitions = connection.execute(
+        text(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            f"AND tbl_name IN ({tables}) AND ("
+            "(type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%') OR "
+            "(type = 'trigger' AND name LIKE '%\\_insert' ESCAPE '\\'))"
+        )
+    ).all()
+    for kind, name, _definition in definitions:
+        connection.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
+    yield
+    for _kind, _name, definition in definitions:
+        connection.exec_driver_sql(definition)
+
+
 _LOADED_TABLES = (
     Patient, ProcedureSession, SessionDiagnosis, InjectionSite, MedicationLine, Signature,
 )  # fmt: skip

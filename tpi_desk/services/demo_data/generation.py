@@ -35,6 +35,7 @@ from tpi_desk.services.demo_data.bulk_insert import (
     bulk_load_settings,
     bulk_transaction,
     execute,
+    indexes_built_after_load,
     lock_loaded_tables,
 )
 from tpi_desk.services.demo_data.people import IdCounters, ensure_clinicians, patient_statements
@@ -107,7 +108,7 @@ def generate_demo_data(
     ):
         tables = BulkTables.on(connection)
         # One transaction: an interrupted run leaves nothing behind, and a rerun starts over.
-        with bulk_transaction(connection):
+        with bulk_transaction(connection), indexes_built_after_load(connection):
             lock_loaded_tables(connection)
             provider_ids = ensure_clinicians(connection)
             ids = IdCounters.read(connection)
