@@ -13,10 +13,7 @@ HEAVY = ("sqlalchemy", "reportlab", "tpi_desk.ui.session_editor", "tpi_desk.ui.m
 
 
 def test_the_start_up_module_loads_nothing_the_first_window_does_not_need() -> None:
-    code = (
-        "import sys, tpi_desk.ui.app; "
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    code = f"import sys, tpi_desk.ui.app; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
