@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -39,9 +39,10 @@ from tpi_desk.services.demo_data.bulk_insert import (
     lock_loaded_tables,
 )
 from tpi_desk.services.demo_data.people import IdCounters, ensure_clinicians, patient_statements
-from tpi_desk.services.demo_data.session_rows import SessionRowBuilder
+from tpi_desk.services.demo_data.prepared_ahead import prepared_ahead
+from tpi_desk.services.demo_data.session_rows import PreparedChunk, SessionRowBuilder
 from tpi_desk.services.demo_data.signatures import NoteSigner
-from tpi_desk.services.demo_data.timeline import Timeline
+from tpi_desk.services.demo_data.timeline import ClinicDay, Timeline
 from tpi_desk.services.demo_data.vocabulary import (
     COMMON_MUSCLES,
     CONSERVATIVE_CARE,
@@ -113,37 +114,61 @@ def generate_demo_data(
             provider_ids = ensure_clinicians(connection)
             ids = IdCounters.read(connection)
             patient_ids = range(ids.patient, ids.patient + patients)
-            execute(connection, patient_statements(rng, tables.patients, patient_ids, timeline))
-            signer = (
-                NoteSigner(connection, patient_ids, provider_ids, signing_keys or {})
-                if signatures
-                else None
-            )
-            builder = SessionRowBuilder(
-                rng=rng,
-                tables=tables,
-                ids=ids,
-                bodies=clinical_bodies(rng, catalog, tables, body_pool_size(sessions)),
-                patient_ids=patient_ids,
-                provider_ids=tuple(provider_ids),
-                signer=signer,
-            )
+            signing = _Signing()
+
+            def prepared_rows() -> Iterator[tuple[Sequence[ClinicDay], PreparedChunk]]:
+                """The patients (a chunk of no sessions), then the sessions a chunk at a
+                time, drawing from ``rng`` in that order. Made lazily, so the signer (signed
+                runs) reads the patients already written."""
+                yield (
+                    (),
+                    PreparedChunk.of(
+                        patient_statements(rng, tables.patients, patient_ids, timeline)
+                    ),
+                )
+                if signatures:
+                    signing.signer = NoteSigner(
+                        connection, patient_ids, provider_ids, signing_keys or {}
+                    )
+                builder = SessionRowBuilder(
+                    rng=rng,
+                    tables=tables,
+                    ids=ids,
+                    bodies=clinical_bodies(rng, catalog, tables, body_pool_size(sessions)),
+                    patient_ids=patient_ids,
+                    provider_ids=tuple(provider_ids),
+                    signer=signing.signer,
+                )
+                for days in timeline.chunks(CHUNK_SESSIONS):
+                    yield days, builder.prepare(days)
+
+            prepared = prepared_rows()
+            if not signatures:
+                # Unsigned, nothing is read back: the next chunk is drawn and bound while
+                # SQLite writes this one.
+                prepared = prepared_ahead(prepared, name="demo-data rows")
             done = site_count = medication_count = 0
-            for days in timeline.chunks(CHUNK_SESSIONS):
-                chunk = builder.prepare(days)
+            for days, chunk in prepared:
                 execute(connection, chunk.statements)
-                if signer is not None and days:
-                    signer.link_before(days[-1].midnight)
+                if signing.signer is not None and days:
+                    signing.signer.link_before(days[-1].midnight)
                 done += chunk.sessions
                 site_count += chunk.sites
                 medication_count += chunk.medication_lines
-                if progress is not None:
+                if progress is not None and days:
                     progress(done, sessions)
-            if signer is not None:
-                signer.link_before(None)
+            if signing.signer is not None:
+                signing.signer.link_before(None)
             advance_id_sequences(connection)
     seconds = time.perf_counter() - started
     return DemoDataResult(patients, sessions, site_count, medication_count, seconds)
+
+
+@dataclass
+class _Signing:
+    """The signer of a signed run, made once the patients are written."""
+
+    signer: NoteSigner | None = None
 
 
 def body_pool_size(sessions: int) -> int:

@@ -89,11 +89,18 @@ def _minute_clock(midnight: datetime, processor: Callable[[Any], Any]) -> Memo:
 
 
 @dataclass(frozen=True, slots=True)
-class _PreparedChunk:
+class PreparedChunk:
+    """Insert statements ready for the driver, and how many rows of each kind they add."""
+
     sessions: int
     sites: int
     medication_lines: int
     statements: list[Statement]
+
+    @classmethod
+    def of(cls, statements: list[Statement]) -> PreparedChunk:
+        """Statements that add no session (the patients)."""
+        return cls(0, 0, 0, statements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +166,13 @@ class SessionRowBuilder:
         if len({table.column_type(column) for column in columns}) != 1:
             raise RuntimeError(f"{columns} no longer share one column type")
 
-    def prepare(self, days: Sequence[ClinicDay]) -> _PreparedChunk:
+    def prepare(self, days: Sequence[ClinicDay]) -> PreparedChunk:
         """The insert statements of the sessions of ``days`` and their children."""
         rows = _ChunkRows.of(self._tables)
         for day in days:
             self._add_day(rows, day)
             rows.cut()
-        return _PreparedChunk(
+        return PreparedChunk(
             sessions=rows.sessions.row_count,
             sites=rows.sites.row_count,
             medication_lines=rows.medications.row_count,
