@@ -203,7 +203,10 @@ class ParallelRender:
         done += 1
         if self.progress is not None:
             self.progress(done, total)
-        while True:  # and whatever else arrived meanwhile
+        while True:  # and whatever else arrived meanwhile, a cancel still checked at each
+            if self.cancelled():
+                stop.set()
+                raise _Cancelled
             try:
                 notes_done.get_nowait()
             except queue.Empty:
