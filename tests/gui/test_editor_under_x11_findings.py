@@ -13,7 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.laptop_support import new_note_on_laptop, visible_in
 from tests.gui.test_session_editor_fast_paths import OFFSCREEN_POPUP
-from tests.gui.test_session_editor_support import ScriptedMessages, add_patient, make_editor
+from tests.gui.test_session_editor_support import (
+    ScriptedMessages,
+    add_patient,
+    editor_with_a_new_site,
+    make_editor,
+)
 from tests.gui.window_support import activate
 from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import Role
@@ -132,13 +137,7 @@ def test_the_side_typed_as_a_letter_moves_the_cursor_on_to_the_drug(
     """Under X11 the cursor stayed on the side after "r": the drug typed next ("lidocaine
     1") went into the side and made it Left. Now the letter moves on, as a pain score does;
     arrows keep the cursor on the side."""
-    patient = add_patient(context)
-    editor = make_editor(qtbot, context, ScriptedMessages())
-    editor.new_session(patient.id)
-    activate(qtbot, editor)
-    site = editor.add_site()
-    assert site is not None
-    qtbot.waitUntil(site.muscle.line_edit.hasFocus)
+    editor, site = editor_with_a_new_site(qtbot, context)
     qtbot.keyClicks(site.muscle.line_edit, "upper trap")
     qtbot.keyClick(site.muscle.line_edit, Qt.Key.Key_Return)
     activate(qtbot, editor)  # offscreen leaves the closed suggestions list active

@@ -18,11 +18,11 @@ from tests.gui.test_session_editor_support import (
     add_patient,
     add_physician,
     clock_fixture,  # noqa: F401 - the editor tests' "now" for the "context" fixture
+    editor_with_a_new_site,
     fill_medication,
     make_editor,
     stored_session,
 )
-from tests.gui.window_support import activate
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.ui.app_context import AppContext
 from tpi_desk.ui.session_editor.drug_picker import DrugPicker
@@ -174,14 +174,8 @@ def test_the_signed_view_shows_the_whole_drug_name(qtbot: QtBot, context: AppCon
 def test_a_muscle_is_typed_picked_with_enter_and_its_side_follows_in_one_key(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    patient = add_patient(context)
-    editor = make_editor(qtbot, context, ScriptedMessages())
-    editor.new_session(patient.id)
-    activate(qtbot, editor)
-    site = editor.add_site()
-    assert site is not None
+    _editor, site = editor_with_a_new_site(qtbot, context)
     field = site.muscle.line_edit
-    qtbot.waitUntil(field.hasFocus)
 
     qtbot.keyClicks(field, "upper trap")
     qtbot.keyClick(field, Qt.Key.Key_Return)

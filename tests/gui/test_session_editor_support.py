@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.gui.window_support import activate
 from tests.services.conftest import PASSWORD
 from tpi_desk.clinical.record import (
     Indication,
@@ -138,6 +139,19 @@ def make_editor(
     editor.show()
     qtbot.waitExposed(editor)
     return editor
+
+
+def editor_with_a_new_site(qtbot: QtBot, context: AppContext) -> tuple[SessionEditor, SiteEditor]:
+    """A new session of a new patient in an active editor, a site added, the cursor waiting
+    in its muscle field (as Ctrl+Shift+A leaves it)."""
+    patient = add_patient(context)
+    editor = make_editor(qtbot, context, ScriptedMessages())
+    editor.new_session(patient.id)
+    activate(qtbot, editor)
+    site = editor.add_site()
+    assert site is not None
+    qtbot.waitUntil(site.muscle.line_edit.hasFocus)
+    return editor, site
 
 
 def fill_medication(
