@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from tpi_desk.clinical.field_problems import problem
 from tpi_desk.clinical.insured_person import (
@@ -18,6 +18,7 @@ from tpi_desk.clinical.insured_person import (
 )
 from tpi_desk.clinical.problems import FieldProblem
 from tpi_desk.ui.date_of_birth_field import DateOfBirthField
+from tpi_desk.ui.form_rows import lay_out_rows
 
 # The fields by their path inside ``patient.insurance``.
 DEPENDENT_FIELDS = (
@@ -65,17 +66,7 @@ class DependentFields(QWidget):
 
     def lay_out(self, boxes: dict[str, QWidget]) -> None:
         """Place each field's box (the field with its error label) in the form's rows."""
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, names in DEPENDENT_ROWS:
-            if len(names) == 1:
-                form.addRow(label, boxes[names[0]])
-                continue
-            row = QHBoxLayout()
-            for name in names:
-                row.addWidget(boxes[name], 1)
-            form.addRow(label, row)
+        lay_out_rows(self, DEPENDENT_ROWS, boxes)
 
     def subscriber(self) -> Subscriber | None:
         """The insured person typed (None when every field of them is blank)."""

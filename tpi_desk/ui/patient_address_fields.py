@@ -5,9 +5,10 @@ spouse, child or other dependent (2010CA)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from tpi_desk.clinical.insured_person import PostalAddress
+from tpi_desk.ui.form_rows import lay_out_rows
 
 # The fields by their path inside ``patient.insurance``.
 ADDRESS_FIELDS = (
@@ -52,17 +53,7 @@ class PatientAddressFields(QWidget):
 
     def lay_out(self, boxes: dict[str, QWidget]) -> None:
         """Place each field's box (the field with its error label) in the form's rows."""
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, names in ADDRESS_ROWS:
-            if len(names) == 1:
-                form.addRow(label, boxes[names[0]])
-                continue
-            row = QHBoxLayout()
-            for name in names:
-                row.addWidget(boxes[name], STRETCH.get(name, 1))
-            form.addRow(label, row)
+        lay_out_rows(self, ADDRESS_ROWS, boxes, STRETCH)
 
     def patient_address(self) -> PostalAddress | None:
         """The address typed (None when every line of it is blank)."""
