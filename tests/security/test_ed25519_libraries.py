@@ -1,12 +1,15 @@
-"""Links are signed and verified with libsodium (PyNaCl), keys are made and locked with
-``cryptography`` (OpenSSL): both are standard Ed25519 (RFC 8032), so a signature made by one
-verifies with the other, byte for byte the same, and a tampered one fails in both."""
+"""Links are signed with libsodium (PyNaCl) and verified with ed25519-zebra, keys are made and
+locked with ``cryptography`` (OpenSSL): all are standard Ed25519 (RFC 8032), so a signature
+made by one verifies with the others, byte for byte the same, and a tampered one fails in
+all. ed25519-zebra's ZIP 215 rules accept any signature under a small-order key, so such a
+key is refused before any link is checked against it."""
 
 from __future__ import annotations
 
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from ed25519_zebra import ed_verify
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey as SodiumSigningKey
 from nacl.signing import VerifyKey as SodiumVerifyKey
@@ -75,3 +78,32 @@ def test_a_signature_does_not_verify_for_another_link_key_or_shape() -> None:
     assert not signature_valid(public_key, "zz" * 64, 5, PREVIOUS, CONTENT)
     assert not signature_valid(public_key[:-2], signature, 5, PREVIOUS, CONTENT)
     assert not signature_valid("00" * 32, signature, 5, PREVIOUS, CONTENT)  # a small-order key
+
+
+def test_zebra_and_libsodium_agree_on_valid_and_tampered_signatures() -> None:
+    for sequence in range(1, 41):
+        sodium_key = SodiumSigningKey.generate()
+        public_key = bytes(sodium_key.verify_key)
+        message = signature_message(sequence, PREVIOUS, CONTENT)
+        signature = sodium_key.sign(message).signature
+        assert ed_verify(signature, message, public_key)
+        tampered = bytes.fromhex(_flipped(signature.hex(), sequence % 64))
+        assert not ed_verify(tampered, message, public_key)
+        with pytest.raises(BadSignatureError):
+            SodiumVerifyKey(public_key).verify(message, tampered)
+
+
+# The identity point (y = 1) and one of order 4 (y = 0): under either, ZIP 215 accepts the
+# "signature" R = B (the base point), s = 1 of any message at all.
+_SMALL_ORDER_KEYS = ["01" + "00" * 31, "00" * 32]
+_ANYONE_CAN_MAKE = "58" + "66" * 31 + (1).to_bytes(32, "little").hex()
+
+
+@pytest.mark.parametrize("small_order_key", _SMALL_ORDER_KEYS)
+def test_a_small_order_key_is_refused_though_zebra_alone_would_accept_its_forgery(
+    small_order_key: str,
+) -> None:
+    message = signature_message(9, PREVIOUS, CONTENT)
+    if small_order_key.startswith("01"):  # the identity: zebra takes the forgery as is
+        assert ed_verify(bytes.fromhex(_ANYONE_CAN_MAKE), message, bytes.fromhex(small_order_key))
+    assert not signature_valid(small_order_key, _ANYONE_CAN_MAKE, 9, PREVIOUS, CONTENT)
