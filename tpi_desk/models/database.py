@@ -131,6 +131,7 @@ def _probe_sqlite_file(path: Path, check_integrity: bool) -> str | None:
             f"The database file {path} (or its folder) is read-only or not readable; "
             "TPI Desk needs to write to both. The file was not changed."
         )
+    _finish_interrupted_transaction(path)
     try:
         probe = sqlite3.connect(
             f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
@@ -157,6 +158,26 @@ def _probe_sqlite_file(path: Path, check_integrity: bool) -> str | None:
     finally:
         probe.close()
     return _single_revision(rows, str(path))
+
+
+def _finish_interrupted_transaction(path: Path) -> None:
+    """Roll back a transaction a killed program left in a rollback journal (a first demo
+    load writes through one: ``load_journal.py``), as SQLite does when a file is opened for
+    writing; the read-only probe cannot. The file is then as its last commit left it. A
+    journal a live writer still holds is not hot, and SQLite leaves it alone."""
+    journal = path.with_name(path.name + "-journal")
+    if not journal.is_file() or journal.stat().st_size == 0:
+        return
+    try:
+        recovering = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return  # the probe names the problem
+    try:
+        recovering.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass  # the probe names the problem
+    finally:
+        recovering.close()
 
 
 def _raise_if_damaged(probe: sqlite3.Connection, path: Path) -> None:

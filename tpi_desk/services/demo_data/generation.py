@@ -14,7 +14,8 @@ Speed (DESIGN.md: 1M sessions in under a minute) comes from these choices:
   signing delay. Lots change monthly per drug, as a clinic's stock does.
 - Rows arrive in time order (ids grow with ``performed_at``, as in a real clinic), so the
   date indexes grow at one end; a SQLite bulk connection gets a large page cache and, for
-  the load only, no fsync (a demo load is re-runnable; see ``_bulk_load_settings``).
+  the load only, no fsync (a demo load is re-runnable; see ``_bulk_load_settings``); a
+  first load writes through a rollback journal, not the WAL (``load_journal.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from tpi_desk.services.demo_data.bulk_insert import (
     indexes_built_after_load,
     lock_loaded_tables,
 )
+from tpi_desk.services.demo_data.load_journal import rollback_journal_for_a_first_load
 from tpi_desk.services.demo_data.people import IdCounters, ensure_clinicians, patient_statements
 from tpi_desk.services.demo_data.prepared_ahead import prepared_ahead
 from tpi_desk.services.demo_data.session_rows import PreparedChunk, SessionRowBuilder
@@ -106,6 +108,7 @@ def generate_demo_data(
         database_errors_as_user_errors("create demo data"),
         engine.connect() as connection,
         bulk_load_settings(connection),
+        rollback_journal_for_a_first_load(connection),
     ):
         tables = BulkTables.on(connection)
         # One transaction: an interrupted run leaves nothing behind, and a rerun starts over.
