@@ -10,7 +10,7 @@ while the load runs, from the progress it reports inside its transaction.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,15 @@ from tpi_desk.models.database import Database, open_database
 from tpi_desk.services.demo_data import generate_demo_data
 
 ROLLBACK, WAL = 1, 2
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[tuple[Path, Database]]:
+    """A new database file, migrated, no session yet; and the app's database on it."""
+    path = tmp_path / "demo.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    yield path, database
+    database.engine.dispose()
 
 
 def _journal(path: Path) -> int:
@@ -37,6 +46,16 @@ def _load(
     )  # fmt: skip
 
 
+def _journals_during_load(
+    database: Database, catalog: Catalog, path: Path, seed: int = 5
+) -> set[int]:
+    """The journals the file's header named each time the load reported progress."""
+    seen: list[int] = []
+    _load(database, catalog, lambda done, total: seen.append(_journal(path)), seed)
+    assert seen, "the load reported no progress"
+    return set(seen)
+
+
 def _state(path: Path) -> tuple[str, str, int]:
     with sqlite3.connect(path) as connection:
         return (
@@ -47,64 +66,55 @@ def _state(path: Path) -> tuple[str, str, int]:
 
 
 def test_a_first_load_writes_through_a_rollback_journal_and_leaves_the_file_in_wal(
-    tmp_path: Path, catalog: Catalog
+    fresh: tuple[Path, Database], catalog: Catalog
 ) -> None:
-    path = tmp_path / "first.sqlite3"
-    database = open_database(f"sqlite:///{path}")
-    seen: list[int] = []
+    path, database = fresh
 
-    _load(database, catalog, lambda done, total: seen.append(_journal(path)))
-    database.engine.dispose()
+    journals = _journals_during_load(database, catalog, path)
 
-    assert seen and set(seen) == {ROLLBACK}
+    assert journals == {ROLLBACK}
     assert _journal(path) == WAL
     assert _state(path) == ("wal", "ok", 120)
 
 
-def test_a_load_into_a_file_with_sessions_stays_in_wal(tmp_path: Path, catalog: Catalog) -> None:
-    path = tmp_path / "second.sqlite3"
-    database = open_database(f"sqlite:///{path}")
+def test_a_load_into_a_file_with_sessions_stays_in_wal(
+    fresh: tuple[Path, Database], catalog: Catalog
+) -> None:
+    path, database = fresh
     _load(database, catalog, lambda done, total: None)
-    seen: list[int] = []
 
-    _load(database, catalog, lambda done, total: seen.append(_journal(path)), seed=6)
-    database.engine.dispose()
+    journals = _journals_during_load(database, catalog, path, seed=6)
 
-    assert seen and set(seen) == {WAL}
+    assert journals == {WAL}
     assert _state(path) == ("wal", "ok", 240)
 
 
 def test_a_load_beside_another_open_connection_stays_in_wal(
-    tmp_path: Path, catalog: Catalog
+    fresh: tuple[Path, Database], catalog: Catalog
 ) -> None:
-    path = tmp_path / "shared.sqlite3"
-    database = open_database(f"sqlite:///{path}")
+    path, database = fresh
     reader = sqlite3.connect(path)  # another program with the file open
     try:
         assert reader.execute("SELECT count(*) FROM procedure_sessions").fetchone() == (0,)
-        seen: list[int] = []
 
-        _load(database, catalog, lambda done, total: seen.append(_journal(path)))
+        journals = _journals_during_load(database, catalog, path)
 
-        assert seen and set(seen) == {WAL}
+        assert journals == {WAL}
         assert reader.execute("SELECT count(*) FROM procedure_sessions").fetchone() == (120,)
     finally:
         reader.close()
-        database.engine.dispose()
     assert _state(path) == ("wal", "ok", 120)
 
 
 def test_a_first_load_that_fails_leaves_no_session_and_the_file_in_wal(
-    tmp_path: Path, catalog: Catalog
+    fresh: tuple[Path, Database], catalog: Catalog
 ) -> None:
-    path = tmp_path / "failed.sqlite3"
-    database = open_database(f"sqlite:///{path}")
+    path, database = fresh
 
     def fail(done: int, total: int) -> None:
         raise RuntimeError("the load stops here")
 
     with pytest.raises(RuntimeError):
         _load(database, catalog, fail)
-    database.engine.dispose()
 
     assert _state(path) == ("wal", "ok", 0)
