@@ -290,6 +290,10 @@ def bulk_transaction(connection: Connection) -> Iterator[None]:
         yield
 
 
+# Whether the database holds any session yet: a first load into SQLite builds its indexes
+# after the rows (below) and writes through a rollback journal (load_journal.py).
+SESSIONS_STORED = "SELECT EXISTS (SELECT 1 FROM procedure_sessions)"
+
 # Into an empty SQLite database, the loaded tables' plain (non-unique) indexes are built
 # once after the load, and their insert guards (the triggers refusing a row added to a
 # signed note: the load adds its rows before it signs) are set again after it: inserting a
@@ -307,9 +311,7 @@ def indexes_built_after_load(connection: Connection) -> Iterator[None]:
     triggers, load, then create them again from their own definitions, inside the load's
     transaction (a failed load rolls the drop back too; other connections see the schema
     only as committed, guards included). Anything else keeps them as they are."""
-    if connection.dialect.name != "sqlite" or connection.scalar(
-        text("SELECT EXISTS (SELECT 1 FROM procedure_sessions)")
-    ):
+    if connection.dialect.name != "sqlite" or connection.scalar(text(SESSIONS_STORED)):
         yield
         return
     tables = ", ".join(f"'{table}'" for table in _REBUILT_AFTER_LOAD)

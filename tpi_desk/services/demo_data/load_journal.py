@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from tpi_desk.services.demo_data.bulk_insert import SESSIONS_STORED
+
 
 @contextmanager
 def rollback_journal_for_a_first_load(connection: Connection) -> Iterator[None]:
@@ -33,7 +35,7 @@ def rollback_journal_for_a_first_load(connection: Connection) -> Iterator[None]:
     if not isinstance(driver, sqlite3.Connection) or driver.in_transaction:
         yield
         return
-    if driver.execute("SELECT EXISTS (SELECT 1 FROM procedure_sessions)").fetchone()[0]:
+    if driver.execute(SESSIONS_STORED).fetchone()[0]:
         yield
         return
     try:
