@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TPI_DESK_DATA_DIR", tempfile.mkdtemp(prefix="tpi-desk-test-data-"))
 from sqlalchemy import URL, create_engine, text
 
+from tests.compiled_statements import share_compiled_statements
 from tests.database_support import place_migrated_copy
 from tpi_desk.clinical.catalog import Catalog, load_catalog
 from tpi_desk.models.database import Database, open_database
@@ -24,6 +25,15 @@ from tpi_desk.models.engine import normalize_url
 from tpi_desk.paths import resource_path
 
 POSTGRES_URL_ENV = "TPI_DESK_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_statements_shared() -> Iterator[None]:
+    """Statements compiled once per test process, not once per test's engine
+    (tests/compiled_statements.py)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        share_compiled_statements(monkeypatch)
+        yield
 
 
 @pytest.fixture(scope="session")
