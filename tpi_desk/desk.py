@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tpi_desk.services.export.fhir_export import FhirExportService
     from tpi_desk.services.export.x12_claims import ClaimFileService
     from tpi_desk.services.integrity.anchors import Anchors
+    from tpi_desk.services.integrity.key_registry import UnlockedKeys
     from tpi_desk.services.integrity.verification import VerificationService
     from tpi_desk.services.outcomes.outcomes import OutcomesService
     from tpi_desk.services.people.patient_import import PatientImportService
@@ -172,10 +173,20 @@ class Desk:
         return ProviderService(self.database.session_factory)
 
     @cached_property
+    def unlocked_keys(self) -> UnlockedKeys:
+        """The clinicians' keys unlocked in this run, in memory only: unlocked at sign-in
+        and shared by every service that signs."""
+        from tpi_desk.services.integrity.key_registry import UnlockedKeys
+
+        return UnlockedKeys()
+
+    @cached_property
     def users(self) -> UserService:
         from tpi_desk.services.people.users import UserService
 
-        return UserService(self.database.session_factory, hasher=self._hasher)
+        return UserService(
+            self.database.session_factory, hasher=self._hasher, signing_keys=self.unlocked_keys
+        )
 
     # Sessions
 
@@ -196,27 +207,44 @@ class Desk:
         from tpi_desk.services.sessions.signing import SigningService
 
         return SigningService(
-            self.database.session_factory, self.catalog, clock=self.clock, hasher=self._hasher
+            self.database.session_factory,
+            self.catalog,
+            clock=self.clock,
+            hasher=self._hasher,
+            unlocked_keys=self.unlocked_keys,
         )
 
     @cached_property
     def addenda(self) -> AddendumService:
         from tpi_desk.services.sessions.addenda import AddendumService
 
-        return AddendumService(self.database.session_factory, clock=self.clock, hasher=self._hasher)
+        return AddendumService(
+            self.database.session_factory,
+            clock=self.clock,
+            hasher=self._hasher,
+            unlocked_keys=self.unlocked_keys,
+        )
 
     @cached_property
     def cosign(self) -> CosignService:
         from tpi_desk.services.sessions.cosign import CosignService
 
-        return CosignService(self.database.session_factory, clock=self.clock, hasher=self._hasher)
+        return CosignService(
+            self.database.session_factory,
+            clock=self.clock,
+            hasher=self._hasher,
+            unlocked_keys=self.unlocked_keys,
+        )
 
     @cached_property
     def entered_in_error(self) -> EnteredInErrorService:
         from tpi_desk.services.sessions.entered_in_error import EnteredInErrorService
 
         return EnteredInErrorService(
-            self.database.session_factory, clock=self.clock, hasher=self._hasher
+            self.database.session_factory,
+            clock=self.clock,
+            hasher=self._hasher,
+            unlocked_keys=self.unlocked_keys,
         )
 
     @cached_property

@@ -192,6 +192,19 @@ class UnlockedKeys:
         self._by_user[user.id] = (key.encrypted_private_key, private_key)
         return key, private_key
 
+    def unlock_ahead(self, db: Session, user: User, password: str) -> None:
+        """Unlock the user's key now (at sign-in), so that their first signature of the
+        run skips the key derivation too; a user without a key, or whose key ``password``
+        does not open, is left for the signature to refuse in plain words."""
+        try:
+            self.unlock(db, user, password)
+        except (KeyLocked, UserError):
+            return
+
+    def holds(self, user_id: int) -> bool:
+        """Whether a key of the user's is unlocked in memory."""
+        return user_id in self._by_user
+
 
 def locked_key(key: SigningKey) -> LockedKey:
     return LockedKey(key.public_key, key.encrypted_private_key, key.kdf, key.kdf_salt)

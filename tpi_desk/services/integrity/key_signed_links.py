@@ -26,10 +26,12 @@ def _nothing() -> None:
 
 
 class KeySignedLinks:
-    """Signature-chain links signed with their signer's key (one per signing service)."""
+    """Signature-chain links signed with their signer's key (one per signing service),
+    unlocked through ``keys``: the run's unlocked keys the desk shares between sign-in and
+    every signing service, or the service's own."""
 
-    def __init__(self) -> None:
-        self._keys = UnlockedKeys()
+    def __init__(self, keys: UnlockedKeys | None = None) -> None:
+        self._keys = keys if keys is not None else UnlockedKeys()
 
     def append(
         self,

@@ -17,7 +17,12 @@ from tpi_desk.models.people import User
 from tpi_desk.services.audit.events import AuditAction, record_event, refusals_audited
 from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, ValidationFailed
-from tpi_desk.services.integrity.key_registry import KEY_ROLES, issue_key, renew_key
+from tpi_desk.services.integrity.key_registry import (
+    KEY_ROLES,
+    UnlockedKeys,
+    issue_key,
+    renew_key,
+)
 from tpi_desk.services.integrity.registration_signers import AdminKeys
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.people.passwords import password_problems
@@ -45,11 +50,15 @@ class UserService:
         *,
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        signing_keys: UnlockedKeys | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock
         self._auth = Authenticator(session_factory, hasher=hasher, clock=clock)
         self._admin_keys = AdminKeys()
+        # The run's unlocked keys, shared with the signing services (the desk passes them):
+        # a clinician's key is unlocked at sign-in, not at their first signature.
+        self._signing_keys = signing_keys
 
     @property
     def authenticator(self) -> Authenticator:
@@ -125,9 +134,12 @@ class UserService:
     def authenticate(self, username: str, password: str) -> Actor:
         """Sign in: the actor, or LoginFailed with one answer for an unknown username, a wrong
         password and a locked account (every attempt is audited). An administrator's key is
-        unlocked for the registrations they sign."""
+        unlocked for the registrations they sign; a clinician's, given the signing services'
+        keys, for their signatures."""
         actor = self._auth.authenticate(username, password)
         if actor.role is not Role.ADMIN:
+            if self._signing_keys is not None and actor.role in KEY_ROLES:
+                self._unlock_signing_key(actor, password)
             return actor
         with (
             database_errors_as_user_errors("unlock the administrator key"),
@@ -141,6 +153,18 @@ class UserService:
                 lambda db: self._admin_keys.issue_root(db, actor, password, self._auth.hasher),
             )
         return actor
+
+    def _unlock_signing_key(self, actor: Actor, password: str) -> None:
+        """Unlock the clinician's key now: their first signature of the run then costs no
+        more than the next (argon2 checks the password before every signature all the same)."""
+        assert self._signing_keys is not None
+        with (
+            database_errors_as_user_errors("unlock the signing key"),
+            self._session_factory() as db,
+        ):
+            user = db.get(User, actor.user_id)
+            if user is not None:
+                self._signing_keys.unlock_ahead(db, user, password)
 
     def unlock(self, actor: Actor, password: str) -> None:
         """Unlock an idle-locked screen with the signed-in user's password (audited)."""

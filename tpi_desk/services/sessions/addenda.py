@@ -18,6 +18,7 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.dto import AddendumRecord
 from tpi_desk.services.errors import NotFound, PermissionDenied, UserError, ValidationFailed
 from tpi_desk.services.integrity.integrity import addendum_content, person_part
+from tpi_desk.services.integrity.key_registry import UnlockedKeys
 from tpi_desk.services.integrity.key_signed_links import KeySignedLinks
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import (
@@ -49,12 +50,13 @@ class AddendumService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         hasher: PasswordHasher | None = None,
+        unlocked_keys: UnlockedKeys | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
-        self._links = KeySignedLinks()
+        self._links = KeySignedLinks(unlocked_keys)
 
     def add(
         self, session_id: int, author_id: int, text: str, *, actor: Actor | None, password: str

@@ -20,6 +20,7 @@ from tpi_desk.services.audit.events import AuditAction, record_event, refusals_a
 from tpi_desk.services.dto import SessionRecord
 from tpi_desk.services.errors import LockedNoteError, PermissionDenied, ValidationFailed
 from tpi_desk.services.integrity.integrity import error_mark_content, person_part
+from tpi_desk.services.integrity.key_registry import UnlockedKeys
 from tpi_desk.services.integrity.key_signed_links import KeySignedLinks
 from tpi_desk.services.people.login import Authenticator
 from tpi_desk.services.permissions import Action, Actor, signed_in
@@ -39,12 +40,13 @@ class EnteredInErrorService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         hasher: PasswordHasher | None = None,
+        unlocked_keys: UnlockedKeys | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
-        self._links = KeySignedLinks()
+        self._links = KeySignedLinks(unlocked_keys)
 
     def mark_entered_in_error(
         self, session_id: int, reason: str, actor: Actor | None, password: str

@@ -31,6 +31,7 @@ from tpi_desk.services.errors import (
 )
 from tpi_desk.services.integrity.canonical import canonical_json, sha256_hex
 from tpi_desk.services.integrity.integrity import signed_note_content
+from tpi_desk.services.integrity.key_registry import UnlockedKeys
 from tpi_desk.services.integrity.key_signed_links import KeySignedLinks
 from tpi_desk.services.people.login import Authenticator, PendingConfirmation
 from tpi_desk.services.permissions import Action, Actor, require_kind, signed_in
@@ -56,13 +57,14 @@ class SigningService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         hasher: PasswordHasher | None = None,
+        unlocked_keys: UnlockedKeys | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._catalog = catalog
         self._clock = clock
         # The lockout runs on the wall clock, whatever clock stamps the signature.
         self._auth = Authenticator(session_factory, hasher=hasher)
-        self._links = KeySignedLinks()
+        self._links = KeySignedLinks(unlocked_keys)
 
     def sign(
         self,
