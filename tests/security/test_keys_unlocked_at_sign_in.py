@@ -4,14 +4,18 @@ which shares the run's unlocked keys between sign-in and every service that sign
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from sqlalchemy import text
 
 from tests.services.conftest import PASSWORD, fast_hasher, patient_facts, two_site_entry
 from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
 from tpi_desk.desk import Desk
 from tpi_desk.models.database import Database
-from tpi_desk.services.errors import LoginFailed, WrongPassword
+from tpi_desk.services.errors import LoginFailed, UserError, WrongPassword
+from tpi_desk.services.integrity.key_registry import KEY_LOCKED_MESSAGE
 from tpi_desk.services.permissions import Actor
 
 # username, display name, credentials, role; and whether signing in unlocks a key
@@ -86,3 +90,38 @@ def test_the_key_unlocked_at_sign_in_signs_and_a_reset_password_brings_the_new_k
     report = desk.verification.verify(actor=admin)
     assert report.intact, report.summary()
     assert report.signatures.total == 2
+
+
+# A key row's derivation settings rewritten outside the app (the app writes t=2, m=19 MiB,
+# p=1: signing_keys.kdf_parameters); each must neither stop the sign-in nor hang it.
+TAMPERED_SETTINGS = [
+    "argon2id:t=2,m=2000000000,p=1",  # about 2 TB of memory
+    "argon2id:t=1000000,m=19456,p=1",  # a million passes
+    "argon2id:m=19456,p=1",  # no time cost
+    "argon2id:t=two,m=19456,p=1",  # not a number
+    "argon2id:t=2,m=8,p=4",  # less memory than argon2 allows for four lanes
+    "scrypt:n=16384",  # another derivation
+]
+
+
+@pytest.mark.parametrize("settings", TAMPERED_SETTINGS)
+def test_a_key_whose_settings_were_rewritten_leaves_sign_in_alone_and_is_refused_at_signing(
+    desk: Desk, admin: Actor, database: Database, settings: str
+) -> None:
+    user = desk.users.add_user(
+        "ihartley", "Dr. Imogen Hartley", PASSWORD, role=Role.PHYSICIAN, credentials="MD",
+        actor=admin,
+    )  # fmt: skip
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE signing_keys SET kdf = :kdf WHERE user_id = :user_id"),
+            {"kdf": settings, "user_id": user.id},
+        )
+    physician = desk.users.authenticate("ihartley", PASSWORD)
+    assert not desk.unlocked_keys.holds(user.id)
+    patient = desk.patients.create(patient_facts(), actor=physician)
+    draft = desk.drafts.create(patient.id, physician.user_id, two_site_entry(), actor=physician)
+    with pytest.raises(UserError, match=re.escape(KEY_LOCKED_MESSAGE)):
+        desk.signing.sign(
+            draft.id, draft.version, physician.user_id, actor=physician, password=PASSWORD
+        )

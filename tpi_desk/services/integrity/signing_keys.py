@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from argon2 import PasswordHasher, Type
+from argon2.exceptions import HashingError
 from argon2.low_level import hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -50,6 +51,12 @@ _KDF_PREFIX = "argon2id"
 _SALT_BYTES = 16
 _NONCE_BYTES = 12
 _KEY_BYTES = 32
+# The most a key's recorded derivation may ask for (the app writes t=2, m=19 MiB, p=1): a row
+# rewritten to ask for more is refused as locked, not left to hang or exhaust the memory
+# of whoever signs in or signs with it.
+_MAX_TIME_COST = 16
+_MAX_MEMORY_KIB = 1 << 20  # 1 GiB
+_MAX_PARALLELISM = 16
 _SIGNATURE_BYTES = 64
 
 
@@ -121,7 +128,7 @@ def unlock_key(locked: LockedKey, owner_id: int, password: str) -> Ed25519Privat
             blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _binding(owner_id, locked.public_key)
         )
         private_key = Ed25519PrivateKey.from_private_bytes(raw)
-    except (ValueError, InvalidTag) as error:
+    except (ValueError, InvalidTag, HashingError) as error:
         raise KeyLocked("The signing key cannot be unlocked with this password.") from error
     if public_key_hex(private_key) != locked.public_key:
         raise KeyLocked("The signing key does not match its public key.")
@@ -178,13 +185,23 @@ def _derive(password: str, salt: bytes, kdf: str) -> bytes:
     prefix, _, settings = kdf.partition(":")
     if prefix != _KDF_PREFIX:
         raise ValueError(f"unknown key derivation {prefix!r}")
-    values = dict(item.split("=", 1) for item in settings.split(","))
+    try:
+        values = dict(item.split("=", 1) for item in settings.split(","))
+        time_cost, memory_cost, parallelism = (int(values[name]) for name in ("t", "m", "p"))
+    except (KeyError, ValueError) as error:
+        raise ValueError(f"unreadable key derivation settings {settings!r}") from error
+    if not (
+        1 <= time_cost <= _MAX_TIME_COST
+        and 1 <= parallelism <= _MAX_PARALLELISM
+        and 8 * parallelism <= memory_cost <= _MAX_MEMORY_KIB
+    ):
+        raise ValueError(f"key derivation settings out of range: {settings!r}")
     return hash_secret_raw(
         password.encode(),
         salt,
-        time_cost=int(values["t"]),
-        memory_cost=int(values["m"]),
-        parallelism=int(values["p"]),
+        time_cost=time_cost,
+        memory_cost=memory_cost,
+        parallelism=parallelism,
         hash_len=_KEY_BYTES,
         type=Type.ID,
     )
