@@ -139,7 +139,7 @@ class UserService:
         actor = self._auth.authenticate(username, password)
         if actor.role is not Role.ADMIN:
             if self._signing_keys is not None and actor.role in KEY_ROLES:
-                self._unlock_signing_key(actor, password)
+                self._unlock_signing_key(self._signing_keys, actor, password)
             return actor
         with (
             database_errors_as_user_errors("unlock the administrator key"),
@@ -154,17 +154,17 @@ class UserService:
             )
         return actor
 
-    def _unlock_signing_key(self, actor: Actor, password: str) -> None:
-        """Unlock the clinician's key now: their first signature of the run then costs no
-        more than the next (argon2 checks the password before every signature all the same)."""
-        assert self._signing_keys is not None
+    def _unlock_signing_key(self, keys: UnlockedKeys, actor: Actor, password: str) -> None:
+        """Unlock the clinician's key into ``keys`` now: their first signature of the run then
+        costs no more than the next (argon2 checks the password before every signature all
+        the same)."""
         with (
             database_errors_as_user_errors("unlock the signing key"),
             self._session_factory() as db,
         ):
             user = db.get(User, actor.user_id)
             if user is not None:
-                self._signing_keys.unlock_ahead(db, user, password)
+                keys.unlock_ahead(db, user, password)
 
     def unlock(self, actor: Actor, password: str) -> None:
         """Unlock an idle-locked screen with the signed-in user's password (audited)."""
