@@ -14,6 +14,7 @@ from tpi_desk.clinical.catalog import Catalog
 from tpi_desk.clinical.record import Role
 from tpi_desk.desk import Desk
 from tpi_desk.models.database import Database
+from tpi_desk.services.dto import UserRecord
 from tpi_desk.services.errors import LoginFailed, UserError, WrongPassword
 from tpi_desk.services.integrity.key_registry import KEY_LOCKED_MESSAGE
 from tpi_desk.services.permissions import Actor
@@ -37,6 +38,14 @@ def admin(desk: Desk) -> Actor:
     return desk.users.authenticate("admin.ada", PASSWORD)
 
 
+def physician_account(desk: Desk, admin: Actor) -> UserRecord:
+    """Dr. Hartley's account, added by the administrator (its key is issued then)."""
+    username, name, credentials, role, _ = ACCOUNTS[0]
+    return desk.users.add_user(
+        username, name, PASSWORD, role=role, credentials=credentials, actor=admin
+    )
+
+
 @pytest.mark.parametrize(("username", "name", "credentials", "role", "unlocked"), ACCOUNTS)
 def test_signing_in_unlocks_a_clinicians_key_and_nobody_elses(
     desk: Desk, admin: Actor, username: str, name: str, credentials: str, role: Role,
@@ -52,10 +61,7 @@ def test_signing_in_unlocks_a_clinicians_key_and_nobody_elses(
 
 
 def test_a_wrong_password_unlocks_nothing(desk: Desk, admin: Actor) -> None:
-    user = desk.users.add_user(
-        "ihartley", "Dr. Imogen Hartley", PASSWORD, role=Role.PHYSICIAN, credentials="MD",
-        actor=admin,
-    )  # fmt: skip
+    user = physician_account(desk, admin)
     with pytest.raises(LoginFailed):
         desk.users.authenticate("ihartley", PASSWORD + " wrong")
     assert not desk.unlocked_keys.holds(user.id)
@@ -64,10 +70,7 @@ def test_a_wrong_password_unlocks_nothing(desk: Desk, admin: Actor) -> None:
 def test_the_key_unlocked_at_sign_in_signs_and_a_reset_password_brings_the_new_key(
     desk: Desk, admin: Actor
 ) -> None:
-    desk.users.add_user(
-        "ihartley", "Dr. Imogen Hartley", PASSWORD, role=Role.PHYSICIAN, credentials="MD",
-        actor=admin,
-    )  # fmt: skip
+    physician_account(desk, admin)
     physician = desk.users.authenticate("ihartley", PASSWORD)
     patient = desk.patients.create(patient_facts(), actor=physician)
 
@@ -108,10 +111,7 @@ TAMPERED_SETTINGS = [
 def test_a_key_whose_settings_were_rewritten_leaves_sign_in_alone_and_is_refused_at_signing(
     desk: Desk, admin: Actor, database: Database, settings: str
 ) -> None:
-    user = desk.users.add_user(
-        "ihartley", "Dr. Imogen Hartley", PASSWORD, role=Role.PHYSICIAN, credentials="MD",
-        actor=admin,
-    )  # fmt: skip
+    user = physician_account(desk, admin)
     with database.engine.begin() as connection:
         connection.execute(
             text("UPDATE signing_keys SET kdf = :kdf WHERE user_id = :user_id"),

@@ -177,27 +177,27 @@ class UnlockedKeys:
         self._by_user: dict[int, tuple[str, Ed25519PrivateKey]] = {}
 
     def unlock(
-        self, db: Session, user: User, password: str
+        self, db: Session, user_id: int, password: str
     ) -> tuple[SigningKey, Ed25519PrivateKey]:
         """The user's key unlocked with ``password``. Raises ``KeyLocked`` when ``password``
         does not open it, and a ``UserError`` when they have no key (an administrator issues
         one: a key its owner registered alone would prove nothing)."""
-        key = active_key(db, user.id)
+        key = active_key(db, user_id)
         if key is None:
             raise UserError(NO_KEY_MESSAGE)
-        cached = self._by_user.get(user.id)
+        cached = self._by_user.get(user_id)
         if cached is not None and cached[0] == key.encrypted_private_key:
             return key, cached[1]
-        private_key = unlock_key(locked_key(key), user.id, password)
-        self._by_user[user.id] = (key.encrypted_private_key, private_key)
+        private_key = unlock_key(locked_key(key), user_id, password)
+        self._by_user[user_id] = (key.encrypted_private_key, private_key)
         return key, private_key
 
-    def unlock_ahead(self, db: Session, user: User, password: str) -> None:
+    def unlock_ahead(self, db: Session, user_id: int, password: str) -> None:
         """Unlock the user's key now (at sign-in), so that their first signature of the
         run skips the key derivation too; a user without a key, or whose key ``password``
         does not open, is left for the signature to refuse in plain words."""
         try:
-            self.unlock(db, user, password)
+            self.unlock(db, user_id, password)
         except (KeyLocked, UserError):
             return
 

@@ -64,7 +64,7 @@ class KeySignedLinks:
         self, db: Session, signer: User, password: str, before_locked_refusal: Callable[[], None]
     ) -> UnlockedKey:
         try:
-            key, private_key = self._keys.unlock(db, signer, password)
+            key, private_key = self._keys.unlock(db, signer.id, password)
         except KeyLocked:
             before_locked_refusal()
             raise UserError(KEY_LOCKED_MESSAGE) from None

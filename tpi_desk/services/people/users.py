@@ -162,9 +162,7 @@ class UserService:
             database_errors_as_user_errors("unlock the signing key"),
             self._session_factory() as db,
         ):
-            user = db.get(User, actor.user_id)
-            if user is not None:
-                keys.unlock_ahead(db, user, password)
+            keys.unlock_ahead(db, actor.user_id, password)
 
     def unlock(self, actor: Actor, password: str) -> None:
         """Unlock an idle-locked screen with the signed-in user's password (audited)."""
