@@ -102,7 +102,7 @@ def _bring_to_head(engine: Engine, revision: str | None, *, upgrade: bool, place
         upgrade_to_head(engine)
     except SQLAlchemyError as error:
         raise DatabaseOpenError(
-            _sqlite_refusal(place, error)
+            sqlite_refusal(place, error)
             or _not_the_owner(error, place, head)
             or f"The database {place} could not be prepared for this version of TPI Desk "
             f"({_first_line(error)})."
@@ -148,10 +148,10 @@ def _probe_sqlite_file(path: Path, check_integrity: bool) -> str | None:
             )
         rows = probe.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
         if check_integrity:
-            _raise_if_damaged(probe, path)
+            raise_if_damaged(probe, path)
     except sqlite3.DatabaseError as error:
         raise DatabaseOpenError(
-            _sqlite_refusal(str(path), error)
+            sqlite_refusal(str(path), error)
             or f"{path} is not a TPI Desk database, or it is damaged or unreadable ({error}). "
             "The file was not changed."
         ) from error
@@ -180,7 +180,9 @@ def _finish_interrupted_transaction(path: Path) -> None:
         recovering.close()
 
 
-def _raise_if_damaged(probe: sqlite3.Connection, path: Path) -> None:
+def raise_if_damaged(probe: sqlite3.Connection, path: Path) -> None:
+    """SQLite's ``quick_check`` of the whole file on ``probe``; ``DatabaseOpenError`` naming
+    the first damage it finds."""
     findings = [str(row[0]) for row in probe.execute("PRAGMA quick_check(3)")]
     if findings != ["ok"]:
         first = " ".join(findings[0].split()) if findings else "no answer"
@@ -223,13 +225,13 @@ def _check_writable(engine: Engine, path: Path) -> None:
                 pass
     except SQLAlchemyError as error:
         raise DatabaseOpenError(
-            _sqlite_refusal(str(path), error)
+            sqlite_refusal(str(path), error)
             or f"The database file {path} cannot be written ({_first_line(error)}). "
             "The file was not changed."
         ) from error
 
 
-def _sqlite_refusal(place: str, error: BaseException) -> str | None:
+def sqlite_refusal(place: str, error: BaseException) -> str | None:
     """A plain message for a SQLite file that is locked, read-only or damaged; else None."""
     reason = getattr(error, "orig", error)
     if not isinstance(reason, sqlite3.Error):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tpi_desk.clinical.record import NoteStatus
 from tpi_desk.models.audit import AuditEvent, ChainHead
+from tpi_desk.models.file_check import file_checked_beside
 from tpi_desk.models.procedures import (
     Addendum,
     Cosignature,
@@ -141,16 +142,20 @@ class VerificationService:
         actor: Actor | None = None,
         record: bool = True,
         progress: Progress = no_progress,
+        check_file: bool = False,
     ) -> VerificationReport:
         """Check everything (admins, or the local operator of ``tpi-desk verify``); with
         ``record``, the run and its outcome are appended to the audit trail; ``progress`` is
-        told how far the two chains are."""
+        told how far the two chains are. ``check_file``: SQLite's check of the whole file runs
+        beside the chains (``file_checked_beside``; the command opens the database without
+        it), and a damaged file raises ``DatabaseOpenError`` before anything is recorded."""
         with refusals_audited(self._session_factory, actor, "verify the records", "database"):
             authorize(actor, Action.VIEW_AUDIT, local_operator=True)
         with (
             database_errors_as_user_errors("verify the records"),
             _unreadable_values_as_user_errors(),
             self._session_factory() as db,
+            file_checked_beside(db.get_bind().engine.url) if check_file else nullcontext(),
         ):
             findings = _missing_triggers(db)
             with chunk_runner(db, _chain_lengths(db)) as chunks:
