@@ -74,16 +74,24 @@ class ReturnVisitClock:
     session performed before the new one, and both would otherwise fall in one minute)."""
 
     earlier = timedelta(minutes=10)
+    # Longer than a run takes from its start to task B (about a minute, minutes under load).
+    run_time = timedelta(minutes=10)
 
-    def __init__(self) -> None:
-        self.offset = -self.earlier
+    def __init__(self, now: datetime | None = None) -> None:
+        start = now or datetime.now().astimezone()
+        # Both visits fall on one day of the clock: across midnight, the first visit's vial
+        # would not be one of today's open vials, so its lot would rightly not be copied.
+        # Near midnight the whole run happens an hour back.
+        same_day = (start - self.earlier).date() == (start + self.run_time).date()
+        self.present = timedelta(0) if same_day else -timedelta(hours=1)
+        self.offset = self.present - self.earlier
 
     def __call__(self) -> datetime:
         return datetime.now().astimezone() + self.offset
 
     def later(self) -> Step:
         def move_on() -> None:
-            self.offset = timedelta(0)
+            self.offset = self.present
 
         return Step(perform=move_on, what="the patient returns later")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import signal
 import sys
-from datetime import timedelta
 
 from effort import ReturnVisitClock, use_clock
 from PySide6.QtCore import QTimer
@@ -26,7 +25,7 @@ def main() -> int:
     use_clock(clock)
 
     def patient_returns(_signal: int, _frame: object) -> None:
-        clock.offset = timedelta(0)
+        clock.offset = clock.present
 
     signal.signal(signal.SIGUSR1, patient_returns)
     application = QApplication.instance() or QApplication(sys.argv[:1])
