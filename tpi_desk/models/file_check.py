@@ -5,8 +5,9 @@ refused with a plain message and left untouched. On a million notes that check r
 15 GB and takes 7 s; ``tpi-desk verify`` reads the same file with one worker process per
 core for most of a minute, so it runs the check here instead, in a thread of its own (SQLite
 lets go of Python's lock while it works), beside its chain checks: the two share the cores
-and the run ends about 3 s sooner. Damage found this way is reported exactly as the open
-would have reported it, and before verify writes anything.
+and the run ends about 5 s sooner (a real million of signatures: 64.4 s -> 59.5 s). Damage
+found this way is reported exactly as the open would have reported it, and before verify
+writes anything.
 """
 
 from __future__ import annotations
