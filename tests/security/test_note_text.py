@@ -179,6 +179,8 @@ def test_worker_processes_find_what_one_process_finds(
             f"UPDATE signatures SET chain_hash = '{'0' * 64}' WHERE sequence = 3",
             "DELETE FROM signatures WHERE sequence = 4",
             "UPDATE audit_events SET detail = 'edited' WHERE sequence = 5",
+            # Checked beside the workers, on a session of its own: a patient changed.
+            f"UPDATE patients SET family_name = 'Edited' WHERE id = {notes[0].patient.id}",
         ],
     )
     alone = desk.verification.verify(record=False)
@@ -187,7 +189,9 @@ def test_worker_processes_find_what_one_process_finds(
     side_by_side = desk.verification.verify(record=False)
 
     assert side_by_side.findings == alone.findings
-    assert len(alone.findings) >= 4
+    assert len(alone.findings) >= 6
+    chains = {finding.chain for finding in alone.findings}
+    assert {"signatures", "patients"} <= chains, chains
     assert (side_by_side.signatures, side_by_side.audit_entries) == (
         alone.signatures,
         alone.audit_entries,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -39,7 +40,7 @@ from tpi_desk.services.integrity.chain_walk import (
     no_progress,
     numbers,
 )
-from tpi_desk.services.integrity.chunk_runner import chunk_runner
+from tpi_desk.services.integrity.chunk_runner import InWorkers, chunk_runner
 from tpi_desk.services.integrity.patient_chain import check_patients
 from tpi_desk.services.integrity.signature_check import SignatureTally, check_signature_chain
 from tpi_desk.services.permissions import Action, Actor, authorize
@@ -158,19 +159,31 @@ class VerificationService:
             file_checked_beside(db.get_bind().engine.url) if check_file else nullcontext(),
         ):
             findings = _missing_triggers(db)
-            with chunk_runner(db, _chain_lengths(db)) as chunks:
+            with (
+                chunk_runner(db, _chain_lengths(db)) as chunks,
+                ThreadPoolExecutor(1, thread_name_prefix="tpi-desk-verify") as beside,
+            ):
+                # While worker processes check the chains (a large database), the records
+                # outside them and the patients are checked here, on a session of their own.
+                apart = isinstance(chunks, InWorkers)
+                others = beside.submit(self._records_and_patients_apart) if apart else None
                 signature_findings, tally, signature_tip = check_signature_chain(
                     db, chunks, progress
                 )
                 audit_findings, audit_entries, audit_tip = check_audit_chain(db, chunks, progress)
-            findings += signature_findings + audit_findings + _outside_the_chain(db)
-            findings += check_patients(db)
+            findings += signature_findings + audit_findings
+            findings += others.result() if others is not None else _records_and_patients(db)
             if self._anchors is not None:
                 findings += self._anchors.findings(db)
         report = VerificationReport(tuple(findings), tally, audit_entries, signature_tip, audit_tip)
         if record:
             return replace(report, not_recorded=self._record(actor, report))
         return report
+
+    def _records_and_patients_apart(self) -> list[Finding]:
+        """``_records_and_patients`` on a session of its own (beside the chain checks)."""
+        with self._session_factory() as db:
+            return _records_and_patients(db)
 
     def _record(self, actor: Actor | None, report: VerificationReport) -> str | None:
         """Append the run to the audit trail (after the checks, which never wait for a
@@ -207,6 +220,12 @@ def _unreadable_values_as_user_errors() -> Iterator[None]:
             f"Cannot verify the records: a stored value cannot be read ({error}). The "
             "database was changed outside the app; restore a backup or ask support."
         ) from error
+
+
+def _records_and_patients(db: Session) -> list[Finding]:
+    """What verify checks besides the chains: records claiming a link they lack, patients
+    differing from their last audited state."""
+    return _outside_the_chain(db) + check_patients(db)
 
 
 def _chain_lengths(db: Session) -> int:
