@@ -133,9 +133,7 @@ def _probe_sqlite_file(path: Path, check_integrity: bool) -> str | None:
         )
     _finish_interrupted_transaction(path)
     try:
-        probe = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
-        )
+        probe = read_only_connection(path)
     except sqlite3.Error as error:
         raise DatabaseOpenError(f"The database file {path} cannot be opened ({error}).") from error
     try:
@@ -178,6 +176,17 @@ def _finish_interrupted_transaction(path: Path) -> None:
         pass  # the probe names the problem
     finally:
         recovering.close()
+
+
+def read_only_connection(path: Path, *, across_threads: bool = False) -> sqlite3.Connection:
+    """A connection that can only read the file at ``path`` (it waits for a writer up to the
+    busy timeout); ``across_threads``: usable from a thread other than the one opening it."""
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro",
+        uri=True,
+        timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=not across_threads,
+    )
 
 
 def raise_if_damaged(probe: sqlite3.Connection, path: Path) -> None:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from tpi_desk.models.database import raise_if_damaged, sqlite_refusal
-from tpi_desk.models.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, sqlite_file
+from tpi_desk.models.database import raise_if_damaged, read_only_connection, sqlite_refusal
+from tpi_desk.models.engine import is_sqlite, sqlite_file
 from tpi_desk.models.errors import DatabaseOpenError
 
 
@@ -33,11 +33,9 @@ class FileCheck:
         self._path = path
         self._error: DatabaseOpenError | None = None
         try:
-            self._connection: sqlite3.Connection | None = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
-                check_same_thread=False,  # checked in the thread, interrupted from here
+            # Checked in the thread, interrupted from here.
+            self._connection: sqlite3.Connection | None = read_only_connection(
+                path, across_threads=True
             )
         except sqlite3.Error as error:
             self._connection = None
